@@ -19,10 +19,10 @@ module.exports = {
     },
     {
       name: 'lifecycle-only-pure-packages',
-      comment: 'shared/lifecycle may import only itself and zod (pure validation).',
+      comment: 'shared/lifecycle may import only itself, the typed errors and zod (pure validation).',
       severity: 'error',
       from: { path: '^shared/lifecycle/' },
-      to: { pathNot: ['^shared/lifecycle/', '(^|/)node_modules/zod/'] },
+      to: { pathNot: ['^shared/lifecycle/', '^shared/errors/', '(^|/)node_modules/zod/'] },
     },
     {
       name: 'shared-never-imports-functions',

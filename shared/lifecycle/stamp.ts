@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+import { InvalidDocumentError } from '../errors';
+import { PHASES, TRAFFIC_STATES } from './phase';
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** Who or what caused a transition; stored with every audit record. */
+export const CAUSE_KINDS = [
+  'operator',
+  'alert',
+  'timer',
+  'deployment',
+  'front-door',
+  'quarantine-check',
+  'replacement',
+  'scale',
+  'reconciliation',
+  'system',
+] as const;
+export type CauseKind = (typeof CAUSE_KINDS)[number];
+
+export const causeSchema = z.object({
+  kind: z.enum(CAUSE_KINDS),
+  /** The inbound event that caused it; the idempotency key. */
+  eventId: z.string().min(1),
+  reason: z.string(),
+  /** The operator (or system identity) that asked, when there is one. */
+  actor: z.string().optional(),
+  /** Set when an operator overrode a guard; the reason above says why. */
+  overriddenGuard: z.string().optional(),
+});
+export type Cause = z.infer<typeof causeSchema>;
+
+export const deadlinesSchema = z.object({
+  registrationTimeoutAt: isoInstant.optional(),
+  isolationGraceEndsAt: isoInstant.optional(),
+  drainEndsAt: isoInstant.optional(),
+  purgeDueAt: isoInstant.optional(),
+});
+export type StampDeadlines = z.infer<typeof deadlinesSchema>;
+
+export const healthSchema = z.object({
+  probe: z.enum(['healthy', 'failing']),
+  /** The alert's own fired/resolved time of the last health signal applied (guard 5). */
+  observedAt: isoInstant.optional(),
+  alertId: z.string().optional(),
+});
+export type StampHealth = z.infer<typeof healthSchema>;
+
+export const drainSchema = z.object({
+  /** Identifies this drain; a drain timer carrying another id is stale. */
+  id: z.string().min(1),
+  reason: z.string(),
+  startedAt: isoInstant,
+  endsAt: isoInstant,
+});
+export type DrainState = z.infer<typeof drainSchema>;
+
+export const quarantineSchema = z.object({
+  checks: z.enum(['pending', 'passed', 'failed']),
+  checkedAt: isoInstant.optional(),
+  detail: z.string().optional(),
+  approvedBy: z.string().optional(),
+});
+export type QuarantineState = z.infer<typeof quarantineSchema>;
+
+export const deploymentSchema = z.object({
+  /** Deterministic ARM deployment name, `stamp-{id}-{generation}`. */
+  name: z.string().min(1),
+  originHostName: z.string().optional(),
+  outputs: z.record(z.string(), z.string()).optional(),
+  error: z.string().optional(),
+});
+export type DeploymentState = z.infer<typeof deploymentSchema>;
+
+/** How many recent inbound event ids a stamp remembers for idempotency (guard 5). */
+export const PROCESSED_EVENT_WINDOW = 64;
+
+export const stampSchema = z.object({
+  id: z.string().min(1),
+  region: z.string().min(1),
+  phase: z.enum(PHASES),
+  traffic: z.enum(TRAFFIC_STATES),
+  /** Bumped when the stamp's infrastructure must be deployed again; names the ARM deployment. */
+  generation: z.number().int().min(1),
+  createdAt: isoInstant,
+  phaseSince: isoInstant,
+  /** The cause of the last transition. */
+  cause: causeSchema,
+  deadlines: deadlinesSchema,
+  replacementFor: z.string().optional(),
+  replacedBy: z.string().optional(),
+  health: healthSchema,
+  drain: drainSchema.optional(),
+  quarantine: quarantineSchema.optional(),
+  deployment: deploymentSchema.optional(),
+  archivedAt: isoInstant.optional(),
+  purgedAt: isoInstant.optional(),
+  /** Number of audit records written; the next record's sequence number is this plus one. */
+  auditSeq: z.number().int().min(0),
+  /** The most recent inbound event ids, newest last, at most PROCESSED_EVENT_WINDOW. */
+  processedEventIds: z.array(z.string()),
+});
+export type Stamp = z.infer<typeof stampSchema>;
+
+export const auditRecordSchema = z.object({
+  stampId: z.string().min(1),
+  /** 1-based, gap-free per stamp; makes the record id deterministic and a replay idempotent. */
+  seq: z.number().int().min(1),
+  at: isoInstant,
+  from: z.enum(PHASES).nullable(),
+  to: z.enum(PHASES),
+  traffic: z.object({ from: z.enum(TRAFFIC_STATES), to: z.enum(TRAFFIC_STATES) }).optional(),
+  cause: causeSchema,
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+/**
+ * Parses a stored stamp. A document that does not match fails with an error naming the id and
+ * the first bad field; nothing is defaulted.
+ *
+ * @example
+ * const stamp = parseStoredStamp(await container.item(id, id).read().then((r) => r.resource));
+ */
+export function parseStoredStamp(doc: unknown): Stamp {
+  return parseDocument(stampSchema, doc);
+}
+
+export function parseStoredAuditRecord(doc: unknown): AuditRecord {
+  return parseDocument(auditRecordSchema, doc);
+}
+
+function parseDocument<T>(schema: z.ZodType<T>, doc: unknown): T {
+  const result = schema.safeParse(doc);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(document)';
+  throw new InvalidDocumentError(documentIdOf(doc), field, issue?.message ?? 'does not match the schema', {
+    cause: result.error,
+  });
+}
+
+function documentIdOf(doc: unknown): string {
+  if (typeof doc === 'object' && doc !== null && 'id' in doc) {
+    const id = (doc as { id: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return '(no id)';
+}

@@ -1,0 +1,70 @@
+import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import type { FleetMember } from '../lifecycle/fleet';
+import type { Phase } from '../lifecycle/phase';
+
+/** A stamp as stored, with the ETag that a conditional write must present. */
+export interface StoredStamp {
+  readonly stamp: Stamp;
+  readonly etag: string;
+}
+
+/**
+ * One small document per region: the capacity ledger (DESIGN.md section 5). Guards read it to
+ * count stamps and update it with If-Match, so two placements can never both take the last slot.
+ */
+export interface RegionLedger {
+  readonly region: string;
+  readonly code: string;
+  /** The last sequence number handed out for a stamp id in this region; ids are never reused. */
+  readonly lastSeq: number;
+  /** Every live stamp of the region (not archived, not purged), keyed by id. */
+  readonly members: Readonly<Record<string, FleetMember>>;
+  /** When automation last scaled this region out or in (cooldown), ISO instants. */
+  readonly lastScaleOutAt?: string;
+  readonly lastScaleInAt?: string;
+}
+
+export interface StoredLedger {
+  readonly ledger: RegionLedger;
+  readonly etag: string;
+}
+
+export interface StampFilter {
+  readonly phase?: Phase;
+  readonly region?: string;
+}
+
+/**
+ * The port to stamp state (Cosmos DB in every environment: a real account on Azure, the
+ * embedded Cosmos-compatible server locally). Every write that can race is conditional;
+ * a lost race throws ConflictError and the caller re-reads and re-decides.
+ */
+export interface StampStore {
+  /** Creates a stamp and its first audit record atomically; ConflictError if the id exists. */
+  create(stamp: Stamp, audit: AuditRecord): Promise<StoredStamp>;
+  get(id: string): Promise<StoredStamp | undefined>;
+  list(filter?: StampFilter): Promise<Stamp[]>;
+  /** Replaces the stamp if its ETag is still `etag`; ConflictError otherwise. */
+  replace(stamp: Stamp, etag: string): Promise<StoredStamp>;
+  /** Replaces the stamp (If-Match `etag`) and appends its audit record in one transaction. */
+  commitTransition(stamp: Stamp, etag: string, audit: AuditRecord): Promise<StoredStamp>;
+  /** The stamp's audit records, oldest first. */
+  history(id: string): Promise<AuditRecord[]>;
+
+  /** Records that an inbound event was handled; false if it already was (exactly-once, guard 5). */
+  recordProcessedEvent(eventId: string, detail: { source: string; stampId?: string; at: string }): Promise<boolean>;
+  isEventProcessed(eventId: string): Promise<boolean>;
+
+  getLedger(region: string): Promise<StoredLedger | undefined>;
+  /** Creates the ledger of a configured region if it is missing; returns the stored one. */
+  ensureLedger(region: string, code: string): Promise<StoredLedger>;
+  /** Replaces a ledger if its ETag is still `etag`; ConflictError otherwise. */
+  replaceLedger(ledger: RegionLedger, etag: string): Promise<StoredLedger>;
+
+  /** Files an archived stamp under the day its retention ends, so sweeps never scan the fleet. */
+  schedulePurge(stampId: string, dueAt: string): Promise<void>;
+  /** Stamp ids whose purge is due at or before `now` (read by day bucket, not by query). */
+  listPurgeDue(now: string): Promise<string[]>;
+  /** Removes a stamp from the purge schedule once it is purged. */
+  unschedulePurge(stampId: string, dueAt: string): Promise<void>;
+}
