@@ -52,8 +52,17 @@ export interface StampStore {
   history(id: string): Promise<AuditRecord[]>;
 
   /** Records that an inbound event was handled; false if it already was (exactly-once, guard 5). */
-  recordProcessedEvent(eventId: string, detail: { source: string; stampId?: string; at: string }): Promise<boolean>;
+  recordProcessedEvent(
+    eventId: string,
+    detail: { source: string; stampId?: string; at: string },
+  ): Promise<boolean>;
   isEventProcessed(eventId: string): Promise<boolean>;
+
+  /**
+   * Allocates the next stamp id of a region, `{code}-{seq}` with seq zero-padded to 3 digits
+   * (`weu-001`), through the ledger's If-Match; never reused, even after a purge.
+   */
+  allocateStampId(region: string, code: string): Promise<string>;
 
   getLedger(region: string): Promise<StoredLedger | undefined>;
   /** Creates the ledger of a configured region if it is missing; returns the stored one. */
