@@ -57,6 +57,13 @@ export const drainSchema = z.object({
 });
 export type DrainState = z.infer<typeof drainSchema>;
 
+export const isolationSchema = z.object({
+  /** An alert isolation rejoins if the alert resolves within the grace; an operator's does not. */
+  by: z.enum(['alert', 'operator', 'region-outage']),
+  at: isoInstant,
+});
+export type IsolationState = z.infer<typeof isolationSchema>;
+
 export const quarantineSchema = z.object({
   checks: z.enum(['pending', 'passed', 'failed']),
   checkedAt: isoInstant.optional(),
@@ -92,6 +99,7 @@ export const stampSchema = z.object({
   replacementFor: z.string().optional(),
   replacedBy: z.string().optional(),
   health: healthSchema,
+  isolation: isolationSchema.optional(),
   drain: drainSchema.optional(),
   quarantine: quarantineSchema.optional(),
   deployment: deploymentSchema.optional(),
@@ -143,7 +151,7 @@ function parseDocument<T>(schema: z.ZodType<T>, doc: unknown): T {
 
 function documentIdOf(doc: unknown): string {
   if (typeof doc === 'object' && doc !== null && 'id' in doc) {
-    const id = (doc as { id: unknown }).id;
+    const id = (doc).id;
     if (typeof id === 'string') return id;
   }
   return '(no id)';

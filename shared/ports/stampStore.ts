@@ -1,6 +1,6 @@
-import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import type { FleetMember } from '../lifecycle/fleet';
 import type { Phase } from '../lifecycle/phase';
+import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 
 /** A stamp as stored, with the ETag that a conditional write must present. */
 export interface StoredStamp {

@@ -1,0 +1,94 @@
+import { causeOf } from './decide/cause';
+import type { DecideContext } from './decide/context';
+import { ignore } from './decide/context';
+import { onDrainEnded, onDrainRequested } from './decide/drain';
+import {
+  onHealthProbeFailed,
+  onHealthProbeRecovered,
+  onIsolateRequested,
+  onIsolationGraceExpired,
+  onReplacementActive,
+} from './decide/health';
+import {
+  onDeploymentFailed,
+  onDeploymentSucceeded,
+  onOriginHealthy,
+  onRegistrationTimedOut,
+} from './decide/provisioning';
+import { onQuarantineApproved, onQuarantineChecksCompleted } from './decide/quarantine';
+import { onCleanupRequested, onDecommissionCompleted, onRetentionElapsed } from './decide/retirement';
+import type { Decision } from './decision';
+import type { StampEvent } from './events';
+import type { FleetView } from './fleet';
+import type { LifecyclePolicy } from './policy';
+import type { Stamp } from './stamp';
+
+/**
+ * The whole lifecycle as one pure function: given a stamp, an event, the policy, the time and
+ * the live fleet (for the guards), returns the next state, the effects to run and the audit
+ * record, or a refusal naming the guard, or "ignored". It performs no I/O and reads no clock.
+ *
+ * @example
+ * const decision = decide(stamp, { type: 'DrainRequested', id: 'req-1', source: 'operator',
+ *   actor: 'ana', reason: 'scale-in' }, DEFAULT_POLICY, '2026-01-01T00:00:00.000Z', fleet);
+ * if (decision.outcome === 'refused') console.log(decision.guard, decision.reason);
+ */
+export function decide(
+  stamp: Stamp,
+  event: StampEvent,
+  policy: LifecyclePolicy,
+  now: string,
+  fleet: FleetView,
+): Decision {
+  if (stamp.processedEventIds.includes(event.id)) {
+    return ignore('duplicate-event', `event ${event.id} was already handled for ${stamp.id}`);
+  }
+  if (stamp.phase === 'purged') {
+    return ignore('not-applicable', `${stamp.id} is purged; nothing happens to it any more`);
+  }
+  const ctx: DecideContext = { stamp, event, policy, now, fleet, cause: causeOf(event) };
+  return route(ctx);
+}
+
+function route(ctx: DecideContext): Decision {
+  const event = ctx.event;
+  switch (event.type) {
+    case 'DeploymentSucceeded':
+      return onDeploymentSucceeded(narrow(ctx, event));
+    case 'DeploymentFailed':
+      return onDeploymentFailed(narrow(ctx, event));
+    case 'OriginHealthy':
+      return onOriginHealthy(narrow(ctx, event));
+    case 'RegistrationTimedOut':
+      return onRegistrationTimedOut(narrow(ctx, event));
+    case 'HealthProbeFailed':
+      return onHealthProbeFailed(narrow(ctx, event));
+    case 'HealthProbeRecovered':
+      return onHealthProbeRecovered(narrow(ctx, event));
+    case 'IsolationGraceExpired':
+      return onIsolationGraceExpired(narrow(ctx, event));
+    case 'ReplacementActive':
+      return onReplacementActive(narrow(ctx, event));
+    case 'IsolateRequested':
+      return onIsolateRequested(narrow(ctx, event));
+    case 'DrainRequested':
+      return onDrainRequested(narrow(ctx, event));
+    case 'DrainTimerFired':
+    case 'InFlightDrained':
+      return onDrainEnded(narrow(ctx, event));
+    case 'QuarantineChecksCompleted':
+      return onQuarantineChecksCompleted(narrow(ctx, event));
+    case 'QuarantineApproved':
+      return onQuarantineApproved(narrow(ctx, event));
+    case 'DecommissionCompleted':
+      return onDecommissionCompleted(narrow(ctx, event));
+    case 'RetentionElapsed':
+      return onRetentionElapsed(narrow(ctx, event));
+    case 'CleanupRequested':
+      return onCleanupRequested(narrow(ctx, event));
+  }
+}
+
+function narrow<E extends StampEvent>(ctx: DecideContext, event: E): DecideContext<E> {
+  return { ...ctx, event };
+}

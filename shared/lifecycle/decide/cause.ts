@@ -1,0 +1,62 @@
+import type { StampEvent } from '../events';
+import type { Cause } from '../stamp';
+
+/** The audit cause of an event: who or what asked, and why, in words a person can read. */
+export function causeOf(event: StampEvent): Cause {
+  const base = { eventId: event.id };
+  switch (event.type) {
+    case 'DeploymentSucceeded':
+      return { ...base, kind: 'deployment', reason: 'ARM deployment succeeded' };
+    case 'DeploymentFailed':
+      return { ...base, kind: 'deployment', reason: `ARM deployment failed: ${event.error}` };
+    case 'OriginHealthy':
+      return { ...base, kind: 'front-door', reason: 'Front Door origin healthy' };
+    case 'RegistrationTimedOut':
+      return { ...base, kind: 'timer', reason: 'registration timed out before the origin was healthy' };
+    case 'HealthProbeFailed':
+      return {
+        ...base,
+        kind: 'alert',
+        reason: `health probe failing (alert ${event.alertId} at ${event.observedAt})`,
+      };
+    case 'HealthProbeRecovered':
+      return {
+        ...base,
+        kind: 'alert',
+        reason: `health probe recovered (alert ${event.alertId} at ${event.observedAt})`,
+      };
+    case 'IsolationGraceExpired':
+      return { ...base, kind: 'timer', reason: 'isolation grace expired without recovery' };
+    case 'ReplacementActive':
+      return { ...base, kind: 'replacement', reason: `replacement ${event.replacementId} is active` };
+    case 'IsolateRequested':
+      return { ...base, kind: 'operator', actor: event.actor, reason: event.reason };
+    case 'DrainRequested':
+      return event.source === 'operator'
+        ? { ...base, kind: 'operator', actor: event.actor, reason: event.reason }
+        : { ...base, kind: 'scale', actor: event.actor, reason: event.reason };
+    case 'DrainTimerFired':
+      return { ...base, kind: 'timer', reason: `drain timer fired (${event.drainId})` };
+    case 'InFlightDrained':
+      return { ...base, kind: 'system', reason: `in-flight requests reached zero (${event.drainId})` };
+    case 'QuarantineChecksCompleted':
+      return {
+        ...base,
+        kind: 'quarantine-check',
+        reason: `quarantine checks ${event.passed ? 'passed' : 'failed'}: ${event.detail}`,
+      };
+    case 'QuarantineApproved':
+      return {
+        ...base,
+        kind: 'operator',
+        actor: event.actor,
+        reason: event.reason || 'verified by operator',
+      };
+    case 'DecommissionCompleted':
+      return { ...base, kind: 'system', reason: 'workloads deleted, persistent volumes kept' };
+    case 'RetentionElapsed':
+      return { ...base, kind: 'timer', reason: 'retention period elapsed' };
+    case 'CleanupRequested':
+      return { ...base, kind: 'operator', actor: event.actor, reason: event.reason };
+  }
+}

@@ -1,0 +1,94 @@
+import { type Effect, stampResourceGroup } from '../effects';
+import type { LifecyclePolicy } from '../policy';
+import type { Stamp } from '../stamp';
+
+/**
+ * The effects of entering a phase (DESIGN.md section 2, "what happens"). Computed from the
+ * stamp before and after, so that every path into a phase does the same work.
+ */
+export function effectsOnEntering(next: Stamp, previous: Stamp, policy: LifecyclePolicy): Effect[] {
+  const stampId = next.id;
+  switch (next.phase) {
+    case 'registering':
+      return [
+        { kind: 'register-origin', stampId, hostName: next.deployment?.originHostName ?? '' },
+        ...timerIf(next.deadlines.registrationTimeoutAt, (at) => ({
+          kind: 'start-timer',
+          stampId,
+          timer: 'registration-timeout',
+          at,
+        })),
+      ];
+    case 'active':
+      return [
+        { kind: 'cancel-timer', stampId, timer: 'registration-timeout' },
+        { kind: 'enable-origin', stampId },
+        ...(next.replacementFor === undefined
+          ? []
+          : [{ kind: 'notify-replaced-stamp' as const, stampId, replacedStampId: next.replacementFor }]),
+      ];
+    case 'draining': {
+      const drain = next.drain;
+      return [
+        { kind: 'disable-origin', stampId },
+        ...(previous.deadlines.isolationGraceEndsAt === undefined
+          ? []
+          : [{ kind: 'cancel-timer' as const, stampId, timer: 'isolation-grace' as const }]),
+        ...(drain === undefined
+          ? []
+          : [
+              { kind: 'schedule-drain-timer' as const, stampId, drainId: drain.id, at: drain.endsAt },
+              { kind: 'watch-in-flight' as const, stampId, drainId: drain.id },
+            ]),
+      ];
+    }
+    case 'quarantined':
+      return [
+        ...(previous.drain === undefined
+          ? []
+          : [{ kind: 'cancel-drain-timer' as const, stampId, drainId: previous.drain.id }]),
+        { kind: 'remove-origin', stampId },
+        { kind: 'preserve-diagnostics', stampId },
+        ...(policy.quarantine.autoVerify ? [{ kind: 'run-quarantine-checks' as const, stampId }] : []),
+      ];
+    case 'decommissioning':
+      return [{ kind: 'delete-workloads', stampId }];
+    case 'archived':
+      return [
+        { kind: 'archive-records', stampId },
+        ...timerIf(next.deadlines.purgeDueAt, (dueAt) => ({ kind: 'schedule-purge', stampId, dueAt })),
+      ];
+    case 'purged':
+      return [
+        { kind: 'remove-origin', stampId },
+        { kind: 'delete-resource-group', stampId, resourceGroup: stampResourceGroup(stampId) },
+        ...timerIf(previous.deadlines.purgeDueAt, (dueAt) => ({ kind: 'unschedule-purge', stampId, dueAt })),
+      ];
+    case 'failed':
+      return previous.phase === 'registering'
+        ? [
+            { kind: 'cancel-timer', stampId, timer: 'registration-timeout' },
+            { kind: 'remove-origin', stampId },
+            {
+              kind: 'raise-incident',
+              stampId,
+              incident: 'registration-timeout',
+              detail: `${stampId} never became healthy in Front Door; its origin was removed`,
+            },
+          ]
+        : [
+            {
+              kind: 'raise-incident',
+              stampId,
+              incident: 'deployment-failed',
+              detail: `${stampId} failed to deploy: ${next.deployment?.error ?? 'unknown error'}`,
+            },
+          ];
+    case 'provisioning':
+      return [];
+  }
+}
+
+function timerIf(at: string | undefined, make: (at: string) => Effect): Effect[] {
+  return at === undefined ? [] : [make(at)];
+}

@@ -1,0 +1,23 @@
+/**
+ * The pure lifecycle core: phases, the transition table, `decide`, the guards, placement,
+ * scaling and alert classification. No I/O, no clock, no Azure SDK (enforced by
+ * .dependency-cruiser.cjs and the lint rules for this folder).
+ */
+export * from './alerts/classifyAlert';
+export * from './alerts/commonAlertSchema';
+export * from './decide';
+export * from './decision';
+export * from './effects';
+export * from './events';
+export * from './fleet';
+export * from './guards/blastRadius';
+export * from './guards/minInRotation';
+export * from './guards/retention';
+export * from './newStamp';
+export * from './phase';
+export * from './placement';
+export * from './policy';
+export * from './scaling';
+export * from './stamp';
+export * from './time';
+export * from './transitionTable';

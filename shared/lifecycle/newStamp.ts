@@ -1,0 +1,53 @@
+import { deploymentName, type Effect } from './effects';
+import type { AuditRecord, Cause, Stamp } from './stamp';
+
+export interface NewStampInput {
+  /** Allocated by the store (`weu-001`); never reused. */
+  readonly id: string;
+  readonly region: string;
+  readonly now: string;
+  readonly cause: Cause;
+  /** The isolated stamp this one replaces, if any. */
+  readonly replacementFor?: string;
+}
+
+export interface NewStamp {
+  readonly stamp: Stamp;
+  readonly audit: AuditRecord;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * A stamp's birth: `provisioning`, generation 1, the deterministic deployment name, its first
+ * audit record (from `null`), and the effect that starts the ARM deployment.
+ */
+export function newStamp(input: NewStampInput): NewStamp {
+  const { id, region, now, cause } = input;
+  const generation = 1;
+  const name = deploymentName(id, generation);
+  const stamp: Stamp = {
+    id,
+    region,
+    phase: 'provisioning',
+    traffic: 'none',
+    generation,
+    createdAt: now,
+    phaseSince: now,
+    cause,
+    deadlines: {},
+    ...(input.replacementFor === undefined ? {} : { replacementFor: input.replacementFor }),
+    health: { probe: 'healthy' },
+    deployment: { name },
+    auditSeq: 1,
+    processedEventIds: [cause.eventId],
+  };
+  const audit: AuditRecord = { stampId: id, seq: 1, at: now, from: null, to: 'provisioning', cause };
+  return {
+    stamp,
+    audit,
+    effects: [
+      { kind: 'start-deployment', stampId: id, region, deploymentName: name, generation },
+      { kind: 'publish-phase-changed', stampId: id, from: null, to: 'provisioning', at: now, cause },
+    ],
+  };
+}

@@ -1,0 +1,58 @@
+/** A region the control plane may place stamps in (guard 3). */
+export interface RegionPolicy {
+  /** Azure region name, e.g. `westeurope`. */
+  readonly name: string;
+  /** Short code used in stamp ids, e.g. `weu` → `weu-001`. */
+  readonly code: string;
+  /** Lower is preferred when a stamp may go to another region. */
+  readonly priority: number;
+  readonly max: number;
+}
+
+/**
+ * Everything the pure core needs to know about configuration. Built once from settings by
+ * `loadConfig` (shared/config) and passed in; the core never reads the environment.
+ */
+export interface LifecyclePolicy {
+  readonly regions: readonly RegionPolicy[];
+  readonly totalMax: number;
+  readonly drainMinutes: number;
+  readonly retentionDays: number;
+  readonly minInRotationPerRegion: number;
+  readonly maxUnhealthyPercent: number;
+  readonly isolationGraceMinutes: number;
+  /** How far a replacement for an isolated stamp may exceed its region's max. */
+  readonly replacementSurgePerRegion: number;
+  readonly registrationTimeoutMinutes: number;
+  /** Minimum time between two automatic scale actions in one region. */
+  readonly scaleCooldownMinutes: number;
+  readonly quarantine: {
+    /** Run the automatic checks when a stamp enters quarantine. */
+    readonly autoVerify: boolean;
+    /** Also require an operator's approval before decommissioning. */
+    readonly requireHumanApproval: boolean;
+  };
+}
+
+/** The seed's defaults (DESIGN.md, SEED): three regions, ten stamps. */
+export const DEFAULT_POLICY: LifecyclePolicy = {
+  regions: [
+    { name: 'westeurope', code: 'weu', priority: 1, max: 4 },
+    { name: 'eastus', code: 'eus', priority: 2, max: 3 },
+    { name: 'southeastasia', code: 'sea', priority: 3, max: 3 },
+  ],
+  totalMax: 10,
+  drainMinutes: 30,
+  retentionDays: 30,
+  minInRotationPerRegion: 1,
+  maxUnhealthyPercent: 40,
+  isolationGraceMinutes: 15,
+  replacementSurgePerRegion: 1,
+  registrationTimeoutMinutes: 15,
+  scaleCooldownMinutes: 15,
+  quarantine: { autoVerify: true, requireHumanApproval: false },
+};
+
+export function regionPolicy(policy: LifecyclePolicy, name: string): RegionPolicy | undefined {
+  return policy.regions.find((region) => region.name === name);
+}
