@@ -1,0 +1,230 @@
+import { z } from 'zod';
+
+import { ValidationError } from '../errors';
+import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
+import { SETTINGS } from './settings';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface AzureSettings {
+  readonly subscriptionId: string;
+  readonly environment: string;
+  readonly frontDoor: {
+    readonly resourceGroup: string;
+    readonly profile: string;
+    readonly originGroup: string;
+  };
+  readonly serviceBusNamespace: string;
+  readonly eventGridTopicEndpoint: string;
+}
+
+export interface Config {
+  readonly cloud: 'local' | 'azure';
+  readonly policy: LifecyclePolicy;
+  readonly taskHub: string;
+  readonly cosmos: { readonly endpoint?: string; readonly key?: string; readonly database: string };
+  readonly azure?: AzureSettings;
+  readonly local: { readonly port: number; readonly timeScale: number };
+}
+
+/** Thrown at start; the message names every bad key and why. */
+export class ConfigError extends ValidationError {
+  override readonly code = 'Config';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`, problems[0]?.split(':')[0]);
+  }
+}
+
+const DEFAULTS: Record<string, string> = Object.fromEntries(
+  SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.key, s.default as string]),
+);
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v === 'true' || v === 'false', 'must be true or false')
+  .transform((v) => v === 'true');
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https:\/\/[^\s/]+/.test(v), 'must be an https:// URL');
+
+const REQUIRED_ON_AZURE = 'is required when STAMPS_CLOUD=azure';
+const required = z.string({ error: REQUIRED_ON_AZURE }).trim().min(1, REQUIRED_ON_AZURE);
+
+const regionList = z
+  .string()
+  .trim()
+  .transform((text, ctx): RegionPolicy[] => {
+    const regions: RegionPolicy[] = [];
+    for (const entry of text.split(',').map((e) => e.trim())) {
+      const match = /^([a-z0-9]+):([a-z]{2,8}):(\d+):(\d+)$/.exec(entry);
+      if (match === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry '${entry}' is not name:code:priority:max (e.g. westeurope:weu:1:4)`,
+        });
+        return z.NEVER;
+      }
+      const [, name = '', code = '', priority = '0', max = '0'] = match;
+      regions.push({ name, code, priority: Number(priority), max: Number(max) });
+    }
+    const names = new Set(regions.map((r) => r.name));
+    const codes = new Set(regions.map((r) => r.code));
+    if (names.size !== regions.length || codes.size !== regions.length) {
+      ctx.addIssue({ code: 'custom', message: 'region names and codes must be unique' });
+    }
+    return regions;
+  });
+
+const schema = z.object({
+  STAMPS_CLOUD: z.enum(['local', 'azure']),
+  STAMPS_REGIONS: regionList,
+  STAMPS_TOTAL_MAX: wholeNumber(1, 10_000),
+  STAMPS_DRAIN_MINUTES: wholeNumber(1, 1440),
+  STAMPS_RETENTION_DAYS: wholeNumber(0, 3650),
+  STAMPS_MIN_IN_ROTATION_PER_REGION: wholeNumber(0, 100),
+  STAMPS_MAX_UNHEALTHY_PERCENT: wholeNumber(1, 100),
+  STAMPS_ISOLATION_GRACE_MINUTES: wholeNumber(1, 1440),
+  STAMPS_REPLACEMENT_SURGE_PER_REGION: wholeNumber(0, 100),
+  STAMPS_REGISTRATION_TIMEOUT_MINUTES: wholeNumber(1, 1440),
+  STAMPS_SCALE_COOLDOWN_MINUTES: wholeNumber(0, 1440),
+  STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
+  STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,
+  STAMPS_TASK_HUB: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z][a-zA-Z0-9]{2,44}$/, 'must be 3-45 letters or digits, starting with a letter'),
+  Cosmos__accountEndpoint: httpsUrl.optional(),
+  Cosmos__key: z.string().min(1).optional(),
+  STAMPS_COSMOS_DATABASE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be letters, digits, - or _'),
+  PORT: wholeNumber(1, 65535),
+  STAMPS_TIME_SCALE: wholeNumber(1, 3600),
+  STAMPS_ENVIRONMENT: z.string().trim().min(1),
+  AZURE_SUBSCRIPTION_ID: z.string().optional(),
+  STAMPS_FRONTDOOR_RESOURCE_GROUP: z.string().optional(),
+  STAMPS_FRONTDOOR_PROFILE: z.string().optional(),
+  STAMPS_FRONTDOOR_ORIGIN_GROUP: z.string().optional(),
+  ServiceBusConnection__fullyQualifiedNamespace: z.string().optional(),
+  STAMPS_EVENTGRID_TOPIC_ENDPOINT: z.string().optional(),
+});
+
+const azureSchema = z.object({
+  AZURE_SUBSCRIPTION_ID: required.pipe(z.uuid('must be a subscription id (a GUID)')),
+  STAMPS_FRONTDOOR_RESOURCE_GROUP: required,
+  STAMPS_FRONTDOOR_PROFILE: required,
+  STAMPS_FRONTDOOR_ORIGIN_GROUP: required,
+  ServiceBusConnection__fullyQualifiedNamespace: required.pipe(
+    z.string().regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i, 'must be <namespace>.servicebus.windows.net'),
+  ),
+  STAMPS_EVENTGRID_TOPIC_ENDPOINT: required.pipe(httpsUrl),
+  Cosmos__accountEndpoint: required.pipe(httpsUrl),
+});
+
+/**
+ * Reads and validates every setting once, at start. Empty values count as unset. Throws a
+ * ConfigError naming each bad key and the reason; returns a frozen, typed config.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError: "STAMPS_DRAIN_MINUTES: must be ..."
+ */
+export function loadConfig(env: Env): Config {
+  const values: Record<string, string> = { ...DEFAULTS };
+  for (const spec of SETTINGS) {
+    const value = env[spec.key];
+    if (value !== undefined && value.trim() !== '') values[spec.key] = value;
+  }
+  const problems: string[] = [];
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describe(issue, values)));
+  let azure: AzureSettings | undefined;
+  if (values.STAMPS_CLOUD === 'azure') {
+    const azureParsed = azureSchema.safeParse(values);
+    if (!azureParsed.success)
+      problems.push(...azureParsed.error.issues.map((issue) => describe(issue, values)));
+    else {
+      const a = azureParsed.data;
+      azure = {
+        subscriptionId: a.AZURE_SUBSCRIPTION_ID,
+        environment: values.STAMPS_ENVIRONMENT ?? 'production',
+        frontDoor: {
+          resourceGroup: a.STAMPS_FRONTDOOR_RESOURCE_GROUP,
+          profile: a.STAMPS_FRONTDOOR_PROFILE,
+          originGroup: a.STAMPS_FRONTDOOR_ORIGIN_GROUP,
+        },
+        serviceBusNamespace: a.ServiceBusConnection__fullyQualifiedNamespace,
+        eventGridTopicEndpoint: a.STAMPS_EVENTGRID_TOPIC_ENDPOINT,
+      };
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(dedupe(problems));
+  const s = parsed.data;
+  const policy: LifecyclePolicy = {
+    regions: s.STAMPS_REGIONS,
+    totalMax: s.STAMPS_TOTAL_MAX,
+    drainMinutes: s.STAMPS_DRAIN_MINUTES,
+    retentionDays: s.STAMPS_RETENTION_DAYS,
+    minInRotationPerRegion: s.STAMPS_MIN_IN_ROTATION_PER_REGION,
+    maxUnhealthyPercent: s.STAMPS_MAX_UNHEALTHY_PERCENT,
+    isolationGraceMinutes: s.STAMPS_ISOLATION_GRACE_MINUTES,
+    replacementSurgePerRegion: s.STAMPS_REPLACEMENT_SURGE_PER_REGION,
+    registrationTimeoutMinutes: s.STAMPS_REGISTRATION_TIMEOUT_MINUTES,
+    scaleCooldownMinutes: s.STAMPS_SCALE_COOLDOWN_MINUTES,
+    quarantine: {
+      autoVerify: s.STAMPS_QUARANTINE_AUTO_VERIFY,
+      requireHumanApproval: s.STAMPS_QUARANTINE_REQUIRE_APPROVAL,
+    },
+  };
+  return deepFreeze({
+    cloud: s.STAMPS_CLOUD,
+    policy,
+    taskHub: s.STAMPS_TASK_HUB,
+    cosmos: {
+      ...(s.Cosmos__accountEndpoint === undefined ? {} : { endpoint: s.Cosmos__accountEndpoint }),
+      ...(s.Cosmos__key === undefined ? {} : { key: s.Cosmos__key }),
+      database: s.STAMPS_COSMOS_DATABASE,
+    },
+    ...(azure === undefined ? {} : { azure }),
+    local: { port: s.PORT, timeScale: s.STAMPS_TIME_SCALE },
+  });
+}
+
+/** Secrets are never echoed back in an error. */
+const SECRET_KEYS = new Set(['Cosmos__key']);
+
+function describe(issue: z.core.$ZodIssue, values: Record<string, string>): string {
+  const key = issue.path.map(String).join('.') || '(settings)';
+  const message =
+    issue.code === 'invalid_value' && 'values' in issue
+      ? `must be one of ${issue.values.join(', ')}`
+      : issue.message;
+  const given = values[key];
+  const shown = given === undefined || SECRET_KEYS.has(key) ? '' : ` (got '${given}')`;
+  return `${key}: ${message}${shown}`;
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,97 @@
+/**
+ * Every setting the app reads, with its default and meaning. `local.settings.sample.json` lists
+ * the same keys; a test keeps the two in step.
+ */
+export interface SettingSpec {
+  readonly key: string;
+  readonly default?: string;
+  readonly description: string;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'STAMPS_CLOUD',
+    default: 'local',
+    description: '`local` (embedded Cosmos, simulated Azure) or `azure` (real services)',
+  },
+  {
+    key: 'STAMPS_REGIONS',
+    default: 'westeurope:weu:1:4,eastus:eus:2:3,southeastasia:sea:3:3',
+    description: 'regions as `name:code:priority:max`, comma-separated; lower priority is preferred',
+  },
+  { key: 'STAMPS_TOTAL_MAX', default: '10', description: 'most stamps holding capacity across all regions' },
+  { key: 'STAMPS_DRAIN_MINUTES', default: '30', description: 'default drain duration (1-1440)' },
+  { key: 'STAMPS_RETENTION_DAYS', default: '30', description: 'days an archived stamp is kept before purge' },
+  {
+    key: 'STAMPS_MIN_IN_ROTATION_PER_REGION',
+    default: '1',
+    description: 'automation never goes below this many stamps in rotation per region',
+  },
+  {
+    key: 'STAMPS_MAX_UNHEALTHY_PERCENT',
+    default: '40',
+    description: 'above this share of stamps alerting at once, isolate nothing and raise an incident',
+  },
+  {
+    key: 'STAMPS_ISOLATION_GRACE_MINUTES',
+    default: '15',
+    description: 'an isolated stamp whose alert resolves within this rejoins',
+  },
+  {
+    key: 'STAMPS_REPLACEMENT_SURGE_PER_REGION',
+    default: '1',
+    description: 'how far a replacement may exceed its region max',
+  },
+  {
+    key: 'STAMPS_REGISTRATION_TIMEOUT_MINUTES',
+    default: '15',
+    description: 'a registering stamp not healthy by then fails',
+  },
+  {
+    key: 'STAMPS_SCALE_COOLDOWN_MINUTES',
+    default: '15',
+    description: 'minimum time between two automatic scale actions in a region',
+  },
+  {
+    key: 'STAMPS_QUARANTINE_AUTO_VERIFY',
+    default: 'true',
+    description: 'run the automatic quarantine checks',
+  },
+  {
+    key: 'STAMPS_QUARANTINE_REQUIRE_APPROVAL',
+    default: 'false',
+    description: 'also require an operator to verify a quarantined stamp',
+  },
+  { key: 'STAMPS_TASK_HUB', default: 'stamps', description: 'Durable Functions task hub name (host.json)' },
+  {
+    key: 'Cosmos__accountEndpoint',
+    description: 'Cosmos DB account endpoint; empty = the embedded server (local only)',
+  },
+  {
+    key: 'Cosmos__key',
+    description: 'only for the Cosmos emulator; on Azure the app uses its managed identity',
+  },
+  { key: 'STAMPS_COSMOS_DATABASE', default: 'stamps', description: 'Cosmos DB database name' },
+  { key: 'AZURE_SUBSCRIPTION_ID', description: 'azure: subscription that stamps are deployed to' },
+  {
+    key: 'STAMPS_ENVIRONMENT',
+    default: 'production',
+    description: 'azure: the `environment` parameter of the stamp template',
+  },
+  {
+    key: 'STAMPS_FRONTDOOR_RESOURCE_GROUP',
+    description: 'azure: resource group of the global Front Door profile',
+  },
+  { key: 'STAMPS_FRONTDOOR_PROFILE', description: 'azure: Front Door profile name' },
+  { key: 'STAMPS_FRONTDOOR_ORIGIN_GROUP', description: 'azure: origin group the stamps are registered in' },
+  {
+    key: 'ServiceBusConnection__fullyQualifiedNamespace',
+    description: 'azure: Service Bus namespace (`<ns>.servicebus.windows.net`)',
+  },
+  {
+    key: 'STAMPS_EVENTGRID_TOPIC_ENDPOINT',
+    description: 'azure: Event Grid topic endpoint for stamp signals and notifications',
+  },
+  { key: 'PORT', default: '7071', description: 'local: port of the local host' },
+  { key: 'STAMPS_TIME_SCALE', default: '60', description: 'local: simulated minutes per real second' },
+];
