@@ -1,0 +1,163 @@
+import { z } from 'zod';
+
+import { InvalidDocumentError, ValidationError } from '../../errors';
+import { fleetMemberSchema } from '../../lifecycle/fleet';
+import {
+  type AuditRecord,
+  parseStoredAuditRecord,
+  parseStoredStamp,
+  type Stamp,
+  stampSchema,
+} from '../../lifecycle/stamp';
+import type { RegionLedger } from '../../ports/stampStore';
+
+/** Properties Cosmos DB adds to every item; never part of the domain objects. */
+const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn'] as const;
+
+export type DocumentType = 'stamp' | 'audit';
+
+/** `audit-000001`: zero-padded so ids sort in sequence order too. */
+export function auditDocumentId(seq: number): string {
+  return `audit-${String(seq).padStart(6, '0')}`;
+}
+
+export function ledgerDocumentId(region: string): string {
+  return `region-${region}`;
+}
+
+export function purgeBucketId(day: string): string {
+  return `purge-due-${day}`;
+}
+
+export const PURGE_INDEX_ID = 'purge-index';
+
+/** The stamp document: the stamp itself plus its partition key and type tag. */
+export function toStampDocument(stamp: Stamp): Record<string, unknown> {
+  return { ...stamp, id: stamp.id, stampId: stamp.id, type: 'stamp' satisfies DocumentType };
+}
+
+export function toAuditDocument(audit: AuditRecord): Record<string, unknown> {
+  return {
+    ...audit,
+    id: auditDocumentId(audit.seq),
+    stampId: audit.stampId,
+    type: 'audit' satisfies DocumentType,
+  };
+}
+
+/**
+ * A stored stamp document back to a `Stamp`: system properties and storage-only fields go, the
+ * rest must match the schema exactly (no defaults), else InvalidDocumentError naming id and field.
+ */
+export function stampFromDocument(doc: unknown): Stamp {
+  const body = withoutSystemProperties(doc);
+  const { type, stampId, ...stamp } = body;
+  const id = typeof stamp['id'] === 'string' ? stamp['id'] : '(no id)';
+  if (type !== 'stamp')
+    throw new InvalidDocumentError(id, 'type', `expected 'stamp', got ${JSON.stringify(type)}`);
+  if (stampId !== stamp['id']) {
+    throw new InvalidDocumentError(
+      id,
+      'stampId',
+      `partition key ${JSON.stringify(stampId)} is not the stamp id`,
+    );
+  }
+  return parseStoredStamp(stamp);
+}
+
+/** A stored audit document back to an `AuditRecord`; its error names `{stampId}/audit-{seq}`. */
+export function auditFromDocument(doc: unknown): AuditRecord {
+  const body = withoutSystemProperties(doc);
+  const { type, id, ...record } = body;
+  const name = `${String(record['stampId'])}/${String(id)}`;
+  if (type !== 'audit')
+    throw new InvalidDocumentError(name, 'type', `expected 'audit', got ${JSON.stringify(type)}`);
+  // The schema has no `id`; the error names the document by its partition and id.
+  const audit = parseStoredAuditRecord({ ...record, id: name });
+  if (id !== auditDocumentId(audit.seq)) {
+    throw new InvalidDocumentError(name, 'seq', `seq ${audit.seq} does not match the document id`);
+  }
+  return audit;
+}
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+const regionLedgerSchema = z.object({
+  region: z.string().min(1),
+  code: z.string().min(1),
+  lastSeq: z.number().int().min(0),
+  members: z.record(z.string(), fleetMemberSchema),
+  lastScaleOutAt: isoInstant.optional(),
+  lastScaleInAt: isoInstant.optional(),
+});
+
+export function toLedgerDocument(ledger: RegionLedger): Record<string, unknown> {
+  return { ...ledger, id: ledgerDocumentId(ledger.region), type: 'ledger' };
+}
+
+export function ledgerFromDocument(doc: unknown): RegionLedger {
+  const { type, ...body } = withoutSystemProperties(doc);
+  const id = typeof body['id'] === 'string' ? body['id'] : '(no id)';
+  if (type !== 'ledger')
+    throw new InvalidDocumentError(id, 'type', `expected 'ledger', got ${JSON.stringify(type)}`);
+  const ledger = parseWith(regionLedgerSchema, id, body);
+  if (id !== ledgerDocumentId(ledger.region)) {
+    throw new InvalidDocumentError(id, 'region', `region '${ledger.region}' does not match the document id`);
+  }
+  return ledger;
+}
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+const purgeBucketSchema = z.object({
+  day: z.string().regex(dayPattern),
+  /** stampId → dueAt (ISO instant). */
+  entries: z.record(z.string(), isoInstant),
+});
+export type PurgeBucket = z.infer<typeof purgeBucketSchema>;
+
+const purgeIndexSchema = z.object({
+  /** Days (`YYYY-MM-DD`, ascending) whose bucket may hold entries. */
+  days: z.array(z.string().regex(dayPattern)),
+});
+export type PurgeIndex = z.infer<typeof purgeIndexSchema>;
+
+export function purgeBucketFromDocument(doc: unknown): PurgeBucket {
+  const body = withoutSystemProperties(doc);
+  return parseWith(purgeBucketSchema, String(body['id']), body);
+}
+
+export function purgeIndexFromDocument(doc: unknown): PurgeIndex {
+  const body = withoutSystemProperties(doc);
+  return parseWith(purgeIndexSchema, String(body['id']), body);
+}
+
+/** Checks a stamp before it is written, so that nothing unreadable is ever stored. */
+export function assertValidStamp(stamp: Stamp): void {
+  const result = stampSchema.safeParse(stamp);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const field = issue ? issue.path.map(String).join('.') : '(stamp)';
+  throw new ValidationError(`stamp '${stamp.id}' is invalid at '${field}': ${issue?.message ?? ''}`, field, {
+    cause: result.error,
+  });
+}
+
+function withoutSystemProperties(doc: unknown): Record<string, unknown> {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new InvalidDocumentError('(no id)', '(document)', 'not a JSON object');
+  }
+  const body: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
+  for (const key of SYSTEM_PROPERTIES) delete body[key];
+  return body;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, id: string, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(document)';
+  throw new InvalidDocumentError(id, field, issue?.message ?? 'does not match the schema', {
+    cause: result.error,
+  });
+}

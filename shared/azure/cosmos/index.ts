@@ -1,0 +1,18 @@
+export { type CosmosConnection, createCosmosClient, disposeCosmosClients, getCosmosClient } from './client';
+export {
+  type CosmosStampStore,
+  type CosmosStampStoreOptions,
+  createCosmosStampStore,
+  formatStampId,
+  processedEventDocumentId,
+  type StampPage,
+} from './cosmosStampStore';
+export {
+  DEFAULT_CONTAINER_NAMES,
+  DEFAULT_DATABASE_NAME,
+  DEFAULT_PROCESSED_EVENT_TTL_SECONDS,
+  ensureStampsDatabase,
+  type StampsContainerNames,
+  type StampsDatabaseNames,
+} from './database';
+export { cosmosStatusOf, mapCosmosError } from './errors';
