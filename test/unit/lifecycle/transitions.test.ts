@@ -1,0 +1,463 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  decide,
+  type EffectKind,
+  type FleetMember,
+  type LifecyclePolicy,
+  type Phase,
+  type Stamp,
+  type StampEvent,
+  stampSchema,
+  type Traffic,
+  TRANSITION_TABLE,
+} from '../../../shared/lifecycle';
+import {
+  at,
+  effectKinds,
+  expectTransition,
+  fleet,
+  member,
+  policyWith,
+  seedFleet,
+  stampIn,
+  T0,
+} from './support/fixtures';
+
+interface TransitionCase {
+  readonly name: string;
+  readonly stamp: Stamp;
+  readonly event: StampEvent;
+  readonly now: string;
+  readonly to: Phase;
+  readonly traffic: Traffic;
+  readonly effects: readonly EffectKind[];
+  readonly fleet?: FleetMember[];
+  readonly policy?: LifecyclePolicy;
+}
+
+const operator = { actor: 'ana', reason: 'planned maintenance' };
+
+const CASES: readonly TransitionCase[] = [
+  {
+    name: 'provisioning → registering when the deployment succeeded',
+    stamp: stampIn('provisioning'),
+    event: { type: 'DeploymentSucceeded', id: 'e1', originHostName: 'weu-001.stamps.example.net' },
+    now: at(20),
+    to: 'registering',
+    traffic: 'none',
+    effects: ['register-origin', 'start-timer', 'publish-phase-changed'],
+  },
+  {
+    name: 'provisioning → failed when the deployment failed',
+    stamp: stampIn('provisioning'),
+    event: { type: 'DeploymentFailed', id: 'e1', error: 'QuotaExceeded' },
+    now: at(20),
+    to: 'failed',
+    traffic: 'none',
+    effects: ['raise-incident', 'publish-phase-changed'],
+  },
+  {
+    name: 'registering → active when the origin is healthy',
+    stamp: stampIn('registering'),
+    event: { type: 'OriginHealthy', id: 'e1' },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['cancel-timer', 'enable-origin', 'publish-phase-changed'],
+  },
+  {
+    name: 'registering → failed when registration timed out',
+    stamp: stampIn('registering'),
+    event: { type: 'RegistrationTimedOut', id: 'e1' },
+    now: at(15),
+    to: 'failed',
+    traffic: 'none',
+    effects: ['cancel-timer', 'remove-origin', 'raise-incident', 'publish-phase-changed'],
+  },
+  {
+    name: 'active in rotation → isolated on a health-probe failure',
+    stamp: stampIn('active'),
+    event: { type: 'HealthProbeFailed', id: 'e1', alertId: 'a1', observedAt: at(1) },
+    now: at(2),
+    to: 'active',
+    traffic: 'isolated',
+    effects: ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+    fleet: seedFleet(),
+  },
+  {
+    name: 'active isolated → in rotation when the alert resolves within the grace',
+    stamp: stampIn('active', {
+      traffic: 'isolated',
+      isolation: { by: 'alert', at: at(2) },
+      health: { probe: 'failing', observedAt: at(1), alertId: 'a1' },
+      deadlines: { isolationGraceEndsAt: at(17) },
+      replacedBy: 'weu-005',
+    }),
+    event: { type: 'HealthProbeRecovered', id: 'e2', alertId: 'a1', observedAt: at(10) },
+    now: at(11),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['enable-origin', 'cancel-timer', 'publish-phase-changed'],
+    fleet: seedFleet(),
+  },
+  {
+    name: 'active in rotation → isolated on an operator request',
+    stamp: stampIn('active'),
+    event: { type: 'IsolateRequested', id: 'e1', ...operator },
+    now: at(1),
+    to: 'active',
+    traffic: 'isolated',
+    effects: ['disable-origin', 'request-replacement', 'publish-phase-changed'],
+    fleet: seedFleet(),
+  },
+  {
+    name: 'active in rotation → isolated once a replacement is active (min-in-rotation lifted)',
+    stamp: stampIn('active', {
+      id: 'sea-001',
+      region: 'southeastasia',
+      health: { probe: 'failing', observedAt: at(1), alertId: 'a1' },
+      replacedBy: 'sea-004',
+    }),
+    event: { type: 'ReplacementActive', id: 'e2', replacementId: 'sea-004' },
+    now: at(30),
+    to: 'active',
+    traffic: 'isolated',
+    effects: ['disable-origin', 'start-timer', 'publish-phase-changed'],
+    fleet: [
+      member('sea-001', 'southeastasia', { probe: 'failing' }),
+      member('sea-004', 'southeastasia'),
+      member('weu-001', 'westeurope'),
+    ],
+  },
+  {
+    name: 'active → draining on an operator drain',
+    stamp: stampIn('active'),
+    event: { type: 'DrainRequested', id: 'e1', source: 'operator', ...operator },
+    now: at(1),
+    to: 'draining',
+    traffic: 'none',
+    effects: ['disable-origin', 'schedule-drain-timer', 'watch-in-flight', 'publish-phase-changed'],
+    fleet: seedFleet(),
+  },
+  {
+    name: 'active isolated → draining when the isolation grace expired',
+    stamp: stampIn('active', {
+      traffic: 'isolated',
+      isolation: { by: 'alert', at: at(2) },
+      health: { probe: 'failing', observedAt: at(1), alertId: 'a1' },
+      deadlines: { isolationGraceEndsAt: at(17) },
+    }),
+    event: { type: 'IsolationGraceExpired', id: 'e2' },
+    now: at(17),
+    to: 'draining',
+    traffic: 'none',
+    effects: [
+      'disable-origin',
+      'cancel-timer',
+      'schedule-drain-timer',
+      'watch-in-flight',
+      'publish-phase-changed',
+    ],
+    fleet: seedFleet(),
+  },
+  {
+    name: 'draining → quarantined when the drain timer fires',
+    stamp: stampIn('draining'),
+    event: { type: 'DrainTimerFired', id: 'e1', drainId: 'drain-1' },
+    now: at(30),
+    to: 'quarantined',
+    traffic: 'none',
+    effects: [
+      'cancel-drain-timer',
+      'remove-origin',
+      'preserve-diagnostics',
+      'run-quarantine-checks',
+      'publish-phase-changed',
+    ],
+  },
+  {
+    name: 'draining → quarantined when in-flight requests reach zero',
+    stamp: stampIn('draining'),
+    event: { type: 'InFlightDrained', id: 'e1', drainId: 'drain-1' },
+    now: at(12),
+    to: 'quarantined',
+    traffic: 'none',
+    effects: [
+      'cancel-drain-timer',
+      'remove-origin',
+      'preserve-diagnostics',
+      'run-quarantine-checks',
+      'publish-phase-changed',
+    ],
+  },
+  {
+    name: 'quarantined → decommissioning when the automatic checks pass',
+    stamp: stampIn('quarantined'),
+    event: {
+      type: 'QuarantineChecksCompleted',
+      id: 'e1',
+      passed: true,
+      detail: 'logs and metrics preserved',
+    },
+    now: at(6),
+    to: 'decommissioning',
+    traffic: 'none',
+    effects: ['delete-workloads', 'publish-phase-changed'],
+  },
+  {
+    name: 'quarantined → decommissioning when an operator approves checks that passed',
+    stamp: stampIn('quarantined', { quarantine: { checks: 'passed', checkedAt: at(5) } }),
+    event: { type: 'QuarantineApproved', id: 'e1', actor: 'ana', reason: 'looked fine' },
+    now: at(6),
+    to: 'decommissioning',
+    traffic: 'none',
+    effects: ['delete-workloads', 'publish-phase-changed'],
+    policy: policyWith({ quarantine: { autoVerify: true, requireHumanApproval: true } }),
+  },
+  {
+    name: 'decommissioning → archived when the workloads are deleted',
+    stamp: stampIn('decommissioning'),
+    event: { type: 'DecommissionCompleted', id: 'e1' },
+    now: at(12),
+    to: 'archived',
+    traffic: 'none',
+    effects: ['archive-records', 'schedule-purge', 'publish-phase-changed'],
+  },
+  {
+    name: 'archived → purged once retention has elapsed',
+    stamp: stampIn('archived'),
+    event: { type: 'RetentionElapsed', id: 'e1' },
+    now: at(30 * 24 * 60),
+    to: 'purged',
+    traffic: 'none',
+    effects: ['remove-origin', 'delete-resource-group', 'unschedule-purge', 'publish-phase-changed'],
+  },
+  {
+    name: 'failed → decommissioning on an operator cleanup',
+    stamp: stampIn('failed'),
+    event: { type: 'CleanupRequested', id: 'e1', ...operator },
+    now: at(60),
+    to: 'decommissioning',
+    traffic: 'none',
+    effects: ['delete-workloads', 'publish-phase-changed'],
+  },
+];
+
+describe('decide: the transition table', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const decision = expectTransition(
+        decide(c.stamp, c.event, c.policy ?? policyWith(), c.now, fleet(c.fleet ?? [])),
+      );
+      assert.equal(decision.stamp.phase, c.to);
+      assert.equal(decision.stamp.traffic, c.traffic);
+      assert.deepEqual(effectKinds(decision), c.effects);
+      assert.deepEqual(decision.audit, {
+        stampId: c.stamp.id,
+        seq: c.stamp.auditSeq + 1,
+        at: c.now,
+        from: c.stamp.phase,
+        to: c.to,
+        ...(c.stamp.traffic === c.traffic ? {} : { traffic: { from: c.stamp.traffic, to: c.traffic } }),
+        cause: decision.stamp.cause,
+      });
+      assert.equal(decision.stamp.cause.eventId, c.event.id);
+      assert.equal(decision.stamp.auditSeq, c.stamp.auditSeq + 1);
+      assert.equal(decision.stamp.phaseSince, c.stamp.phase === c.to ? c.stamp.phaseSince : c.now);
+      assert.ok(decision.stamp.processedEventIds.includes(c.event.id));
+      assert.ok(stampSchema.safeParse(decision.stamp).success, 'the next state is a valid stamp document');
+    });
+  }
+
+  it('has a case for every (row, event) of the table', () => {
+    const covered = new Set(CASES.map((c) => `${c.stamp.phase}|${c.to}|${c.event.type}`));
+    const missing = TRANSITION_TABLE.flatMap((row) =>
+      row.on.map((on) => `${row.from}|${row.to}|${on}`),
+    ).filter((key) => !covered.has(key));
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe('decide: what each transition records', () => {
+  it('registering keeps the origin host name and arms the registration timeout', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('provisioning'),
+        {
+          type: 'DeploymentSucceeded',
+          id: 'e1',
+          originHostName: 'h.example.net',
+          outputs: { aksName: 'aks1' },
+        },
+        policyWith(),
+        at(20),
+        fleet([]),
+      ),
+    );
+    assert.equal(d.stamp.deployment?.originHostName, 'h.example.net');
+    assert.deepEqual(d.stamp.deployment?.outputs, { aksName: 'aks1' });
+    assert.equal(d.stamp.deadlines.registrationTimeoutAt, at(35));
+    assert.deepEqual(d.effects[0], {
+      kind: 'register-origin',
+      stampId: 'weu-001',
+      hostName: 'h.example.net',
+    });
+  });
+
+  it('a failed deployment keeps the error for the incident', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('provisioning'),
+        { type: 'DeploymentFailed', id: 'e1', error: 'QuotaExceeded' },
+        policyWith(),
+        at(20),
+        fleet([]),
+      ),
+    );
+    assert.equal(d.stamp.deployment?.error, 'QuotaExceeded');
+    assert.match(JSON.stringify(d.effects[0]), /QuotaExceeded/);
+  });
+
+  it('isolation sets the grace deadline from the policy and asks for a replacement in the same region', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('active'),
+        { type: 'HealthProbeFailed', id: 'e1', alertId: 'a1', observedAt: at(1) },
+        policyWith({ isolationGraceMinutes: 10 }),
+        at(2),
+        fleet(seedFleet()),
+      ),
+    );
+    assert.equal(d.stamp.deadlines.isolationGraceEndsAt, at(12));
+    assert.deepEqual(d.stamp.isolation, { by: 'alert', at: at(2) });
+    assert.deepEqual(d.stamp.health, { probe: 'failing', observedAt: at(1), alertId: 'a1' });
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'request-replacement'),
+      { kind: 'request-replacement', stampId: 'weu-001', region: 'westeurope', excludeRegions: [] },
+    );
+  });
+
+  it('a drain uses the requested minutes and names the drain after the request', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('active'),
+        {
+          type: 'DrainRequested',
+          id: 'req-9',
+          source: 'operator',
+          actor: 'ana',
+          reason: 'r',
+          drainMinutes: 45,
+        },
+        policyWith(),
+        T0,
+        fleet(seedFleet()),
+      ),
+    );
+    assert.deepEqual(d.stamp.drain, { id: 'drain-req-9', reason: 'r', startedAt: T0, endsAt: at(45) });
+    assert.equal(d.stamp.deadlines.drainEndsAt, at(45));
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'schedule-drain-timer'),
+      { kind: 'schedule-drain-timer', stampId: 'weu-001', drainId: 'drain-req-9', at: at(45) },
+    );
+  });
+
+  it('a drain without minutes uses the policy default', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('active'),
+        { type: 'DrainRequested', id: 'req-9', source: 'operator', actor: 'ana', reason: 'r' },
+        policyWith({ drainMinutes: 30 }),
+        T0,
+        fleet(seedFleet()),
+      ),
+    );
+    assert.equal(d.stamp.deadlines.drainEndsAt, at(30));
+  });
+
+  it('archiving sets the purge date from the retention policy', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('decommissioning'),
+        { type: 'DecommissionCompleted', id: 'e1' },
+        policyWith({ retentionDays: 7 }),
+        T0,
+        fleet([]),
+      ),
+    );
+    assert.equal(d.stamp.archivedAt, T0);
+    assert.equal(d.stamp.deadlines.purgeDueAt, at(7 * 24 * 60));
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'schedule-purge'),
+      { kind: 'schedule-purge', stampId: 'weu-001', dueAt: at(7 * 24 * 60) },
+    );
+  });
+
+  it('purging deletes the stamp resource group', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('archived'),
+        { type: 'RetentionElapsed', id: 'e1' },
+        policyWith(),
+        at(31 * 24 * 60),
+        fleet([]),
+      ),
+    );
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'delete-resource-group'),
+      { kind: 'delete-resource-group', stampId: 'weu-001', resourceGroup: 'rg-synaxis-stamp-weu-001' },
+    );
+    assert.equal(d.stamp.purgedAt, at(31 * 24 * 60));
+  });
+
+  it('a replacement that becomes active tells the stamp it replaces', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('registering', { id: 'weu-005', replacementFor: 'weu-001' }),
+        { type: 'OriginHealthy', id: 'e1' },
+        policyWith(),
+        at(5),
+        fleet([]),
+      ),
+    );
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'notify-replaced-stamp'),
+      { kind: 'notify-replaced-stamp', stampId: 'weu-005', replacedStampId: 'weu-001' },
+    );
+  });
+
+  it('quarantine without automatic checks does not run them', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('draining'),
+        { type: 'DrainTimerFired', id: 'e1', drainId: 'drain-1' },
+        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false } }),
+        at(30),
+        fleet([]),
+      ),
+    );
+    assert.deepEqual(effectKinds(d), [
+      'cancel-drain-timer',
+      'remove-origin',
+      'preserve-diagnostics',
+      'publish-phase-changed',
+    ]);
+  });
+
+  it('with automatic checks off, an operator verification alone decommissions', () => {
+    const d = expectTransition(
+      decide(
+        stampIn('quarantined'),
+        { type: 'QuarantineApproved', id: 'e1', actor: 'ana', reason: '' },
+        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false } }),
+        at(6),
+        fleet([]),
+      ),
+    );
+    assert.equal(d.stamp.phase, 'decommissioning');
+    assert.equal(d.stamp.quarantine?.approvedBy, 'ana');
+    assert.equal(d.stamp.cause.reason, 'verified by operator');
+  });
+});
