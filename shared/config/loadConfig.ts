@@ -124,7 +124,7 @@ const schema = z.object({
 });
 
 const azureSchema = z.object({
-  AZURE_SUBSCRIPTION_ID: required.pipe(z.uuid('must be a subscription id (a GUID)')),
+  AZURE_SUBSCRIPTION_ID: required.pipe(z.guid('must be a subscription id (a GUID)')),
   STAMPS_FRONTDOOR_RESOURCE_GROUP: required,
   STAMPS_FRONTDOOR_PROFILE: required,
   STAMPS_FRONTDOOR_ORIGIN_GROUP: required,

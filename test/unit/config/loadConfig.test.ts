@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import { ConfigError, loadConfig } from '../../../shared/config/loadConfig';
+import { SETTINGS } from '../../../shared/config/settings';
+import { DEFAULT_POLICY } from '../../../shared/lifecycle';
+
+const AZURE = {
+  STAMPS_CLOUD: 'azure',
+  AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000001',
+  STAMPS_FRONTDOOR_RESOURCE_GROUP: 'rg-synaxis-global',
+  STAMPS_FRONTDOOR_PROFILE: 'synaxis-fd',
+  STAMPS_FRONTDOOR_ORIGIN_GROUP: 'stamps',
+  ServiceBusConnection__fullyQualifiedNamespace: 'synaxis-cp.servicebus.windows.net',
+  STAMPS_EVENTGRID_TOPIC_ENDPOINT: 'https://synaxis-signals.westeurope-1.eventgrid.azure.net/api/events',
+  Cosmos__accountEndpoint: 'https://synaxis-cp.documents.azure.com:443/',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('the defaults are the seed policy (regions, limits, durations, guards)', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config.policy, DEFAULT_POLICY);
+    assert.equal(config.cloud, 'local');
+    assert.equal(config.local.port, 7071);
+    assert.equal(config.cosmos.database, 'stamps');
+    assert.equal(config.cosmos.endpoint, undefined);
+  });
+
+  it('every default can be overridden', () => {
+    const config = loadConfig({
+      STAMPS_REGIONS: 'northeurope:neu:1:2',
+      STAMPS_TOTAL_MAX: '2',
+      STAMPS_DRAIN_MINUTES: '5',
+      STAMPS_RETENTION_DAYS: '90',
+      STAMPS_MIN_IN_ROTATION_PER_REGION: '2',
+      STAMPS_MAX_UNHEALTHY_PERCENT: '25',
+      STAMPS_ISOLATION_GRACE_MINUTES: '3',
+      STAMPS_REPLACEMENT_SURGE_PER_REGION: '0',
+      STAMPS_QUARANTINE_AUTO_VERIFY: 'false',
+      STAMPS_QUARANTINE_REQUIRE_APPROVAL: 'TRUE',
+      PORT: '8080',
+    });
+    assert.deepEqual(config.policy.regions, [{ name: 'northeurope', code: 'neu', priority: 1, max: 2 }]);
+    assert.equal(config.policy.totalMax, 2);
+    assert.equal(config.policy.drainMinutes, 5);
+    assert.equal(config.policy.retentionDays, 90);
+    assert.equal(config.policy.minInRotationPerRegion, 2);
+    assert.equal(config.policy.maxUnhealthyPercent, 25);
+    assert.equal(config.policy.isolationGraceMinutes, 3);
+    assert.equal(config.policy.replacementSurgePerRegion, 0);
+    assert.deepEqual(config.policy.quarantine, { autoVerify: false, requireHumanApproval: true });
+    assert.equal(config.local.port, 8080);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    assert.ok(
+      Object.isFrozen(config) && Object.isFrozen(config.policy) && Object.isFrozen(config.policy.regions[0]),
+    );
+  });
+
+  const bad: { key: string; value: string; message: RegExp }[] = [
+    {
+      key: 'STAMPS_DRAIN_MINUTES',
+      value: 'abc',
+      message: /^STAMPS_DRAIN_MINUTES: must be a whole number from 1 to 1440 \(got 'abc'\)$/,
+    },
+    {
+      key: 'STAMPS_DRAIN_MINUTES',
+      value: '0',
+      message: /^STAMPS_DRAIN_MINUTES: must be a whole number from 1 to 1440/,
+    },
+    {
+      key: 'STAMPS_MAX_UNHEALTHY_PERCENT',
+      value: '101',
+      message: /^STAMPS_MAX_UNHEALTHY_PERCENT: must be a whole number from 1 to 100/,
+    },
+    {
+      key: 'STAMPS_CLOUD',
+      value: 'gcp',
+      message: /^STAMPS_CLOUD: must be one of local, azure \(got 'gcp'\)$/,
+    },
+    {
+      key: 'STAMPS_REGIONS',
+      value: 'westeurope:weu:1',
+      message: /^STAMPS_REGIONS: entry 'westeurope:weu:1' is not name:code:priority:max/,
+    },
+    {
+      key: 'STAMPS_REGIONS',
+      value: 'westeurope:weu:1:4,northeurope:weu:2:4',
+      message: /^STAMPS_REGIONS: region names and codes must be unique/,
+    },
+    {
+      key: 'STAMPS_QUARANTINE_AUTO_VERIFY',
+      value: 'yes',
+      message: /^STAMPS_QUARANTINE_AUTO_VERIFY: must be true or false/,
+    },
+    {
+      key: 'Cosmos__accountEndpoint',
+      value: 'http://localhost:8081',
+      message: /^Cosmos__accountEndpoint: must be an https:\/\/ URL/,
+    },
+    { key: 'STAMPS_TASK_HUB', value: 'my-hub', message: /^STAMPS_TASK_HUB: must be 3-45 letters or digits/ },
+  ];
+  for (const c of bad) {
+    it(`fails naming ${c.key} for '${c.value}'`, () => {
+      const problems = problemsOf({ [c.key]: c.value });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0] ?? '', c.message);
+    });
+  }
+
+  it('reports every bad key at once', () => {
+    assert.equal(problemsOf({ STAMPS_DRAIN_MINUTES: 'x', PORT: 'y', STAMPS_CLOUD: 'z' }).length, 3);
+  });
+
+  it('never echoes the Cosmos key', () => {
+    const problems = problemsOf({ ...AZURE, Cosmos__key: 'c2VjcmV0', AZURE_SUBSCRIPTION_ID: 'nope' });
+    assert.ok(problems.every((p) => !p.includes('c2VjcmV0')));
+  });
+
+  it('azure mode names each missing Azure setting', () => {
+    const problems = problemsOf({ STAMPS_CLOUD: 'azure' });
+    assert.deepEqual(
+      [...problems].sort(),
+      [
+        'AZURE_SUBSCRIPTION_ID',
+        'Cosmos__accountEndpoint',
+        'STAMPS_EVENTGRID_TOPIC_ENDPOINT',
+        'STAMPS_FRONTDOOR_ORIGIN_GROUP',
+        'STAMPS_FRONTDOOR_PROFILE',
+        'STAMPS_FRONTDOOR_RESOURCE_GROUP',
+        'ServiceBusConnection__fullyQualifiedNamespace',
+      ].map((key) => `${key}: is required when STAMPS_CLOUD=azure`),
+    );
+  });
+
+  it('azure mode with every setting loads the Azure section', () => {
+    const config = loadConfig(AZURE);
+    assert.equal(config.azure?.frontDoor.profile, 'synaxis-fd');
+    assert.equal(config.azure?.serviceBusNamespace, 'synaxis-cp.servicebus.windows.net');
+    assert.equal(config.cosmos.endpoint, 'https://synaxis-cp.documents.azure.com:443/');
+  });
+
+  it('azure mode checks the shape of the namespace and subscription', () => {
+    const problems = problemsOf({
+      ...AZURE,
+      ServiceBusConnection__fullyQualifiedNamespace: 'sb://x',
+      AZURE_SUBSCRIPTION_ID: 'abc',
+    });
+    assert.equal(problems.length, 2);
+    assert.ok(problems.some((p) => p.startsWith('AZURE_SUBSCRIPTION_ID: must be a subscription id')));
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith(
+          'ServiceBusConnection__fullyQualifiedNamespace: must be <namespace>.servicebus.windows.net',
+        ),
+      ),
+    );
+  });
+
+  it('local.settings.sample.json lists exactly the settings the app reads, with their defaults', () => {
+    const sample = JSON.parse(
+      readFileSync(join(__dirname, '../../../../local.settings.sample.json'), 'utf8'),
+    ) as {
+      Values: Record<string, string>;
+    };
+    const hostKeys = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'];
+    assert.deepEqual(
+      Object.keys(sample.Values)
+        .filter((k) => !hostKeys.includes(k))
+        .sort(),
+      SETTINGS.map((s) => s.key).sort(),
+    );
+    for (const setting of SETTINGS)
+      assert.equal(sample.Values[setting.key], setting.default ?? '', setting.key);
+  });
+});
