@@ -363,6 +363,12 @@ void describe('CosmosStampStore: region ledgers and stamp id allocation', () => 
     assert.equal((await t.store.getLedger('eastus'))?.ledger.lastSeq, 14);
   });
 
+  void it('concurrent first allocations in a new region create one ledger and distinct ids', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => t.store.allocateStampId('uksouth', 'uks')));
+    assert.deepEqual([...ids].sort(), ['uks-001', 'uks-002', 'uks-003', 'uks-004', 'uks-005', 'uks-006']);
+    assert.equal((await t.store.getLedger('uksouth'))?.ledger.lastSeq, 6);
+  });
+
   void it('pads to three digits and grows past 999', async () => {
     const stored = await t.store.ensureLedger('northeurope', 'neu');
     await t.store.replaceLedger({ ...stored.ledger, lastSeq: 998 }, stored.etag);
