@@ -151,7 +151,7 @@ function parseDocument<T>(schema: z.ZodType<T>, doc: unknown): T {
 
 function documentIdOf(doc: unknown): string {
   if (typeof doc === 'object' && doc !== null && 'id' in doc) {
-    const id = (doc).id;
+    const id = doc.id;
     if (typeof id === 'string') return id;
   }
   return '(no id)';

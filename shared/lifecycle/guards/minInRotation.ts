@@ -1,6 +1,6 @@
 import type { FleetView } from '../fleet';
 import type { LifecyclePolicy } from '../policy';
-import { fail, type GuardResult,PASS } from './guardResult';
+import { fail, type GuardResult, PASS } from './guardResult';
 
 /**
  * Guard 1: taking `stampId` out of rotation must leave its region at least

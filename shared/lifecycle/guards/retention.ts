@@ -1,6 +1,6 @@
 import type { Stamp } from '../stamp';
 import { isBefore } from '../time';
-import { fail, type GuardResult,PASS } from './guardResult';
+import { fail, type GuardResult, PASS } from './guardResult';
 
 /** Guard 4: nothing is purged before `archivedAt + retentionDays`. */
 export function checkRetention(stamp: Stamp, now: string): GuardResult {
