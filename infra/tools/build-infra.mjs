@@ -8,7 +8,7 @@
 // the control plane for azd (infra/main.bicep) and every module test (infra/tests/e2e/*/main.test.bicep).
 // Output: dist/<same path>.json, e.g. dist/infra/bicep/main.json, which the Deployer deploys.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { ensureBicep } from './ensure-bicep.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CONCURRENCY = 2;
+// Every entry point is named main*.bicep; modules are not, so they compile only through an entry.
+// Bicep writes each output under --outdir at its path relative to the pattern's base (infra/).
+const PATTERN = 'infra/**/main*.bicep';
 
 /** @returns {string[]} entry points, relative to the repository root */
 export function entryPoints() {
@@ -54,57 +56,50 @@ export function parseDiagnostics(text) {
 }
 
 /**
+ * One `bicep build --pattern` for all entry points: one process start instead of one per file
+ * (measured here: about 5 s instead of about 35 s for the module tests).
  * @param {string} bicep
- * @param {string} entry
- * @returns {Promise<{ entry: string, code: number | null, output: string, diagnostics: Diagnostic[], ms: number }>}
+ * @returns {Promise<{ code: number | null, output: string }>}
  */
-function build(bicep, entry) {
-  const outfile = join(repoRoot, 'dist', entry.replace(/\.bicep$/, '.json'));
-  mkdirSync(dirname(outfile), { recursive: true });
-  const started = Date.now();
+function buildAll(bicep) {
   return new Promise((resolveBuild, reject) => {
-    const child = spawn(bicep, ['build', join(repoRoot, entry), '--outfile', outfile], { cwd: repoRoot });
+    const child = spawn(bicep, ['build', '--pattern', PATTERN, '--outdir', join('dist', 'infra')], {
+      cwd: repoRoot,
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolveBuild({ entry, code, output, diagnostics: parseDiagnostics(output), ms: Date.now() - started }),
-    );
+    child.on('close', (code) => resolveBuild({ code, output }));
   });
+}
+
+/** @param {string} entry @returns {string} the compiled template's path */
+export function compiledPath(entry) {
+  return join(repoRoot, 'dist', entry.replace(/\.bicep$/, '.json'));
 }
 
 async function main() {
   const started = Date.now();
   const bicep = ensureBicep();
   const entries = entryPoints();
-  const queue = [...entries];
-  /** @type {Awaited<ReturnType<typeof build>>[]} */
-  const results = [];
-  const workers = Array.from({ length: CONCURRENCY }, async () => {
-    for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) {
-      results.push(await build(bicep, entry));
-    }
-  });
-  await Promise.all(workers);
-
-  let failed = 0;
-  for (const result of results.sort((a, b) => a.entry.localeCompare(b.entry))) {
-    const findings = result.diagnostics.filter((d) => d.level === 'Error' || d.level === 'Warning');
-    const ok = result.code === 0 && findings.length === 0;
-    if (!ok) failed += 1;
-    process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${result.entry} (${result.ms} ms)\n`);
-    for (const d of findings) {
-      process.stdout.write(
-        `     ${relative(repoRoot, d.file)}(${d.line},${d.column}) ${d.level} ${d.code}: ${d.message}\n`,
-      );
-    }
-    if (result.code !== 0 && findings.length === 0) process.stdout.write(result.output);
+  for (const entry of entries) rmSync(compiledPath(entry), { force: true });
+  const { code, output } = await buildAll(bicep);
+  const findings = parseDiagnostics(output).filter((d) => d.level === 'Error' || d.level === 'Warning');
+  for (const d of findings) {
+    process.stdout.write(
+      `${relative(repoRoot, d.file)}(${d.line},${d.column}) ${d.level} ${d.code}: ${d.message}\n`,
+    );
   }
+  const missing = entries.filter((entry) => !existsSync(compiledPath(entry)));
+  for (const entry of missing) process.stdout.write(`not compiled: ${entry}\n`);
+  if (code !== 0 && findings.length === 0) process.stdout.write(output);
+  const ok = code === 0 && findings.length === 0 && missing.length === 0;
   process.stdout.write(
-    `build:infra: ${results.length - failed} of ${results.length} templates compiled clean in ${Date.now() - started} ms\n`,
+    `build:infra: ${entries.length - missing.length} of ${entries.length} templates compiled, ` +
+      `${findings.length} errors or warnings, in ${Date.now() - started} ms\n`,
   );
-  if (failed > 0) process.exitCode = 1;
+  if (!ok) process.exitCode = 1;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,0 +1,191 @@
+metadata name = 'Key Vault'
+metadata description = 'A Premium Key Vault (HSM-backed keys) with RBAC authorization, purge protection, no public network access and private endpoints (AVM res/key-vault/vault interface).'
+
+import { diagnosticSettingFullType, lockType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+
+@description('Required. Name of the Key Vault. Must be globally unique.')
+@maxLength(24)
+param name string
+
+@description('Optional. Location for all resources.')
+param location string = resourceGroup().location
+
+@description('Optional. Soft-delete retention in days. Purge protection keeps deleted vaults and keys for this long.')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 90
+
+@description('Optional. Whether the vault accepts traffic from public networks. Default Disabled: use private endpoints.')
+param publicNetworkAccess ('Enabled' | 'Disabled') = 'Disabled'
+
+@description('Optional. The diagnostic settings of the service.')
+param diagnosticSettings diagnosticSettingFullType[]?
+
+@description('Optional. Configuration details for private endpoints. Use them with publicNetworkAccess Disabled.')
+param privateEndpoints privateEndpointSingleServiceType[]?
+
+@description('Optional. The lock settings of the service.')
+param lock lockType?
+
+@description('Optional. Array of role assignments to create.')
+param roleAssignments roleAssignmentType[]?
+
+@description('Optional. Tags of the resource.')
+param tags object?
+
+var builtInRoleNames = {
+  'Key Vault Administrator': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '00482a5a-887f-4fb3-b363-3b7fe8e74483')
+  'Key Vault Crypto Officer': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '14b46e9e-c2b7-41b4-b07b-48a6ebf60603')
+  'Key Vault Crypto Service Encryption User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
+  'Key Vault Crypto User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
+  'Key Vault Reader': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '21090545-7ca7-4776-b22c-e363652d74d2')
+  'Key Vault Secrets User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'premium' // premium is what makes RSA-HSM / EC-HSM keys possible
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    enablePurgeProtection: true
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      ipRules: []
+      virtualNetworkRules: []
+    }
+  }
+}
+
+resource keyVaultDiagnosticSettings 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = [
+  for setting in (diagnosticSettings ?? []): {
+    name: setting.?name ?? '${name}-diagnosticSettings'
+    scope: keyVault
+    properties: {
+      workspaceId: setting.?workspaceResourceId
+      storageAccountId: setting.?storageAccountResourceId
+      metrics: [
+        for group in (setting.?metricCategories ?? [{ category: 'AllMetrics' }]): {
+          category: group.category
+          enabled: group.?enabled ?? true
+          timeGrain: null
+        }
+      ]
+      logAnalyticsDestinationType: setting.?logAnalyticsDestinationType
+      logs: [
+        for group in (setting.?logCategoriesAndGroups ?? [{ categoryGroup: 'allLogs' }]): {
+          categoryGroup: group.?categoryGroup
+          category: group.?category
+          enabled: group.?enabled ?? true
+        }
+      ]
+    }
+  }
+]
+
+resource keyVaultPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+  for (endpoint, index) in (privateEndpoints ?? []): {
+    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'vault'}-${index}'
+    location: endpoint.?location ?? location
+    tags: endpoint.?tags ?? tags
+    properties: {
+      subnet: {
+        id: endpoint.subnetResourceId
+      }
+      privateLinkServiceConnections: [
+        {
+          name: '${name}-${endpoint.?service ?? 'vault'}-${index}'
+          properties: {
+            privateLinkServiceId: keyVault.id
+            groupIds: [endpoint.?service ?? 'vault']
+          }
+        }
+      ]
+    }
+  }
+]
+
+resource keyVaultPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
+  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
+    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
+    parent: keyVaultPrivateEndpoints[index]
+    properties: {
+      privateDnsZoneConfigs: [
+        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
+          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
+          properties: {
+            privateDnsZoneId: config.privateDnsZoneResourceId
+          }
+        }
+      ]
+    }
+  }
+]
+
+resource keyVaultLock 'Microsoft.Authorization/locks@2020-05-01' = if (!empty(lock ?? {}) && lock.?kind != 'None') {
+  name: lock.?name ?? 'lock-${name}'
+  scope: keyVault
+  properties: {
+    level: lock.?kind ?? 'CanNotDelete'
+    notes: lock.?notes ?? (lock.?kind == 'ReadOnly'
+      ? 'Cannot delete or modify the resource or its child resources.'
+      : 'Cannot delete the resource or its child resources.')
+  }
+}
+
+var formattedRoleAssignments = [
+  for assignment in (roleAssignments ?? []): union(assignment, {
+    roleDefinitionId: roleDefinitionIdFor(assignment.roleDefinitionIdOrName, builtInRoleNames, subscription().subscriptionId)
+  })
+]
+
+resource keyVaultRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for assignment in formattedRoleAssignments: {
+    name: assignment.?name ?? guid(keyVault.id, assignment.principalId, assignment.roleDefinitionId)
+    scope: keyVault
+    properties: {
+      roleDefinitionId: assignment.roleDefinitionId
+      principalId: assignment.principalId
+      principalType: assignment.?principalType
+      description: assignment.?description
+      condition: assignment.?condition
+      conditionVersion: !empty(assignment.?condition) ? (assignment.?conditionVersion ?? '2.0') : null
+    }
+  }
+]
+
+@description('The name of the key vault.')
+output name string = keyVault.name
+
+@description('The resource ID of the key vault.')
+output resourceId string = keyVault.id
+
+@description('The resource group the key vault was deployed into.')
+output resourceGroupName string = resourceGroup().name
+
+@description('The location the resource was deployed into.')
+output location string = keyVault.location
+
+@description('The URI of the key vault.')
+output uri string = keyVault.properties.vaultUri
+
+@description('The private endpoints of the resource.')
+output privateEndpoints { name: string, resourceId: string }[] = [
+  for (endpoint, index) in (privateEndpoints ?? []): {
+    name: keyVaultPrivateEndpoints[index].name
+    resourceId: keyVaultPrivateEndpoints[index].id
+  }
+]

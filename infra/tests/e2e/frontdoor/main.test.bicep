@@ -1,0 +1,31 @@
+targetScope = 'subscription'
+
+metadata name = 'frontdoor: idempotency'
+metadata description = 'Deploys modules/frontdoor.bicep twice with the same inputs (init, idem); the second run must change nothing.'
+
+@description('Optional. Location for all resources.')
+param location string = deployment().location
+
+@description('Optional. A short token to make resource names unique.')
+param namePrefix string = 'syntst'
+
+@description('Optional. The Log Analytics workspace the diagnostics go to (the global workspace in a real deployment).')
+param logAnalyticsWorkspaceResourceId string = '${subscription().id}/resourceGroups/rg-synaxis-global/providers/Microsoft.OperationalInsights/workspaces/log-synaxis-global'
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${namePrefix}-e2e-frontdoor'
+  location: location
+}
+
+@batchSize(1)
+module testDeployment '../../../bicep/modules/frontdoor.bicep' = [
+  for iteration in ['init', 'idem']: {
+    scope: resourceGroup
+    name: '${uniqueString(deployment().name, location)}-test-frontdoor-${iteration}'
+    params: {
+      name: 'afd-${namePrefix}-e2e'
+      endpointName: 'afd-${namePrefix}-${uniqueString(subscription().id)}'
+      diagnosticSettings: [{ workspaceResourceId: logAnalyticsWorkspaceResourceId }]
+    }
+  }
+]
