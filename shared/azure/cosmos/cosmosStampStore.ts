@@ -310,9 +310,8 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   async schedulePurge(stampId: string, dueAt: string): Promise<void> {
     const day = dayOf(dueAt);
     await this.updateBucket(day, (entries) => ({ ...entries, [stampId]: dueAt }));
-    // Always rewritten, even when the day is listed: the new ETag makes a concurrent pruning of
-    // this day (see unschedulePurge) fail its If-Match instead of dropping our entry.
-    await this.updateIndex((days) => [...new Set([...days, day])].sort());
+    // Bucket first, index second: see pruneDay for why this order never loses an entry.
+    await this.addDayToIndex(day);
   }
 
   async listPurgeDue(now: string): Promise<string[]> {
@@ -346,15 +345,18 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   }
 
   /**
-   * Drops an empty day from the index. Reads the index before re-checking the bucket and writes
-   * it with If-Match: a schedulePurge that filled the bucket meanwhile also rewrites the index, so
-   * either we see its entry or our write fails. Giving up is safe: an empty day costs one read.
+   * Drops an emptied day from the index, then deletes its bucket (If-Match, so a bucket that
+   * gained an entry survives) and reads the bucket again, re-listing the day if it holds entries.
+   * A schedulePurge writes its bucket before it reads the index: either that write precedes our
+   * re-read (we re-list the day) or its index read follows our index write (it lists the day).
+   * Giving up on a conflict is safe: an empty listed day costs the sweep one point read.
    */
   private async pruneDay(day: string): Promise<void> {
     const index = await this.readPurgeIndex();
     if (!index || !index.index.days.includes(day)) return;
     const bucket = await this.readBucket(day);
     if (bucket && Object.keys(bucket.bucket.entries).length > 0) return;
+    const id = purgeBucketId(day);
     try {
       await this.ledger
         .item(PURGE_INDEX_ID, PURGE_INDEX_ID)
@@ -362,16 +364,22 @@ class CosmosStampStoreImpl implements CosmosStampStore {
           { id: PURGE_INDEX_ID, type: 'purge-index', days: index.index.days.filter((d) => d !== day) },
           { accessCondition: { type: 'IfMatch', condition: index.etag } },
         );
-      if (bucket) {
-        const id = purgeBucketId(day);
+    } catch (thrown) {
+      if (cosmosStatusOf(thrown) === 412) return;
+      throw mapCosmosError(thrown, `prune purge day ${day}`);
+    }
+    if (bucket) {
+      try {
         await this.ledger
           .item(id, id)
           .delete({ accessCondition: { type: 'IfMatch', condition: bucket.etag } });
+      } catch (thrown) {
+        const status = cosmosStatusOf(thrown);
+        if (status !== 412 && status !== 404) throw mapCosmosError(thrown, `delete purge bucket ${day}`);
       }
-    } catch (thrown) {
-      const status = cosmosStatusOf(thrown);
-      if (status !== 412 && status !== 404) throw mapCosmosError(thrown, `prune purge day ${day}`);
     }
+    const again = await this.readBucket(day);
+    if (again && Object.keys(again.bucket.entries).length > 0) await this.addDayToIndex(day);
   }
 
   /** Read-modify-write of a day bucket; `change` returning undefined means "nothing to do". */
@@ -403,10 +411,12 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     });
   }
 
-  private async updateIndex(change: (days: readonly string[]) => string[]): Promise<void> {
+  private async addDayToIndex(day: string): Promise<void> {
     await this.withConflictRetries('update purge index', async () => {
       const current = await this.readPurgeIndex();
-      const doc = { id: PURGE_INDEX_ID, type: 'purge-index', days: change(current?.index.days ?? []) };
+      if (current?.index.days.includes(day)) return;
+      const days = [...(current?.index.days ?? []), day].sort();
+      const doc = { id: PURGE_INDEX_ID, type: 'purge-index', days };
       try {
         if (current) {
           await this.ledger
@@ -504,8 +514,9 @@ class CosmosStampStoreImpl implements CosmosStampStore {
         if (tries >= this.maxConflictRetries) {
           throw new ConflictError(`${what}: still conflicting after ${tries} attempts`, { cause: thrown });
         }
-        // Jitter spreads racing writers apart so that the next round has a winner sooner.
-        await sleep(Math.random() * 4 * tries);
+        // Exponential backoff with full jitter: racing writers spread apart instead of
+        // colliding again in lockstep, so a small bound on attempts is enough.
+        await sleep(Math.random() * Math.min(250, 4 * 2 ** tries));
       }
     }
   }
