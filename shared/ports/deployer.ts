@@ -1,0 +1,38 @@
+/**
+ * The port to Azure Resource Manager for a stamp's infrastructure. Long operations are
+ * started by one call and observed by another, so that a durable orchestration can poll them
+ * with timers; nothing blocks for the 15-20 minutes a stamp deployment takes.
+ * On Azure: `@azure/arm-resources` (shared/azure/); locally: the simulated Azure.
+ */
+export interface StampDeploymentRequest {
+  readonly stampId: string;
+  /** Azure region name; also the location of the subscription-scope deployment. */
+  readonly region: string;
+  readonly generation: number;
+  /** Deterministic `stamp-{id}-{generation}`: a second start with the same name is the same deployment. */
+  readonly deploymentName: string;
+}
+
+/** The stamp template's outputs that the control plane reads (infra/bicep/main.bicep). */
+export interface StampDeploymentOutputs {
+  /** The host name Front Door sends the stamp's traffic to. */
+  readonly originHostName: string;
+  readonly [name: string]: string;
+}
+
+export type DeploymentStatus =
+  | { readonly state: 'Running' }
+  | { readonly state: 'Succeeded'; readonly outputs: StampDeploymentOutputs }
+  | { readonly state: 'Failed'; readonly code: string; readonly message: string };
+
+export type ResourceGroupDeletionStatus = 'Deleting' | 'Deleted';
+
+export interface Deployer {
+  /** Starts (or finds already started) the deployment; idempotent by deployment name. */
+  startDeployment(request: StampDeploymentRequest): Promise<void>;
+  /** The deployment's state; Failed carries the ARM error code and message. */
+  getDeployment(deploymentName: string): Promise<DeploymentStatus>;
+  /** Starts deleting a stamp's resource group; a missing group counts as deleted. */
+  startResourceGroupDeletion(resourceGroup: string): Promise<void>;
+  getResourceGroupDeletion(resourceGroup: string): Promise<ResourceGroupDeletionStatus>;
+}
