@@ -93,7 +93,7 @@ function finish(
       customStatus,
       lastUpdatedTime: now.toISOString(),
       execution: { ...execution, history },
-      ...(failure === undefined ? {} : { failure }),
+      ...(failure === undefined ? {} : { failure: { code: failure.code, message: failure.message } }),
     },
     effects: [{ kind: 'cancelAllTimers' }],
     ran: true,

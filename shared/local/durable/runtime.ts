@@ -128,8 +128,9 @@ export class LocalDurableRuntime implements DurableOperations {
   private readonly drainLoops = new Set<Promise<void>>();
   private readonly statusWaiters = new Map<string, Set<StatusWaiter>>();
   private readonly faultList: Error[] = [];
-  private idleWaiters: (() => void)[] = [];
+  private idleWaiters: { includeActivities: boolean; resolve: () => void }[] = [];
   private inflight = 0;
+  private activitiesInflight = 0;
   private started = false;
   private stopped = false;
   private server: ListeningServer | undefined;
@@ -236,12 +237,15 @@ export class LocalDurableRuntime implements DurableOperations {
   // ---- observation -----------------------------------------------------------------------
 
   /**
-   * Resolves when no work is in progress: no episode, no activity, no queued message. Timers
-   * waiting for the clock do not count (advance the clock, then await idle again).
+   * Resolves when no work is in progress: no episode, no queued message and (unless
+   * `activities: false`) no running activity. Timers waiting for the clock do not count:
+   * advance the clock, then await idle again. With `activities: false` a test can wait for
+   * the episodes around an activity it holds open.
    */
-  idle(): Promise<void> {
+  idle(options: { activities?: boolean } = {}): Promise<void> {
+    const includeActivities = options.activities ?? true;
     return new Promise<void>((resolve) => {
-      this.idleWaiters.push(resolve);
+      this.idleWaiters.push({ includeActivities, resolve });
       this.checkIdle();
     });
   }
@@ -393,23 +397,33 @@ export class LocalDurableRuntime implements DurableOperations {
     this.options.onFault?.(error);
   }
 
-  private track(work: Promise<unknown>): void {
+  private track(work: Promise<unknown>, isActivity = false): void {
     this.inflight++;
+    if (isActivity) this.activitiesInflight++;
     void work
       .catch((error: unknown) => this.fault(error))
       .finally(() => {
         this.inflight--;
+        if (isActivity) this.activitiesInflight--;
         this.checkIdle();
       });
   }
 
+  /** Work other than activities: episodes, deliveries of completions and timers. */
+  private get otherInflight(): number {
+    return this.inflight - this.activitiesInflight;
+  }
+
+  private isIdleFor(includeActivities: boolean): boolean {
+    return includeActivities ? this.inflight === 0 : this.otherInflight === 0;
+  }
+
   private checkIdle(): void {
-    if (this.inflight !== 0 || this.idleWaiters.length === 0) return;
+    if (!this.idleWaiters.some((w) => this.isIdleFor(w.includeActivities))) return;
     setImmediate(() => {
-      if (this.inflight !== 0) return;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      const ready = this.idleWaiters.filter((w) => this.isIdleFor(w.includeActivities));
+      this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
+      for (const waiter of ready) waiter.resolve();
     });
   }
 
@@ -557,9 +571,9 @@ export class LocalDurableRuntime implements DurableOperations {
       });
       // A stopped runtime drops results: the activity runs again after a restart (at least once).
       if (event === undefined || this.stopped) return;
-      await this.deliver(instanceId, { executionId, event });
+      this.track(this.deliver(instanceId, { executionId, event }));
     };
-    this.track(work());
+    this.track(work(), true);
   }
 
   private armTimer(instanceId: string, executionId: string, timerId: number, fireAt: string): void {
