@@ -445,6 +445,23 @@ void describe('CosmosStampStore: purge schedule by day bucket', () => {
     assert.deepEqual(await u.store.listPurgeDue('2026-07-02T00:00:00.000Z'), ids);
   });
 
+  void it('an entry scheduled while its day is being pruned is never lost', async () => {
+    const u = await harness.newStore();
+    for (let round = 0; round < 15; round += 1) {
+      const dueAt = `2026-08-${String(round + 1).padStart(2, '0')}T10:00:00.000Z`;
+      await u.store.schedulePurge('old', dueAt);
+      await Promise.all([
+        u.store.unschedulePurge('old', dueAt),
+        u.store.schedulePurge(`new-${round}`, dueAt),
+      ]);
+      assert.deepEqual(await u.store.listPurgeDue(dueAt), [`new-${round}`], `round ${round}`);
+      await u.store.unschedulePurge(`new-${round}`, dueAt);
+      assert.deepEqual(await u.store.listPurgeDue(dueAt), [], `round ${round}`);
+    }
+    const index = await u.raw.ledger.item('purge-index', 'purge-index').read<{ days: string[] }>();
+    assert.deepEqual(index.resource?.days, []);
+  });
+
   void it('refuses a due time that is not an instant', async () => {
     await assert.rejects(t.store.schedulePurge('weu-009', 'next tuesday'), ValidationError);
   });
