@@ -140,12 +140,19 @@ class CosmosStampStoreImpl implements CosmosStampStore {
 
   async list(filter: StampFilter = {}): Promise<Stamp[]> {
     const stamps: Stamp[] = [];
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.listPage(filter, { pageSize: this.listPageSize, continuationToken });
-      stamps.push(...page.stamps);
-      continuationToken = page.continuationToken;
-    } while (continuationToken !== undefined);
+    try {
+      // One iterator for all pages: it follows the continuations itself, including pages that
+      // come back empty from a partition while others still have results.
+      const iterator = this.stamps.items.query<ItemDefinition>(stampQuery(filter), {
+        maxItemCount: this.listPageSize,
+      });
+      while (iterator.hasMoreResults()) {
+        const { resources } = await iterator.fetchNext();
+        for (const doc of resources) stamps.push(stampFromDocument(doc));
+      }
+    } catch (thrown) {
+      throw rethrowOwn(thrown) ?? mapCosmosError(thrown, 'list stamps');
+    }
     // Cosmos returns cross-partition results in no promised order; callers get a stable one.
     return stamps.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -154,19 +161,8 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     filter: StampFilter,
     page: { pageSize: number; continuationToken?: string },
   ): Promise<StampPage> {
-    const conditions = ["c.type = 'stamp'"];
-    const parameters: { name: string; value: string }[] = [];
-    if (filter.phase !== undefined) {
-      conditions.push('c.phase = @phase');
-      parameters.push({ name: '@phase', value: filter.phase });
-    }
-    if (filter.region !== undefined) {
-      conditions.push('c.region = @region');
-      parameters.push({ name: '@region', value: filter.region });
-    }
-    const query: SqlQuerySpec = { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters };
     try {
-      const iterator = this.stamps.items.query<ItemDefinition>(query, {
+      const iterator = this.stamps.items.query<ItemDefinition>(stampQuery(filter), {
         maxItemCount: page.pageSize,
         ...(page.continuationToken !== undefined ? { continuationToken: page.continuationToken } : {}),
       });
@@ -520,6 +516,21 @@ class CosmosStampStoreImpl implements CosmosStampStore {
       }
     }
   }
+}
+
+/** The parameterized stamp query; filter values never go into the query text. */
+function stampQuery(filter: StampFilter): SqlQuerySpec {
+  const conditions = ["c.type = 'stamp'"];
+  const parameters: { name: string; value: string }[] = [];
+  if (filter.phase !== undefined) {
+    conditions.push('c.phase = @phase');
+    parameters.push({ name: '@phase', value: filter.phase });
+  }
+  if (filter.region !== undefined) {
+    conditions.push('c.region = @region');
+    parameters.push({ name: '@region', value: filter.region });
+  }
+  return { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters };
 }
 
 /** The stamp and its audit record must agree before they go into one batch. */
