@@ -1,4 +1,5 @@
 export * from './clientBinding';
+export * from './cosmosInstanceStore';
 export * from './durableOperations';
 export * from './errors';
 export * from './historyEvent';
