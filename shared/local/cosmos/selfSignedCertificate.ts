@@ -30,7 +30,9 @@ export function createSelfSignedCertificate(options: {
   const name = seq(set(seq(oid('2.5.4.3'), utf8(options.commonName ?? 'synaxis-embedded-cosmos'))));
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive (top bit clear) and minimal (first byte non-zero): DER rejects a padded integer,
+  // which a zero first byte followed by a byte below 0x80 would be ("illegal padding").
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
 
   const altNames = options.hosts.map((host) =>
     isIP(host) === 0 ? tlv(0x82, Buffer.from(host, 'ascii')) : tlv(0x87, ipBytes(host)),
