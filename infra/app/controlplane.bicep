@@ -1,0 +1,465 @@
+metadata name = 'Synaxis control plane resources'
+metadata description = '''
+The control plane's own resources in its resource group: a Flex Consumption Function app (Node 20,
+system-assigned identity, identity-based connections, no keys), its storage (blob, queue and table
+for Durable Functions), Cosmos DB (database stamps), the Service Bus queue stamp-lifecycle, the
+Event Grid topic for stamp signals with its subscription to onStampSignal, Application Insights,
+the action group that calls the alerts function, and the Front Door origin-health alert.
+'''
+
+@description('Required. Region of the resources.')
+param location string
+
+@description('Required. Tags for every resource (azd-env-name among them).')
+param tags object
+
+@description('Required. A unique token (uniqueString) that makes resource names unique.')
+@minLength(13)
+@maxLength(13)
+param resourceToken string
+
+@description('Required. Resource ID of the global Log Analytics workspace.')
+param logAnalyticsWorkspaceId string
+
+@description('Required. Resource ID of the global Front Door profile.')
+param frontDoorProfileId string
+
+@description('Optional. Object ID of a developer (user or group) that gets data access too; empty for none.')
+param principalId string = ''
+
+@description('Optional. Create the Event Grid subscription to onStampSignal (the function must exist).')
+param deployEventSubscription bool = false
+
+@description('Optional. The stamp environment the control plane deploys stamps as.')
+param stampEnvironment string = 'production'
+
+@description('Optional. Front Door origin health (percent) below which an origin is reported unhealthy.')
+@minValue(1)
+@maxValue(100)
+param originHealthThresholdPercent int = 75
+
+var names = {
+  storage: 'st${take(resourceToken, 20)}'
+  appInsights: 'appi-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+  cosmos: 'cosmos-${resourceToken}'
+  serviceBus: 'sb-${resourceToken}'
+  topic: 'evgt-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
+}
+var deploymentContainerName = 'app-package'
+var deadLetterContainerName = 'eventgrid-deadletter'
+var cosmosDatabaseName = 'stamps'
+var lifecycleQueueName = 'stamp-lifecycle'
+var frontDoorResourceGroup = split(frontDoorProfileId, '/')[4]
+var frontDoorProfileName = last(split(frontDoorProfileId, '/'))
+
+// ---------------------------------------------------------------------------------------------
+// Storage (AzureWebJobsStorage: blob, queue and table for Durable Functions) and monitoring
+// ---------------------------------------------------------------------------------------------
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: names.storage
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false // identity only: the app, Event Grid and operators use Microsoft Entra ID
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2' // the highest storage offers
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' = {
+      name: deploymentContainerName
+    }
+
+    resource deadLetterContainer 'containers' = {
+      name: deadLetterContainerName
+    }
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: names.appInsights
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalyticsWorkspaceId
+    DisableLocalAuth: true // telemetry is sent with the app's identity (Monitoring Metrics Publisher)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function app (Flex Consumption, Node 20)
+// ---------------------------------------------------------------------------------------------
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: names.plan
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: names.functionApp
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    siteConfig: {
+      minTlsVersion: '1.3'
+      scmMinTlsVersion: '1.3'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 100
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'node'
+        version: '20'
+      }
+    }
+  }
+}
+
+// No basic-auth publishing credentials: azd deploys with Microsoft Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  name: 'ftp'
+  parent: functionApp
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  name: 'scm'
+  parent: functionApp
+  properties: {
+    allow: false
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cosmos DB, Service Bus and Event Grid
+// ---------------------------------------------------------------------------------------------
+
+var cosmosDataContributor = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor
+
+module cosmos '../bicep/modules/cosmos.bicep' = {
+  name: 'cp-cosmos'
+  params: {
+    name: names.cosmos
+    location: location
+    tags: tags
+    publicNetworkAccess: 'Enabled'
+    serverless: true
+    sqlDatabases: [
+      {
+        name: cosmosDatabaseName
+        containers: [
+          {
+            name: 'stamps'
+            partitionKeyPath: '/id'
+          }
+          {
+            name: 'audit'
+            partitionKeyPath: '/stampId'
+          }
+          {
+            name: 'ledger'
+            partitionKeyPath: '/kind'
+          }
+          {
+            name: 'events'
+            partitionKeyPath: '/id'
+            defaultTtl: -1 // processed event ids may carry their own ttl
+          }
+        ]
+      }
+    ]
+    sqlRoleAssignments: concat(
+      [
+        {
+          principalId: functionApp.identity.principalId
+          roleDefinitionId: cosmosDataContributor
+          scope: '/dbs/${cosmosDatabaseName}'
+        }
+      ],
+      empty(principalId)
+        ? []
+        : [
+            {
+              principalId: principalId
+              roleDefinitionId: cosmosDataContributor
+              scope: '/dbs/${cosmosDatabaseName}'
+            }
+          ]
+    )
+    diagnosticSettings: [
+      {
+        workspaceResourceId: logAnalyticsWorkspaceId
+      }
+    ]
+  }
+}
+
+module serviceBus '../bicep/modules/servicebus.bicep' = {
+  name: 'cp-servicebus'
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: tags
+    skuName: 'Standard'
+    publicNetworkAccess: 'Enabled'
+    queues: [
+      {
+        name: lifecycleQueueName
+        requiresSession: true // one session per stamp id: a stamp's commands are handled in order
+        requiresDuplicateDetection: true
+        duplicateDetectionHistoryTimeWindow: 'PT1H'
+        maxDeliveryCount: 10
+        lockDuration: 'PT1M'
+      }
+    ]
+    roleAssignments: [
+      {
+        roleDefinitionIdOrName: 'Azure Service Bus Data Sender'
+        principalId: functionApp.identity.principalId
+        principalType: 'ServicePrincipal'
+      }
+      {
+        roleDefinitionIdOrName: 'Azure Service Bus Data Receiver'
+        principalId: functionApp.identity.principalId
+        principalType: 'ServicePrincipal'
+      }
+    ]
+    diagnosticSettings: [
+      {
+        workspaceResourceId: logAnalyticsWorkspaceId
+      }
+    ]
+  }
+}
+
+resource topic 'Microsoft.EventGrid/topics@2025-02-15' = {
+  name: names.topic
+  location: location
+  tags: tags
+  identity: {
+    type: 'SystemAssigned' // dead-letters to storage with its own identity
+  }
+  properties: {
+    inputSchema: 'CloudEventSchemaV1_0'
+    disableLocalAuth: true
+    publicNetworkAccess: 'Enabled'
+    minimumTlsVersionAllowed: '1.2' // the highest Event Grid offers
+  }
+}
+
+// Role assignment names are guid(scope, principalId, role) (STYLE.md practice 15); the principals
+// are created in this deployment, so what-if cannot predict those names, and says so.
+module access 'controlplane-access.bicep' = {
+  name: 'cp-access'
+  params: {
+    #disable-next-line what-if-short-circuiting
+    functionAppPrincipalId: functionApp.identity.principalId
+    #disable-next-line what-if-short-circuiting
+    topicPrincipalId: topic.identity.principalId
+    developerPrincipalId: principalId
+    storageAccountName: storage.name
+    appInsightsName: appInsights.name
+    topicName: topic.name
+  }
+}
+
+// Identity-based connections (`<name>__...` settings); no key or connection secret anywhere.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  name: 'appsettings'
+  parent: functionApp
+  properties: {
+    AzureWebJobsStorage__accountName: storage.name
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+    STAMPS_CLOUD: 'azure'
+    STAMPS_TASK_HUB: 'stamps'
+    STAMPS_ENVIRONMENT: stampEnvironment
+    AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
+    Cosmos__accountEndpoint: cosmos.outputs.endpoint
+    STAMPS_COSMOS_DATABASE: cosmosDatabaseName
+    ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    STAMPS_EVENTGRID_TOPIC_ENDPOINT: topic.properties.endpoint
+    STAMPS_FRONTDOOR_RESOURCE_GROUP: frontDoorResourceGroup
+    STAMPS_FRONTDOOR_PROFILE: frontDoorProfileName
+    STAMPS_FRONTDOOR_ORIGIN_GROUP: 'stamps'
+    // For the Deployer: the stamp template's logAnalyticsWorkspaceId and actionGroupResourceId.
+    STAMPS_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
+    STAMPS_ALERT_ACTION_GROUP_ID: actionGroup.id
+  }
+  dependsOn: [access]
+}
+
+resource onStampSignal 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = if (deployEventSubscription) {
+  name: 'on-stamp-signal'
+  parent: topic
+  properties: {
+    eventDeliverySchema: 'CloudEventSchemaV1_0'
+    destination: {
+      endpointType: 'AzureFunction'
+      properties: {
+        resourceId: '${functionApp.id}/functions/onStampSignal'
+        maxEventsPerBatch: 1
+        preferredBatchSizeInKilobytes: 64
+      }
+    }
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
+    }
+  }
+  dependsOn: [appSettings]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts: Azure Monitor cannot publish to Event Grid or Service Bus directly, so the action group
+// calls the HTTP function `alerts` (common alert schema), which publishes a stamp signal.
+// ---------------------------------------------------------------------------------------------
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: names.actionGroup
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'synaxis'
+    enabled: true
+    azureFunctionReceivers: [
+      {
+        name: 'alerts'
+        functionAppResourceId: functionApp.id
+        functionName: 'alerts'
+        httpTriggerUrl: 'https://${functionApp.properties.defaultHostName}/api/alerts'
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+resource originHealthAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'origin-health-${resourceToken}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'A Front Door origin (a stamp) is failing its health probes. One alert per origin (dimension Origin).'
+    severity: 1
+    enabled: true
+    scopes: [frontDoorProfileId]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    autoMitigate: true // resolved alerts let an isolated stamp rejoin within the grace period
+    targetResourceType: 'Microsoft.Cdn/profiles'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'origin-health'
+          metricNamespace: 'Microsoft.Cdn/profiles'
+          metricName: 'OriginHealthPercentage'
+          dimensions: [
+            {
+              name: 'Origin'
+              operator: 'Include'
+              values: ['*']
+            }
+          ]
+          operator: 'LessThan'
+          threshold: originHealthThresholdPercent
+          timeAggregation: 'Average'
+        }
+      ]
+    }
+    actions: [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
+  }
+}
+
+@description('The name of the Function app.')
+output functionAppName string = functionApp.name
+
+@description('The resource ID of the Function app.')
+output functionAppResourceId string = functionApp.id
+
+@description('The principal ID of the Function app\'s system-assigned identity.')
+output functionAppPrincipalId string = functionApp.identity.principalId
+
+@description('The Cosmos DB endpoint.')
+output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('The Service Bus namespace host name.')
+output serviceBusFullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+
+@description('The Event Grid topic endpoint.')
+output eventGridTopicEndpoint string = topic.properties.endpoint
+
+@description('The resource ID of the action group (the stamp template\'s actionGroupResourceId).')
+output actionGroupResourceId string = actionGroup.id
