@@ -4,14 +4,23 @@ import type { AuditRecord } from '../lifecycle/stamp';
  * Work inside a stamp (its AKS cluster, GitOps applications and storage) that the lifecycle
  * needs: measuring in-flight requests while draining, preserving diagnostics and running the
  * checks in quarantine, deleting workloads (keeping persistent volumes) and archiving records.
+ * The checks (5-10 min) and the workload deletion (10-15 min) are long: started by one call
+ * and observed by another, so a durable orchestration polls them with timers.
  */
+export type OperationProgress<T> = { readonly state: 'Running' } | ({ readonly state: 'Done' } & T);
+
 export interface StampOperations {
   inFlightRequests(stampId: string): Promise<number>;
   /** Copies logs and metrics to the global workspace / immutable storage; returns where. */
   preserveDiagnostics(stampId: string): Promise<{ readonly location: string }>;
-  runQuarantineChecks(stampId: string): Promise<{ readonly passed: boolean; readonly detail: string }>;
-  /** Deletes the stamp's workloads and removes it from the service mesh; persistent volumes stay. */
-  deleteWorkloads(stampId: string): Promise<void>;
-  /** Writes the audit trail and compliance records to immutable storage; returns where. */
+  /** Starts the quarantine checks; starting them again while they run is a no-op. */
+  startQuarantineChecks(stampId: string): Promise<void>;
+  getQuarantineChecks(
+    stampId: string,
+  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>>;
+  /** Starts deleting the workloads and leaving the service mesh; persistent volumes stay. Idempotent. */
+  startWorkloadDeletion(stampId: string): Promise<void>;
+  getWorkloadDeletion(stampId: string): Promise<OperationProgress<Record<never, never>>>;
+  /** Writes the audit trail and compliance records to immutable storage; returns where. Idempotent. */
   archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }>;
 }
