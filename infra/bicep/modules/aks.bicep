@@ -236,7 +236,7 @@ resource managedCluster 'Microsoft.ContainerService/managedClusters@2025-05-01' 
         enableNodePublicIP: false
         osType: 'Linux'
         osSKU: 'AzureLinux'
-        osDiskType: 'Ephemeral'
+        osDiskType: 'Managed' // Standard_D4s_v3's 100 GiB cache is too small for a 128 GB ephemeral OS disk
         osDiskSizeGB: 128
         type: 'VirtualMachineScaleSets'
         availabilityZones: ['1', '2', '3']
