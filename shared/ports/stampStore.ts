@@ -1,3 +1,5 @@
+import type { Effect } from '../lifecycle/effects';
+import type { StampEvent } from '../lifecycle/events';
 import type { FleetMember } from '../lifecycle/fleet';
 import type { Phase } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
@@ -29,6 +31,45 @@ export interface StoredLedger {
   readonly etag: string;
 }
 
+/**
+ * Events waiting for a stamp's orchestration. Triggers put events here (exactly once, by event
+ * id) before waking the orchestration, so no event is lost when a wake-up is (a raised event
+ * dropped by continue-as-new, an orchestration not running); the orchestration consumes them
+ * in the same transactional batch that writes the transitions they cause.
+ */
+export interface StampInbox {
+  readonly stampId: string;
+  /** In arrival order. */
+  readonly pending: readonly StampEvent[];
+  /** Ids of recently consumed events, newest last: a duplicate is dropped at the door. */
+  readonly recent: readonly string[];
+  /**
+   * The last batch committed and the effects it asked for, so that an activity re-run after a
+   * crash (at-least-once) returns the same effects instead of losing them.
+   */
+  readonly lastBatch?: { readonly key: string; readonly effects: readonly Effect[] };
+}
+
+export interface StoredInbox {
+  readonly inbox: StampInbox;
+  /** Absent while the stamp has no inbox document yet. */
+  readonly etag?: string;
+}
+
+/** How many consumed event ids an inbox remembers. */
+export const INBOX_RECENT_WINDOW = 256;
+
+/** One commit of the decisions an orchestration took for a stamp: all or nothing. */
+export interface DecisionBatch {
+  readonly stamp: Stamp;
+  readonly etag: string;
+  /** The audit records of the transitions, in order (may be empty). */
+  readonly audits: readonly AuditRecord[];
+  readonly inbox: StampInbox;
+  /** The inbox's ETag when read; absent when it had no document (it is then created). */
+  readonly inboxEtag?: string;
+}
+
 export interface StampFilter {
   readonly phase?: Phase;
   readonly region?: string;
@@ -48,6 +89,14 @@ export interface StampStore {
   replace(stamp: Stamp, etag: string): Promise<StoredStamp>;
   /** Replaces the stamp (If-Match `etag`) and appends its audit record in one transaction. */
   commitTransition(stamp: Stamp, etag: string, audit: AuditRecord): Promise<StoredStamp>;
+  /**
+   * Replaces the stamp (If-Match), appends its audit records and replaces its inbox (If-Match)
+   * in one transactional batch; ConflictError if either changed meanwhile.
+   */
+  commitBatch(batch: DecisionBatch): Promise<StoredStamp>;
+  /** Adds an event to a stamp's inbox unless it is pending or was consumed recently. */
+  enqueueEvent(stampId: string, event: StampEvent): Promise<'queued' | 'duplicate'>;
+  readInbox(stampId: string): Promise<StoredInbox>;
   /** The stamp's audit records, oldest first. */
   history(id: string): Promise<AuditRecord[]>;
 

@@ -17,18 +17,25 @@ import {
   TransientError,
   ValidationError,
 } from '../../errors';
+import type { StampEvent } from '../../lifecycle/events';
+import { stampEventSchema } from '../../lifecycle/eventSchema';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
-import type {
-  RegionLedger,
-  StampFilter,
-  StampStore,
-  StoredLedger,
-  StoredStamp,
+import {
+  type DecisionBatch,
+  type RegionLedger,
+  type StampFilter,
+  type StampInbox,
+  type StampStore,
+  type StoredInbox,
+  type StoredLedger,
+  type StoredStamp,
 } from '../../ports/stampStore';
 import { DEFAULT_CONTAINER_NAMES, type StampsContainerNames } from './database';
 import {
   assertValidStamp,
   auditFromDocument,
+  INBOX_DOCUMENT_ID,
+  inboxFromDocument,
   ledgerDocumentId,
   ledgerFromDocument,
   PURGE_INDEX_ID,
@@ -38,6 +45,7 @@ import {
   purgeIndexFromDocument,
   stampFromDocument,
   toAuditDocument,
+  toInboxDocument,
   toLedgerDocument,
   toStampDocument,
 } from './documents';
@@ -217,6 +225,100 @@ class CosmosStampStoreImpl implements CosmosStampStore {
       },
     );
     return { stamp, etag: etagOf(results[0], what) };
+  }
+
+  async commitBatch(batch: DecisionBatch): Promise<StoredStamp> {
+    const { stamp, etag, audits, inbox, inboxEtag } = batch;
+    assertValidStamp(stamp);
+    const first = stamp.auditSeq - audits.length;
+    audits.forEach((audit, index) => {
+      if (audit.stampId !== stamp.id || audit.seq !== first + index + 1) {
+        throw new ValidationError(
+          `audit record ${audit.seq} of '${audit.stampId}' does not follow stamp '${stamp.id}' (auditSeq ${stamp.auditSeq})`,
+          'audits',
+        );
+      }
+    });
+    if (inbox.stampId !== stamp.id)
+      throw new ValidationError(`the inbox of '${inbox.stampId}' is not '${stamp.id}'s`, 'inbox');
+    const what = `commit ${audits.length} transition(s) of stamp '${stamp.id}'`;
+    const inboxIndex = 1 + audits.length;
+    const results = await this.batch(
+      stamp.id,
+      [
+        {
+          operationType: 'Replace',
+          id: stamp.id,
+          partitionKey: stamp.id,
+          ifMatch: etag,
+          resourceBody: json(toStampDocument(stamp)),
+        },
+        ...audits.map((audit) => ({
+          operationType: 'Create' as const,
+          resourceBody: json(toAuditDocument(audit)),
+        })),
+        inboxEtag === undefined
+          ? { operationType: 'Create' as const, resourceBody: json(toInboxDocument(inbox)) }
+          : {
+              operationType: 'Replace' as const,
+              id: INBOX_DOCUMENT_ID,
+              partitionKey: stamp.id,
+              ifMatch: inboxEtag,
+              resourceBody: json(toInboxDocument(inbox)),
+            },
+      ],
+      what,
+      (index, status) => {
+        if (index === 0 && status === 412)
+          return new ConflictError(`${what}: the stamp changed (ETag mismatch)`);
+        if (index === 0 && status === 404) return new NotFoundError(`${what}: the stamp does not exist`);
+        if (index === inboxIndex && (status === 412 || status === 409)) {
+          return new ConflictError(`${what}: the inbox changed meanwhile`);
+        }
+        if (index > 0 && index < inboxIndex && status === 409) {
+          return new ConflictError(`${what}: these transitions were already written`);
+        }
+        return undefined;
+      },
+    );
+    return { stamp, etag: etagOf(results[0], what) };
+  }
+
+  async enqueueEvent(stampId: string, event: StampEvent): Promise<'queued' | 'duplicate'> {
+    const parsed = stampEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new ValidationError(
+        `event for '${stampId}' is invalid: ${parsed.error.issues[0]?.message ?? ''}`,
+        'event',
+      );
+    }
+    return this.withConflictRetries(`enqueue event '${event.id}' for '${stampId}'`, async () => {
+      const { inbox, etag } = await this.readInbox(stampId);
+      if (inbox.recent.includes(event.id) || inbox.pending.some((pending) => pending.id === event.id)) {
+        return 'duplicate';
+      }
+      const next: StampInbox = { ...inbox, pending: [...inbox.pending, parsed.data] };
+      const what = `enqueue event for '${stampId}'`;
+      try {
+        if (etag === undefined) await this.stamps.items.create(json(toInboxDocument(next)));
+        else {
+          await this.stamps
+            .item(INBOX_DOCUMENT_ID, stampId)
+            .replace(json(toInboxDocument(next)), { accessCondition: { type: 'IfMatch', condition: etag } });
+        }
+      } catch (thrown) {
+        const status = cosmosStatusOf(thrown);
+        if (status === 409) throw new ConflictError(`${what}: created concurrently`);
+        throw mapCosmosError(thrown, what);
+      }
+      return 'queued';
+    });
+  }
+
+  async readInbox(stampId: string): Promise<StoredInbox> {
+    const doc = await this.readItem(this.stamps, INBOX_DOCUMENT_ID, stampId, `read inbox of '${stampId}'`);
+    if (!doc) return { inbox: { stampId, pending: [], recent: [] } };
+    return { inbox: inboxFromDocument(doc.resource), etag: doc.etag };
   }
 
   async history(id: string): Promise<AuditRecord[]> {

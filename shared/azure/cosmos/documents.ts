@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { InvalidDocumentError, ValidationError } from '../../errors';
+import { effectSchema } from '../../lifecycle/effectSchema';
+import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { fleetMemberSchema } from '../../lifecycle/fleet';
 import {
   type AuditRecord,
@@ -9,12 +11,15 @@ import {
   type Stamp,
   stampSchema,
 } from '../../lifecycle/stamp';
-import type { RegionLedger } from '../../ports/stampStore';
+import type { RegionLedger, StampInbox } from '../../ports/stampStore';
 
 /** Properties Cosmos DB adds to every item; never part of the domain objects. */
 const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn'] as const;
 
-export type DocumentType = 'stamp' | 'audit';
+export type DocumentType = 'stamp' | 'audit' | 'inbox';
+
+/** The inbox document of a stamp, in the stamp's partition. */
+export const INBOX_DOCUMENT_ID = 'inbox';
 
 /** `audit-000001`: zero-padded so ids sort in sequence order too. */
 export function auditDocumentId(seq: number): string {
@@ -81,6 +86,26 @@ export function auditFromDocument(doc: unknown): AuditRecord {
 }
 
 const isoInstant = z.iso.datetime({ offset: true });
+
+const inboxSchema = z.object({
+  stampId: z.string().min(1),
+  pending: z.array(stampEventSchema),
+  recent: z.array(z.string()),
+  lastBatch: z.object({ key: z.string().min(1), effects: z.array(effectSchema) }).optional(),
+});
+
+export function toInboxDocument(inbox: StampInbox): Record<string, unknown> {
+  return { ...inbox, id: INBOX_DOCUMENT_ID, type: 'inbox' satisfies DocumentType };
+}
+
+export function inboxFromDocument(doc: unknown): StampInbox {
+  const { type, id, ...body } = withoutSystemProperties(doc);
+  const name = `${String(body['stampId'])}/${String(id)}`;
+  if (type !== 'inbox' || id !== INBOX_DOCUMENT_ID) {
+    throw new InvalidDocumentError(name, 'type', `expected the inbox document, got ${JSON.stringify(type)}`);
+  }
+  return parseWith(inboxSchema, name, body);
+}
 
 const regionLedgerSchema = z.object({
   region: z.string().min(1),

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+import type { Effect } from './effects';
+import { PHASES, TRAFFIC_STATES } from './phase';
+import { causeSchema } from './stamp';
+
+const stampId = z.string().min(1);
+const instant = z.iso.datetime({ offset: true });
+const timer = z.enum(['registration-timeout', 'isolation-grace']);
+
+/** The schema of a stored Effect: decisions are kept so that a re-run activity returns them again. */
+export const effectSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('start-deployment'),
+    stampId,
+    region: z.string(),
+    deploymentName: z.string(),
+    generation: z.number().int(),
+  }),
+  z.object({ kind: z.literal('register-origin'), stampId, hostName: z.string() }),
+  z.object({ kind: z.literal('enable-origin'), stampId }),
+  z.object({ kind: z.literal('disable-origin'), stampId }),
+  z.object({ kind: z.literal('remove-origin'), stampId }),
+  z.object({ kind: z.literal('start-timer'), stampId, timer, at: instant }),
+  z.object({ kind: z.literal('cancel-timer'), stampId, timer }),
+  z.object({ kind: z.literal('schedule-drain-timer'), stampId, drainId: z.string(), at: instant }),
+  z.object({ kind: z.literal('cancel-drain-timer'), stampId, drainId: z.string() }),
+  z.object({ kind: z.literal('watch-in-flight'), stampId, drainId: z.string() }),
+  z.object({
+    kind: z.literal('request-replacement'),
+    stampId,
+    region: z.string(),
+    excludeRegions: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('notify-replaced-stamp'), stampId, replacedStampId: z.string() }),
+  z.object({ kind: z.literal('preserve-diagnostics'), stampId }),
+  z.object({ kind: z.literal('run-quarantine-checks'), stampId }),
+  z.object({ kind: z.literal('delete-workloads'), stampId }),
+  z.object({ kind: z.literal('archive-records'), stampId }),
+  z.object({ kind: z.literal('schedule-purge'), stampId, dueAt: instant }),
+  z.object({ kind: z.literal('unschedule-purge'), stampId, dueAt: instant }),
+  z.object({ kind: z.literal('delete-resource-group'), stampId, resourceGroup: z.string() }),
+  z.object({
+    kind: z.literal('raise-incident'),
+    stampId,
+    incident: z.enum([
+      'blast-radius',
+      'min-in-rotation',
+      'deployment-failed',
+      'registration-timeout',
+      'quarantine-checks-failed',
+    ]),
+    detail: z.string(),
+  }),
+  z.object({
+    kind: z.literal('publish-phase-changed'),
+    stampId,
+    from: z.enum(PHASES).nullable(),
+    to: z.enum(PHASES),
+    traffic: z.object({ from: z.enum(TRAFFIC_STATES), to: z.enum(TRAFFIC_STATES) }).optional(),
+    at: instant,
+    cause: causeSchema,
+  }),
+]) satisfies z.ZodType<Effect>;
