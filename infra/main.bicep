@@ -45,8 +45,6 @@ var stampAssignableRoleIds = [
   '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
   '4f6d3b9b-027b-4f4f-9142-0e5a2a0247e0' // Azure Service Bus Data Receiver
 ]
-var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
-var rbacAdministratorRoleId = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168'
 var cdnProfileContributorRoleId = 'ec156ff8-a8d1-4d15-830c-5b80698ca432'
 
 module global 'global/main.bicep' = {
@@ -77,28 +75,14 @@ module controlPlane 'app/controlplane.bicep' = {
   }
 }
 
-// Deploying a stamp creates a resource group and resources in it; purging deletes the group.
-resource stampContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantStampDeploymentRoles) {
-  name: guid(subscription().id, environmentName, contributorRoleId)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
+// Deploying a stamp creates a resource group and resources in it (Contributor); the stamp template
+// assigns roles to its own identities, so the control plane may assign exactly those roles.
+module stampDeploymentAccess 'app/subscription-access.bicep' = if (grantStampDeploymentRoles) {
+  name: 'synaxis-cp-subscription-access'
+  params: {
+    #disable-next-line what-if-short-circuiting
     principalId: controlPlane.outputs.functionAppPrincipalId
-    principalType: 'ServicePrincipal'
-    description: 'Synaxis control plane: deploy and purge stamp resource groups.'
-  }
-}
-
-// The stamp template assigns roles to its own identities; this condition limits the control plane
-// to exactly those roles (no Owner, no User Access Administrator).
-resource stampRoleAssigner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (grantStampDeploymentRoles) {
-  name: guid(subscription().id, environmentName, rbacAdministratorRoleId)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', rbacAdministratorRoleId)
-    principalId: controlPlane.outputs.functionAppPrincipalId
-    principalType: 'ServicePrincipal'
-    description: 'Synaxis control plane: assign the stamp template\'s roles only.'
-    conditionVersion: '2.0'
-    condition: '((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/write\'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${join(stampAssignableRoleIds, ', ')}})) AND ((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/delete\'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${join(stampAssignableRoleIds, ', ')}}))'
+    assignableRoleIds: stampAssignableRoleIds
   }
 }
 

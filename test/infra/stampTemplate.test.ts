@@ -17,6 +17,7 @@ import {
 import {
   asArray,
   asRecord,
+  assertNamedFromScopePrincipalRole,
   at,
   compiled,
   exactly,
@@ -369,6 +370,7 @@ describe('stamp template evaluated with the Deployer parameters', () => {
   it('names role assignments deterministically from scope, principal and role', () => {
     const assignments = snap.ofType('Microsoft.Authorization/roleAssignments');
     assert.ok(assignments.length >= 8, `role assignments: ${assignments.length}`);
+    for (const assignment of assignments) assertNamedFromScopePrincipalRole(assignment);
     const roles = new Set(
       assignments.map((a) => String(at(a.body, 'properties.roleDefinitionId')).split('/').pop()),
     );

@@ -233,3 +233,23 @@ export function exactly(snap: Snapshot, type: string, count: number): SnapshotRe
   }
   return found;
 }
+
+/**
+ * Checks that a role assignment's name is guid(scope, principal, role) (STYLE.md practice 15):
+ * its predicted id still holds the guid() expression, because the principal is known only once
+ * the identity exists.
+ */
+export function assertNamedFromScopePrincipalRole(assignment: SnapshotResource): void {
+  const role = String(at(assignment.body, 'properties.roleDefinitionId')).split('/').pop() ?? '';
+  const principal = String(at(assignment.body, 'properties.principalId')).replace(/^\[|\]$/g, '');
+  const guidCall = /guid\('([^']+)', (.*)\)/.exec(assignment.id);
+  if (guidCall === null) throw new Error(`${assignment.id}: name is not a guid() of the principal`);
+  const [, scope = '', rest = ''] = guidCall;
+  const scoped = /^\[extensionResourceId\('([^']+)'/.exec(assignment.id);
+  const expectedScope = scoped?.[1] ?? `/subscriptions/${SUBSCRIPTION_ID}`;
+  if (scope !== expectedScope)
+    throw new Error(`${assignment.id}: guid() scope ${scope}, expected ${expectedScope}`);
+  if (!rest.includes(principal)) throw new Error(`${assignment.id}: guid() does not include ${principal}`);
+  if (role.length !== 36 || !rest.includes(role))
+    throw new Error(`${assignment.id}: guid() does not include ${role}`);
+}

@@ -1,0 +1,271 @@
+/**
+ * The control plane's own resources (issue 6), as `azd up` deploys them: the compiled
+ * dist/infra/main.json evaluated with the parameters infra/main.parameters.json maps.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+
+import {
+  asArray,
+  asRecord,
+  assertNamedFromScopePrincipalRole,
+  at,
+  exactly,
+  repoRoot,
+  type Snapshot,
+  snapshot,
+  type SnapshotResource,
+} from './support';
+
+const ROLES = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4f-9142-0e5a2a0247e0',
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+  cdnProfileContributor: 'ec156ff8-a8d1-4d15-830c-5b80698ca432',
+  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+  rbacAdministrator: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+};
+
+function roleOf(assignment: SnapshotResource): string {
+  return String(at(assignment.body, 'properties.roleDefinitionId')).split('/').pop() ?? '';
+}
+
+/** Role GUIDs granted to the Function app's identity on resources whose id contains `scope`. */
+function functionAppRolesOn(snap: Snapshot, scope: string): string[] {
+  return snap
+    .ofType('Microsoft.Authorization/roleAssignments')
+    .filter((a) => String(at(a.body, 'properties.principalId')).includes('Microsoft.Web/sites/func-'))
+    .filter((a) => a.id.includes(scope))
+    .map(roleOf)
+    .sort();
+}
+
+describe('control plane (infra/main.bicep, azd)', () => {
+  let snap: Snapshot;
+  before(() => {
+    snap = snapshot(
+      'main.json',
+      'control-plane',
+      { environmentName: 'prod', location: 'westeurope', deployEventSubscription: true },
+      'westeurope',
+    );
+  });
+
+  it('evaluates without diagnostics into the control plane and global resource groups', () => {
+    assert.deepEqual(snap.diagnostics, []);
+    const groups = exactly(snap, 'Microsoft.Resources/resourceGroups', 2);
+    assert.deepEqual(groups.map((g) => g.name).sort(), [
+      'rg-synaxis-cp-prod',
+      'rg-synaxis-global-production',
+    ]);
+    const [cp] = groups.filter((g) => g.name === 'rg-synaxis-cp-prod');
+    assert.equal(at(cp?.body, 'tags.azd-env-name'), 'prod');
+  });
+
+  it('runs a Flex Consumption Node 20 Function app with a system-assigned identity, tagged for azd', () => {
+    const [plan] = exactly(snap, 'Microsoft.Web/serverfarms', 1);
+    assert.deepEqual(at(plan?.body, 'sku'), { name: 'FC1', tier: 'FlexConsumption' });
+    const [app] = exactly(snap, 'Microsoft.Web/sites', 1);
+    assert.equal(at(app?.body, 'kind'), 'functionapp,linux');
+    assert.equal(at(app?.body, 'identity.type'), 'SystemAssigned');
+    assert.equal(at(app?.body, 'tags.azd-service-name'), 'api');
+    assert.deepEqual(at(app?.body, 'properties.functionAppConfig.runtime'), { name: 'node', version: '20' });
+    assert.equal(
+      at(app?.body, 'properties.functionAppConfig.deployment.storage.authentication.type'),
+      'SystemAssignedIdentity',
+    );
+    assert.equal(at(app?.body, 'properties.httpsOnly'), true);
+    assert.equal(at(app?.body, 'properties.siteConfig.minTlsVersion'), '1.3');
+    for (const policy of exactly(snap, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies', 2)) {
+      assert.equal(at(policy.body, 'properties.allow'), false, policy.name);
+    }
+  });
+
+  it('connects the app by identity only: no key, connection string or shared key in its settings', () => {
+    const [config] = exactly(snap, 'Microsoft.Web/sites/config', 1);
+    const settings = asRecord(at(config?.body, 'properties'), 'app settings');
+    for (const key of [
+      'AzureWebJobsStorage__accountName',
+      'AzureWebJobsStorage__blobServiceUri',
+      'AzureWebJobsStorage__queueServiceUri',
+      'AzureWebJobsStorage__tableServiceUri',
+      'Cosmos__accountEndpoint',
+      'ServiceBusConnection__fullyQualifiedNamespace',
+      'STAMPS_EVENTGRID_TOPIC_ENDPOINT',
+      'STAMPS_FRONTDOOR_PROFILE',
+      'STAMPS_LOG_ANALYTICS_WORKSPACE_ID',
+      'STAMPS_ALERT_ACTION_GROUP_ID',
+    ]) {
+      assert.ok(key in settings, key);
+    }
+    for (const key of ['AzureWebJobsStorage', 'Cosmos__key', 'FUNCTIONS_WORKER_RUNTIME']) {
+      assert.ok(!(key in settings), `${key} must not be set (identity connections; Flex sets the runtime)`);
+    }
+    const text = JSON.stringify(settings);
+    assert.doesNotMatch(text, /AccountKey=|SharedAccessKey|listKeys|listConnectionStrings/);
+    assert.equal(settings['STAMPS_CLOUD'], 'azure');
+  });
+
+  it('keeps Durable state in storage without shared keys, with blob, queue and table roles for the app', () => {
+    const [storage] = exactly(snap, 'Microsoft.Storage/storageAccounts', 1);
+    assert.equal(at(storage?.body, 'properties.allowSharedKeyAccess'), false);
+    assert.equal(at(storage?.body, 'properties.allowBlobPublicAccess'), false);
+    assert.equal(at(storage?.body, 'properties.minimumTlsVersion'), 'TLS1_2');
+    assert.deepEqual(
+      functionAppRolesOn(snap, 'Microsoft.Storage/storageAccounts/'),
+      [
+        ROLES.storageBlobDataOwner,
+        ROLES.storageQueueDataContributor,
+        ROLES.storageTableDataContributor,
+      ].sort(),
+    );
+  });
+
+  it('creates the Cosmos database stamps with its four containers and data-plane RBAC, no keys', () => {
+    const [account] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts', 1);
+    assert.equal(at(account?.body, 'properties.disableLocalAuth'), true);
+    const [database] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases', 1);
+    assert.equal(at(database?.body, 'properties.resource.id'), 'stamps');
+    const containers = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', 4);
+    const keys = Object.fromEntries(
+      containers.map((c): [string, unknown] => [
+        String(at(c.body, 'properties.resource.id')),
+        at(c.body, 'properties.resource.partitionKey.paths'),
+      ]),
+    );
+    assert.deepEqual(keys, { stamps: ['/id'], audit: ['/stampId'], ledger: ['/kind'], events: ['/id'] });
+    const [assignment] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', 1);
+    assert.match(
+      String(at(assignment?.body, 'properties.roleDefinitionId')),
+      /00000000-0000-0000-0000-000000000002$/,
+    );
+    assert.match(String(at(assignment?.body, 'properties.scope')), /\/dbs\/stamps$/);
+  });
+
+  it('has the stamp-lifecycle queue with sessions, duplicate detection and 10 deliveries', () => {
+    const [namespace] = exactly(snap, 'Microsoft.ServiceBus/namespaces', 1);
+    assert.equal(at(namespace?.body, 'properties.disableLocalAuth'), true);
+    const [queue] = exactly(snap, 'Microsoft.ServiceBus/namespaces/queues', 1);
+    assert.match(queue?.name ?? '', /\/stamp-lifecycle$/);
+    assert.equal(at(queue?.body, 'properties.requiresSession'), true);
+    assert.equal(at(queue?.body, 'properties.requiresDuplicateDetection'), true);
+    assert.equal(at(queue?.body, 'properties.maxDeliveryCount'), 10);
+    assert.deepEqual(
+      functionAppRolesOn(snap, 'Microsoft.ServiceBus/namespaces/'),
+      [ROLES.serviceBusDataReceiver, ROLES.serviceBusDataSender].sort(),
+    );
+  });
+
+  it('takes CloudEvents on an Event Grid topic and delivers them to onStampSignal', () => {
+    const [topic] = exactly(snap, 'Microsoft.EventGrid/topics', 1);
+    assert.equal(at(topic?.body, 'properties.inputSchema'), 'CloudEventSchemaV1_0');
+    assert.equal(at(topic?.body, 'properties.disableLocalAuth'), true);
+    const [subscription] = exactly(snap, 'Microsoft.EventGrid/topics/eventSubscriptions', 1);
+    assert.equal(at(subscription?.body, 'properties.destination.endpointType'), 'AzureFunction');
+    assert.match(
+      String(at(subscription?.body, 'properties.destination.properties.resourceId')),
+      /\/functions\/onStampSignal$/,
+    );
+    assert.equal(at(subscription?.body, 'properties.eventDeliverySchema'), 'CloudEventSchemaV1_0');
+    assert.deepEqual(functionAppRolesOn(snap, 'Microsoft.EventGrid/topics/'), [ROLES.eventGridDataSender]);
+  });
+
+  it('calls the alerts function from the action group with the common alert schema', () => {
+    const [group] = exactly(snap, 'Microsoft.Insights/actionGroups', 1);
+    const receivers = asArray(at(group?.body, 'properties.azureFunctionReceivers'), 'receivers');
+    assert.equal(receivers.length, 1);
+    assert.equal(at(receivers[0], 'functionName'), 'alerts');
+    assert.equal(at(receivers[0], 'useCommonAlertSchema'), true);
+    // https://<the function app's default host name>/api/alerts (the host name is known at deployment)
+    const url = String(at(receivers[0], 'httpTriggerUrl'));
+    assert.match(
+      url,
+      /^\[format\('https:\/\/\{0\}\/api\/alerts', reference\('[^']*\/Microsoft\.Web\/sites\/func-[^']*'/,
+    );
+    assert.match(url, /\.defaultHostName\)\]$/);
+    assert.equal(at(receivers[0], 'functionAppResourceId'), snap.ofType('Microsoft.Web/sites')[0]?.id);
+  });
+
+  it('alerts on Front Door origin health per origin, to that action group', () => {
+    const [alert] = exactly(snap, 'Microsoft.Insights/metricAlerts', 1);
+    const [profile] = exactly(snap, 'Microsoft.Cdn/profiles', 1);
+    const [group] = snap.ofType('Microsoft.Insights/actionGroups');
+    assert.deepEqual(at(alert?.body, 'properties.scopes'), [profile?.id]);
+    const criteria = asArray(at(alert?.body, 'properties.criteria.allOf'), 'allOf');
+    assert.deepEqual(
+      criteria.map((c) => [
+        at(c, 'metricName'),
+        asArray(at(c, 'dimensions'), 'dimensions').map((d) => at(d, 'name')),
+      ]),
+      [['OriginHealthPercentage', ['Origin']]],
+    );
+    assert.equal(at(alert?.body, 'properties.autoMitigate'), true);
+    assert.deepEqual(
+      asArray(at(alert?.body, 'properties.actions'), 'actions').map((a) => at(a, 'actionGroupId')),
+      [group?.id],
+    );
+  });
+
+  it('sends telemetry to workspace-based Application Insights with local auth off', () => {
+    const [insights] = exactly(snap, 'Microsoft.Insights/components', 1);
+    const [workspace] = exactly(snap, 'Microsoft.OperationalInsights/workspaces', 1);
+    assert.equal(at(insights?.body, 'properties.DisableLocalAuth'), true);
+    assert.equal(at(insights?.body, 'properties.WorkspaceResourceId'), workspace?.id);
+    assert.deepEqual(functionAppRolesOn(snap, 'Microsoft.Insights/components/'), [
+      ROLES.monitoringMetricsPublisher,
+    ]);
+  });
+
+  it('grants least-privilege roles with deterministic names: data roles, Front Door, stamp deployment', () => {
+    const assignments = snap.ofType('Microsoft.Authorization/roleAssignments');
+    assert.equal(assignments.length, 11);
+    for (const assignment of assignments) assertNamedFromScopePrincipalRole(assignment);
+    assert.deepEqual(functionAppRolesOn(snap, 'Microsoft.Cdn/profiles/'), [ROLES.cdnProfileContributor]);
+    const subscriptionScoped = assignments.filter((a) => a.id.startsWith('[subscriptionResourceId('));
+    assert.deepEqual(
+      subscriptionScoped.map(roleOf).sort(),
+      [ROLES.contributor, ROLES.rbacAdministrator].sort(),
+    );
+    const [assigner] = subscriptionScoped.filter((a) => roleOf(a) === ROLES.rbacAdministrator);
+    const condition = String(at(assigner?.body, 'properties.condition'));
+    assert.match(condition, /GuidEquals/);
+    assert.doesNotMatch(condition, /8e3af657-a8ff-443c-a75c-2fe8c4bcb635/, 'never Owner');
+    assert.doesNotMatch(condition, /18d7d88d-d35e-4fb5-a5c3-7773c20a72d9/, 'never User Access Administrator');
+  });
+});
+
+describe('control plane before its code is deployed', () => {
+  it('leaves out the Event Grid subscription (Event Grid checks that the function exists)', () => {
+    const first = snapshot(
+      'main.json',
+      'control-plane-first',
+      { environmentName: 'prod', location: 'westeurope' },
+      'westeurope',
+    );
+    assert.equal(first.ofType('Microsoft.EventGrid/topics/eventSubscriptions').length, 0);
+    exactly(first, 'Microsoft.EventGrid/topics', 1);
+  });
+});
+
+describe('azd wiring', () => {
+  it('maps the azd environment into the parameters and declares the api service as a function', () => {
+    const parameters = asRecord(
+      asRecord(
+        JSON.parse(readFileSync(join(repoRoot, 'infra', 'main.parameters.json'), 'utf8')) as unknown,
+        'file',
+      )['parameters'],
+      'parameters',
+    );
+    assert.equal(at(parameters, 'environmentName.value'), '${AZURE_ENV_NAME}');
+    assert.equal(at(parameters, 'location.value'), '${AZURE_LOCATION}');
+    const azureYaml = readFileSync(join(repoRoot, 'azure.yaml'), 'utf8');
+    assert.match(azureYaml, /^services:\n {2}api:\n {4}project: \.\n {4}language: js\n {4}host: function$/m);
+    assert.match(azureYaml, /^infra:\n {2}provider: bicep\n {2}path: infra\n {2}module: main$/m);
+  });
+});
