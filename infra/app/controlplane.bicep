@@ -33,6 +33,10 @@ param deployEventSubscription bool = false
 @description('Optional. The stamp environment the control plane deploys stamps as.')
 param stampEnvironment string = 'production'
 
+@description('Optional. Seconds a processed event id is remembered (the events container\'s defaultTtl; DEFAULT_PROCESSED_EVENT_TTL_SECONDS in shared/azure/cosmos/database.ts).')
+@minValue(1)
+param processedEventTtlSeconds int = 604800
+
 @description('Optional. Front Door origin health (percent) below which an origin is reported unhealthy.')
 @minValue(1)
 @maxValue(100)
@@ -199,23 +203,21 @@ module cosmos '../bicep/modules/cosmos.bicep' = {
     sqlDatabases: [
       {
         name: cosmosDatabaseName
+        // Exactly what shared/azure/cosmos/database.ts creates when missing: the app's identity has
+        // data-plane roles only, so it cannot create or change containers; a mismatch would break it.
         containers: [
           {
-            name: 'stamps'
-            partitionKeyPath: '/id'
-          }
-          {
-            name: 'audit'
+            name: 'stamps' // stamp documents and their audit records, one partition per stamp
             partitionKeyPath: '/stampId'
           }
           {
-            name: 'ledger'
-            partitionKeyPath: '/kind'
+            name: 'ledger' // region ledgers and the purge schedule
+            partitionKeyPath: '/id'
           }
           {
-            name: 'events'
+            name: 'events' // processed inbound event ids
             partitionKeyPath: '/id'
-            defaultTtl: -1 // processed event ids may carry their own ttl
+            defaultTtl: processedEventTtlSeconds
           }
         ]
       }

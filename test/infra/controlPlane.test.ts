@@ -127,19 +127,22 @@ describe('control plane (infra/main.bicep, azd)', () => {
     );
   });
 
-  it('creates the Cosmos database stamps with its four containers and data-plane RBAC, no keys', () => {
+  it('creates the Cosmos database stamps with the containers the store expects, and data-plane RBAC, no keys', () => {
     const [account] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts', 1);
     assert.equal(at(account?.body, 'properties.disableLocalAuth'), true);
     const [database] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases', 1);
     assert.equal(at(database?.body, 'properties.resource.id'), 'stamps');
-    const containers = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', 4);
+    const containers = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', 3);
     const keys = Object.fromEntries(
       containers.map((c): [string, unknown] => [
         String(at(c.body, 'properties.resource.id')),
         at(c.body, 'properties.resource.partitionKey.paths'),
       ]),
     );
-    assert.deepEqual(keys, { stamps: ['/id'], audit: ['/stampId'], ledger: ['/kind'], events: ['/id'] });
+    // The partition keys of shared/azure/cosmos/database.ts (ensureStampsDatabase).
+    assert.deepEqual(keys, { stamps: ['/stampId'], ledger: ['/id'], events: ['/id'] });
+    const [events] = containers.filter((c) => at(c.body, 'properties.resource.id') === 'events');
+    assert.equal(at(events?.body, 'properties.resource.defaultTtl'), 7 * 24 * 3600);
     const [assignment] = exactly(snap, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', 1);
     assert.match(
       String(at(assignment?.body, 'properties.roleDefinitionId')),
