@@ -1,0 +1,142 @@
+import { decide } from '../lifecycle/decide';
+import type { Decision } from '../lifecycle/decision';
+import type { Effect } from '../lifecycle/effects';
+import type { StampEvent } from '../lifecycle/events';
+import type { FleetView } from '../lifecycle/fleet';
+import type { Phase, Traffic } from '../lifecycle/phase';
+import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
+import { readFleet, syncLedger, withStamp } from './fleet';
+import { retryOnConflict } from './retryOnConflict';
+import type { Services } from './services';
+
+export interface ApplyRequest {
+  readonly stampId: string;
+  /**
+   * Deterministic per call site in the orchestration; a re-run of the same activity (at least
+   * once) with the same key returns the effects already committed instead of losing them.
+   */
+  readonly key: string;
+  /** An event the orchestration observed itself (a deployment result, a timer); applied first. */
+  readonly event?: StampEvent;
+}
+
+export interface EventOutcome {
+  readonly eventId: string;
+  readonly type: StampEvent['type'];
+  readonly outcome: Decision['outcome'];
+  readonly detail: string;
+}
+
+export interface ApplyResult {
+  readonly found: boolean;
+  readonly phase?: Phase;
+  readonly traffic?: Traffic;
+  readonly effects: readonly Effect[];
+  readonly outcomes: readonly EventOutcome[];
+}
+
+/** Events whose guards look at the rest of the fleet. */
+const FLEET_EVENTS: ReadonlySet<StampEvent['type']> = new Set([
+  'HealthProbeFailed',
+  'ReplacementActive',
+  'IsolateRequested',
+  'DrainRequested',
+]);
+
+function detailOf(decision: Decision): string {
+  switch (decision.outcome) {
+    case 'transition':
+      return `${decision.audit.from ?? '∅'} → ${decision.audit.to}${decision.audit.traffic ? ` (${decision.audit.traffic.from} → ${decision.audit.traffic.to})` : ''}`;
+    case 'updated':
+      return decision.note;
+    case 'refused':
+      return `${decision.guard}: ${decision.reason}`;
+    case 'ignored':
+      return `${decision.reason}: ${decision.detail}`;
+  }
+}
+
+/**
+ * The body of the orchestration's one writing activity: reads the stamp, its inbox and (when a
+ * guard needs it) the fleet; decides every pending event in order with the pure core; commits the
+ * new state, the audit records and the consumed inbox in one transactional batch; brings the
+ * region ledger in line; returns the effects to run. A lost race re-reads and re-decides.
+ */
+export function applyEvents(svc: Services, request: ApplyRequest): Promise<ApplyResult> {
+  const { store, config, clock } = svc;
+  const { stampId, key } = request;
+  return retryOnConflict(`apply events to ${stampId}`, async () => {
+    const stored = await store.get(stampId);
+    if (stored === undefined) return { found: false, effects: [], outcomes: [] };
+    const { inbox, etag: inboxEtag } = await store.readInbox(stampId);
+    if (inbox.lastBatch?.key === key) {
+      // The commit landed but the activity did not finish: finish its work, return its effects.
+      await syncLedger(store, config.policy, stored.stamp);
+      return {
+        found: true,
+        phase: stored.stamp.phase,
+        traffic: stored.stamp.traffic,
+        effects: inbox.lastBatch.effects,
+        outcomes: [],
+      };
+    }
+    const events = [...(request.event === undefined ? [] : [request.event]), ...inbox.pending];
+    if (events.length === 0) {
+      return {
+        found: true,
+        phase: stored.stamp.phase,
+        traffic: stored.stamp.traffic,
+        effects: [],
+        outcomes: [],
+      };
+    }
+
+    let fleet: FleetView = events.some((e) => FLEET_EVENTS.has(e.type))
+      ? await readFleet(store, config.policy)
+      : { members: [] };
+    let stamp: Stamp = stored.stamp;
+    const audits: AuditRecord[] = [];
+    const effects: Effect[] = [];
+    const outcomes: EventOutcome[] = [];
+    const recent = [...inbox.recent];
+    for (const event of events) {
+      if (recent.includes(event.id)) continue;
+      recent.push(event.id);
+      const decision = decide(
+        stamp,
+        event,
+        config.policy,
+        clock.now().toISOString(),
+        withStamp(fleet, stamp),
+      );
+      outcomes.push({
+        eventId: event.id,
+        type: event.type,
+        outcome: decision.outcome,
+        detail: detailOf(decision),
+      });
+      if (decision.outcome === 'ignored') continue;
+      stamp = decision.stamp;
+      effects.push(...decision.effects);
+      if (decision.outcome === 'transition') audits.push(decision.audit);
+      fleet = withStamp(fleet, stamp);
+    }
+
+    const consumed: StampInbox = {
+      stampId,
+      pending: [],
+      recent: recent.slice(-INBOX_RECENT_WINDOW),
+      lastBatch: { key, effects },
+    };
+    await store.commitBatch({
+      stamp,
+      etag: stored.etag,
+      audits,
+      inbox: consumed,
+      ...(inboxEtag === undefined ? {} : { inboxEtag }),
+    });
+    await syncLedger(store, config.policy, stamp);
+    return { found: true, phase: stamp.phase, traffic: stamp.traffic, effects, outcomes };
+  });
+}

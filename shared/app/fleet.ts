@@ -1,0 +1,61 @@
+import type { FleetMember, FleetView } from '../lifecycle/fleet';
+import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
+import type { Stamp } from '../lifecycle/stamp';
+import type { StampStore, StoredLedger } from '../ports/stampStore';
+import { retryOnConflict } from './retryOnConflict';
+
+/** A stamp is in the live fleet (and its region's ledger) until it is archived. */
+export function isLive(stamp: Pick<Stamp, 'phase'>): boolean {
+  return stamp.phase !== 'archived' && stamp.phase !== 'purged';
+}
+
+export function memberOfStamp(stamp: Stamp): FleetMember {
+  return {
+    id: stamp.id,
+    region: stamp.region,
+    phase: stamp.phase,
+    traffic: stamp.traffic,
+    probe: stamp.health.probe,
+    ...(stamp.replacementFor === undefined ? {} : { replacementFor: stamp.replacementFor }),
+  };
+}
+
+/** Every configured region's ledger (created when missing): a few point reads, never a query. */
+export async function readLedgers(store: StampStore, policy: LifecyclePolicy): Promise<StoredLedger[]> {
+  return Promise.all(policy.regions.map((region) => store.ensureLedger(region.name, region.code)));
+}
+
+export function fleetFromLedgers(ledgers: readonly StoredLedger[]): FleetView {
+  return { members: ledgers.flatMap((stored) => Object.values(stored.ledger.members)) };
+}
+
+export async function readFleet(store: StampStore, policy: LifecyclePolicy): Promise<FleetView> {
+  return fleetFromLedgers(await readLedgers(store, policy));
+}
+
+/** The fleet with one member replaced by (or added as) the given stamp's current state. */
+export function withStamp(fleet: FleetView, stamp: Stamp): FleetView {
+  const others = fleet.members.filter((member) => member.id !== stamp.id);
+  return { members: isLive(stamp) ? [...others, memberOfStamp(stamp)] : others };
+}
+
+function sameMember(a: FleetMember | undefined, b: FleetMember | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Brings the stamp's entry in its region's ledger in line with the stamp (added, updated, or
+ * removed once archived). Idempotent; called after every commit and by reconciliation.
+ */
+export async function syncLedger(store: StampStore, policy: LifecyclePolicy, stamp: Stamp): Promise<void> {
+  const region: RegionPolicy | undefined = policy.regions.find((r) => r.name === stamp.region);
+  if (region === undefined) return;
+  await retryOnConflict(`sync ledger of ${stamp.region} for ${stamp.id}`, async () => {
+    const stored = await store.ensureLedger(region.name, region.code);
+    const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+    if (sameMember(stored.ledger.members[stamp.id], wanted)) return;
+    const { [stamp.id]: _previous, ...others } = stored.ledger.members;
+    const members = wanted === undefined ? others : { ...others, [stamp.id]: wanted };
+    await store.replaceLedger({ ...stored.ledger, members }, stored.etag);
+  });
+}

@@ -1,0 +1,43 @@
+import { decide } from '../lifecycle/decide';
+import type { GuardName } from '../lifecycle/decision';
+import type { StampEvent } from '../lifecycle/events';
+import type { Stamp } from '../lifecycle/stamp';
+import { readFleet, withStamp } from './fleet';
+import type { Services } from './services';
+
+export type CommandOutcome =
+  | { readonly kind: 'accepted'; readonly stamp: Stamp; readonly duplicate: boolean }
+  | { readonly kind: 'refused'; readonly stamp: Stamp; readonly guard: GuardName; readonly reason: string }
+  | { readonly kind: 'not-found' };
+
+/**
+ * An operator's request (drain, isolate, verify, cleanup): checked now against the guards so the
+ * caller hears "409, and why" at once, then queued for the stamp's orchestration, which alone
+ * changes the phase and decides again with whatever happened in between.
+ */
+export async function submitOperatorEvent(
+  svc: Services,
+  stampId: string,
+  event: StampEvent,
+): Promise<CommandOutcome> {
+  const { store, config, clock } = svc;
+  const stored = await store.get(stampId);
+  if (stored === undefined) return { kind: 'not-found' };
+  const fleet = await readFleet(store, config.policy);
+  const decision = decide(
+    stored.stamp,
+    event,
+    config.policy,
+    clock.now().toISOString(),
+    withStamp(fleet, stored.stamp),
+  );
+  if (decision.outcome === 'refused') {
+    return { kind: 'refused', stamp: stored.stamp, guard: decision.guard, reason: decision.reason };
+  }
+  const queued = await store.enqueueEvent(stampId, event);
+  return {
+    kind: 'accepted',
+    stamp: stored.stamp,
+    duplicate: queued === 'duplicate' || decision.outcome === 'ignored',
+  };
+}

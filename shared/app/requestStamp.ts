@@ -1,0 +1,110 @@
+import { ConflictError } from '../errors';
+import type { Effect } from '../lifecycle/effects';
+import { newStamp } from '../lifecycle/newStamp';
+import { type PlacementRequest, placeStamp } from '../lifecycle/placement';
+import type { Cause, Stamp } from '../lifecycle/stamp';
+import { fleetFromLedgers, readLedgers } from './fleet';
+import { retryOnConflict } from './retryOnConflict';
+import type { Services } from './services';
+
+export interface StampRequest {
+  readonly placement: PlacementRequest;
+  readonly cause: Cause;
+  /** The isolated stamp this one replaces. */
+  readonly replacementFor?: string;
+}
+
+export type Reservation =
+  | { readonly kind: 'reserved'; readonly stampId: string; readonly region: string; readonly surge: boolean }
+  | { readonly kind: 'unknown-region'; readonly reason: string }
+  | { readonly kind: 'no-capacity'; readonly reason: string };
+
+/**
+ * Guard 3 made race-free: chooses a region with the pure placement and, in the same If-Match
+ * write of that region's ledger, allocates the stamp id and takes the slot. Two requests for the
+ * last slot cannot both win: the loser re-reads and is refused or placed elsewhere.
+ */
+export function reserveStamp(svc: Services, placement: PlacementRequest): Promise<Reservation> {
+  const { store, config } = svc;
+  return retryOnConflict('reserve a stamp slot', async () => {
+    const ledgers = await readLedgers(store, config.policy);
+    const placed = placeStamp(placement, fleetFromLedgers(ledgers), config.policy);
+    if (placed.kind !== 'placed') return placed;
+    const stored = ledgers.find((l) => l.ledger.region === placed.region.name);
+    if (stored === undefined) throw new ConflictError(`no ledger for ${placed.region.name}`);
+    const seq = stored.ledger.lastSeq + 1;
+    const stampId = `${placed.region.code}-${String(seq).padStart(3, '0')}`;
+    await store.replaceLedger(
+      {
+        ...stored.ledger,
+        lastSeq: seq,
+        members: {
+          ...stored.ledger.members,
+          [stampId]: {
+            id: stampId,
+            region: placed.region.name,
+            phase: 'provisioning',
+            traffic: 'none',
+            probe: 'healthy',
+          },
+        },
+      },
+      stored.etag,
+    );
+    return { kind: 'reserved', stampId, region: placed.region.name, surge: placed.surge };
+  });
+}
+
+export interface CreatedStamp {
+  readonly stamp: Stamp;
+  /** The effects of the stamp's birth (start the deployment); the orchestration runs them. */
+  readonly effects: readonly Effect[];
+  /** False when the stamp already existed (a retried request): nothing new was written. */
+  readonly created: boolean;
+}
+
+/** Writes a reserved stamp's first state and audit record; a second call returns the first. */
+export async function createReservedStamp(
+  svc: Services,
+  input: {
+    readonly stampId: string;
+    readonly region: string;
+    readonly cause: Cause;
+    readonly replacementFor?: string;
+  },
+): Promise<CreatedStamp> {
+  const born = newStamp({
+    id: input.stampId,
+    region: input.region,
+    now: svc.clock.now().toISOString(),
+    cause: input.cause,
+    ...(input.replacementFor === undefined ? {} : { replacementFor: input.replacementFor }),
+  });
+  try {
+    const stored = await svc.store.create(born.stamp, born.audit);
+    return { stamp: stored.stamp, effects: born.effects, created: true };
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const existing = await svc.store.get(input.stampId);
+    if (existing === undefined) throw error;
+    return { stamp: existing.stamp, effects: born.effects, created: false };
+  }
+}
+
+export type StampRequestOutcome =
+  | ({ readonly kind: 'created' } & CreatedStamp)
+  | { readonly kind: 'unknown-region'; readonly reason: string }
+  | { readonly kind: 'no-capacity'; readonly reason: string };
+
+/** A new stamp: reserve a slot and an id, then write its first state. */
+export async function requestStamp(svc: Services, request: StampRequest): Promise<StampRequestOutcome> {
+  const reservation = await reserveStamp(svc, request.placement);
+  if (reservation.kind !== 'reserved') return reservation;
+  const created = await createReservedStamp(svc, {
+    stampId: reservation.stampId,
+    region: reservation.region,
+    cause: request.cause,
+    ...(request.replacementFor === undefined ? {} : { replacementFor: request.replacementFor }),
+  });
+  return { kind: 'created', ...created };
+}

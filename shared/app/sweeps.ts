@@ -1,0 +1,114 @@
+import type { Phase } from '../lifecycle/phase';
+import type { Stamp } from '../lifecycle/stamp';
+import { addMinutes, isBefore } from '../lifecycle/time';
+import { isLive, readLedgers, syncLedger } from './fleet';
+import { retryOnConflict } from './retryOnConflict';
+import type { Services } from './services';
+
+/**
+ * Retention sweep: every archived stamp whose purge is due gets a RetentionElapsed event (the
+ * pure core checks the retention again before it purges). Asks the purge schedule for due
+ * stamps; never scans the fleet.
+ */
+export async function sweepRetention(svc: Services): Promise<string[]> {
+  const now = svc.clock.now().toISOString();
+  const due = await svc.store.listPurgeDue(now);
+  for (const stampId of due) {
+    await svc.store.enqueueEvent(stampId, { type: 'RetentionElapsed', id: `retention:${stampId}` });
+  }
+  return due;
+}
+
+/** How long a phase may reasonably last (the seed's upper bound, with room), in minutes. */
+const EXPECTED_MINUTES: Partial<Record<Phase, number>> = {
+  provisioning: 40,
+  registering: 20,
+  quarantined: 30,
+  decommissioning: 40,
+};
+
+export interface ReconciliationReport {
+  readonly stuck: readonly {
+    readonly stampId: string;
+    readonly phase: Phase;
+    readonly since: string;
+    readonly detail: string;
+  }[];
+  readonly repairedOrigins: readonly { readonly stampId: string; readonly detail: string }[];
+  readonly missingOrigins: readonly string[];
+  readonly orphanLedgerMembers: readonly string[];
+  /** Live stamps, for the caller to check their orchestration is running. */
+  readonly live: readonly Stamp[];
+}
+
+function stuckDetail(stamp: Stamp, now: string): string | undefined {
+  if (stamp.phase === 'draining') {
+    const end = stamp.deadlines.drainEndsAt;
+    return end !== undefined && isBefore(addMinutes(end, 15), now)
+      ? `drain should have ended at ${end}`
+      : undefined;
+  }
+  const limit = EXPECTED_MINUTES[stamp.phase];
+  if (limit === undefined) return undefined;
+  return isBefore(addMinutes(stamp.phaseSince, limit), now)
+    ? `${stamp.phase} for longer than ${limit} minutes (since ${stamp.phaseSince})`
+    : undefined;
+}
+
+/**
+ * Reconciliation sweep: stamps stuck in a phase beyond its expected duration are reported;
+ * an enabled Front Door origin on a stamp that is not active and in rotation is disabled
+ * (drift that would send traffic to a retiring or isolated stamp); region ledgers are brought
+ * in line with the stamps. Runs on a timer; every step is idempotent.
+ */
+export async function reconcile(svc: Services): Promise<ReconciliationReport> {
+  const { store, traffic, config, clock } = svc;
+  const now = clock.now().toISOString();
+  const stamps = await store.list();
+  const byId = new Map(stamps.map((s) => [s.id, s]));
+  const live = stamps.filter(isLive);
+
+  const stuck = live.flatMap((stamp) => {
+    const detail = stuckDetail(stamp, now);
+    return detail === undefined
+      ? []
+      : [{ stampId: stamp.id, phase: stamp.phase, since: stamp.phaseSince, detail }];
+  });
+
+  const repairedOrigins: { stampId: string; detail: string }[] = [];
+  const origins = await traffic.listOrigins();
+  for (const origin of origins) {
+    const stamp = byId.get(origin.stampId);
+    const shouldServe = stamp !== undefined && stamp.phase === 'active' && stamp.traffic === 'in-rotation';
+    const registering = stamp?.phase === 'registering';
+    if (origin.enabled && !shouldServe && !registering) {
+      await traffic.setOriginEnabled(origin.stampId, false);
+      repairedOrigins.push({
+        stampId: origin.stampId,
+        detail: `origin was enabled while the stamp is ${stamp === undefined ? 'unknown' : `${stamp.phase}/${stamp.traffic}`}; disabled`,
+      });
+    }
+  }
+  const originIds = new Set(origins.map((o) => o.stampId));
+  const missingOrigins = live.filter((s) => s.phase === 'active' && !originIds.has(s.id)).map((s) => s.id);
+
+  for (const stamp of stamps) await syncLedger(store, config.policy, stamp);
+  const orphanLedgerMembers: string[] = [];
+  for (const stored of await readLedgers(store, config.policy)) {
+    const candidates = Object.keys(stored.ledger.members).filter((id) => !byId.has(id));
+    // A slot reserved after the list was read has its stamp written by now, or very soon:
+    // a point read spares the ones already written.
+    const orphans: string[] = [];
+    for (const id of candidates) if ((await store.get(id)) === undefined) orphans.push(id);
+    if (orphans.length === 0) continue;
+    orphanLedgerMembers.push(...orphans);
+    await retryOnConflict(`drop orphans of ${stored.ledger.region}`, async () => {
+      const current = await store.ensureLedger(stored.ledger.region, stored.ledger.code);
+      const members = Object.fromEntries(
+        Object.entries(current.ledger.members).filter(([id]) => !orphans.includes(id)),
+      );
+      await store.replaceLedger({ ...current.ledger, members }, current.etag);
+    });
+  }
+  return { stuck, repairedOrigins, missingOrigins, orphanLedgerMembers, live };
+}
