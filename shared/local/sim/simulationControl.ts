@@ -19,6 +19,8 @@ export interface SimulatedDeployment {
   readonly state: 'Running' | 'Succeeded' | 'Failed';
   readonly startedAt: string;
   readonly endsAt: string;
+  /** The ARM error code of a Failed (or doomed, still Running) deployment. */
+  readonly failureCode?: string;
 }
 
 export interface SimulatedResourceGroup {
@@ -37,6 +39,26 @@ export interface SimulationState {
   readonly failedRegions: readonly string[];
   /** Node utilisation per region, 0-100. */
   readonly load: Readonly<Record<string, number>>;
+  /** Metric alerts currently Fired (their Resolved notification not yet sent). */
+  readonly activeAlerts: readonly SimulatedAlert[];
+  /** Delivery of alert notifications to `onAlert`: failed ones are retried at the next evaluation. */
+  readonly alertDelivery: {
+    readonly pending: number;
+    readonly delivered: number;
+    readonly failedDeliveries: number;
+    readonly lastDeliveryError?: string;
+  };
+  /** Audit records kept by `archiveRecords`, per stamp id. */
+  readonly archivedRecords: Readonly<Record<string, number>>;
+}
+
+export interface SimulatedAlert {
+  readonly alertId: string;
+  readonly alertRule: string;
+  readonly metricName: string;
+  /** The stamp the alert is about (its origin, or its cluster). */
+  readonly stampId: string;
+  readonly firedDateTime: string;
 }
 
 export interface SimulationControl {
@@ -48,5 +70,7 @@ export interface SimulationControl {
   setLoad(region: string, utilization: number): void;
   /** Makes the next deployment (in a region, or anywhere) fail with the given ARM error code. */
   failNextDeployment(options?: { readonly region?: string; readonly code?: string }): void;
+  /** Makes the stamp's quarantine checks fail (the run going on and later ones) until `recoverStamp`. */
+  failQuarantineChecks(stampId: string): void;
   state(): SimulationState;
 }

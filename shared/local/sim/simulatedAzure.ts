@@ -1,0 +1,319 @@
+import type { RegionPolicy } from '../../lifecycle/policy';
+import type { AuditRecord } from '../../lifecycle/stamp';
+import type { Clock } from '../../ports/clock';
+import type {
+  Deployer,
+  DeploymentStatus,
+  ResourceGroupDeletionStatus,
+  StampDeploymentRequest,
+} from '../../ports/deployer';
+import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
+import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
+import { AlertOutbox } from './alertOutbox';
+import { SimulatedDeployments } from './deployments';
+import { EVALUATION_INTERVAL_MS, PROBE_INTERVAL_MS } from './durations';
+import { SimulatedFrontDoor } from './frontDoor';
+import { MetricAlertEvaluator } from './metricAlertEvaluator';
+import { metricSamples } from './metricSamples';
+import { type Random, seededRandom } from './random';
+import { SimulatedRegions } from './regions';
+import { DEFAULT_SUBSCRIPTION_ID, originHostName } from './resourceNames';
+import type { SimulationControl, SimulationState } from './simulationControl';
+import { SimulationLoop } from './simulationLoop';
+import { SimulatedStampOperations } from './stampOperations';
+
+export interface SimulatedAzureOptions {
+  /** Simulated time: every duration below is on this clock (a scaled or manual one). */
+  readonly clock: Clock;
+  /** The regions and their quotas (`max`), as in the lifecycle policy. */
+  readonly regions: readonly RegionPolicy[];
+  /** Uniform in [0, 1); defaults to a PRNG seeded with `seed`. */
+  readonly random?: () => number;
+  /** Seed of the default PRNG (default 1): the same seed and calls give the same durations. */
+  readonly seed?: number;
+  /** Receives each alert notification (common alert schema); a rejection is retried next evaluation. */
+  readonly onAlert: (payload: unknown) => Promise<void>;
+  /** Subscription in the simulated resource ids. */
+  readonly subscriptionId?: string;
+  /** Node utilisation of every region at the start, 0-100 (default 50: no capacity alert). */
+  readonly initialLoad?: number;
+}
+
+/** A stamp that exists already when the simulation starts (the local host's seed fleet). */
+export interface SeededStamp {
+  readonly stampId: string;
+  readonly region: string;
+  readonly generation?: number;
+  readonly priority?: number;
+  readonly weight?: number;
+}
+
+/**
+ * The simulated Azure of local mode (DESIGN.md section 6): ARM deployments and resource groups
+ * with region quotas, Front Door origins with synthetic health probes, work inside stamps, and
+ * Azure Monitor metric alerts in the common alert schema. It implements the ports the function
+ * app uses, plus the controls of the `/sim` routes.
+ *
+ * Time: `start()` runs a loop on the injected clock: a Front Door probe round every 30 s and,
+ * on each whole minute, an alert evaluation whose notifications go to `onAlert` in order. All
+ * durations are drawn from the seeded PRNG when an operation starts, and states are computed
+ * from `clock.now()` when read, so with a manual clock everything is deterministic.
+ *
+ * @example
+ * const sim = new SimulatedAzure({ clock, regions: DEFAULT_POLICY.regions, onAlert: post });
+ * sim.start();
+ * await sim.startDeployment({ stampId: 'weu-001', region: 'westeurope', generation: 1, deploymentName: 'stamp-weu-001-1' });
+ * await clock.advance(20 * 60_000); // Succeeded
+ * await sim.stop();
+ */
+export class SimulatedAzure
+  implements Deployer, TrafficManager, OriginHealthProbe, StampOperations, SimulationControl
+{
+  private readonly clock: Clock;
+  private readonly subscriptionId: string;
+  private readonly regions: SimulatedRegions;
+  private readonly deployments: SimulatedDeployments;
+  private readonly frontDoor: SimulatedFrontDoor;
+  private readonly operations: SimulatedStampOperations;
+  private readonly alerts: MetricAlertEvaluator;
+  private readonly outbox: AlertOutbox;
+  private readonly loop: SimulationLoop;
+  private readonly failingStamps = new Set<string>();
+
+  constructor(options: SimulatedAzureOptions) {
+    const random: Random = options.random ?? seededRandom(options.seed ?? 1);
+    this.clock = options.clock;
+    this.subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+    this.regions = new SimulatedRegions(options.regions, options.initialLoad);
+    this.deployments = new SimulatedDeployments(this.clock, random, this.regions, this.subscriptionId);
+    this.frontDoor = new SimulatedFrontDoor(
+      this.clock,
+      random,
+      (stampId, at) => this.answersProbes(stampId, at),
+      (stampId) => this.loadOfStamp(stampId),
+    );
+    this.operations = new SimulatedStampOperations(this.clock, random, {
+      inFlightRequests: (stampId, at) => this.frontDoor.inFlightRequests(stampId, at),
+      isFailing: (stampId) => this.isFailing(stampId),
+    });
+    this.alerts = new MetricAlertEvaluator(this.subscriptionId);
+    this.outbox = new AlertOutbox(options.onAlert);
+    this.loop = new SimulationLoop(this.clock, PROBE_INTERVAL_MS, (at) => this.tick(at));
+  }
+
+  // ---- driving time ----
+
+  /** Starts probing and evaluating on the clock; a second start is a no-op. */
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Stops the loop (aborting its sleep) and waits for alert deliveries under way. */
+  async stop(): Promise<void> {
+    try {
+      await this.loop.stop();
+    } finally {
+      await this.outbox.idle();
+    }
+  }
+
+  /** One alert evaluation now, outside the schedule, and delivery of everything queued. */
+  async evaluate(): Promise<void> {
+    this.outbox.enqueue(this.evaluateAlerts(this.clock.now().getTime()));
+    await this.outbox.flush();
+  }
+
+  // ---- Deployer ----
+
+  startDeployment(request: StampDeploymentRequest): Promise<void> {
+    return this.deployments.startDeployment(request);
+  }
+
+  getDeployment(deploymentName: string): Promise<DeploymentStatus> {
+    return this.deployments.getDeployment(deploymentName);
+  }
+
+  startResourceGroupDeletion(resourceGroup: string): Promise<void> {
+    return this.deployments.startResourceGroupDeletion(resourceGroup);
+  }
+
+  getResourceGroupDeletion(resourceGroup: string): Promise<ResourceGroupDeletionStatus> {
+    return this.deployments.getResourceGroupDeletion(resourceGroup);
+  }
+
+  // ---- TrafficManager and OriginHealthProbe ----
+
+  upsertOrigin(spec: OriginSpec): Promise<void> {
+    return this.frontDoor.upsertOrigin(spec);
+  }
+
+  setOriginEnabled(stampId: string, enabled: boolean): Promise<void> {
+    return this.frontDoor.setOriginEnabled(stampId, enabled);
+  }
+
+  removeOrigin(stampId: string): Promise<void> {
+    return this.frontDoor.removeOrigin(stampId);
+  }
+
+  getOrigin(stampId: string): Promise<OriginState | undefined> {
+    return this.frontDoor.getOrigin(stampId);
+  }
+
+  listOrigins(): Promise<OriginState[]> {
+    return this.frontDoor.listOrigins();
+  }
+
+  check(hostName: string): Promise<'Healthy' | 'Unhealthy'> {
+    return this.frontDoor.check(hostName);
+  }
+
+  // ---- StampOperations ----
+
+  inFlightRequests(stampId: string): Promise<number> {
+    return this.operations.inFlightRequests(stampId);
+  }
+
+  preserveDiagnostics(stampId: string): Promise<{ readonly location: string }> {
+    return this.operations.preserveDiagnostics(stampId);
+  }
+
+  startQuarantineChecks(stampId: string): Promise<void> {
+    return this.operations.startQuarantineChecks(stampId);
+  }
+
+  getQuarantineChecks(
+    stampId: string,
+  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>> {
+    return this.operations.getQuarantineChecks(stampId);
+  }
+
+  startWorkloadDeletion(stampId: string): Promise<void> {
+    return this.operations.startWorkloadDeletion(stampId);
+  }
+
+  getWorkloadDeletion(stampId: string): Promise<OperationProgress<Record<never, never>>> {
+    return this.operations.getWorkloadDeletion(stampId);
+  }
+
+  archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }> {
+    return this.operations.archiveRecords(stampId, audit);
+  }
+
+  // ---- SimulationControl ----
+
+  failStamp(stampId: string): void {
+    this.failingStamps.add(stampId);
+    this.operations.stampFailed(stampId);
+  }
+
+  recoverStamp(stampId: string): void {
+    this.failingStamps.delete(stampId);
+    this.operations.clearStamp(stampId);
+  }
+
+  failRegion(region: string): void {
+    this.regions.fail(region);
+    this.deployments.regionFailed(region);
+  }
+
+  recoverRegion(region: string): void {
+    this.regions.recover(region);
+  }
+
+  setLoad(region: string, utilization: number): void {
+    this.regions.setLoad(region, utilization);
+  }
+
+  failNextDeployment(options?: { readonly region?: string; readonly code?: string }): void {
+    this.deployments.failNext(options);
+  }
+
+  failQuarantineChecks(stampId: string): void {
+    this.operations.failChecks(stampId);
+  }
+
+  /**
+   * Puts a stamp that is already active into the simulation, without its 15-20 minute
+   * deployment: a Succeeded deployment `stamp-{id}-{generation}`, its resource group, and an
+   * enabled, Healthy origin at `{id}.stamps.synaxis.example` that carries traffic.
+   */
+  seedActiveStamp(stamp: SeededStamp): void {
+    this.deployments.seedDeployed(stamp.stampId, stamp.region, stamp.generation ?? 1);
+    this.frontDoor.seedHealthy({
+      stampId: stamp.stampId,
+      hostName: originHostName(stamp.stampId),
+      priority: stamp.priority ?? 1,
+      weight: stamp.weight ?? 1000,
+      enabled: true,
+    });
+  }
+
+  state(): SimulationState {
+    const now = this.clock.now();
+    const { deployments, resourceGroups } = this.deployments.snapshot(now.getTime());
+    return {
+      now: now.toISOString(),
+      deployments,
+      resourceGroups,
+      origins: this.frontDoor.snapshot(),
+      failingStamps: [...this.failingStamps],
+      failedRegions: this.regions.failedNames(),
+      load: this.regions.loads(),
+      activeAlerts: this.alerts.activeAlerts().map((alert) => ({
+        alertId: alert.alertId,
+        alertRule: alert.rule.name,
+        metricName: alert.rule.metricName,
+        stampId: alert.targetKey,
+        firedDateTime: alert.firedAt.toISOString(),
+      })),
+      alertDelivery: this.outbox.stats(),
+      archivedRecords: this.operations.archivedCounts(),
+    };
+  }
+
+  // ---- the simulation itself ----
+
+  private tick(at: number): void {
+    this.frontDoor.probeAll(at);
+    if (at % EVALUATION_INTERVAL_MS === 0) {
+      this.outbox.enqueue(this.evaluateAlerts(at));
+      this.outbox.kick();
+    }
+  }
+
+  private evaluateAlerts(at: number): unknown[] {
+    const samples = metricSamples(this.subscriptionId, this.frontDoor.readings(), {
+      nodeCpuPercent: (stampId) => this.nodeCpuPercent(stampId, at),
+    });
+    return this.alerts.evaluate(new Date(at), samples);
+  }
+
+  private isFailing(stampId: string): boolean {
+    if (this.failingStamps.has(stampId)) return true;
+    const region = this.deployments.regionOf(stampId);
+    return region !== undefined && this.regions.isFailed(region);
+  }
+
+  /** Whether the stamp's health endpoint answers 200: deployed, workloads running, not failed, region up. */
+  private answersProbes(stampId: string, at: number): boolean {
+    return (
+      !this.isFailing(stampId) &&
+      this.deployments.isDeployed(stampId, at) &&
+      !this.operations.workloadsDeleted(stampId, at)
+    );
+  }
+
+  /** A cluster that is up reports its region's load; one that is not reports nothing. */
+  private nodeCpuPercent(stampId: string, at: number): number | undefined {
+    const region = this.deployments.regionOf(stampId);
+    if (region === undefined || this.regions.isFailed(region)) return undefined;
+    if (!this.deployments.isDeployed(stampId, at) || this.operations.workloadsDeleted(stampId, at))
+      return undefined;
+    return this.regions.loadOf(region);
+  }
+
+  private loadOfStamp(stampId: string): number {
+    const region = this.deployments.regionOf(stampId);
+    return region === undefined ? 0 : this.regions.loadOf(region);
+  }
+}

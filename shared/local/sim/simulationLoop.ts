@@ -1,0 +1,63 @@
+import { ensureError } from '../../errors';
+import type { Clock } from '../../ports/clock';
+
+/**
+ * Runs `tick` at every multiple of `intervalMs` of simulated time, sleeping on the injected
+ * clock (never in real time). The next sleep is armed before the tick's asynchronous work
+ * goes on, so a manual clock's `advance` sees it and fires every due tick at its own instant.
+ */
+export class SimulationLoop {
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  /** A tick that threw ends the loop; stop() reports it rather than an unhandled rejection. */
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+    private readonly tick: (at: number) => void,
+  ) {}
+
+  /** Starts ticking from the next multiple of the interval after now; a second start is a no-op. */
+  start(): void {
+    if (this.running !== undefined) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.run(controller.signal);
+  }
+
+  /** Aborts the pending sleep (so a process can exit), waits for the loop to end, and rethrows a tick's error. */
+  async stop(): Promise<void> {
+    this.controller?.abort(new Error('simulation stopped'));
+    await this.running;
+    this.controller = undefined;
+    this.running = undefined;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The error of a tick that threw, which stopped the loop. */
+  error(): Error | undefined {
+    return this.failure;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let next = (Math.floor(this.clock.now().getTime() / this.intervalMs) + 1) * this.intervalMs;
+    while (!signal.aborted) {
+      try {
+        await this.clock.sleepUntil(new Date(next), signal);
+      } catch {
+        // Only an abort ends a sleep with an error: stop() was called.
+        return;
+      }
+      try {
+        this.tick(next);
+      } catch (error: unknown) {
+        this.failure = ensureError(error);
+        return;
+      }
+      next += this.intervalMs;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { NotFoundError, ValidationError } from '../../errors';
+import type { AuditRecord } from '../../lifecycle/stamp';
+import type { Clock } from '../../ports/clock';
+import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
+import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
+import { drawDuration, type Random } from './random';
+import { settle } from './settle';
+
+interface QuarantineRun {
+  readonly endsAt: number;
+  /** Why the run fails, decided when something goes wrong before it ends. */
+  failure?: string;
+}
+
+interface WorkloadDeletion {
+  readonly endsAt: number;
+}
+
+/** What the operations need to know about the rest of the simulation. */
+export interface StampConditions {
+  /** In-flight requests at the instant (Front Door decides who is in rotation). */
+  inFlightRequests(stampId: string, at: number): number;
+  /** Whether `failStamp` holds for the stamp now. */
+  isFailing(stampId: string): boolean;
+}
+
+/**
+ * Simulated work inside a stamp. Quarantine checks take 5-10 minutes and pass unless, before
+ * they end, the stamp was failing (`failStamp`) or its checks were marked to fail
+ * (`failQuarantineChecks`); the verdict is fixed by those events, not by when it is read.
+ * Workload deletion takes 10-15 minutes. Diagnostics and archives go to `immutable://`
+ * locations; archived audit records are kept, one per sequence number, for `state()`.
+ */
+export class SimulatedStampOperations implements StampOperations {
+  private readonly checks = new Map<string, QuarantineRun>();
+  private readonly checksMarkedToFail = new Set<string>();
+  private readonly workloadDeletions = new Map<string, WorkloadDeletion>();
+  private readonly diagnostics = new Map<string, string>();
+  private readonly archives = new Map<string, Map<number, AuditRecord>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly conditions: StampConditions,
+  ) {}
+
+  inFlightRequests(stampId: string): Promise<number> {
+    const now = this.clock.now().getTime();
+    if (this.workloadsDeleted(stampId, now)) return Promise.resolve(0);
+    return Promise.resolve(this.conditions.inFlightRequests(stampId, now));
+  }
+
+  /** Idempotent: the first call fixes the location, so a retried activity gets the same answer. */
+  preserveDiagnostics(stampId: string): Promise<{ readonly location: string }> {
+    let location = this.diagnostics.get(stampId);
+    if (location === undefined) {
+      location = `immutable://diagnostics/${stampId}/${this.clock.now().toISOString()}`;
+      this.diagnostics.set(stampId, location);
+    }
+    return Promise.resolve({ location });
+  }
+
+  /** A no-op while a run is going on; after one ended, a new start runs the checks again. */
+  startQuarantineChecks(stampId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    const running = this.checks.get(stampId);
+    if (running !== undefined && now < running.endsAt) return Promise.resolve();
+    const failure = this.failureNow(stampId);
+    this.checks.set(stampId, {
+      endsAt: now + drawDuration(this.random, QUARANTINE_CHECKS_DURATION),
+      ...(failure === undefined ? {} : { failure }),
+    });
+    return Promise.resolve();
+  }
+
+  getQuarantineChecks(
+    stampId: string,
+  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>> {
+    return settle(() => {
+      const run = this.checks.get(stampId);
+      if (run === undefined)
+        throw new NotFoundError(`no quarantine checks were started for stamp '${stampId}'`);
+      if (this.clock.now().getTime() < run.endsAt) return { state: 'Running' } as const;
+      return run.failure === undefined
+        ? ({ state: 'Done', passed: true, detail: 'all checks passed: health endpoint answering' } as const)
+        : ({ state: 'Done', passed: false, detail: run.failure } as const);
+    });
+  }
+
+  /** Idempotent: a second start, during or after the deletion, changes nothing. */
+  startWorkloadDeletion(stampId: string): Promise<void> {
+    if (!this.workloadDeletions.has(stampId)) {
+      const endsAt = this.clock.now().getTime() + drawDuration(this.random, WORKLOAD_DELETION_DURATION);
+      this.workloadDeletions.set(stampId, { endsAt });
+    }
+    return Promise.resolve();
+  }
+
+  getWorkloadDeletion(stampId: string): Promise<OperationProgress<Record<never, never>>> {
+    return settle(() => {
+      const deletion = this.workloadDeletions.get(stampId);
+      if (deletion === undefined)
+        throw new NotFoundError(`no workload deletion was started for stamp '${stampId}'`);
+      return this.clock.now().getTime() < deletion.endsAt
+        ? ({ state: 'Running' } as const)
+        : ({ state: 'Done' } as const);
+    });
+  }
+
+  /** Idempotent: records are kept once per sequence number, so a retry adds nothing. */
+  archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }> {
+    return settle(() => {
+      const foreign = audit.find((record) => record.stampId !== stampId);
+      if (foreign !== undefined) {
+        throw new ValidationError(
+          `audit record ${foreign.seq} belongs to '${foreign.stampId}', not '${stampId}'`,
+          'audit',
+        );
+      }
+      let kept = this.archives.get(stampId);
+      if (kept === undefined) {
+        kept = new Map();
+        this.archives.set(stampId, kept);
+      }
+      for (const record of audit) kept.set(record.seq, record);
+      return { location: `immutable://archive/${stampId}` };
+    });
+  }
+
+  /** Makes the stamp's quarantine checks fail: the run going on, and runs started later, until `clearStamp`. */
+  failChecks(stampId: string): void {
+    this.checksMarkedToFail.add(stampId);
+    this.doomRunningChecks(stampId, 'quarantine checks failed (simulated)');
+  }
+
+  /** The stamp's health endpoint started failing: a check run going on sees it and fails. */
+  stampFailed(stampId: string): void {
+    this.doomRunningChecks(stampId, 'health endpoint failing');
+  }
+
+  /** `recoverStamp`: later check runs pass again (a run that already saw the failure keeps its verdict). */
+  clearStamp(stampId: string): void {
+    this.checksMarkedToFail.delete(stampId);
+  }
+
+  /** Whether the stamp's workloads are gone at `at`: it then serves and reports nothing. */
+  workloadsDeleted(stampId: string, at: number): boolean {
+    const deletion = this.workloadDeletions.get(stampId);
+    return deletion !== undefined && at >= deletion.endsAt;
+  }
+
+  /** Archived audit records per stamp. */
+  archivedCounts(): Record<string, number> {
+    return Object.fromEntries([...this.archives].map(([stampId, kept]) => [stampId, kept.size]));
+  }
+
+  private failureNow(stampId: string): string | undefined {
+    if (this.checksMarkedToFail.has(stampId)) return 'quarantine checks failed (simulated)';
+    if (this.conditions.isFailing(stampId)) return 'health endpoint failing';
+    return undefined;
+  }
+
+  private doomRunningChecks(stampId: string, failure: string): void {
+    const run = this.checks.get(stampId);
+    if (run !== undefined && run.failure === undefined && this.clock.now().getTime() < run.endsAt) {
+      run.failure = failure;
+    }
+  }
+}
