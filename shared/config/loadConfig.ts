@@ -2,13 +2,19 @@ import { z } from 'zod';
 
 import { ValidationError } from '../errors';
 import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
+import { STAMP_ENVIRONMENTS, type StampEnvironment } from '../ports/stampTemplate';
 import { SETTINGS } from './settings';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface AzureSettings {
   readonly subscriptionId: string;
-  readonly environment: string;
+  /** The stamp template's `environment`. */
+  readonly environment: StampEnvironment;
+  /** The stamp template's `logAnalyticsWorkspaceId`. */
+  readonly logAnalyticsWorkspaceId: string;
+  /** The stamp template's `actionGroupResourceId`, when alerts should notify the control plane. */
+  readonly alertActionGroupId?: string;
   readonly frontDoor: {
     readonly resourceGroup: string;
     readonly profile: string;
@@ -121,7 +127,17 @@ const schema = z.object({
   STAMPS_FRONTDOOR_ORIGIN_GROUP: z.string().optional(),
   ServiceBusConnection__fullyQualifiedNamespace: z.string().optional(),
   STAMPS_EVENTGRID_TOPIC_ENDPOINT: z.string().optional(),
+  STAMPS_LOG_ANALYTICS_WORKSPACE_ID: z.string().optional(),
+  STAMPS_ALERT_ACTION_GROUP_ID: z.string().optional(),
 });
+
+const resourceId = z
+  .string()
+  .trim()
+  .regex(
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/.+/i,
+    'must be an Azure resource ID',
+  );
 
 const azureSchema = z.object({
   AZURE_SUBSCRIPTION_ID: required.pipe(z.guid('must be a subscription id (a GUID)')),
@@ -133,6 +149,9 @@ const azureSchema = z.object({
   ),
   STAMPS_EVENTGRID_TOPIC_ENDPOINT: required.pipe(httpsUrl),
   Cosmos__accountEndpoint: required.pipe(httpsUrl),
+  STAMPS_ENVIRONMENT: z.enum(STAMP_ENVIRONMENTS),
+  STAMPS_LOG_ANALYTICS_WORKSPACE_ID: required.pipe(resourceId),
+  STAMPS_ALERT_ACTION_GROUP_ID: resourceId.optional(),
 });
 
 /**
@@ -160,7 +179,11 @@ export function loadConfig(env: Env): Config {
       const a = azureParsed.data;
       azure = {
         subscriptionId: a.AZURE_SUBSCRIPTION_ID,
-        environment: values.STAMPS_ENVIRONMENT ?? 'production',
+        environment: a.STAMPS_ENVIRONMENT,
+        logAnalyticsWorkspaceId: a.STAMPS_LOG_ANALYTICS_WORKSPACE_ID,
+        ...(a.STAMPS_ALERT_ACTION_GROUP_ID === undefined
+          ? {}
+          : { alertActionGroupId: a.STAMPS_ALERT_ACTION_GROUP_ID }),
         frontDoor: {
           resourceGroup: a.STAMPS_FRONTDOOR_RESOURCE_GROUP,
           profile: a.STAMPS_FRONTDOOR_PROFILE,

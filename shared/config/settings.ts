@@ -92,6 +92,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'STAMPS_EVENTGRID_TOPIC_ENDPOINT',
     description: 'azure: Event Grid topic endpoint for stamp signals and notifications',
   },
+  {
+    key: 'STAMPS_LOG_ANALYTICS_WORKSPACE_ID',
+    description:
+      'azure: resource ID of the global Log Analytics workspace (stamp template `logAnalyticsWorkspaceId`)',
+  },
+  {
+    key: 'STAMPS_ALERT_ACTION_GROUP_ID',
+    description:
+      "azure, optional: resource ID of the action group the stamps' alerts notify (`actionGroupResourceId`)",
+  },
   { key: 'PORT', default: '7071', description: 'local: port of the local host' },
   { key: 'STAMPS_TIME_SCALE', default: '60', description: 'local: simulated minutes per real second' },
 ];

@@ -16,6 +16,8 @@ const AZURE = {
   ServiceBusConnection__fullyQualifiedNamespace: 'synaxis-cp.servicebus.windows.net',
   STAMPS_EVENTGRID_TOPIC_ENDPOINT: 'https://synaxis-signals.westeurope-1.eventgrid.azure.net/api/events',
   Cosmos__accountEndpoint: 'https://synaxis-cp.documents.azure.com:443/',
+  STAMPS_LOG_ANALYTICS_WORKSPACE_ID:
+    '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-synaxis-global/providers/Microsoft.OperationalInsights/workspaces/synaxis-logs',
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -142,6 +144,7 @@ describe('loadConfig', () => {
         'STAMPS_FRONTDOOR_ORIGIN_GROUP',
         'STAMPS_FRONTDOOR_PROFILE',
         'STAMPS_FRONTDOOR_RESOURCE_GROUP',
+        'STAMPS_LOG_ANALYTICS_WORKSPACE_ID',
         'ServiceBusConnection__fullyQualifiedNamespace',
       ].map((key) => `${key}: is required when STAMPS_CLOUD=azure`),
     );
@@ -152,6 +155,36 @@ describe('loadConfig', () => {
     assert.equal(config.azure?.frontDoor.profile, 'synaxis-fd');
     assert.equal(config.azure?.serviceBusNamespace, 'synaxis-cp.servicebus.windows.net');
     assert.equal(config.cosmos.endpoint, 'https://synaxis-cp.documents.azure.com:443/');
+  });
+
+  it('azure mode reads the stamp template settings: environment, workspace, optional action group', () => {
+    const config = loadConfig(AZURE);
+    assert.equal(config.azure?.environment, 'production');
+    assert.equal(config.azure?.logAnalyticsWorkspaceId, AZURE.STAMPS_LOG_ANALYTICS_WORKSPACE_ID);
+    assert.equal(config.azure?.alertActionGroupId, undefined);
+    const actionGroup =
+      '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-cp/providers/Microsoft.Insights/actionGroups/ag-stamps';
+    const withGroup = loadConfig({
+      ...AZURE,
+      STAMPS_ENVIRONMENT: 'staging',
+      STAMPS_ALERT_ACTION_GROUP_ID: actionGroup,
+    });
+    assert.equal(withGroup.azure?.environment, 'staging');
+    assert.equal(withGroup.azure?.alertActionGroupId, actionGroup);
+  });
+
+  it('azure mode refuses an environment the template does not allow and a malformed resource ID', () => {
+    const problems = problemsOf({
+      ...AZURE,
+      STAMPS_ENVIRONMENT: 'prod',
+      STAMPS_LOG_ANALYTICS_WORKSPACE_ID: 'synaxis-logs',
+      STAMPS_ALERT_ACTION_GROUP_ID: 'ag-stamps',
+    });
+    assert.deepEqual([...problems].sort(), [
+      "STAMPS_ALERT_ACTION_GROUP_ID: must be an Azure resource ID (got 'ag-stamps')",
+      "STAMPS_ENVIRONMENT: must be one of production, staging, development (got 'prod')",
+      "STAMPS_LOG_ANALYTICS_WORKSPACE_ID: must be an Azure resource ID (got 'synaxis-logs')",
+    ]);
   });
 
   it('azure mode checks the shape of the namespace and subscription', () => {

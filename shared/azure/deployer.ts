@@ -1,0 +1,293 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import type { ResourceManagementClient } from '@azure/arm-resources';
+
+import { TerminalError, ValidationError } from '../errors';
+import { deploymentName as stampDeploymentName } from '../lifecycle/effects';
+import type {
+  Deployer,
+  DeploymentStatus,
+  ResourceGroupDeletionStatus,
+  StampDeploymentOutputs,
+  StampDeploymentRequest,
+} from '../ports/deployer';
+import { type StampEnvironment, type StampTemplateParameters, toArmParameters } from '../ports/stampTemplate';
+import { armCodeOf, mapAzureError, parseLroFailure, statusOf } from './errors';
+import { lazy } from './lazy';
+
+/** The part of `ResourceManagementClient` the deployer uses: a seam for tests and for the lazy load. */
+export type ArmResourcesClient = Pick<ResourceManagementClient, 'deployments' | 'resourceGroups'>;
+
+/** The ARM template JSON of the stamp, as compiled by `npm run build:infra`. */
+export type ArmTemplate = Readonly<Record<string, unknown>>;
+
+/** The deployer's view of the settings: the template parameters that do not come from the request. */
+export interface StampTemplateSettings {
+  readonly environment: StampEnvironment;
+  readonly logAnalyticsWorkspaceId: string;
+  readonly actionGroupResourceId?: string;
+}
+
+export interface ArmDeployerOptions {
+  /** The client, built once on first use (see `createAzureAdapters`). */
+  readonly client: () => Promise<ArmResourcesClient>;
+  /** The compiled stamp template; defaults to {@link loadStampTemplate} of `dist/infra/bicep/main.json`. */
+  readonly template?: () => Promise<ArmTemplate>;
+  readonly settings: StampTemplateSettings;
+  /** Poll interval of the SDK's one status read after a start, and of what-if; tests pass 5. */
+  readonly updateIntervalInMs?: number;
+}
+
+/** A what-if's predicted changes, reduced to what a person reads first. */
+export interface WhatIfSummary {
+  readonly status: string;
+  readonly changes: readonly { readonly resourceId: string; readonly changeType: string }[];
+}
+
+/** The Azure Deployer plus what-if, which only the Azure adapter can do. */
+export interface ArmDeployer extends Deployer {
+  /** Runs what-if for the request's deployment and waits for it (seconds, not minutes). */
+  whatIf(request: StampDeploymentRequest): Promise<WhatIfSummary>;
+}
+
+/** `dist/infra/bicep/main.json`, next to this module's compiled `dist/shared/azure/`. */
+export const DEFAULT_STAMP_TEMPLATE_PATH = resolve(__dirname, '..', '..', 'infra', 'bicep', 'main.json');
+
+/** Reads an ARM template JSON file; a missing or malformed file is a TerminalError naming the path. */
+export async function loadStampTemplate(path = DEFAULT_STAMP_TEMPLATE_PATH): Promise<ArmTemplate> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TerminalError(
+      `stamp template not found at ${path}: run npm run build:infra`,
+      'TemplateMissing',
+      {
+        cause: error,
+      },
+    );
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || !('resources' in parsed)) {
+    throw new TerminalError(`stamp template at ${path} is not an ARM template`, 'TemplateInvalid');
+  }
+  return parsed;
+}
+
+const DEPLOYMENT_NAME = /^[-\w.()]{1,64}$/;
+
+/** provisioningState values that mean "not finished yet" (ARM's list is open-ended: unknown ones count as running). */
+const FAILED_STATES = new Set(['Failed']);
+const CANCELED_STATES = new Set(['Canceled']);
+
+/**
+ * The Deployer on `@azure/arm-resources` 6.1.0 (the last release with `deployments` that runs on
+ * Node 20): a subscription-scope, Incremental deployment of the compiled stamp template.
+ *
+ * - `startDeployment` reads the deployment first: one that exists (in any state) was started
+ *   already, so a repeat never re-runs it. Otherwise it PUTs it and returns without waiting
+ *   (the SDK reads the status once; STYLE.md practice 7: the orchestration polls with timers).
+ * - `getDeployment` is one GET: Running, Succeeded with the outputs as strings, or Failed with the
+ *   ARM error code and the message including its details.
+ * - Resource group deletion: DELETE started and returned; a GET answering 404 means Deleted.
+ *
+ * @example
+ * const deployer = createArmDeployer({ client, settings: { environment: 'production', logAnalyticsWorkspaceId } });
+ * await deployer.startDeployment({ stampId: 'weu-001', region: 'westeurope', generation: 1, deploymentName: 'stamp-weu-001-1' });
+ * const status = await deployer.getDeployment('stamp-weu-001-1'); // { state: 'Running' }
+ */
+export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
+  const template = lazy(options.template ?? (() => loadStampTemplate()));
+  const pollOptions =
+    options.updateIntervalInMs === undefined ? {} : { updateIntervalInMs: options.updateIntervalInMs };
+
+  async function deploymentBody(request: StampDeploymentRequest) {
+    const parameters: StampTemplateParameters = {
+      stampId: request.stampId,
+      location: request.region,
+      environment: options.settings.environment,
+      generation: request.generation,
+      logAnalyticsWorkspaceId: options.settings.logAnalyticsWorkspaceId,
+      ...(options.settings.actionGroupResourceId === undefined
+        ? {}
+        : { actionGroupResourceId: options.settings.actionGroupResourceId }),
+    };
+    return {
+      location: request.region,
+      properties: {
+        mode: 'Incremental' as const,
+        template: await template(),
+        parameters: toArmParameters(parameters),
+      },
+    };
+  }
+
+  /** The deployment if it exists; undefined on 404. */
+  async function find(client: ArmResourcesClient, name: string) {
+    try {
+      return await client.deployments.getAtSubscriptionScope(name);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw mapAzureError(error, `read deployment ${name}`);
+    }
+  }
+
+  return {
+    async startDeployment(request) {
+      checkRequest(request);
+      const name = request.deploymentName;
+      const client = await options.client();
+      if ((await find(client, name)) !== undefined) return;
+      const body = await deploymentBody(request);
+      try {
+        await client.deployments.beginCreateOrUpdateAtSubscriptionScope(name, body, pollOptions);
+      } catch (error) {
+        // Another start won the race: ARM refuses to overwrite a deployment that is still running.
+        if (statusOf(error) === 409 && armCodeOf(error) === 'DeploymentActive') return;
+        // The PUT was accepted and the deployment already failed (shape 2: no status on the
+        // error). It exists, so it has started; getDeployment reports the failure with details.
+        if (parseLroFailure(error) !== undefined && (await find(client, name)) !== undefined) return;
+        throw mapAzureError(error, `start deployment ${name}`);
+      }
+    },
+
+    async getDeployment(name) {
+      const client = await options.client();
+      let deployment;
+      try {
+        deployment = await client.deployments.getAtSubscriptionScope(name);
+      } catch (error) {
+        throw mapAzureError(error, `read deployment ${name}`);
+      }
+      return toStatus(name, deployment.properties);
+    },
+
+    async startResourceGroupDeletion(resourceGroup) {
+      const client = await options.client();
+      try {
+        await client.resourceGroups.beginDelete(resourceGroup, pollOptions);
+      } catch (error) {
+        if (statusOf(error) === 404) return;
+        throw mapAzureError(error, `delete resource group ${resourceGroup}`);
+      }
+    },
+
+    async getResourceGroupDeletion(resourceGroup): Promise<ResourceGroupDeletionStatus> {
+      const client = await options.client();
+      try {
+        await client.resourceGroups.get(resourceGroup);
+      } catch (error) {
+        if (statusOf(error) === 404) return 'Deleted';
+        throw mapAzureError(error, `read resource group ${resourceGroup}`);
+      }
+      // The port knows two states: a group that still exists is reported as Deleting whatever its
+      // provisioningState, and the orchestration's bounded polling catches one that never goes.
+      return 'Deleting';
+    },
+
+    async whatIf(request) {
+      checkRequest(request);
+      const client = await options.client();
+      const body = await deploymentBody(request);
+      try {
+        const result = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait(
+          request.deploymentName,
+          body,
+          pollOptions,
+        );
+        return {
+          status: result.status ?? 'Succeeded',
+          changes: (result.changes ?? []).map((change) => ({
+            resourceId: change.resourceId ?? '',
+            changeType: change.changeType,
+          })),
+        };
+      } catch (error) {
+        throw mapAzureError(error, `what-if ${request.deploymentName}`);
+      }
+    },
+  };
+}
+
+function checkRequest(request: StampDeploymentRequest): void {
+  const expected = stampDeploymentName(request.stampId, request.generation);
+  if (!DEPLOYMENT_NAME.test(request.deploymentName)) {
+    throw new ValidationError(
+      `deployment name '${request.deploymentName}' must be 1-64 letters, digits, - . _ ( )`,
+      'deploymentName',
+    );
+  }
+  if (request.deploymentName !== expected) {
+    throw new ValidationError(
+      `deployment name '${request.deploymentName}' is not the deterministic '${expected}'`,
+      'deploymentName',
+    );
+  }
+}
+
+interface ArmErrorBody {
+  readonly code?: string;
+  readonly message?: string;
+  readonly details?: readonly ArmErrorBody[];
+}
+
+interface DeploymentProperties {
+  readonly provisioningState?: string;
+  readonly outputs?: Record<string, unknown>;
+  readonly error?: ArmErrorBody;
+}
+
+function toStatus(name: string, properties: DeploymentProperties | undefined): DeploymentStatus {
+  const state = properties?.provisioningState ?? 'Running';
+  if (state === 'Succeeded') return { state: 'Succeeded', outputs: toOutputs(name, properties?.outputs) };
+  if (FAILED_STATES.has(state)) {
+    const error = properties?.error;
+    return {
+      state: 'Failed',
+      code: error?.code ?? 'DeploymentFailed',
+      message: describeArmError(error) || `deployment ${name} failed without an error body`,
+    };
+  }
+  if (CANCELED_STATES.has(state)) {
+    return { state: 'Failed', code: 'DeploymentCanceled', message: `deployment ${name} was canceled` };
+  }
+  return { state: 'Running' };
+}
+
+/** "top message; DetailCode: detail message; ..." (the top message alone is usually "see details"). */
+export function describeArmError(error: ArmErrorBody | undefined): string {
+  if (error === undefined) return '';
+  const parts: string[] = [];
+  if (error.message !== undefined && error.message !== '') parts.push(error.message);
+  const walk = (details: readonly ArmErrorBody[] | undefined): void => {
+    for (const detail of details ?? []) {
+      parts.push(`${detail.code ?? 'Error'}: ${detail.message ?? ''}`.trim());
+      walk(detail.details);
+    }
+  };
+  walk(error.details);
+  return parts.join('; ');
+}
+
+/** ARM outputs are `{ name: { type, value } }`; each value becomes a string (objects as JSON). */
+export function toOutputs(
+  name: string,
+  outputs: Record<string, unknown> | undefined,
+): StampDeploymentOutputs {
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(outputs ?? {})) {
+    const value: unknown =
+      typeof entry === 'object' && entry !== null && 'value' in entry ? entry.value : entry;
+    if (value === undefined || value === null) continue;
+    result[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const originHostName = result['originHostName'];
+  if (originHostName === undefined || originHostName === '') {
+    throw new TerminalError(
+      `deployment ${name} succeeded without the output originHostName`,
+      'OutputMissing',
+    );
+  }
+  return { ...result, originHostName };
+}

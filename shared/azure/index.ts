@@ -1,0 +1,148 @@
+import type { TokenCredential } from '@azure/identity';
+
+import type { Config } from '../config/loadConfig';
+import { ValidationError } from '../errors';
+import type { Deployer } from '../ports/deployer';
+import type { EventPublisher } from '../ports/eventPublisher';
+import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
+import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
+import {
+  type ArmClientOptions,
+  createAfdOriginsClient,
+  createEventGridClient,
+  createLifecycleSender,
+  createResourceManagementClient,
+} from './clients';
+import { defaultAzureCredential } from './credential';
+import { type ArmDeployer, type ArmTemplate, createArmDeployer } from './deployer';
+import { createEventGridEventPublisher, type EventGridClient } from './eventPublisher';
+import { lazy } from './lazy';
+import { createServiceBusLifecycleBus, type LifecycleSender } from './lifecycleBus';
+import {
+  createFrontDoorTrafficManager,
+  createHttpsOriginHealthProbe,
+  type ProbeFetch,
+} from './trafficManager';
+
+// Every export is a type or a function: importing this module loads no Azure SDK (checked by
+// test/contract/azure/lazyLoading.test.ts). The SDKs load on the first call that needs them.
+export { ARM_SCOPE, type ArmClientOptions } from './clients';
+export {
+  type ArmDeployer,
+  type ArmTemplate,
+  createArmDeployer,
+  DEFAULT_STAMP_TEMPLATE_PATH,
+  loadStampTemplate,
+  type StampTemplateSettings,
+  type WhatIfSummary,
+} from './deployer';
+export { mapAzureError } from './errors';
+export { createEventGridEventPublisher, type EventGridClient, toSdkCloudEvent } from './eventPublisher';
+export { lazy } from './lazy';
+export { createServiceBusLifecycleBus, type LifecycleSender, toServiceBusMessage } from './lifecycleBus';
+export {
+  type AfdOriginsClient,
+  createFrontDoorTrafficManager,
+  createHttpsOriginHealthProbe,
+  type ProbeFetch,
+} from './trafficManager';
+
+export interface AzureAdapters {
+  readonly deployer: ArmDeployer & Deployer;
+  readonly trafficManager: TrafficManager;
+  readonly originHealthProbe: OriginHealthProbe;
+  readonly lifecycleBus: LifecycleBus;
+  readonly eventPublisher: EventPublisher;
+}
+
+/** Overrides for tests and special clouds; production passes none. */
+export interface AzureAdapterDeps {
+  /** Default: the process's `DefaultAzureCredential` (managed identity on Azure). */
+  readonly credential?: TokenCredential;
+  /** Endpoint, scopes, agent and retry options of both management clients (ARM and Front Door). */
+  readonly arm?: ArmClientOptions;
+  /** Agent and retry options of the Event Grid client. */
+  readonly eventGrid?: Pick<ArmClientOptions, 'agent' | 'retryOptions'>;
+  /** The stamp template; default `dist/infra/bicep/main.json`. */
+  readonly template?: () => Promise<ArmTemplate>;
+  /** Poll interval of the management SDKs' long-running operations; default the SDK's (2 s). */
+  readonly updateIntervalInMs?: number;
+  /** Replaces the Service Bus sender (the real one needs an AMQP broker). */
+  readonly lifecycleSender?: () => Promise<LifecycleSender>;
+  /** Replaces the Event Grid client. */
+  readonly eventGridClient?: () => Promise<EventGridClient>;
+  readonly probeFetch?: ProbeFetch;
+  readonly probeTimeoutMs?: number;
+}
+
+/** The adapters built without overrides, one set per Azure configuration for the life of the process. */
+const shared = new Map<string, AzureAdapters>();
+
+/**
+ * The Azure implementations of the ports, from `loadConfig(...).azure` (STAMPS_CLOUD=azure).
+ * Nothing is loaded or connected here: each SDK client is built on its first use and then kept
+ * (STYLE.md anti-pattern 5). Without `deps`, a second call with the same settings returns the same
+ * adapters, so the clients stay one per process even if a caller asks twice.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * const adapters = config.cloud === 'azure' ? createAzureAdapters(config) : createLocalAdapters(config);
+ * await adapters.deployer.startDeployment(request);
+ */
+export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): AzureAdapters {
+  const azure = config.azure;
+  if (azure === undefined) {
+    throw new ValidationError(
+      'createAzureAdapters needs STAMPS_CLOUD=azure and its settings',
+      'STAMPS_CLOUD',
+    );
+  }
+  const cacheKey = deps === undefined ? JSON.stringify(azure) : undefined;
+  const cached = cacheKey === undefined ? undefined : shared.get(cacheKey);
+  if (cached !== undefined) return cached;
+
+  const credential = lazy(async () => deps?.credential ?? (await defaultAzureCredential()));
+  const arm = deps?.arm ?? {};
+  const resources = lazy(async () =>
+    createResourceManagementClient(await credential(), azure.subscriptionId, arm),
+  );
+  const afdOrigins = lazy(async () => createAfdOriginsClient(await credential(), azure.subscriptionId, arm));
+  const sender =
+    deps?.lifecycleSender ??
+    lazy(async () => createLifecycleSender(azure.serviceBusNamespace, LIFECYCLE_QUEUE, await credential()));
+  const eventGrid =
+    deps?.eventGridClient ??
+    lazy(async () =>
+      createEventGridClient(azure.eventGridTopicEndpoint, await credential(), deps?.eventGrid ?? {}),
+    );
+  const interval =
+    deps?.updateIntervalInMs === undefined ? {} : { updateIntervalInMs: deps.updateIntervalInMs };
+
+  const adapters: AzureAdapters = {
+    deployer: createArmDeployer({
+      client: resources,
+      ...(deps?.template === undefined ? {} : { template: deps.template }),
+      settings: {
+        environment: azure.environment,
+        logAnalyticsWorkspaceId: azure.logAnalyticsWorkspaceId,
+        ...(azure.alertActionGroupId === undefined
+          ? {}
+          : { actionGroupResourceId: azure.alertActionGroupId }),
+      },
+      ...interval,
+    }),
+    trafficManager: createFrontDoorTrafficManager({
+      client: afdOrigins,
+      frontDoor: azure.frontDoor,
+      ...interval,
+    }),
+    originHealthProbe: createHttpsOriginHealthProbe({
+      ...(deps?.probeFetch === undefined ? {} : { fetch: deps.probeFetch }),
+      ...(deps?.probeTimeoutMs === undefined ? {} : { timeoutMs: deps.probeTimeoutMs }),
+    }),
+    lifecycleBus: createServiceBusLifecycleBus({ sender }),
+    eventPublisher: createEventGridEventPublisher({ client: eventGrid }),
+  };
+  if (cacheKey !== undefined) shared.set(cacheKey, adapters);
+  return adapters;
+}
