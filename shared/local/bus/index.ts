@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './localServiceBus';
+export * from './messages';
+export * from './serviceBusTriggers';

@@ -1,0 +1,132 @@
+import { StampsError } from '../../errors';
+import type { SimulationControl } from '../sim/simulationControl';
+import { describeError, type HostLog } from './hostLog';
+import { type HostReply, jsonReply, problemReply } from './hostReply';
+
+/**
+ * The simulated Azure's controls, plus the clock jump of `/sim/clock/advance`. When
+ * `advanceClock` is absent the host uses its clock's own `advance(ms)` if it has one
+ * (`ManualClock`, `ScaledClock`).
+ */
+export type HostSimulation = SimulationControl & {
+  advanceClock?(ms: number): Promise<void> | void;
+};
+
+/** The most `/sim/clock/advance` jumps at once: a week. */
+const MAX_ADVANCE_MINUTES = 7 * 24 * 60;
+
+export interface SimRequest {
+  readonly method: string;
+  /** Decoded path segments after `/sim`. */
+  readonly segments: readonly string[];
+  readonly body: Buffer;
+  readonly instance: string;
+}
+
+type Advance = ((ms: number) => Promise<void> | void) | undefined;
+
+function parseBody(body: Buffer): { value: unknown } | { problem: string } {
+  const text = body.toString('utf8');
+  if (text.trim().length === 0) return { value: {} };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { problem: 'the request body is not valid JSON' };
+  }
+}
+
+function numberField(value: unknown, field: string): number | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const n = (value as Record<string, unknown>)[field];
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Maps what a control throws: a typed validation or not-found error is the caller's fault. */
+function failureReply(error: unknown, instance: string, log: HostLog): HostReply {
+  if (error instanceof StampsError && (error.code === 'Validation' || error.code.startsWith('Invalid'))) {
+    return problemReply(400, error.message, { instance });
+  }
+  if (error instanceof StampsError && error.code === 'NotFound')
+    return problemReply(404, error.message, { instance });
+  log('error', `sim: ${instance} failed: ${describeError(error)}`);
+  return problemReply(500, `the simulation control failed: ${describeError(error)}`, { instance });
+}
+
+/**
+ * Serves `/sim/*` (local only, absent on Azure): stamp and region failure and recovery,
+ * region load, clock jumps and the simulated state. Bad input is a 400 problem.
+ */
+export async function handleSimRequest(
+  request: SimRequest,
+  simulation: HostSimulation,
+  clockAdvance: Advance,
+  now: () => Date,
+  log: HostLog,
+): Promise<HostReply> {
+  const { method, segments, instance } = request;
+  const [area, id, action, extra] = segments;
+  const notFound = (): HostReply =>
+    problemReply(404, `no simulation route ${method} ${instance}; see GET /sim/state`, { instance });
+
+  if (area === 'state' && id === undefined) {
+    if (method !== 'GET')
+      return problemReply(405, 'use GET /sim/state', { instance, headers: { allow: 'GET' } });
+    try {
+      return jsonReply(200, simulation.state());
+    } catch (error) {
+      return failureReply(error, instance, log);
+    }
+  }
+  if (extra !== undefined || id === undefined || id.length === 0) return notFound();
+  if (method !== 'POST') {
+    return problemReply(405, `simulation controls take POST, not ${method}`, {
+      instance,
+      headers: { allow: 'POST' },
+    });
+  }
+  const parsed = parseBody(request.body);
+  if ('problem' in parsed) return problemReply(400, parsed.problem, { instance });
+
+  try {
+    if (area === 'clock' && id === 'advance' && action === undefined) {
+      const minutes = numberField(parsed.value, 'minutes');
+      if (minutes === undefined || minutes <= 0 || minutes > MAX_ADVANCE_MINUTES) {
+        return problemReply(400, `body must be {"minutes": n} with 0 < n <= ${MAX_ADVANCE_MINUTES}`, {
+          instance,
+        });
+      }
+      const advance = simulation.advanceClock?.bind(simulation) ?? clockAdvance;
+      if (advance === undefined) {
+        return problemReply(400, 'this host runs on a clock that cannot be advanced (the system clock)', {
+          instance,
+        });
+      }
+      await advance(minutes * 60_000);
+      return jsonReply(200, { advancedMinutes: minutes, now: now().toISOString() });
+    }
+    if (area === 'stamps' && (action === 'fail' || action === 'recover')) {
+      if (action === 'fail') simulation.failStamp(id);
+      else simulation.recoverStamp(id);
+      log('info', `sim: stamp ${id} ${action === 'fail' ? 'failing' : 'recovered'}`);
+      return jsonReply(200, { stampId: id, failing: action === 'fail' });
+    }
+    if (area === 'regions' && (action === 'fail' || action === 'recover')) {
+      if (action === 'fail') simulation.failRegion(id);
+      else simulation.recoverRegion(id);
+      log('info', `sim: region ${id} ${action === 'fail' ? 'down' : 'recovered'}`);
+      return jsonReply(200, { region: id, failed: action === 'fail' });
+    }
+    if (area === 'regions' && action === 'load') {
+      const utilization = numberField(parsed.value, 'utilization');
+      if (utilization === undefined || utilization < 0 || utilization > 100) {
+        return problemReply(400, 'body must be {"utilization": n} with 0 <= n <= 100', { instance });
+      }
+      simulation.setLoad(id, utilization);
+      log('info', `sim: region ${id} load ${utilization}%`);
+      return jsonReply(200, { region: id, utilization });
+    }
+  } catch (error) {
+    return failureReply(error, instance, log);
+  }
+  return notFound();
+}
