@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
 import {
+  parseStampTemplateOutputs,
   STAMP_ENVIRONMENTS,
   STAMP_TEMPLATE_OUTPUT_NAMES,
   STAMP_TEMPLATE_PARAMETER_NAMES,
@@ -406,5 +407,38 @@ describe('stamp template with only the required parameters', () => {
     exactly(snap, 'Microsoft.KubernetesConfiguration/extensions', 1);
     const [replica] = exactly(snap, 'Microsoft.ContainerRegistry/registries/replications', 1);
     assert.equal(at(replica?.body, 'location'), 'eastasia');
+  });
+});
+
+describe('stampTemplate port helpers', () => {
+  it('builds ARM parameters, leaving out optional parameters that are not set', () => {
+    assert.deepEqual(
+      toArmParameters({
+        stampId: 'eus-004',
+        location: 'eastus',
+        environment: 'production',
+        generation: 2,
+        logAnalyticsWorkspaceId: WORKSPACE_ID,
+      }),
+      {
+        stampId: { value: 'eus-004' },
+        location: { value: 'eastus' },
+        environment: { value: 'production' },
+        generation: { value: 2 },
+        logAnalyticsWorkspaceId: { value: WORKSPACE_ID },
+      },
+    );
+  });
+
+  it('reads every output of a finished deployment and rejects one that is missing', () => {
+    const outputs = Object.fromEntries(
+      STAMP_TEMPLATE_OUTPUT_NAMES.map((name) => [name, { type: 'String', value: `value-of-${name}` }]),
+    );
+    const parsed = parseStampTemplateOutputs(outputs);
+    assert.equal(parsed.originHostName, 'value-of-originHostName');
+    assert.equal(Object.keys(parsed).length, STAMP_TEMPLATE_OUTPUT_NAMES.length);
+    const { originHostName: _dropped, ...missing } = outputs;
+    assert.throws(() => parseStampTemplateOutputs(missing), /originHostName is missing/);
+    assert.throws(() => parseStampTemplateOutputs(null), /expected an object/);
   });
 });
