@@ -1,3 +1,5 @@
+import type { StampEvent } from '../lifecycle/events';
+
 /**
  * The port to the `stamp-lifecycle` Service Bus queue (sessions keyed by stamp id, duplicate
  * detection on): the drain timer as a scheduled message, and operator commands.
@@ -24,13 +26,38 @@ export interface OperatorCommandMessage {
   readonly drainMinutes?: number;
 }
 
-export type LifecycleMessage = DrainTimerMessage | OperatorCommandMessage;
+/** Asks for the replacement of an isolated stamp (handled where a durable client can start it). */
+export interface ReplacementMessage {
+  readonly kind: 'replacement';
+  /** The isolated stamp; also the session, so its requests are handled in order. */
+  readonly stampId: string;
+  readonly region: string;
+  readonly excludeRegions: readonly string[];
+  readonly requestId: string;
+}
+
+/** An event for another stamp's orchestration (e.g. "your replacement is active"). */
+export interface StampEventMessage {
+  readonly kind: 'stamp-event';
+  readonly stampId: string;
+  readonly event: StampEvent;
+}
+
+export type LifecycleMessage =
+  DrainTimerMessage | OperatorCommandMessage | ReplacementMessage | StampEventMessage;
 
 /** Deterministic message ids, so that duplicate detection drops a resend. */
 export function lifecycleMessageId(message: LifecycleMessage): string {
-  return message.kind === 'drain-timer'
-    ? `${message.stampId}:drain-timer:${message.drainId}`
-    : `${message.stampId}:command:${message.commandId}`;
+  switch (message.kind) {
+    case 'drain-timer':
+      return `${message.stampId}:drain-timer:${message.drainId}`;
+    case 'command':
+      return `${message.stampId}:command:${message.commandId}`;
+    case 'replacement':
+      return `${message.stampId}:replacement:${message.requestId}`;
+    case 'stamp-event':
+      return `${message.stampId}:event:${message.event.id}`;
+  }
 }
 
 export interface LifecycleBus {

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+import { NotFoundError, ValidationError } from '../../errors';
+import { effectSchema } from '../../lifecycle/effectSchema';
+import { stampEventSchema } from '../../lifecycle/eventSchema';
+import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../ports/eventPublisher';
+import { applyEvents } from '../applyEvents';
+import type { Services } from '../services';
+
+/**
+ * Every activity of the stamp orchestration: its name, the schema of its input and a body of a
+ * few lines that calls a port. The function app registers this table; the orchestrator calls
+ * the names. Inputs are parsed at the edge (they crossed a process boundary).
+ */
+const stampId = z.string().min(1);
+const name = z.string().min(1);
+
+function activity<S extends z.ZodType, R>(input: S, run: (svc: Services, input: z.infer<S>) => Promise<R>) {
+  return { input, run };
+}
+
+export const ACTIVITIES = {
+  applyStampEvents: activity(
+    z.object({ stampId, key: z.string().min(1), event: stampEventSchema.optional() }),
+    (svc, input) => applyEvents(svc, input),
+  ),
+  startDeployment: activity(
+    z.object({ stampId, region: name, deploymentName: name, generation: z.number().int().min(1) }),
+    async (svc, input) => svc.deployer.startDeployment(input),
+  ),
+  getDeployment: activity(z.object({ deploymentName: name }), (svc, input) =>
+    svc.deployer.getDeployment(input.deploymentName),
+  ),
+  registerOrigin: activity(z.object({ stampId, hostName: name }), async (svc, input) => {
+    const stamp = (await svc.store.get(input.stampId))?.stamp;
+    const region = svc.config.policy.regions.find((r) => r.name === stamp?.region);
+    // Front Door priorities are 1-5: the region's priority, so traffic prefers the primary region.
+    const priority = Math.min(5, Math.max(1, region?.priority ?? 1));
+    await svc.traffic.upsertOrigin({
+      stampId: input.stampId,
+      hostName: input.hostName,
+      priority,
+      weight: 1000,
+      enabled: true,
+    });
+  }),
+  setOriginEnabled: activity(z.object({ stampId, enabled: z.boolean() }), async (svc, input) => {
+    try {
+      await svc.traffic.setOriginEnabled(input.stampId, input.enabled);
+    } catch (error) {
+      // Disabling an origin that is not there leaves it as wanted: no traffic.
+      if (!(error instanceof NotFoundError) || input.enabled) throw error;
+    }
+  }),
+  removeOrigin: activity(z.object({ stampId }), (svc, input) => svc.traffic.removeOrigin(input.stampId)),
+  checkOriginHealth: activity(z.object({ hostName: name }), (svc, input) =>
+    svc.originHealth.check(input.hostName),
+  ),
+  scheduleDrainTimer: activity(
+    z.object({ stampId, drainId: name, dueAt: z.iso.datetime({ offset: true }) }),
+    async (svc, input) => {
+      const { sequenceNumber } = await svc.bus.scheduleDrainTimer({ kind: 'drain-timer', ...input });
+      return sequenceNumber;
+    },
+  ),
+  cancelDrainTimer: activity(z.object({ sequenceNumber: name }), (svc, input) =>
+    svc.bus.cancelScheduled(input.sequenceNumber),
+  ),
+  inFlightRequests: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.inFlightRequests(input.stampId),
+  ),
+  preserveDiagnostics: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.preserveDiagnostics(input.stampId),
+  ),
+  startQuarantineChecks: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.startQuarantineChecks(input.stampId),
+  ),
+  getQuarantineChecks: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.getQuarantineChecks(input.stampId),
+  ),
+  startWorkloadDeletion: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.startWorkloadDeletion(input.stampId),
+  ),
+  getWorkloadDeletion: activity(z.object({ stampId }), (svc, input) =>
+    svc.operations.getWorkloadDeletion(input.stampId),
+  ),
+  archiveRecords: activity(z.object({ stampId }), async (svc, input) =>
+    svc.operations.archiveRecords(input.stampId, await svc.store.history(input.stampId)),
+  ),
+  schedulePurge: activity(z.object({ stampId, dueAt: z.iso.datetime({ offset: true }) }), (svc, input) =>
+    svc.store.schedulePurge(input.stampId, input.dueAt),
+  ),
+  unschedulePurge: activity(z.object({ stampId, dueAt: z.iso.datetime({ offset: true }) }), (svc, input) =>
+    svc.store.unschedulePurge(input.stampId, input.dueAt),
+  ),
+  startResourceGroupDeletion: activity(z.object({ resourceGroup: name }), (svc, input) =>
+    svc.deployer.startResourceGroupDeletion(input.resourceGroup),
+  ),
+  getResourceGroupDeletion: activity(z.object({ resourceGroup: name }), (svc, input) =>
+    svc.deployer.getResourceGroupDeletion(input.resourceGroup),
+  ),
+  requestReplacement: activity(
+    z.object({ stampId, region: name, excludeRegions: z.array(z.string()) }),
+    (svc, input) =>
+      svc.bus.send({
+        kind: 'replacement',
+        stampId: input.stampId,
+        region: input.region,
+        excludeRegions: input.excludeRegions,
+        requestId: `replace-${input.stampId}`,
+      }),
+  ),
+  notifyReplacedStamp: activity(z.object({ stampId, replacedStampId: stampId }), (svc, input) =>
+    svc.bus.send({
+      kind: 'stamp-event',
+      stampId: input.replacedStampId,
+      event: {
+        type: 'ReplacementActive',
+        id: `${input.stampId}:replacement-active`,
+        replacementId: input.stampId,
+      },
+    }),
+  ),
+  publishLifecycleEvent: activity(z.object({ effect: effectSchema, eventId: name }), (svc, input) =>
+    svc.events.publish([lifecycleCloudEvent(input.effect, input.eventId, svc.clock.now().toISOString())]),
+  ),
+};
+
+export type ActivityName = keyof typeof ACTIVITIES;
+
+export function lifecycleCloudEvent(
+  effect: z.infer<typeof effectSchema>,
+  eventId: string,
+  now: string,
+): StampCloudEvent {
+  if (effect.kind === 'publish-phase-changed') {
+    const { kind: _kind, ...data } = effect;
+    return stampCloudEvent(STAMP_EVENT_TYPES.PhaseChanged, eventId, effect.stampId, effect.at, data);
+  }
+  if (effect.kind === 'raise-incident') {
+    const { kind: _kind, ...data } = effect;
+    return stampCloudEvent(STAMP_EVENT_TYPES.IncidentRaised, eventId, effect.stampId, now, data);
+  }
+  throw new ValidationError(`effect '${effect.kind}' is not a lifecycle notification`, 'effect');
+}
+
+/** Parses an activity's input and runs its body. */
+export async function runActivity(
+  svc: Services,
+  activityName: ActivityName,
+  input: unknown,
+): Promise<unknown> {
+  const definition: { input: z.ZodType; run: (svc: Services, input: never) => Promise<unknown> } =
+    ACTIVITIES[activityName];
+  const parsed = definition.input.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(
+      `activity ${activityName}: invalid input at '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? ''}`,
+      'input',
+    );
+  }
+  return definition.run(svc, parsed.data as never);
+}

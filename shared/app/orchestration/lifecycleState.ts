@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+import { ValidationError } from '../../errors';
+import type { Effect, LifecycleTimer } from '../../lifecycle/effects';
+import { effectSchema } from '../../lifecycle/effectSchema';
+import type { Phase } from '../../lifecycle/phase';
+
+/**
+ * What the stamp orchestration waits for besides wake-ups: its own durable timers and the polls
+ * of long operations (STYLE practice 7). Kept in the orchestration's input across
+ * continue-as-new, so nothing a stamp waits for is forgotten.
+ */
+const instant = z.iso.datetime({ offset: true });
+export const watchSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('deployment'),
+    at: instant,
+    deploymentName: z.string(),
+    region: z.string(),
+    generation: z.number().int(),
+    attempt: z.number().int(),
+  }),
+  z.object({ kind: z.literal('origin-health'), at: instant, hostName: z.string() }),
+  z.object({
+    kind: z.literal('timer'),
+    at: instant,
+    timer: z.enum(['registration-timeout', 'isolation-grace']),
+  }),
+  z.object({ kind: z.literal('in-flight'), at: instant, drainId: z.string() }),
+  z.object({ kind: z.literal('quarantine-checks'), at: instant }),
+  z.object({ kind: z.literal('workload-deletion'), at: instant }),
+  z.object({ kind: z.literal('resource-group-deletion'), at: instant, resourceGroup: z.string() }),
+]);
+export type Watch = z.infer<typeof watchSchema>;
+
+export const lifecycleInputSchema = z.object({
+  stampId: z.string().min(1),
+  /** Effects still to run (a new stamp's birth, or what an earlier execution left). */
+  effects: z.array(effectSchema).default([]),
+  watches: z.array(watchSchema).default([]),
+  /** drainId → Service Bus sequence number of its scheduled drain timer, to cancel it. */
+  drainTimers: z.record(z.string(), z.string()).default({}),
+});
+export type LifecycleInput = z.infer<typeof lifecycleInputSchema>;
+
+export function parseLifecycleInput(input: unknown): LifecycleInput {
+  const parsed = lifecycleInputSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ValidationError(
+    `invalid stamp orchestration input at '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? ''}`,
+    'input',
+  );
+}
+
+/** Poll intervals of long operations, in seconds of (simulated or real) time. */
+export const POLL_SECONDS = {
+  deployment: 60,
+  originHealth: 30,
+  inFlight: 60,
+  quarantineChecks: 60,
+  workloadDeletion: 60,
+  resourceGroupDeletion: 60,
+} as const;
+
+/** The phases in which a watch still means something; leaving them drops it. */
+const WATCH_PHASES: Record<Watch['kind'], readonly Phase[]> = {
+  deployment: ['provisioning'],
+  'origin-health': ['registering'],
+  timer: ['registering', 'active'],
+  'in-flight': ['draining'],
+  'quarantine-checks': ['quarantined'],
+  'workload-deletion': ['decommissioning'],
+  'resource-group-deletion': ['purged'],
+};
+
+const TIMER_PHASE: Record<LifecycleTimer, Phase> = {
+  'registration-timeout': 'registering',
+  'isolation-grace': 'active',
+};
+
+export function watchesFor(watches: readonly Watch[], phase: Phase): Watch[] {
+  return watches.filter(
+    (watch) =>
+      WATCH_PHASES[watch.kind].includes(phase) &&
+      (watch.kind !== 'timer' || TIMER_PHASE[watch.timer] === phase),
+  );
+}
+
+/** The watch due first (ties: the order they were added). */
+export function nextWatch(watches: readonly Watch[]): Watch | undefined {
+  let first: Watch | undefined;
+  for (const watch of watches)
+    if (first === undefined || Date.parse(watch.at) < Date.parse(first.at)) first = watch;
+  return first;
+}
+
+export function withoutWatch(watches: readonly Watch[], done: Watch): Watch[] {
+  const index = watches.indexOf(done);
+  return index < 0 ? [...watches] : [...watches.slice(0, index), ...watches.slice(index + 1)];
+}
+
+export function plusSeconds(at: Date, seconds: number): string {
+  return new Date(at.getTime() + seconds * 1000).toISOString();
+}
+
+export type { Effect };

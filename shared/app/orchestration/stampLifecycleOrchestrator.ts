@@ -1,0 +1,360 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+
+import type { Effect } from '../../lifecycle/effects';
+import type { StampEvent } from '../../lifecycle/events';
+import type { Phase, Traffic } from '../../lifecycle/phase';
+import type { DeploymentStatus } from '../../ports/deployer';
+import type { OperationProgress } from '../../ports/stampOperations';
+import type { ApplyResult } from '../applyEvents';
+import type { ActivityName } from './activities';
+import { decodeActivityError } from './activityErrors';
+import {
+  type LifecycleInput,
+  nextWatch,
+  parseLifecycleInput,
+  plusSeconds,
+  POLL_SECONDS,
+  type Watch,
+  watchesFor,
+  withoutWatch,
+} from './lifecycleState';
+
+/** The orchestration of one stamp; its instance id is the stamp id. */
+export const STAMP_LIFECYCLE = 'stampLifecycle';
+/** Raised by triggers after they put an event in the stamp's inbox. Carries nothing. */
+export const WAKE_EVENT = 'stamp-wake';
+
+/** Bounds the history: after this many activities the orchestration continues as new. */
+const MAX_STEPS_PER_EXECUTION = 80;
+const MAX_ATTEMPTS = 5;
+const FIRST_RETRY_SECONDS = 5;
+/** A failed deployment whose error may pass is started again this many times. */
+const MAX_DEPLOYMENT_ATTEMPTS = 3;
+const TERMINAL_DEPLOYMENT_CODES = new Set([
+  'InvalidTemplate',
+  'QuotaExceeded',
+  'AuthorizationFailed',
+  'InvalidTemplateDeployment',
+]);
+
+type Step = Generator<Task, unknown, unknown>;
+
+/**
+ * One stamp's lifecycle as a deterministic loop (STYLE practices 3, 6, 7): run the effects the
+ * last decision asked for, then wait for whichever comes first, a wake-up (an event is in the
+ * inbox) or the earliest watch (a durable timer, a poll of a long operation); turn what it
+ * observed into an event; let the `applyStampEvents` activity decide and commit; repeat.
+ * All I/O is in activities; time comes from `currentUtcDateTime`; ids from `newGuid`.
+ */
+export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
+  const input: LifecycleInput = parseLifecycleInput(ctx.df.getInput());
+  const stampId = input.stampId;
+  const effects: Effect[] = [...input.effects];
+  let watches: Watch[] = [...input.watches];
+  const drainTimers: Record<string, string> = { ...input.drainTimers };
+  let phase: Phase | undefined;
+  let traffic: Traffic | undefined;
+  let steps = 0;
+  const now = (): Date => ctx.df.currentUtcDateTime;
+  const log = (message: string): void => {
+    if (!ctx.df.isReplaying) ctx.log(`[${stampId}] ${message}`);
+  };
+
+  function* call(name: ActivityName, activityInput: unknown): Step {
+    for (let attempt = 1; ; attempt += 1) {
+      steps += 1;
+      try {
+        return yield ctx.df.callActivity(name, activityInput);
+      } catch (error) {
+        const decoded = decodeActivityError(error);
+        if (!decoded.retryable || attempt >= MAX_ATTEMPTS) throw error;
+        log(`${name} failed (${decoded.code}), attempt ${attempt}; retrying`);
+        yield ctx.df.createTimer(new Date(now().getTime() + FIRST_RETRY_SECONDS * 1000 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  function* apply(event?: StampEvent): Step {
+    const key = ctx.df.newGuid(`${stampId}:apply`);
+    const result = (yield* call('applyStampEvents', {
+      stampId,
+      key,
+      ...(event === undefined ? {} : { event }),
+    })) as ApplyResult;
+    if (!result.found) {
+      phase = undefined;
+      return false;
+    }
+    for (const outcome of result.outcomes)
+      log(`${outcome.type} ${outcome.eventId}: ${outcome.outcome} ${outcome.detail}`);
+    phase = result.phase;
+    traffic = result.traffic;
+    effects.push(...result.effects);
+    if (phase !== undefined) watches = watchesFor(watches, phase);
+    return true;
+  }
+
+  function watch(next: Watch): void {
+    watches = [...watches, next];
+  }
+
+  function* runEffect(effect: Effect): Step {
+    switch (effect.kind) {
+      case 'start-deployment':
+        yield* call('startDeployment', {
+          stampId,
+          region: effect.region,
+          deploymentName: effect.deploymentName,
+          generation: effect.generation,
+        });
+        watch({
+          kind: 'deployment',
+          at: plusSeconds(now(), POLL_SECONDS.deployment),
+          deploymentName: effect.deploymentName,
+          region: effect.region,
+          generation: effect.generation,
+          attempt: 1,
+        });
+        return;
+      case 'register-origin': {
+        const region = (yield* call('getStampRegion', { stampId })) as string;
+        yield* call('registerOrigin', { stampId, hostName: effect.hostName, region });
+        watch({
+          kind: 'origin-health',
+          at: plusSeconds(now(), POLL_SECONDS.originHealth),
+          hostName: effect.hostName,
+        });
+        return;
+      }
+      case 'enable-origin':
+      case 'disable-origin':
+        yield* call('setOriginEnabled', { stampId, enabled: effect.kind === 'enable-origin' });
+        return;
+      case 'remove-origin':
+        yield* call('removeOrigin', { stampId });
+        return;
+      case 'start-timer':
+        watches = watches.filter((w) => !(w.kind === 'timer' && w.timer === effect.timer));
+        watch({ kind: 'timer', at: effect.at, timer: effect.timer });
+        return;
+      case 'cancel-timer':
+        watches = watches.filter((w) => !(w.kind === 'timer' && w.timer === effect.timer));
+        return;
+      case 'schedule-drain-timer':
+        drainTimers[effect.drainId] = (yield* call('scheduleDrainTimer', {
+          stampId,
+          drainId: effect.drainId,
+          dueAt: effect.at,
+        })) as string;
+        return;
+      case 'cancel-drain-timer': {
+        const sequenceNumber = drainTimers[effect.drainId];
+        if (sequenceNumber !== undefined) yield* call('cancelDrainTimer', { sequenceNumber });
+        delete drainTimers[effect.drainId];
+        return;
+      }
+      case 'watch-in-flight':
+        watch({ kind: 'in-flight', at: plusSeconds(now(), POLL_SECONDS.inFlight), drainId: effect.drainId });
+        return;
+      case 'request-replacement':
+        yield* call('requestReplacement', {
+          stampId,
+          region: effect.region,
+          excludeRegions: effect.excludeRegions,
+        });
+        return;
+      case 'notify-replaced-stamp':
+        yield* call('notifyReplacedStamp', { stampId, replacedStampId: effect.replacedStampId });
+        return;
+      case 'preserve-diagnostics':
+        yield* call('preserveDiagnostics', { stampId });
+        return;
+      case 'run-quarantine-checks':
+        yield* call('startQuarantineChecks', { stampId });
+        watch({ kind: 'quarantine-checks', at: plusSeconds(now(), POLL_SECONDS.quarantineChecks) });
+        return;
+      case 'delete-workloads':
+        yield* call('startWorkloadDeletion', { stampId });
+        watch({ kind: 'workload-deletion', at: plusSeconds(now(), POLL_SECONDS.workloadDeletion) });
+        return;
+      case 'archive-records':
+        yield* call('archiveRecords', { stampId });
+        return;
+      case 'schedule-purge':
+        yield* call('schedulePurge', { stampId, dueAt: effect.dueAt });
+        return;
+      case 'unschedule-purge':
+        yield* call('unschedulePurge', { stampId, dueAt: effect.dueAt });
+        return;
+      case 'delete-resource-group':
+        yield* call('startResourceGroupDeletion', { resourceGroup: effect.resourceGroup });
+        watch({
+          kind: 'resource-group-deletion',
+          at: plusSeconds(now(), POLL_SECONDS.resourceGroupDeletion),
+          resourceGroup: effect.resourceGroup,
+        });
+        return;
+      case 'raise-incident':
+      case 'publish-phase-changed':
+        yield* call('publishLifecycleEvent', {
+          effect,
+          eventId: ctx.df.newGuid(`${stampId}:${effect.kind}`),
+        });
+        return;
+    }
+  }
+
+  /** Runs one effect; a failure no retry fixes is reported, and the lifecycle goes on. */
+  function* runEffectSafely(effect: Effect): Step {
+    try {
+      yield* runEffect(effect);
+    } catch (error) {
+      const decoded = decodeActivityError(error);
+      log(`effect ${effect.kind} failed: ${decoded.code}: ${decoded.message}`);
+      if (effect.kind === 'start-deployment') {
+        yield* apply({
+          type: 'DeploymentFailed',
+          id: `${effect.deploymentName}:start-failed`,
+          error: `${decoded.code}: ${decoded.message}`,
+        });
+        return;
+      }
+      if (effect.kind === 'raise-incident' || effect.kind === 'publish-phase-changed') return;
+      yield* call('publishLifecycleEvent', {
+        effect: {
+          kind: 'raise-incident',
+          stampId,
+          incident: 'deployment-failed',
+          detail: `effect ${effect.kind} of ${stampId} failed and was not retried further: ${decoded.code}: ${decoded.message}`,
+        },
+        eventId: ctx.df.newGuid(`${stampId}:effect-failed`),
+      });
+    }
+  }
+
+  function* observe(due: Watch): Step {
+    watches = withoutWatch(watches, due);
+    switch (due.kind) {
+      case 'deployment': {
+        const status = (yield* call('getDeployment', {
+          deploymentName: due.deploymentName,
+        })) as DeploymentStatus;
+        if (status.state === 'Running') {
+          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.deployment) });
+        } else if (status.state === 'Succeeded') {
+          yield* apply({
+            type: 'DeploymentSucceeded',
+            id: `${due.deploymentName}:Succeeded`,
+            originHostName: status.outputs.originHostName,
+            outputs: { ...status.outputs },
+          });
+        } else if (due.attempt < MAX_DEPLOYMENT_ATTEMPTS && !TERMINAL_DEPLOYMENT_CODES.has(status.code)) {
+          log(`deployment ${due.deploymentName} failed (${status.code}); starting it again`);
+          yield* call('startDeployment', {
+            stampId,
+            region: due.region,
+            deploymentName: due.deploymentName,
+            generation: due.generation,
+          });
+          watch({ ...due, attempt: due.attempt + 1, at: plusSeconds(now(), POLL_SECONDS.deployment) });
+        } else {
+          yield* apply({
+            type: 'DeploymentFailed',
+            id: `${due.deploymentName}:Failed`,
+            error: `${status.code}: ${status.message} (after ${due.attempt} attempt(s))`,
+          });
+        }
+        return;
+      }
+      case 'origin-health': {
+        const health = (yield* call('checkOriginHealth', { hostName: due.hostName })) as string;
+        if (health === 'Healthy')
+          yield* apply({ type: 'OriginHealthy', id: `${stampId}:origin-healthy:${due.hostName}` });
+        else watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.originHealth) });
+        return;
+      }
+      case 'timer':
+        yield* apply(
+          due.timer === 'registration-timeout'
+            ? { type: 'RegistrationTimedOut', id: `${stampId}:registration-timeout:${due.at}` }
+            : { type: 'IsolationGraceExpired', id: `${stampId}:isolation-grace:${due.at}` },
+        );
+        return;
+      case 'in-flight': {
+        const count = (yield* call('inFlightRequests', { stampId })) as number;
+        if (count === 0)
+          yield* apply({
+            type: 'InFlightDrained',
+            id: `${stampId}:in-flight-zero:${due.drainId}`,
+            drainId: due.drainId,
+          });
+        else watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.inFlight) });
+        return;
+      }
+      case 'quarantine-checks': {
+        const progress = (yield* call('getQuarantineChecks', { stampId })) as OperationProgress<{
+          passed: boolean;
+          detail: string;
+        }>;
+        if (progress.state === 'Running')
+          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.quarantineChecks) });
+        else {
+          yield* apply({
+            type: 'QuarantineChecksCompleted',
+            id: ctx.df.newGuid(`${stampId}:quarantine-checks`),
+            passed: progress.passed,
+            detail: progress.detail,
+          });
+        }
+        return;
+      }
+      case 'workload-deletion': {
+        const progress = (yield* call('getWorkloadDeletion', { stampId })) as OperationProgress<
+          Record<never, never>
+        >;
+        if (progress.state === 'Running')
+          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.workloadDeletion) });
+        else yield* apply({ type: 'DecommissionCompleted', id: `${stampId}:decommission-completed` });
+        return;
+      }
+      case 'resource-group-deletion': {
+        const state = (yield* call('getResourceGroupDeletion', {
+          resourceGroup: due.resourceGroup,
+        })) as string;
+        if (state !== 'Deleted')
+          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.resourceGroupDeletion) });
+        return;
+      }
+    }
+  }
+
+  // Events may have arrived while no execution was listening: the inbox has them.
+  if (!(yield* apply())) return { stampId, outcome: 'not-found' };
+  let wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+  for (;;) {
+    while (effects.length > 0) {
+      const effect = effects.shift();
+      if (effect !== undefined) yield* runEffectSafely(effect);
+    }
+    if (phase === 'purged' && !watches.some((w) => w.kind === 'resource-group-deletion')) {
+      ctx.df.setCustomStatus({ phase, traffic, waitingFor: [] });
+      return { stampId, outcome: 'purged' };
+    }
+    if (steps >= MAX_STEPS_PER_EXECUTION) {
+      // Unconsumed wake-ups are dropped here; their events wait in the inbox for the next apply.
+      ctx.df.continueAsNew({ stampId, effects: [], watches, drainTimers } satisfies LifecycleInput);
+      return undefined;
+    }
+    ctx.df.setCustomStatus({ phase, traffic, waitingFor: watches.map((w) => `${w.kind}@${w.at}`) });
+    const due = nextWatch(watches);
+    const timer = due === undefined ? undefined : ctx.df.createTimer(new Date(due.at));
+    const winner = (yield ctx.df.Task.any(timer === undefined ? [wake] : [wake, timer])) as Task;
+    if (winner === wake) {
+      timer?.cancel();
+      wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+      if (!(yield* apply())) return { stampId, outcome: 'not-found' };
+    } else if (due !== undefined) {
+      yield* observe(due);
+    }
+  }
+}
