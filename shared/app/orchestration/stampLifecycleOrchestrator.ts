@@ -117,8 +117,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         });
         return;
       case 'register-origin': {
-        const region = (yield* call('getStampRegion', { stampId })) as string;
-        yield* call('registerOrigin', { stampId, hostName: effect.hostName, region });
+        yield* call('registerOrigin', { stampId, hostName: effect.hostName });
         watch({
           kind: 'origin-health',
           at: plusSeconds(now(), POLL_SECONDS.originHealth),
