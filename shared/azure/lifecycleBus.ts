@@ -102,17 +102,35 @@ function serviceBusCodeOf(thrown: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Service Bus errors say themselves whether a retry helps (`retryable`); the rest cannot succeed as sent. */
+/** Codes no retry fixes: a missing or disabled queue, a refused identity, a message too large. */
+const TERMINAL_CODES = new Set([
+  'MessagingEntityNotFound',
+  'MessagingEntityDisabled',
+  'MessageSizeExceeded',
+  'UnauthorizedAccess',
+]);
+/** Codes a later retry can get past (a full queue drains, a busy namespace recovers). */
+const TRANSIENT_CODES = new Set([
+  'ServiceBusy',
+  'ServiceTimeout',
+  'ServiceCommunicationProblem',
+  'QuotaExceeded',
+  'SessionCannotBeLocked',
+]);
+
+/**
+ * Service Bus errors by code; for any other code, the error's own `retryable` (which the SDK sets
+ * when it translates an AMQP failure, and which defaults to true).
+ */
 export function mapServiceBusError(thrown: unknown, what: string): Error {
   const code = serviceBusCodeOf(thrown) ?? 'ServiceBusError';
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  const retryable =
-    typeof thrown === 'object' && thrown !== null && (thrown as { retryable?: unknown }).retryable === true;
   const text = `${what}: ${code}: ${message}`;
-  return retryable ||
-    code === 'ServiceBusy' ||
-    code === 'ServiceTimeout' ||
-    code === 'ServiceCommunicationProblem'
+  if (TERMINAL_CODES.has(code)) return new TerminalError(text, code, { cause: thrown });
+  const retryable =
+    TRANSIENT_CODES.has(code) ||
+    (typeof thrown === 'object' && thrown !== null && (thrown as { retryable?: unknown }).retryable === true);
+  return retryable
     ? new TransientError(text, code, { cause: thrown })
     : new TerminalError(text, code, { cause: thrown });
 }

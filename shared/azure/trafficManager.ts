@@ -202,10 +202,14 @@ export function createHttpsOriginHealthProbe(options: HttpsOriginHealthProbeOpti
         throw new ValidationError(`origin host name '${hostName}' is not a DNS name`, 'hostName');
       }
       const fetchImpl: ProbeFetch = options.fetch ?? ((url, init) => fetch(url, init));
+      // A timer of our own rather than AbortSignal.timeout(), whose unref'd timer would let the
+      // process exit with a check still pending: the probe always answers within timeoutMs.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
       try {
         const response = await fetchImpl(`https://${hostName}${path}`, {
           method: 'GET',
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: controller.signal,
           redirect: 'manual',
         });
         // Release the connection; the body is not needed.
@@ -213,6 +217,8 @@ export function createHttpsOriginHealthProbe(options: HttpsOriginHealthProbeOpti
         return response.status === 200 ? 'Healthy' : 'Unhealthy';
       } catch {
         return 'Unhealthy';
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

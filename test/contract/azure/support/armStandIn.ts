@@ -95,6 +95,8 @@ export interface ArmStandIn {
   resourceGroupDeletionFailure: ArmError | undefined;
   whatIfChanges: readonly { resourceId: string; changeType: string }[];
   origin(name: string): OriginRecord | undefined;
+  /** Makes the next Front Door origin write fail on its Azure-AsyncOperation poll. */
+  originOperationFailure: ArmError | undefined;
   /** Front Door list page size (to exercise nextLink); default 100. */
   originPageSize: number;
   /** Events POSTed to the Event Grid topic path `/api/events`. */
@@ -183,7 +185,9 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     failure?: ArmError,
   ): { id: string; header: Record<string, string> } {
     const id = randomUUID();
-    operations.set(id, { pollsLeft: stand.operationPolls, onDone, ...(failure ? { failure } : {}) });
+    const failed = failure ?? stand.originOperationFailure;
+    stand.originOperationFailure = undefined;
+    operations.set(id, { pollsLeft: stand.operationPolls, onDone, ...(failed ? { failure: failed } : {}) });
     return {
       id,
       header: {
@@ -490,6 +494,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     },
     resourceGroupDeletionFailure: undefined,
     whatIfChanges: [],
+    originOperationFailure: undefined,
     origin: (name) => origins.get(name),
     originPageSize: 100,
     events,
