@@ -151,11 +151,13 @@ export class LocalServiceBus implements LifecycleBus {
 
   /** Enqueues a message now. A duplicate messageId within the window succeeds and is dropped. */
   sendMessage(queueName: string, message: OutgoingMessage): Promise<void> {
-    const queue = this.acceptable(queueName, message);
-    const entry = this.newEntry(queue, message, undefined);
-    if (this.isDuplicate(queue, entry)) return Promise.resolve();
-    this.activate(queue, entry);
-    return Promise.resolve();
+    // Promise executors turn a refusal (no sessionId, closed) into a rejection, as the SDK's would be.
+    return new Promise<void>((resolve) => {
+      const queue = this.acceptable(queueName, message);
+      const entry = this.newEntry(queue, message, undefined);
+      if (!this.isDuplicate(queue, entry)) this.activate(queue, entry);
+      resolve();
+    });
   }
 
   /**
@@ -163,10 +165,14 @@ export class LocalServiceBus implements LifecycleBus {
    * cancel it. A duplicate within the window is dropped and the first one's number returned.
    */
   scheduleMessage(queueName: string, message: OutgoingMessage, at: Date): Promise<string> {
+    return new Promise<string>((resolve) => resolve(this.schedule(queueName, message, at)));
+  }
+
+  private schedule(queueName: string, message: OutgoingMessage, at: Date): string {
     const queue = this.acceptable(queueName, message);
     const entry = this.newEntry(queue, message, at);
     const previous = this.duplicateOf(queue, entry);
-    if (previous !== undefined) return Promise.resolve(String(previous));
+    if (previous !== undefined) return String(previous);
     this.recordId(queue, entry);
     entry.state = 'scheduled';
     const controller = new AbortController();
@@ -183,7 +189,7 @@ export class LocalServiceBus implements LifecycleBus {
       },
       () => undefined, // cancelled or closed
     );
-    return Promise.resolve(String(entry.sequenceNumber));
+    return String(entry.sequenceNumber);
   }
 
   /** Deletes a scheduled message; one already active, delivered or unknown is not an error. */

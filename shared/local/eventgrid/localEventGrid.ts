@@ -144,6 +144,14 @@ export class LocalEventGrid implements EventPublisher {
    * without accepting any event of the batch.
    */
   publish(events: readonly StampCloudEvent[]): Promise<void> {
+    // The executor turns a validation throw into a rejection, as an async publisher would.
+    return new Promise<void>((resolve) => {
+      this.accept(events);
+      resolve();
+    });
+  }
+
+  private accept(events: readonly StampCloudEvent[]): void {
     const bodies = events.map((event) => {
       const schema = eventSchemaOf(event);
       if ('problem' in schema) throw new InvalidEventError(schema.problem);
@@ -158,7 +166,7 @@ export class LocalEventGrid implements EventPublisher {
     const endpoint = this.endpoint;
     if (endpoint === undefined || endpoint.functionNames.length === 0) {
       this.log('warn', `eventgrid: ${events.length} event(s) published with no subscription; dropped`);
-      return Promise.resolve();
+      return;
     }
     const now = this.clock.now().getTime();
     events.forEach((event, index) => {
@@ -179,7 +187,6 @@ export class LocalEventGrid implements EventPublisher {
         this.attempt(delivery);
       }
     });
-    return Promise.resolve();
   }
 
   /** Every delivery so far, oldest first. */

@@ -36,7 +36,9 @@ interface ScheduledTimer {
  * src: AZURE-FACTS.md section 5.
  */
 export class TimerScheduler {
-  private readonly controller = new AbortController();
+  /** One controller per armed sleep: a shared signal would collect a listener per occurrence. */
+  private readonly sleeps = new Set<AbortController>();
+  private stopped = false;
   private readonly timers: ScheduledTimer[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
@@ -65,7 +67,9 @@ export class TimerScheduler {
 
   /** Disarms every timer and waits for runs in progress. */
   async stop(): Promise<void> {
-    this.controller.abort();
+    this.stopped = true;
+    for (const controller of this.sleeps) controller.abort();
+    this.sleeps.clear();
     await Promise.allSettled([...this.inflight]);
   }
 
@@ -96,21 +100,24 @@ export class TimerScheduler {
   }
 
   private arm(timer: ScheduledTimer, after: Date): void {
-    if (this.controller.signal.aborted) return;
+    if (this.stopped) return;
     const due = this.nextOf(timer, after);
     if (due === undefined) {
       this.options.log('warn', `timer: ${timer.fn.name} '${timer.schedule.expression}' never fires again`);
       return;
     }
-    this.options.clock.sleepUntil(due, this.controller.signal).then(
+    const controller = new AbortController();
+    this.sleeps.add(controller);
+    this.options.clock.sleepUntil(due, controller.signal).then(
       () => {
+        this.sleeps.delete(controller);
         const now = this.options.clock.now();
         const late = now.getTime() - due.getTime() > (this.options.pastDueToleranceMs ?? 5_000);
         // Late: skip the occurrences missed meanwhile; on time: the very next one.
         this.arm(timer, late ? now : due);
         this.fire(timer, due);
       },
-      () => undefined, // stopped
+      () => this.sleeps.delete(controller), // stopped
     );
   }
 
