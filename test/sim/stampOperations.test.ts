@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { NotFoundError, ValidationError } from '../../shared/errors';
+import type { AuditRecord } from '../../shared/lifecycle/stamp';
+import { advanceUntil, deploymentRequest, harness, MINUTE, SECOND } from './support';
+
+function audit(stampId: string, seq: number): AuditRecord {
+  return {
+    stampId,
+    seq,
+    at: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
+    from: seq === 1 ? null : 'provisioning',
+    to: 'provisioning',
+    cause: { kind: 'operator', eventId: `evt-${seq}`, reason: 'archive test' },
+  };
+}
+
+describe('simulated stamp operations', () => {
+  it('drains in-flight requests linearly after the origin is disabled: 15 minutes at load 50', async () => {
+    const { clock, sim } = harness();
+    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
+    assert.equal(await sim.inFlightRequests('weu-001'), 500);
+    sim.setLoad('westeurope', 80);
+    assert.equal(await sim.inFlightRequests('weu-001'), 800, 'in rotation it follows the load');
+    sim.setLoad('westeurope', 50);
+    await sim.setOriginEnabled('weu-001', false);
+    assert.equal(await sim.inFlightRequests('weu-001'), 500);
+    await clock.advance(7.5 * MINUTE);
+    assert.equal(await sim.inFlightRequests('weu-001'), 250);
+    await clock.advance(7.5 * MINUTE - SECOND);
+    assert.equal(await sim.inFlightRequests('weu-001'), 1);
+    await clock.advance(SECOND);
+    assert.equal(await sim.inFlightRequests('weu-001'), 0);
+    await sim.removeOrigin('weu-001');
+    assert.equal(await sim.inFlightRequests('weu-001'), 0);
+    await sim.stop();
+  });
+
+  it('drains over 25 minutes at full load and 5 at none; removing an origin in rotation drains too', async () => {
+    const { clock, sim } = harness();
+    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
+    sim.seedActiveStamp({ stampId: 'eus-001', region: 'eastus' });
+    sim.setLoad('westeurope', 100);
+    sim.setLoad('eastus', 0);
+    await sim.removeOrigin('weu-001');
+    await sim.setOriginEnabled('eus-001', false);
+    assert.equal(await sim.inFlightRequests('weu-001'), 1000);
+    assert.equal(await sim.inFlightRequests('eus-001'), 0, 'no load, nothing in flight');
+    const drained = await advanceUntil(
+      clock,
+      async () => (await sim.inFlightRequests('weu-001')) === 0,
+      MINUTE,
+      60 * MINUTE,
+    );
+    assert.equal(drained, 25 * MINUTE);
+    await sim.stop();
+  });
+
+  it('has nothing in flight for a stamp that never took traffic, and re-enabling stops a drain', async () => {
+    const { clock, sim } = harness();
+    await sim.startDeployment(deploymentRequest('weu-001', 'westeurope'));
+    await clock.advance(20 * MINUTE);
+    await sim.upsertOrigin({
+      stampId: 'weu-001',
+      hostName: 'weu-001.stamps.synaxis.example',
+      priority: 1,
+      weight: 1000,
+      enabled: false,
+    });
+    await clock.advance(10 * MINUTE); // Healthy, but disabled: no traffic yet
+    assert.equal(await sim.inFlightRequests('weu-001'), 0);
+    await sim.setOriginEnabled('weu-001', true);
+    assert.equal(await sim.inFlightRequests('weu-001'), 0, 'no probe has seen it in rotation yet');
+    await clock.advance(30 * SECOND);
+    assert.equal(await sim.inFlightRequests('weu-001'), 500);
+    await sim.setOriginEnabled('weu-001', false);
+    await clock.advance(5 * MINUTE);
+    assert.equal(await sim.inFlightRequests('weu-001'), 334);
+    await sim.setOriginEnabled('weu-001', true);
+    assert.equal(await sim.inFlightRequests('weu-001'), 500);
+    assert.equal(await sim.inFlightRequests('nobody-001'), 0);
+    await sim.stop();
+  });
+
+  it('runs quarantine checks 5-10 minutes; they pass, and a second start while running changes nothing', async () => {
+    const { clock, sim } = harness();
+    await assert.rejects(sim.getQuarantineChecks('weu-001'), NotFoundError);
+    await sim.startQuarantineChecks('weu-001');
+    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), { state: 'Running' });
+    await clock.advance(4 * MINUTE);
+    await sim.startQuarantineChecks('weu-001');
+    const took = await advanceUntil(
+      clock,
+      async () => (await sim.getQuarantineChecks('weu-001')).state === 'Done',
+      SECOND,
+      10 * MINUTE,
+    );
+    const total = 4 * MINUTE + took;
+    assert.ok(total >= 5 * MINUTE && total <= 10 * MINUTE, `checks took ${total / SECOND} s`);
+    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
+      state: 'Done',
+      passed: true,
+      detail: 'all checks passed: health endpoint answering',
+    });
+    await sim.stop();
+  });
+
+  it('fails quarantine checks marked to fail or of a failing stamp, even when it recovers before they end', async () => {
+    const { clock, sim } = harness();
+    sim.failQuarantineChecks('weu-001');
+    await sim.startQuarantineChecks('weu-001');
+    await sim.startQuarantineChecks('weu-002');
+    await clock.advance(MINUTE);
+    sim.failStamp('weu-002');
+    sim.recoverStamp('weu-002');
+    await clock.advance(10 * MINUTE);
+    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
+      state: 'Done',
+      passed: false,
+      detail: 'quarantine checks failed (simulated)',
+    });
+    assert.deepEqual(await sim.getQuarantineChecks('weu-002'), {
+      state: 'Done',
+      passed: false,
+      detail: 'health endpoint failing',
+    });
+    // recoverStamp clears the mark: the next run passes.
+    sim.recoverStamp('weu-001');
+    await sim.startQuarantineChecks('weu-001');
+    await clock.advance(10 * MINUTE);
+    const again = await sim.getQuarantineChecks('weu-001');
+    assert.equal(again.state === 'Done' && again.passed, true);
+    await sim.stop();
+  });
+
+  it('deletes workloads in 10-15 minutes, idempotently; the stamp then answers no probe and has nothing in flight', async () => {
+    const { clock, sim } = harness();
+    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
+    await assert.rejects(sim.getWorkloadDeletion('weu-001'), NotFoundError);
+    await sim.startWorkloadDeletion('weu-001');
+    await clock.advance(9 * MINUTE);
+    await sim.startWorkloadDeletion('weu-001');
+    assert.deepEqual(await sim.getWorkloadDeletion('weu-001'), { state: 'Running' });
+    const took = await advanceUntil(
+      clock,
+      async () => (await sim.getWorkloadDeletion('weu-001')).state === 'Done',
+      SECOND,
+      10 * MINUTE,
+    );
+    const total = 9 * MINUTE + took;
+    assert.ok(total >= 10 * MINUTE && total <= 15 * MINUTE, `deletion took ${total / SECOND} s`);
+    assert.equal(await sim.inFlightRequests('weu-001'), 0);
+    await clock.advance(90 * SECOND);
+    assert.equal(sim.state().origins[0]?.health, 'Unhealthy');
+    await sim.startWorkloadDeletion('weu-001');
+    assert.deepEqual(await sim.getWorkloadDeletion('weu-001'), { state: 'Done' });
+    await sim.stop();
+  });
+
+  it('preserves diagnostics at one immutable location per stamp, fixed by the first call', async () => {
+    const { clock, sim } = harness({ start: false });
+    await clock.advance(90 * MINUTE);
+    assert.deepEqual(await sim.preserveDiagnostics('weu-001'), {
+      location: 'immutable://diagnostics/weu-001/2025-01-01T01:30:00.000Z',
+    });
+    await clock.advance(MINUTE);
+    assert.deepEqual(await sim.preserveDiagnostics('weu-001'), {
+      location: 'immutable://diagnostics/weu-001/2025-01-01T01:30:00.000Z',
+    });
+  });
+
+  it("archives audit records once per sequence number and refuses another stamp's records", async () => {
+    const { sim } = harness({ start: false });
+    assert.deepEqual(
+      await sim.archiveRecords(
+        'weu-001',
+        [1, 2, 3].map((seq) => audit('weu-001', seq)),
+      ),
+      {
+        location: 'immutable://archive/weu-001',
+      },
+    );
+    await sim.archiveRecords(
+      'weu-001',
+      [2, 3, 4].map((seq) => audit('weu-001', seq)),
+    );
+    await sim.archiveRecords('eus-001', [audit('eus-001', 1)]);
+    await assert.rejects(sim.archiveRecords('weu-001', [audit('eus-001', 9)]), ValidationError);
+    assert.deepEqual(sim.state().archivedRecords, { 'weu-001': 4, 'eus-001': 1 });
+  });
+});
