@@ -92,5 +92,9 @@ export async function fetchJson(
 ): Promise<{ status: number; headers: Headers; body: unknown }> {
   const response = await fetch(url, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text.length === 0 ? undefined : JSON.parse(text) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text.length === 0 ? undefined : JSON.parse(text),
+  };
 }

@@ -111,7 +111,7 @@ describe('local host: HTTP functions', () => {
       method: 'POST',
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     assert.equal(response.status, 413);
     await response.arrayBuffer();
   });
@@ -137,7 +137,9 @@ describe('local host: HTTP functions', () => {
     assert.equal(started.status, 202);
     const urls = started.body as { id: string; statusQueryGetUri: string; sendEventPostUri: string };
     assert.equal(urls.id, 'orch-001');
-    assert.ok(urls.statusQueryGetUri.startsWith(`${h.origin}/runtime/webhooks/durabletask/instances/orch-001`));
+    assert.ok(
+      urls.statusQueryGetUri.startsWith(`${h.origin}/runtime/webhooks/durabletask/instances/orch-001`),
+    );
     assert.equal(started.headers.get('location'), urls.statusQueryGetUri);
     await h.settle();
 
@@ -151,7 +153,10 @@ describe('local host: HTTP functions', () => {
     const status = await fetchJson(urls.statusQueryGetUri);
     assert.equal(status.status, 200);
     assert.deepEqual(
-      { runtimeStatus: (status.body as { runtimeStatus: string }).runtimeStatus, output: (status.body as { output: unknown }).output },
+      {
+        runtimeStatus: (status.body as { runtimeStatus: string }).runtimeStatus,
+        output: (status.body as { output: unknown }).output,
+      },
       { runtimeStatus: 'Completed', output: 46 },
     );
   });

@@ -13,7 +13,11 @@ describe('route templates', () => {
     { template: 'stamps/{id}/drain', path: ['stamps', 'x', 'drain'], params: { id: 'x' } },
     { template: 'stamps/{id}/drain', path: ['stamps', 'x', 'isolate'], params: undefined },
     { template: 'orchestrators/{name}/{instanceId?}', path: ['orchestrators', 'n'], params: { name: 'n' } },
-    { template: 'orchestrators/{name}/{instanceId?}', path: ['orchestrators', 'n', 'i'], params: { name: 'n', instanceId: 'i' } },
+    {
+      template: 'orchestrators/{name}/{instanceId?}',
+      path: ['orchestrators', 'n', 'i'],
+      params: { name: 'n', instanceId: 'i' },
+    },
     { template: 'items/{n:int}', path: ['items', '42'], params: { n: '42' } },
     { template: 'items/{n:int}', path: ['items', 'forty'], params: undefined },
     { template: 'raw/{*rest}', path: ['raw', 'a', 'b', 'c'], params: { rest: 'a/b/c' } },

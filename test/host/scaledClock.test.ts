@@ -27,7 +27,9 @@ class FakeRealTime implements RealTime {
   elapse(ms: number): void {
     const end = this.current + ms;
     for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      const due = [...this.pending.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at)[0];
       if (due === undefined) break;
       this.pending.delete(due[0]);
       this.current = due[1].at;
