@@ -2,7 +2,6 @@ import type { TokenCredential } from '@azure/identity';
 
 import type { Config } from '../config/loadConfig';
 import { ValidationError } from '../errors';
-import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
@@ -48,7 +47,7 @@ export {
 } from './trafficManager';
 
 export interface AzureAdapters {
-  readonly deployer: ArmDeployer & Deployer;
+  readonly deployer: ArmDeployer;
   readonly trafficManager: TrafficManager;
   readonly originHealthProbe: OriginHealthProbe;
   readonly lifecycleBus: LifecycleBus;
