@@ -95,8 +95,9 @@ export class SimulatedFrontDoor implements TrafficManager, OriginHealthProbe {
    */
   check(hostName: string): Promise<'Healthy' | 'Unhealthy'> {
     for (const origin of this.origins.values()) {
-      if (origin.hostName === hostName)
+      if (origin.hostName === hostName) {
         return Promise.resolve(origin.health === 'Healthy' ? 'Healthy' : 'Unhealthy');
+      }
     }
     return Promise.resolve('Unhealthy');
   }

@@ -42,11 +42,6 @@ export class SimulationLoop {
     if (failure !== undefined) throw failure;
   }
 
-  /** The error of a tick that threw, which stopped the loop. */
-  error(): Error | undefined {
-    return this.failure;
-  }
-
   private async run(): Promise<void> {
     let next = (Math.floor(this.clock.now().getTime() / this.intervalMs) + 1) * this.intervalMs;
     while (!this.stopping) {

@@ -25,9 +25,10 @@ export interface StampConditions {
 }
 
 /**
- * Simulated work inside a stamp. Quarantine checks take 5-10 minutes and pass unless, before
- * they end, the stamp was failing (`failStamp`) or its checks were marked to fail
- * (`failQuarantineChecks`); the verdict is fixed by those events, not by when it is read.
+ * Simulated work inside a stamp. Quarantine checks take 5-10 minutes and fail when, at their
+ * start, the stamp is failing (`failStamp`, or its region is down) or its checks are marked to
+ * fail (`failQuarantineChecks`), or when `failStamp`/`failQuarantineChecks` hits it while they
+ * run; otherwise they pass. The verdict is fixed by those events, not by when it is read.
  * Workload deletion takes 10-15 minutes. Diagnostics and archives go to `immutable://`
  * locations; archived audit records are kept, one per sequence number, for `state()`.
  */
