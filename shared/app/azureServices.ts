@@ -1,16 +1,62 @@
-import type { Env } from '../config/loadConfig';
+import { createCosmosStampStore, ensureStampsDatabase, getCosmosClient } from '../azure/cosmos';
+import { createAzureAdapters } from '../azure/index';
+import { type Env, loadConfig } from '../config/loadConfig';
 import { TerminalError } from '../errors';
-import type { Services } from './services';
+import { systemClock } from '../ports/clock';
+import type { StampOperations } from '../ports/stampOperations';
+import type { Services } from './serviceTypes';
+
+/**
+ * Work inside a stamp's AKS cluster (in-flight requests, quarantine checks, workload deletion,
+ * archiving) has no Azure adapter yet. Each call fails as terminal with this message, so the
+ * orchestration raises an incident instead of guessing; drains still end by their timer.
+ */
+function unavailableStampOperations(): StampOperations {
+  const fail = (what: string) => (): Promise<never> =>
+    Promise.reject(
+      new TerminalError(
+        `${what} inside a stamp has no Azure adapter yet (AKS/GitOps operations); do it by hand`,
+        'NotImplementedOnAzure',
+      ),
+    );
+  return {
+    inFlightRequests: fail('measuring in-flight requests'),
+    preserveDiagnostics: fail('preserving diagnostics'),
+    startQuarantineChecks: fail('quarantine checks'),
+    getQuarantineChecks: fail('quarantine checks'),
+    startWorkloadDeletion: fail('workload deletion'),
+    getWorkloadDeletion: fail('workload deletion'),
+    archiveRecords: fail('archiving records'),
+  };
+}
 
 /**
  * The services on Azure: Cosmos DB with the app's managed identity and the Azure adapters of
- * shared/azure/. Built from the app settings on first use.
+ * shared/azure/, built from the app settings on first use.
  */
-export function buildAzureServices(_env: Env): Promise<Services> {
-  return Promise.reject(
-    new TerminalError(
-      'the Azure adapters (ARM, Front Door, Service Bus, Event Grid) are not wired yet; run the local host (npm start)',
-      'NotWired',
-    ),
-  );
+export async function buildAzureServices(env: Env): Promise<Services> {
+  const config = loadConfig(env);
+  if (config.cloud !== 'azure' || config.cosmos.endpoint === undefined) {
+    throw new TerminalError(
+      'the function app on Azure needs STAMPS_CLOUD=azure and Cosmos__accountEndpoint; locally, run `npm start`',
+      'NotConfigured',
+    );
+  }
+  const client = await getCosmosClient({
+    endpoint: config.cosmos.endpoint,
+    ...(config.cosmos.key === undefined ? {} : { key: config.cosmos.key }),
+  });
+  const { databaseName } = await ensureStampsDatabase(client, { databaseName: config.cosmos.database });
+  const adapters = createAzureAdapters(config);
+  return {
+    config,
+    clock: systemClock,
+    store: createCosmosStampStore({ client, databaseName }),
+    deployer: adapters.deployer,
+    traffic: adapters.trafficManager,
+    originHealth: adapters.originHealthProbe,
+    bus: adapters.lifecycleBus,
+    events: adapters.eventPublisher,
+    operations: unavailableStampOperations(),
+  };
 }

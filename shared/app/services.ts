@@ -1,24 +1,6 @@
-import type { Config } from '../config/loadConfig';
-import type { Clock } from '../ports/clock';
-import type { Deployer } from '../ports/deployer';
-import type { EventPublisher } from '../ports/eventPublisher';
-import type { LifecycleBus } from '../ports/lifecycleBus';
-import type { StampOperations } from '../ports/stampOperations';
-import type { StampStore } from '../ports/stampStore';
-import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
+import type { Services } from './serviceTypes';
 
-/** Everything the functions need from the outside world, built once per process. */
-export interface Services {
-  readonly config: Config;
-  readonly clock: Clock;
-  readonly store: StampStore;
-  readonly deployer: Deployer;
-  readonly traffic: TrafficManager;
-  readonly originHealth: OriginHealthProbe;
-  readonly bus: LifecycleBus;
-  readonly events: EventPublisher;
-  readonly operations: StampOperations;
-}
+export type { Services };
 
 type ServicesFactory = () => Promise<Services>;
 

@@ -41,7 +41,12 @@ export const lifecycleInputSchema = z.object({
   /** drainId → Service Bus sequence number of its scheduled drain timer, to cancel it. */
   drainTimers: z.record(z.string(), z.string()).default({}),
 });
-export type LifecycleInput = z.infer<typeof lifecycleInputSchema>;
+export interface LifecycleInput {
+  readonly stampId: string;
+  readonly effects: readonly Effect[];
+  readonly watches: readonly Watch[];
+  readonly drainTimers: Readonly<Record<string, string>>;
+}
 
 export function parseLifecycleInput(input: unknown): LifecycleInput {
   const parsed = lifecycleInputSchema.safeParse(input);

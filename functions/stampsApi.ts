@@ -1,0 +1,192 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { readLedgers } from '../shared/app/fleet';
+import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
+import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
+import {
+  createStampBody,
+  drainBody,
+  isolateBody,
+  isStampId,
+  listQuery,
+  parseWith,
+  verifyBody,
+} from '../shared/app/requests';
+import { requestStamp } from '../shared/app/requestStamp';
+import { services } from '../shared/app/services';
+import { historyView, regionsView, stampView } from '../shared/app/views';
+import { readJsonBody } from '../shared/http/body';
+import { json, problem } from '../shared/http/problem';
+import type { StampEvent } from '../shared/lifecycle/events';
+
+/** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
+function actorOf(request: HttpRequest, fromBody: string | undefined): string {
+  return request.headers.get('x-ms-client-principal-name') ?? fromBody ?? 'operator';
+}
+
+function badStampId(id: string | undefined): HttpResponseInit {
+  return problem(400, `'${id ?? ''}' is not a stamp id; stamp ids look like weu-001`);
+}
+
+export async function createStamp(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return problem(body.status, body.detail);
+  const parsed = parseWith(createStampBody, body.value, 'stamp request');
+  if (!parsed.ok) return problem(400, parsed.detail);
+  const svc = await services();
+  const { region, allowOtherRegions = false, reason } = parsed.value;
+  const outcome = await requestStamp(svc, {
+    placement: { ...(region === undefined ? {} : { region }), allowOtherRegions },
+    cause: {
+      kind: 'operator',
+      eventId: context.invocationId,
+      actor: actorOf(request, undefined),
+      reason: reason ?? 'stamp requested',
+    },
+  });
+  if (outcome.kind === 'unknown-region') return problem(400, outcome.reason);
+  if (outcome.kind === 'no-capacity') return problem(409, outcome.reason, { guard: 'capacity' });
+  await startStamp(df.getClient(context), outcome.stamp.id, outcome.effects);
+  context.log(`stamp ${outcome.stamp.id} requested in ${outcome.stamp.region}`);
+  return json(202, stampView(outcome.stamp), { location: `/api/stamps/${outcome.stamp.id}` });
+}
+
+export async function listStamps(request: HttpRequest): Promise<HttpResponseInit> {
+  const parsed = parseWith(listQuery, Object.fromEntries(request.query.entries()), 'query');
+  if (!parsed.ok) return problem(400, parsed.detail);
+  const svc = await services();
+  const stamps = await svc.store.list(parsed.value);
+  return json(200, { stamps: stamps.map(stampView) });
+}
+
+export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
+  const id = request.params['id'];
+  if (!isStampId(id)) return badStampId(id);
+  const svc = await services();
+  const stored = await svc.store.get(id);
+  if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
+  const history = await svc.store.history(id);
+  return json(200, { ...stampView(stored.stamp), history: historyView(history) });
+}
+
+async function answerCommand(
+  context: InvocationContext,
+  id: string,
+  outcome: CommandOutcome,
+): Promise<HttpResponseInit> {
+  if (outcome.kind === 'not-found') return problem(404, `there is no stamp '${id}'`);
+  if (outcome.kind === 'refused') {
+    return problem(409, outcome.reason, { guard: outcome.guard, stampId: id, phase: outcome.stamp.phase });
+  }
+  await wakeStamp(df.getClient(context), id);
+  return json(202, stampView(outcome.stamp), { location: `/api/stamps/${id}` });
+}
+
+function operatorCommand(
+  build: (
+    request: HttpRequest,
+    value: unknown,
+    context: InvocationContext,
+  ) => { event: StampEvent } | { detail: string },
+) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const id = request.params['id'];
+    if (!isStampId(id)) return badStampId(id);
+    const body = await readJsonBody(request);
+    if (!body.ok) return problem(body.status, body.detail);
+    const built = build(request, body.value, context);
+    if ('detail' in built) return problem(400, built.detail);
+    return answerCommand(context, id, await submitOperatorEvent(await services(), id, built.event));
+  };
+}
+
+export const drainStamp = operatorCommand((request, value, context) => {
+  const parsed = parseWith(drainBody, value, 'drain request');
+  if (!parsed.ok) return { detail: parsed.detail };
+  const { reason, drainMinutes, override, actor } = parsed.value;
+  return {
+    event: {
+      type: 'DrainRequested',
+      id: context.invocationId,
+      source: 'operator',
+      actor: actorOf(request, actor),
+      reason: reason ?? 'drain requested',
+      ...(drainMinutes === undefined ? {} : { drainMinutes }),
+      ...(override === undefined ? {} : { override }),
+    },
+  };
+});
+
+export const isolateStamp = operatorCommand((request, value, context) => {
+  const parsed = parseWith(isolateBody, value, 'isolate request');
+  if (!parsed.ok) return { detail: parsed.detail };
+  const { reason, override, actor } = parsed.value;
+  return {
+    event: {
+      type: 'IsolateRequested',
+      id: context.invocationId,
+      actor: actorOf(request, actor),
+      reason,
+      ...(override === undefined ? {} : { override }),
+    },
+  };
+});
+
+export const verifyStamp = operatorCommand((_request, value, context) => {
+  const parsed = parseWith(verifyBody, value, 'verify request');
+  if (!parsed.ok) return { detail: parsed.detail };
+  const { approvedBy, reason, override } = parsed.value;
+  return {
+    event: {
+      type: 'QuarantineApproved',
+      id: context.invocationId,
+      actor: approvedBy,
+      reason: reason ?? '',
+      ...(override === undefined ? {} : { override }),
+    },
+  };
+});
+
+export async function listRegions(): Promise<HttpResponseInit> {
+  const svc = await services();
+  const ledgers = await readLedgers(svc.store, svc.config.policy);
+  return json(200, { regions: regionsView(svc.config.policy, ledgers) });
+}
+
+const client = [df.input.durableClient()];
+
+app.http('createStamp', {
+  route: 'stamps',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: createStamp,
+});
+app.http('listStamps', { route: 'stamps', methods: ['GET'], authLevel: 'function', handler: listStamps });
+app.http('getStamp', { route: 'stamps/{id}', methods: ['GET'], authLevel: 'function', handler: getStamp });
+app.http('drainStamp', {
+  route: 'stamps/{id}/drain',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: drainStamp,
+});
+app.http('isolateStamp', {
+  route: 'stamps/{id}/isolate',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: isolateStamp,
+});
+app.http('verifyStamp', {
+  route: 'stamps/{id}/verify',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: verifyStamp,
+});
+app.http('listRegions', { route: 'regions', methods: ['GET'], authLevel: 'function', handler: listRegions });

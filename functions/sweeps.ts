@@ -1,0 +1,73 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { wakeStamp } from '../shared/app/orchestration/orchestrationClient';
+import { services } from '../shared/app/services';
+import { reconcile, sweepRetention } from '../shared/app/sweeps';
+import { STAMP_EVENT_TYPES, stampCloudEvent } from '../shared/ports/eventPublisher';
+
+/** Hourly: archived stamps past their retention get a RetentionElapsed event. */
+export async function retentionSweep(_timer: Timer, context: InvocationContext): Promise<void> {
+  const svc = await services();
+  const due = await sweepRetention(svc);
+  const client = df.getClient(context);
+  for (const stampId of due) await wakeStamp(client, stampId);
+  if (due.length > 0) context.log(`retention sweep: ${due.join(', ')} due for purge`);
+}
+
+/**
+ * Every 5 minutes: stuck stamps are reported as incidents, drifted Front Door origins repaired,
+ * ledgers corrected, and every live stamp's orchestration made to look at its inbox (restarted
+ * if it stopped).
+ */
+export async function reconciliationSweep(_timer: Timer, context: InvocationContext): Promise<void> {
+  const svc = await services();
+  const report = await reconcile(svc);
+  const client = df.getClient(context);
+  const now = svc.clock.now().toISOString();
+  for (const stamp of report.live) {
+    let running = false;
+    try {
+      const status = await client.getStatus(stamp.id);
+      running = ['Running', 'Pending', 'ContinuedAsNew'].includes(status.runtimeStatus);
+    } catch {
+      running = false;
+    }
+    if (!running) {
+      await wakeStamp(client, stamp.id);
+      context.warn(`reconciliation: the orchestration of ${stamp.id} was not running; restarted`);
+    }
+  }
+  if (report.stuck.length > 0) {
+    await svc.events.publish(
+      report.stuck.map((stuck) =>
+        stampCloudEvent(
+          STAMP_EVENT_TYPES.IncidentRaised,
+          `stuck:${stuck.stampId}:${stuck.since}`,
+          stuck.stampId,
+          now,
+          {
+            stampId: stuck.stampId,
+            incident: 'stuck',
+            detail: stuck.detail,
+          },
+        ),
+      ),
+    );
+  }
+  for (const repaired of report.repairedOrigins)
+    context.warn(`reconciliation: ${repaired.stampId}: ${repaired.detail}`);
+  for (const stampId of report.missingOrigins)
+    context.warn(`reconciliation: active stamp ${stampId} has no Front Door origin`);
+}
+
+app.timer('retentionSweep', {
+  schedule: '0 0 * * * *',
+  extraInputs: [df.input.durableClient()],
+  handler: retentionSweep,
+});
+app.timer('reconciliationSweep', {
+  schedule: '0 */5 * * * *',
+  extraInputs: [df.input.durableClient()],
+  handler: reconciliationSweep,
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+import { STAMP_ID_PATTERN } from '../lifecycle/alerts/classifyAlert';
+import { stampEventSchema } from '../lifecycle/eventSchema';
+import type { LifecycleMessage } from '../ports/lifecycleBus';
+
+const stampId = z.string().regex(STAMP_ID_PATTERN, 'must be a stamp id such as weu-001');
+
+const lifecycleMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('drain-timer'),
+    stampId,
+    drainId: z.string().min(1),
+    dueAt: z.iso.datetime({ offset: true }),
+  }),
+  z.object({
+    kind: z.literal('command'),
+    stampId,
+    commandId: z.string().min(1),
+    command: z.enum(['drain', 'isolate', 'verify', 'cleanup']),
+    actor: z.string().min(1),
+    reason: z.string(),
+    override: z.boolean().optional(),
+    drainMinutes: z.number().int().optional(),
+  }),
+  z.object({
+    kind: z.literal('replacement'),
+    stampId,
+    region: z.string().min(1),
+    excludeRegions: z.array(z.string()),
+    requestId: z.string().min(1),
+  }),
+  z.object({ kind: z.literal('stamp-event'), stampId, event: stampEventSchema }),
+]);
+
+export type ParsedMessage =
+  { readonly ok: true; readonly message: LifecycleMessage } | { readonly ok: false; readonly detail: string };
+
+/** A message of the `stamp-lifecycle` queue, from `unknown` (the Functions host hands JSON over parsed). */
+export function parseLifecycleMessage(input: unknown): ParsedMessage {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input) as unknown;
+    } catch {
+      return { ok: false, detail: 'the message body is not JSON' };
+    }
+  }
+  const parsed = lifecycleMessageSchema.safeParse(value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    detail: `not a lifecycle message: '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? ''}`,
+  };
+}

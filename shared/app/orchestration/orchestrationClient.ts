@@ -1,0 +1,38 @@
+import type { DurableClient } from 'durable-functions';
+
+import type { Effect } from '../../lifecycle/effects';
+import type { LifecycleInput } from './lifecycleState';
+import { STAMP_LIFECYCLE, WAKE_EVENT } from './stampLifecycleOrchestrator';
+
+const LISTENING = new Set(['Running', 'Pending', 'ContinuedAsNew']);
+
+/**
+ * Makes sure the stamp's orchestration will look at its inbox: wakes it when it is running,
+ * (re)starts it otherwise. A raised event on a finished instance is silently lost (it answers
+ * 410 and the client resolves), so the status is read first.
+ */
+export async function wakeStamp(client: DurableClient, stampId: string): Promise<'woken' | 'started'> {
+  let status: string | undefined;
+  try {
+    status = (await client.getStatus(stampId)).runtimeStatus;
+  } catch {
+    // getStatus rejects when the instance does not exist.
+    status = undefined;
+  }
+  if (status !== undefined && LISTENING.has(status)) {
+    await client.raiseEvent(stampId, WAKE_EVENT, null);
+    return 'woken';
+  }
+  await startStamp(client, stampId, []);
+  return 'started';
+}
+
+/** Starts a stamp's orchestration (instance id = stamp id) with the effects it must run first. */
+export async function startStamp(
+  client: DurableClient,
+  stampId: string,
+  effects: readonly Effect[],
+): Promise<void> {
+  const input: LifecycleInput = { stampId, effects: [...effects], watches: [], drainTimers: {} };
+  await client.startNew(STAMP_LIFECYCLE, { instanceId: stampId, input });
+}

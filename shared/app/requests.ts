@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+import { STAMP_ID_PATTERN } from '../lifecycle/alerts/classifyAlert';
+import { PHASES } from '../lifecycle/phase';
+
+/**
+ * The bodies and queries of the HTTP API, parsed from `unknown` in one place (STYLE practice 2).
+ * Unknown members are refused, so a typo (`allowOtherRegion`) is an error, not a silent default.
+ */
+const reason = z.string().max(500);
+const actor = z.string().trim().min(1).max(200);
+
+export const createStampBody = z.strictObject({
+  region: z.string().trim().min(1).max(64).optional(),
+  allowOtherRegions: z.boolean().optional(),
+  reason: reason.optional(),
+});
+
+export const drainBody = z.strictObject({
+  reason: reason.optional(),
+  drainMinutes: z.number().int().min(1).max(1440).optional(),
+  override: z.boolean().optional(),
+  actor: actor.optional(),
+});
+
+export const isolateBody = z.strictObject({
+  reason: z.string().trim().min(1, 'a reason is required; it goes into the audit record').max(500),
+  override: z.boolean().optional(),
+  actor: actor.optional(),
+});
+
+export const verifyBody = z.strictObject({
+  approvedBy: actor,
+  reason: reason.optional(),
+  override: z.boolean().optional(),
+});
+
+export const listQuery = z.object({
+  phase: z.enum(PHASES).optional(),
+  region: z.string().trim().min(1).max(64).optional(),
+});
+
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
+
+/** Parses `input` with `schema`; the error names the field and says what is expected. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): Parsed<z.infer<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? `'${issue.path.map(String).join('.')}'` : 'the body';
+  const message =
+    issue?.code === 'unrecognized_keys'
+      ? `unknown member(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`
+      : `${field}: ${issue?.message ?? 'invalid'}`;
+  return { ok: false, detail: `invalid ${what}: ${message}` };
+}
+
+export function isStampId(value: string | undefined): value is string {
+  return value !== undefined && STAMP_ID_PATTERN.test(value);
+}

@@ -1,0 +1,38 @@
+import type { HttpRequest } from '@azure/functions';
+
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type BodyResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly status: 400 | 413 | 415; readonly detail: string };
+
+/**
+ * Reads a JSON body as `unknown` (STYLE practice 2): empty means `{}`; more than 64 KiB is 413;
+ * a body that is not JSON is 400 with the parser's reason.
+ */
+export async function readJsonBody(request: HttpRequest): Promise<BodyResult> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return tooLarge(declared);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) return tooLarge(bytes.length);
+  const text = bytes.toString('utf8').trim();
+  if (text === '') return { ok: true, value: {} };
+  const type = request.headers.get('content-type');
+  if (type !== null && type !== '' && !/json/i.test(type)) {
+    return { ok: false, status: 415, detail: `send the body as application/json, not '${type}'` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, status: 400, detail: `the body is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+function tooLarge(size: number): BodyResult {
+  return {
+    ok: false,
+    status: 413,
+    detail: `the body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (64 KiB)`,
+  };
+}
