@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { LocalServiceBus } from '../../shared/local/bus/localServiceBus';
+import { LocalHost } from '../../shared/local/host/localHost';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../shared/ports/eventPublisher';
 import { probes } from './fixtures/probes';
 import { type HostHarness, START, startHost } from './harness';
@@ -40,8 +42,6 @@ describe('local host: start and stop', () => {
     const first = await startHost();
     await first.host.stop();
     // The harness closes transports by default; a host built with closeTransports: false does not.
-    const { LocalHost } = await import('../../shared/local/host/localHost.js');
-    const { LocalServiceBus } = await import('../../shared/local/bus/localServiceBus.js');
     const bus = new LocalServiceBus({ clock: first.clock });
     const host = new LocalHost({
       registry: first.registry,
@@ -66,5 +66,21 @@ describe('local host: start and stop', () => {
     assert.ok(probes.calls.some((c) => (c.input as { tag?: string }).tag === 'after-restart'));
     await again.stop();
     await first.runtime.stop();
+  });
+
+  it('starts again after stop: routes served and timers armed anew', async () => {
+    const h = await startHost();
+    await h.host.stop();
+    const host = new LocalHost({ registry: h.registry, runtime: h.runtime, clock: h.clock, port: 0 });
+    await host.start();
+    await host.stop();
+    const origin = await host.start();
+    assert.equal((await fetch(`${origin}/api/stamps`)).status, 200);
+    probes.calls.length = 0;
+    await h.clock.advance(5 * 60_000);
+    await host.idle();
+    assert.equal(probes.calls.filter((c) => c.fn === 'hostSweep').length, 1);
+    await host.stop();
+    await h.runtime.stop();
   });
 });

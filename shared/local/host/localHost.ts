@@ -105,7 +105,8 @@ function decodeSegments(path: string): string[] | undefined {
  */
 export class LocalHost {
   private readonly log: HostLog;
-  private readonly timers: TimerScheduler;
+  /** Rebuilt on every start: a stopped scheduler stays disarmed. */
+  private timers: TimerScheduler;
   private routes: HttpRoute[] = [];
   private server: Server | undefined;
   private originValue: string | undefined;
@@ -115,11 +116,15 @@ export class LocalHost {
 
   constructor(private readonly options: LocalHostOptions) {
     this.log = options.log ?? silentLog;
-    this.timers = new TimerScheduler({
-      clock: options.clock,
+    this.timers = this.newTimerScheduler();
+  }
+
+  private newTimerScheduler(): TimerScheduler {
+    return new TimerScheduler({
+      clock: this.options.clock,
       invoke: (fn, timer: Timer) => this.invoke(fn, timer),
       log: this.log,
-      pastDueToleranceMs: options.timerPastDueToleranceMs,
+      pastDueToleranceMs: this.options.timerPastDueToleranceMs,
     });
   }
 
@@ -164,6 +169,7 @@ export class LocalHost {
       }
       const eventGridFunctions = registry.list('eventGrid').map((fn) => fn.name);
       this.options.eventGrid?.attach({ origin, functionNames: eventGridFunctions });
+      this.timers = this.newTimerScheduler();
       this.timers.start(registry.list('timer'));
     } catch (error) {
       await this.stop();
