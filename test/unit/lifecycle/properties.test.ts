@@ -10,6 +10,7 @@ import {
   decide,
   type Decision,
   DEFAULT_POLICY,
+  effectSchema,
   type FleetMember,
   isAtOrAfter,
   isLegalTransition,
@@ -17,6 +18,7 @@ import {
   placeStamp,
   type Stamp,
   type StampEvent,
+  stampEventSchema,
   stampSchema,
 } from '../../../shared/lifecycle';
 import { memberOf } from '../../../shared/lifecycle/decide/context';
@@ -194,6 +196,13 @@ function checkDecision(
   if (decision.outcome === 'ignored') return;
   const after = decision.stamp;
   assert.ok(stampSchema.safeParse(after).success, 'every stored state is a valid stamp');
+  for (const effect of decision.effects) {
+    assert.ok(
+      effectSchema.safeParse(effect).success,
+      `effect ${effect.kind} matches the stored-effect schema`,
+    );
+  }
+  assert.ok(stampEventSchema.safeParse(event).success, `event ${event.type} matches the stored-event schema`);
   assert.equal(
     after.traffic !== 'none',
     after.phase === 'active',
