@@ -14,6 +14,7 @@ import { EVENT_GRID_WEBHOOK_PATH, type LocalEventGrid } from '../eventgrid/local
 import { MAX_EVENT_BYTES } from '../eventgrid/schemas';
 import { handleEventGridWebhook } from './eventGridWebhook';
 import type { FunctionRegistry, RegisteredFunction } from './functionRegistry';
+import { HostAlreadyStartedError, HostNeverIdleError } from './hostErrors';
 import { describeError, type HostLog, type HostLogLevel, silentLog } from './hostLog';
 import { type HostReply, problemReply, writeReply } from './hostReply';
 import {
@@ -139,7 +140,7 @@ export class LocalHost {
    * opens the server, subscribes the queue functions, attaches the Event Grid and arms timers.
    */
   async start(): Promise<string> {
-    if (this.server !== undefined) throw new Error('the local host is already started');
+    if (this.server !== undefined) throw new HostAlreadyStartedError(this.originValue);
     const { registry, runtime } = this.options;
     this.routes = buildHttpRoutes(registry.list('http'));
     if (runtime.origin === undefined) await runtime.listen();
@@ -216,7 +217,8 @@ export class LocalHost {
       `${bus?.deliveryCount ?? 0}/${eventGrid?.attemptCount ?? 0}/${this.timers.firedCount}/${this.requestCount}`;
     const quiet = (): boolean =>
       (bus?.isIdle ?? true) && (eventGrid?.isIdle ?? true) && this.timers.isIdle && this.requests.size === 0;
-    for (let pass = 0; pass < 10_000; pass++) {
+    const maxPasses = 10_000;
+    for (let pass = 0; pass < maxPasses; pass++) {
       const wasQuiet = quiet();
       const before = mark();
       await runtime.idle();
@@ -226,7 +228,7 @@ export class LocalHost {
       await Promise.allSettled([...this.requests]);
       if (wasQuiet && quiet() && mark() === before) return;
     }
-    throw new Error('the local host did not become idle after 10,000 passes');
+    throw new HostNeverIdleError(maxPasses);
   }
 
   /** Invokes a function through the runtime (durable client bound), logging through the host. */
