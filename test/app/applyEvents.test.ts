@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { applyEvents } from '../../shared/app/applyEvents';
+import { readFleet } from '../../shared/app/fleet';
+import { submitOperatorEvent } from '../../shared/app/operatorCommands';
+import { requestStamp } from '../../shared/app/requestStamp';
+import { type AppHarness, startAppHarness } from './support';
+
+let harness: AppHarness;
+before(async () => {
+  harness = await startAppHarness();
+});
+after(async () => {
+  await harness.stop();
+});
+
+async function activeStamp(svc: Awaited<ReturnType<AppHarness['newServices']>>, region = 'westeurope') {
+  const outcome = await requestStamp(svc, {
+    placement: { region, allowOtherRegions: false },
+    cause: { kind: 'operator', eventId: `c-${region}-${Math.random()}`, reason: 't' },
+  });
+  assert.equal(outcome.kind, 'created');
+  const id = outcome.kind === 'created' ? outcome.stamp.id : '';
+  await applyEvents(svc, {
+    stampId: id,
+    key: `${id}-1`,
+    event: { type: 'DeploymentSucceeded', id: `${id}-d`, originHostName: `${id}.example` },
+  });
+  await applyEvents(svc, { stampId: id, key: `${id}-2`, event: { type: 'OriginHealthy', id: `${id}-h` } });
+  return id;
+}
+
+describe('applyEvents', () => {
+  it('decides inbox events in order, commits transitions and consumes the inbox in one batch, and syncs the ledger', async () => {
+    const svc = await harness.newServices();
+    const a = await activeStamp(svc);
+    await activeStamp(svc);
+    await svc.store.enqueueEvent(a, {
+      type: 'HealthProbeFailed',
+      id: 'al-1:Fired',
+      alertId: 'al-1',
+      observedAt: '2026-05-01T00:00:00.000Z',
+    });
+    const result = await applyEvents(svc, { stampId: a, key: 'k-1' });
+    assert.equal(result.phase, 'active');
+    assert.equal(result.traffic, 'isolated');
+    assert.deepEqual(
+      result.effects.map((e) => e.kind),
+      ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+    );
+    assert.deepEqual((await svc.store.readInbox(a)).inbox.pending, []);
+    const history = await svc.store.history(a);
+    assert.deepEqual(history.at(-1)?.traffic, { from: 'in-rotation', to: 'isolated' });
+    const member = (await readFleet(svc.store, svc.config.policy)).members.find((m) => m.id === a);
+    assert.deepEqual(member, {
+      id: a,
+      region: 'westeurope',
+      phase: 'active',
+      traffic: 'isolated',
+      probe: 'failing',
+    });
+  });
+
+  it('a re-run with the same key (the activity ran twice) returns the same effects and writes nothing new', async () => {
+    const svc = await harness.newServices();
+    const a = await activeStamp(svc);
+    await activeStamp(svc);
+    await svc.store.enqueueEvent(a, {
+      type: 'DrainRequested',
+      id: 'op-1',
+      source: 'operator',
+      actor: 'ana',
+      reason: 'r',
+    });
+    const first = await applyEvents(svc, { stampId: a, key: 'same' });
+    const historyLength = (await svc.store.history(a)).length;
+    const second = await applyEvents(svc, { stampId: a, key: 'same' });
+    assert.deepEqual(second.effects, first.effects);
+    assert.equal((await svc.store.history(a)).length, historyLength);
+    assert.equal(second.phase, 'draining');
+  });
+
+  it('a duplicate event already consumed is dropped at the door and never decided twice', async () => {
+    const svc = await harness.newServices();
+    const a = await activeStamp(svc);
+    await activeStamp(svc);
+    const event = {
+      type: 'DrainRequested' as const,
+      id: 'op-2',
+      source: 'operator' as const,
+      actor: 'ana',
+      reason: 'r',
+    };
+    assert.equal(await svc.store.enqueueEvent(a, event), 'queued');
+    await applyEvents(svc, { stampId: a, key: 'k1' });
+    assert.equal(await svc.store.enqueueEvent(a, event), 'duplicate');
+  });
+
+  it('an operator drain of the last stamp in rotation is refused at once, naming the guard, and queues nothing', async () => {
+    const svc = await harness.newServices();
+    const only = await activeStamp(svc, 'eastus');
+    const outcome = await submitOperatorEvent(svc, only, {
+      type: 'DrainRequested',
+      id: 'op-3',
+      source: 'operator',
+      actor: 'ana',
+      reason: 'r',
+    });
+    assert.equal(outcome.kind, 'refused');
+    assert.equal(outcome.kind === 'refused' ? outcome.guard : '', 'min-in-rotation');
+    assert.deepEqual((await svc.store.readInbox(only)).inbox.pending, []);
+  });
+
+  it('an unknown stamp is reported as not found', async () => {
+    const svc = await harness.newServices();
+    assert.deepEqual(await applyEvents(svc, { stampId: 'weu-999', key: 'k' }), {
+      found: false,
+      effects: [],
+      outcomes: [],
+    });
+    assert.deepEqual(await submitOperatorEvent(svc, 'weu-999', { type: 'OriginHealthy', id: 'x' }), {
+      kind: 'not-found',
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { CosmosClient } from '@azure/cosmos';
+
+import type { Services } from '../../shared/app/services';
+import { createCosmosStampStore, ensureStampsDatabase } from '../../shared/azure/cosmos';
+import { loadConfig } from '../../shared/config/loadConfig';
+import { ManualClock } from '../../shared/local/clock/manualClock';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { SimulatedAzure } from '../../shared/local/sim';
+import type { EventPublisher, StampCloudEvent } from '../../shared/ports/eventPublisher';
+import type { LifecycleBus, LifecycleMessage } from '../../shared/ports/lifecycleBus';
+
+export const T0 = new Date('2026-05-01T00:00:00.000Z');
+
+/** A bus that only records what it was given (the app layer's view of Service Bus). */
+export class RecordingBus implements LifecycleBus {
+  readonly sent: LifecycleMessage[] = [];
+  private sequence = 0;
+  scheduleDrainTimer(message: LifecycleMessage): Promise<{ sequenceNumber: string }> {
+    this.sent.push(message);
+    this.sequence += 1;
+    return Promise.resolve({ sequenceNumber: String(this.sequence) });
+  }
+  cancelScheduled(): Promise<void> {
+    return Promise.resolve();
+  }
+  send(message: LifecycleMessage): Promise<void> {
+    this.sent.push(message);
+    return Promise.resolve();
+  }
+}
+
+export class RecordingPublisher implements EventPublisher {
+  readonly published: StampCloudEvent[] = [];
+  publish(events: readonly StampCloudEvent[]): Promise<void> {
+    this.published.push(...events);
+    return Promise.resolve();
+  }
+}
+
+export interface AppHarness {
+  readonly cosmos: EmbeddedCosmos;
+  readonly client: CosmosClient;
+  /** Services on a fresh database, a manual clock and the simulated Azure. */
+  newServices(
+    env?: Record<string, string>,
+  ): Promise<
+    Services & { bus: RecordingBus; events: RecordingPublisher; sim: SimulatedAzure; clock: ManualClock }
+  >;
+  stop(): Promise<void>;
+}
+
+export async function startAppHarness(): Promise<AppHarness> {
+  const cosmos = await startEmbeddedCosmos();
+  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, agent: cosmos.agent });
+  return {
+    cosmos,
+    client,
+    async newServices(env = {}) {
+      const config = loadConfig(env);
+      const databaseName = `app-${randomUUID().slice(0, 8)}`;
+      await ensureStampsDatabase(client, { databaseName });
+      const clock = new ManualClock(T0);
+      const sim = new SimulatedAzure({
+        clock,
+        regions: config.policy.regions,
+        onAlert: () => Promise.resolve(),
+      });
+      const bus = new RecordingBus();
+      const events = new RecordingPublisher();
+      return {
+        config,
+        clock,
+        store: createCosmosStampStore({ client, databaseName }),
+        deployer: sim,
+        traffic: sim,
+        originHealth: sim,
+        operations: sim,
+        bus,
+        events,
+        sim,
+      };
+    },
+    async stop() {
+      client.dispose();
+      await cosmos.stop();
+    },
+  };
+}
