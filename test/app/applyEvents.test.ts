@@ -35,7 +35,11 @@ describe('applyEvents', () => {
   it('decides inbox events in order, commits transitions and consumes the inbox in one batch, and syncs the ledger', async () => {
     const svc = await harness.newServices();
     const a = await activeStamp(svc);
+    // Five stamps in service, so one failing (20%) is a stamp failure, not a blast radius.
     await activeStamp(svc);
+    await activeStamp(svc, 'eastus');
+    await activeStamp(svc, 'eastus');
+    await activeStamp(svc, 'southeastasia');
     await svc.store.enqueueEvent(a, {
       type: 'HealthProbeFailed',
       id: 'al-1:Fired',
