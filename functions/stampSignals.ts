@@ -5,6 +5,7 @@ import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestration
 import { services } from '../shared/app/services';
 import { handleStampSignal } from '../shared/app/signals';
 import { parseSignalEvent } from '../shared/app/stampSignalEvent';
+import { STAMP_EVENT_TYPES } from '../shared/ports/eventPublisher';
 
 /**
  * Stamp signals from Event Grid (CloudEvents 1.0): health signals become events in the stamp's
@@ -12,6 +13,7 @@ import { parseSignalEvent } from '../shared/app/stampSignalEvent';
  * validation is recorded and acknowledged: Event Grid would only retry it.
  */
 export async function onStampSignal(event: unknown, context: InvocationContext): Promise<void> {
+  if (isLifecycleNotification(event)) return;
   const svc = await services();
   const parsed = parseSignalEvent(event);
   if (!parsed.ok) {
@@ -43,6 +45,13 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
   context.log(
     `signal ${parsed.signal.type} ${parsed.signal.eventId} for ${parsed.signal.stampId}: ${outcome.kind}`,
   );
+}
+
+/** Our own PhaseChanged / IncidentRaised notifications share the topic; they are not signals. */
+function isLifecycleNotification(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null || !('type' in event)) return false;
+  const type = (event).type;
+  return type === STAMP_EVENT_TYPES.PhaseChanged || type === STAMP_EVENT_TYPES.IncidentRaised;
 }
 
 app.eventGrid('onStampSignal', { extraInputs: [df.input.durableClient()], handler: onStampSignal });

@@ -1,23 +1,27 @@
 /**
- * `npm start`: the control plane on this machine. Until the function-app issue lands this
- * validates the configuration, starts the embedded Cosmos DB server (when no endpoint is
- * configured), creates the database, containers and region ledgers through the real SDK,
- * reports them and exits. An invalid setting stops it with the key and the reason.
+ * `npm start`: the control plane on this machine, with no Azure account. The function app runs
+ * on the local host (http://127.0.0.1:7071), orchestrations on the local durable runtime, state
+ * in the embedded Cosmos DB server through the real SDK, and Azure is simulated, on a clock that
+ * runs STAMPS_TIME_SCALE times faster than real time. `--empty` starts without the seed fleet.
+ * An invalid setting stops it at once with the key and the reason.
  */
-import {
-  createCosmosStampStore,
-  disposeCosmosClients,
-  ensureStampsDatabase,
-  getCosmosClient,
-} from '../azure/cosmos';
-import { type Config, ConfigError, loadConfig } from '../config/loadConfig';
+import { ConfigError, loadConfig } from '../config/loadConfig';
 import { ensureError } from '../errors';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
+import { ScaledClock } from './clock/scaledClock';
+import type { HostLog } from './host/hostLog';
+import { LocalControlPlane } from './localControlPlane';
+
+const log: HostLog = (level, message) => {
+  if (level === 'debug') return;
+  const line = `${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}\n`;
+  if (level === 'error' || level === 'warn') process.stderr.write(line);
+  else process.stdout.write(line);
+};
 
 async function main(): Promise<number> {
-  let config: Config;
+  let timeScale: number;
   try {
-    config = loadConfig(process.env);
+    timeScale = loadConfig(process.env).local.timeScale;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`synaxis-stamps: ${error.message}\n`);
@@ -25,47 +29,33 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-
-  let embedded: EmbeddedCosmos | undefined;
-  try {
-    if (config.cosmos.endpoint === undefined) embedded = await startEmbeddedCosmos();
-    const connection =
-      embedded === undefined
-        ? {
-            endpoint: config.cosmos.endpoint ?? '',
-            ...(config.cosmos.key === undefined ? {} : { key: config.cosmos.key }),
-          }
-        : { endpoint: embedded.endpoint, key: embedded.key, agent: embedded.agent };
-    const client = await getCosmosClient(connection);
-    const { databaseName, containers } = await ensureStampsDatabase(client, {
-      databaseName: config.cosmos.database,
-    });
-    const store = createCosmosStampStore({ client, databaseName });
-    const ledgers = [];
-    for (const region of config.policy.regions)
-      ledgers.push((await store.ensureLedger(region.name, region.code)).ledger);
-
-    const where =
-      embedded === undefined ? config.cosmos.endpoint : `${embedded.endpoint} (embedded, in memory)`;
-    const lines = [
-      `synaxis-stamps: configuration valid (cloud: ${config.cloud})`,
-      `  Cosmos DB: ${where ?? ''}, database '${databaseName}', containers ${Object.values(containers).join(', ')}`,
-      ...ledgers.map(
-        (ledger) =>
-          `  region ${ledger.region} (${ledger.code}): ${Object.keys(ledger.members).length} live stamps, ` +
-          `max ${config.policy.regions.find((r) => r.name === ledger.region)?.max ?? '?'}`,
-      ),
-      `  policy: total max ${config.policy.totalMax}, drain ${config.policy.drainMinutes} min, retention ${config.policy.retentionDays} days, ` +
-        `min in rotation ${config.policy.minInRotationPerRegion}/region, blast radius ${config.policy.maxUnhealthyPercent}%`,
-      'The function app (HTTP API on port ' +
-        `${config.local.port}, alerts, Event Grid, Service Bus, timers, simulated Azure) arrives with the function-app issue; nothing else to run yet.`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
-  } finally {
-    await disposeCosmosClients();
-    await embedded?.stop();
-  }
+  const clock = new ScaledClock({ scale: timeScale });
+  const plane = new LocalControlPlane({
+    env: process.env,
+    clock,
+    seed: !process.argv.includes('--empty'),
+    log,
+  });
+  const origin = await plane.start();
+  const stamps = await plane.services.store.list();
+  process.stdout.write(
+    [
+      `synaxis-stamps: control plane listening on ${origin} (simulated Azure, ${timeScale}× time)`,
+      `  ${stamps.length} stamps: ${stamps.map((s) => `${s.id} ${s.phase}`).join(', ') || 'none (started with --empty)'}`,
+      `  try: curl -s ${origin}/api/regions`,
+      `       curl -s -X POST ${origin}/api/stamps -H 'content-type: application/json' -d '{"region":"eastus"}'`,
+      `       curl -s -X POST ${origin}/sim/stamps/weu-001/fail`,
+      '  Ctrl-C stops it (state is in memory and ends with the process).',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write('synaxis-stamps: stopping\n');
+  await plane.stop();
+  return 0;
 }
 
 main().then(
@@ -73,7 +63,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`synaxis-stamps: failed to start: ${ensureError(error).message}\n`);
+    process.stderr.write(
+      `synaxis-stamps: failed to start: ${ensureError(error).stack ?? ensureError(error).message}\n`,
+    );
     process.exitCode = 1;
   },
 );

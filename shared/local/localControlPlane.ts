@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+
+import { CosmosClient } from '@azure/cosmos';
+
+import { STAMP_LIFECYCLE } from '../app/orchestration/stampLifecycleOrchestrator';
+import { provideServices, type Services } from '../app/services';
+import { createCosmosStampStore, ensureStampsDatabase } from '../azure/cosmos';
+import { type Config, type Env, loadConfig } from '../config/loadConfig';
+import type { Clock } from '../ports/clock';
+import { LocalServiceBus } from './bus';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
+import { CosmosInstanceStore, ensureDurableInstancesContainer, LocalDurableRuntime } from './durable';
+import { LocalEventGrid } from './eventgrid';
+import { type HostLog, silentLog } from './host/hostLog';
+import { loadFunctionApp } from './host/installFunctionsCore';
+import { LocalHost } from './host/localHost';
+import { seedFleet } from './seedFleet';
+import { SimulatedAzure } from './sim';
+
+/** Where Cosmos DB is: the embedded server started here, or one that outlives this host (tests of a restart). */
+export interface CosmosEndpoint {
+  readonly endpoint: string;
+  readonly key: string;
+  readonly agent?: import('node:https').Agent;
+}
+
+export interface LocalControlPlaneOptions {
+  readonly env: Env;
+  /** Simulated time: a ScaledClock for `npm start`, a ManualClock in tests. */
+  readonly clock: Clock & { advance?(ms: number): Promise<void> | void };
+  /** Overrides PORT; 0 = a free port. */
+  readonly port?: number;
+  /** Start with the seed's fleet already active (default true). */
+  readonly seed?: boolean;
+  readonly cosmos?: CosmosEndpoint;
+  readonly databaseName?: string;
+  readonly log?: HostLog;
+  /** Seed of the simulated Azure's randomness. */
+  readonly simulationSeed?: number;
+}
+
+const FUNCTION_APP_ENTRY = join(__dirname, '../../functions/index.js');
+
+/**
+ * The whole control plane on one machine: the function app on the local host, orchestrations on
+ * the local durable runtime (instances kept in Cosmos DB, so a restart resumes them), the stamp
+ * store on Cosmos DB through the real SDK, and the simulated Azure behind the same ports the
+ * Azure adapters implement. Used by `npm start` and the end-to-end tests.
+ */
+export class LocalControlPlane {
+  private embedded: EmbeddedCosmos | undefined;
+  private client: CosmosClient | undefined;
+  private hostValue: LocalHost | undefined;
+  private runtimeValue: LocalDurableRuntime | undefined;
+  private simValue: SimulatedAzure | undefined;
+  private servicesValue: Services | undefined;
+  private busValue: LocalServiceBus | undefined;
+  private eventGridValue: LocalEventGrid | undefined;
+  readonly config: Config;
+
+  constructor(private readonly options: LocalControlPlaneOptions) {
+    this.config = loadConfig(options.env);
+  }
+
+  get host(): LocalHost {
+    return required(this.hostValue, 'host');
+  }
+  get runtime(): LocalDurableRuntime {
+    return required(this.runtimeValue, 'runtime');
+  }
+  get sim(): SimulatedAzure {
+    return required(this.simValue, 'simulated Azure');
+  }
+  get services(): Services {
+    return required(this.servicesValue, 'services');
+  }
+  get bus(): LocalServiceBus {
+    return required(this.busValue, 'bus');
+  }
+  get eventGrid(): LocalEventGrid {
+    return required(this.eventGridValue, 'event grid');
+  }
+  get origin(): string {
+    return required(this.hostValue?.origin, 'origin');
+  }
+
+  /** Starts everything; returns the host's origin (http://127.0.0.1:7071 by default). */
+  async start(): Promise<string> {
+    const { config } = this;
+    const { clock } = this.options;
+    const log = this.options.log ?? silentLog;
+    let cosmos = this.options.cosmos;
+    if (cosmos === undefined) {
+      this.embedded = await startEmbeddedCosmos();
+      cosmos = this.embedded;
+    }
+    this.client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      ...(cosmos.agent === undefined ? {} : { agent: cosmos.agent }),
+    });
+    const databaseName = this.options.databaseName ?? config.cosmos.database;
+    await ensureStampsDatabase(this.client, { databaseName });
+    const store = createCosmosStampStore({ client: this.client, databaseName });
+    const instances = await ensureDurableInstancesContainer(this.client.database(databaseName));
+
+    const listening: { origin?: string } = {};
+    const sim = new SimulatedAzure({
+      clock,
+      regions: config.policy.regions,
+      ...(this.options.simulationSeed === undefined ? {} : { seed: this.options.simulationSeed }),
+      // Azure Monitor's action group calling our receiver, over HTTP like the real one.
+      onAlert: async (payload) => {
+        if (listening.origin === undefined) throw new Error('the local host is not listening yet');
+        const response = await fetch(`${listening.origin}/api/alerts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        });
+        await response.arrayBuffer();
+        if (response.status >= 300) throw new Error(`alert receiver answered ${response.status}`);
+      },
+    });
+    const bus = new LocalServiceBus({ clock, log });
+    const eventGrid = new LocalEventGrid({ clock, log });
+    const services: Services = {
+      config,
+      clock,
+      store,
+      deployer: sim,
+      traffic: sim,
+      originHealth: sim,
+      operations: sim,
+      bus,
+      events: eventGrid,
+    };
+    provideServices(() => Promise.resolve(services));
+    const registry = await loadFunctionApp(FUNCTION_APP_ENTRY);
+    const runtime = new LocalDurableRuntime({
+      registry,
+      clock,
+      store: new CosmosInstanceStore(instances),
+      taskHubName: config.taskHub,
+      logHandler: (level, ...args) =>
+        log(level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info', args.map(String).join(' ')),
+    });
+    const host = new LocalHost({
+      registry,
+      runtime,
+      clock,
+      bus,
+      eventGrid,
+      simulation: sim,
+      port: this.options.port ?? config.local.port,
+      log,
+    });
+    this.simValue = sim;
+    this.busValue = bus;
+    this.eventGridValue = eventGrid;
+    this.servicesValue = services;
+    this.runtimeValue = runtime;
+    this.hostValue = host;
+
+    await runtime.start();
+    const origin = await host.start();
+    listening.origin = origin;
+    if (this.options.seed ?? true) {
+      const alreadySeeded = (await store.list({ phase: 'active' })).length > 0;
+      if (!alreadySeeded) {
+        for (const stampId of await seedFleet(services, sim)) {
+          await runtime.startNew(STAMP_LIFECYCLE, {
+            instanceId: stampId,
+            input: { stampId, effects: [], watches: [], drainTimers: {} },
+          });
+        }
+      }
+    }
+    sim.start();
+    return origin;
+  }
+
+  /** Waits until nothing is in flight: requests, queue, Event Grid, timers due now, orchestrations. */
+  async idle(): Promise<void> {
+    await this.host.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.simValue?.stop();
+    await this.hostValue?.stop();
+    await this.runtimeValue?.stop();
+    this.client?.dispose();
+    await this.embedded?.stop();
+  }
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the local control plane is not started (no ${what})`);
+  return value;
+}
