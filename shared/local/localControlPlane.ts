@@ -37,6 +37,8 @@ export interface LocalControlPlaneOptions {
   readonly log?: HostLog;
   /** Seed of the simulated Azure's randomness. */
   readonly simulationSeed?: number;
+  /** Wraps the services before the function app sees them (fault injection in tests). */
+  readonly decorate?: (services: Services) => Services;
 }
 
 const FUNCTION_APP_ENTRY = join(__dirname, '../../functions/index.js');
@@ -134,7 +136,8 @@ export class LocalControlPlane {
       bus,
       events: eventGrid,
     };
-    provideServices(() => Promise.resolve(services));
+    const provided = this.options.decorate?.(services) ?? services;
+    provideServices(() => Promise.resolve(provided));
     const registry = await loadFunctionApp(FUNCTION_APP_ENTRY);
     const runtime = new LocalDurableRuntime({
       registry,
@@ -157,7 +160,7 @@ export class LocalControlPlane {
     this.simValue = sim;
     this.busValue = bus;
     this.eventGridValue = eventGrid;
-    this.servicesValue = services;
+    this.servicesValue = provided;
     this.runtimeValue = runtime;
     this.hostValue = host;
 
@@ -179,9 +182,20 @@ export class LocalControlPlane {
     return origin;
   }
 
-  /** Waits until nothing is in flight: requests, queue, Event Grid, timers due now, orchestrations. */
+  /**
+   * Waits until nothing is in flight: requests, queue, Event Grid, timers due now,
+   * orchestrations, and alerts the simulated Azure is still sending to the receiver.
+   */
   async idle(): Promise<void> {
-    await this.host.idle();
+    for (let pass = 0; pass < 1000; pass += 1) {
+      await this.host.idle();
+      if (this.sim.state().alertDelivery.pending === 0) {
+        await this.host.idle();
+        if (this.sim.state().alertDelivery.pending === 0) return;
+      }
+      await new Promise<void>((resolve) => setTimeout(resolve, 2));
+    }
+    throw new Error('the local control plane never became idle (alerts still pending)');
   }
 
   async stop(): Promise<void> {

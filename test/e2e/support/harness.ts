@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Services } from '../../../shared/app/services';
+import { ManualClock } from '../../../shared/local/clock/manualClock';
+import { LocalControlPlane } from '../../../shared/local/localControlPlane';
+
+export const T0 = new Date('2026-06-01T00:00:00.000Z');
+export const MINUTE = 60_000;
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly location: string | null;
+  readonly body: Record<string, unknown>;
+}
+
+export interface E2E {
+  readonly plane: LocalControlPlane;
+  readonly clock: ManualClock;
+  readonly logs: string[];
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  stamp(id: string): Promise<Record<string, unknown>>;
+  /** Moves simulated time forward, letting everything due settle at its own instant. */
+  advance(minutes: number): Promise<void>;
+  /** Moves time in coarse steps (for days of retention): settles only between steps. */
+  advanceCoarse(minutes: number, stepMinutes: number): Promise<void>;
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startE2E(
+  options: { seed?: boolean; env?: Record<string, string>; decorate?: (services: Services) => Services } = {},
+): Promise<E2E> {
+  const clock = new ManualClock(T0);
+  const logs: string[] = [];
+  const plane = new LocalControlPlane({
+    env: options.env ?? {},
+    clock,
+    port: 0,
+    seed: options.seed ?? true,
+    databaseName: `e2e-${randomUUID().slice(0, 8)}`,
+    log: (level, message) => {
+      if (level !== 'debug') logs.push(`${clock.now().toISOString()} ${level} ${message}`);
+    },
+    ...(options.decorate === undefined ? {} : { decorate: options.decorate }),
+  });
+  const origin = await plane.start();
+  const settle = () => plane.idle();
+  await settle();
+
+  async function api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    await settle();
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      location: response.headers.get('location'),
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    };
+  }
+
+  async function advance(minutes: number): Promise<void> {
+    const target = clock.now().getTime() + minutes * MINUTE;
+    for (;;) {
+      const next = clock.nextDueAt();
+      if (next === undefined || next.getTime() > target) {
+        await clock.advanceTo(new Date(target));
+        await settle();
+        return;
+      }
+      await clock.advanceTo(next);
+      await settle();
+    }
+  }
+
+  return {
+    plane,
+    clock,
+    logs,
+    api,
+    async stamp(id) {
+      const answer = await api('GET', `/api/stamps/${id}`);
+      if (answer.status !== 200)
+        throw new Error(`GET ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    advance,
+    async advanceCoarse(minutes, stepMinutes) {
+      for (let done = 0; done < minutes; done += stepMinutes) {
+        await clock.advance(Math.min(stepMinutes, minutes - done) * MINUTE);
+        await settle();
+      }
+    },
+    settle,
+    stop: () => plane.stop(),
+  };
+}
+
+/** The phases a stamp went through, from its audit history. */
+export function phasesOf(stamp: Record<string, unknown>): string[] {
+  const history = stamp['history'] as { to: string; traffic?: { to: string } }[];
+  return history.map((h) => (h.traffic === undefined ? h.to : `${h.to}/${h.traffic.to}`));
+}
