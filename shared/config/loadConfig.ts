@@ -106,6 +106,7 @@ const schema = z.object({
   STAMPS_REPLACEMENT_SURGE_PER_REGION: wholeNumber(0, 100),
   STAMPS_REGISTRATION_TIMEOUT_MINUTES: wholeNumber(1, 1440),
   STAMPS_SCALE_COOLDOWN_MINUTES: wholeNumber(0, 1440),
+  STAMPS_ALERT_CORRELATION_SECONDS: wholeNumber(0, 3600),
   STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
   STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,
   STAMPS_TASK_HUB: z
@@ -118,7 +119,7 @@ const schema = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be letters, digits, - or _'),
-  PORT: wholeNumber(1, 65535),
+  PORT: wholeNumber(0, 65535),
   STAMPS_TIME_SCALE: wholeNumber(1, 3600),
   STAMPS_ENVIRONMENT: z.string().trim().min(1),
   AZURE_SUBSCRIPTION_ID: z.string().optional(),
@@ -207,6 +208,7 @@ export function loadConfig(env: Env): Config {
     replacementSurgePerRegion: s.STAMPS_REPLACEMENT_SURGE_PER_REGION,
     registrationTimeoutMinutes: s.STAMPS_REGISTRATION_TIMEOUT_MINUTES,
     scaleCooldownMinutes: s.STAMPS_SCALE_COOLDOWN_MINUTES,
+    alertCorrelationSeconds: s.STAMPS_ALERT_CORRELATION_SECONDS,
     quarantine: {
       autoVerify: s.STAMPS_QUARANTINE_AUTO_VERIFY,
       requireHumanApproval: s.STAMPS_QUARANTINE_REQUIRE_APPROVAL,

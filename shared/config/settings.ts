@@ -53,6 +53,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'minimum time between two automatic scale actions in a region',
   },
   {
+    key: 'STAMPS_ALERT_CORRELATION_SECONDS',
+    default: '60',
+    description:
+      'a failing probe waits this long before its isolation is decided, so alerts fired together are judged together',
+  },
+  {
     key: 'STAMPS_QUARANTINE_AUTO_VERIFY',
     default: 'true',
     description: 'run the automatic quarantine checks',
@@ -102,6 +108,6 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       "azure, optional: resource ID of the action group the stamps' alerts notify (`actionGroupResourceId`)",
   },
-  { key: 'PORT', default: '7071', description: 'local: port of the local host' },
+  { key: 'PORT', default: '7071', description: 'local: port of the local host (0: any free port)' },
   { key: 'STAMPS_TIME_SCALE', default: '60', description: 'local: simulated minutes per real second' },
 ];

@@ -6,6 +6,7 @@ import {
   onHealthProbeFailed,
   onHealthProbeRecovered,
   onIsolateRequested,
+  onIsolationDecisionDue,
   onIsolationGraceExpired,
   onReplacementActive,
 } from './decide/health';
@@ -65,6 +66,8 @@ function route(ctx: DecideContext): Decision {
       return onHealthProbeFailed(narrow(ctx, event));
     case 'HealthProbeRecovered':
       return onHealthProbeRecovered(narrow(ctx, event));
+    case 'IsolationDecisionDue':
+      return onIsolationDecisionDue(narrow(ctx, event));
     case 'IsolationGraceExpired':
       return onIsolationGraceExpired(narrow(ctx, event));
     case 'ReplacementActive':

@@ -6,7 +6,7 @@ import { causeSchema } from './stamp';
 
 const stampId = z.string().min(1);
 const instant = z.iso.datetime({ offset: true });
-const timer = z.enum(['registration-timeout', 'isolation-grace']);
+const timer = z.enum(['registration-timeout', 'isolation-decision', 'isolation-grace']);
 
 /** The schema of a stored Effect: decisions are kept so that a re-run activity returns them again. */
 export const effectSchema = z.discriminatedUnion('kind', [

@@ -65,7 +65,7 @@ export type Effect =
 export type EffectKind = Effect['kind'];
 
 /** Durable timers the orchestration keeps for a stamp; the drain timer is a Service Bus message. */
-export type LifecycleTimer = 'registration-timeout' | 'isolation-grace';
+export type LifecycleTimer = 'registration-timeout' | 'isolation-decision' | 'isolation-grace';
 
 export type IncidentKind =
   | 'blast-radius'

@@ -23,6 +23,7 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RegistrationTimedOut'), id }),
   z.object({ type: z.literal('HealthProbeFailed'), id, alertId: z.string().min(1), observedAt: instant }),
   z.object({ type: z.literal('HealthProbeRecovered'), id, alertId: z.string().min(1), observedAt: instant }),
+  z.object({ type: z.literal('IsolationDecisionDue'), id }),
   z.object({ type: z.literal('IsolationGraceExpired'), id }),
   z.object({ type: z.literal('ReplacementActive'), id, replacementId: z.string().min(1) }),
   z.object({ type: z.literal('IsolateRequested'), id, ...operator }),

@@ -33,6 +33,7 @@ export type StampEvent =
       readonly alertId: string;
       readonly observedAt: string;
     })
+  | (EventBase & { readonly type: 'IsolationDecisionDue' })
   | (EventBase & { readonly type: 'IsolationGraceExpired' })
   | (EventBase & { readonly type: 'ReplacementActive'; readonly replacementId: string })
   | (EventBase & OperatorInput & { readonly type: 'IsolateRequested' })
@@ -66,6 +67,7 @@ export const STAMP_EVENT_TYPES: readonly StampEventType[] = [
   'RegistrationTimedOut',
   'HealthProbeFailed',
   'HealthProbeRecovered',
+  'IsolationDecisionDue',
   'IsolationGraceExpired',
   'ReplacementActive',
   'IsolateRequested',

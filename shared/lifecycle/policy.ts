@@ -24,6 +24,11 @@ export interface LifecyclePolicy {
   /** How far a replacement for an isolated stamp may exceed its region's max. */
   readonly replacementSurgePerRegion: number;
   readonly registrationTimeoutMinutes: number;
+  /**
+   * How long a health-probe failure waits before the isolation is decided, so that alerts
+   * fired together are judged together (blast radius, region outage); 0 decides at once.
+   */
+  readonly alertCorrelationSeconds: number;
   /** Minimum time between two automatic scale actions in one region. */
   readonly scaleCooldownMinutes: number;
   readonly quarantine: {
@@ -50,6 +55,7 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   replacementSurgePerRegion: 1,
   registrationTimeoutMinutes: 15,
   scaleCooldownMinutes: 15,
+  alertCorrelationSeconds: 60,
   quarantine: { autoVerify: true, requireHumanApproval: false },
 };
 

@@ -34,6 +34,8 @@ export type Cause = z.infer<typeof causeSchema>;
 
 export const deadlinesSchema = z.object({
   registrationTimeoutAt: isoInstant.optional(),
+  /** A failing probe's isolation is decided then, with every alert that fired meanwhile. */
+  isolationDecisionAt: isoInstant.optional(),
   isolationGraceEndsAt: isoInstant.optional(),
   drainEndsAt: isoInstant.optional(),
   purgeDueAt: isoInstant.optional(),
@@ -45,6 +47,8 @@ export const healthSchema = z.object({
   /** The alert's own fired/resolved time of the last health signal applied (guard 5). */
   observedAt: isoInstant.optional(),
   alertId: z.string().optional(),
+  /** The guard holding back the isolation of this failing stamp, while one does. */
+  heldBy: z.enum(['blast-radius', 'min-in-rotation']).optional(),
 });
 export type StampHealth = z.infer<typeof healthSchema>;
 

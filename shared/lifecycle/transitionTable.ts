@@ -20,7 +20,13 @@ export const TRANSITION_TABLE: readonly TransitionRow[] = [
   {
     from: 'active',
     to: 'active',
-    on: ['HealthProbeFailed', 'HealthProbeRecovered', 'IsolateRequested', 'ReplacementActive'],
+    on: [
+      'HealthProbeFailed',
+      'IsolationDecisionDue',
+      'HealthProbeRecovered',
+      'IsolateRequested',
+      'ReplacementActive',
+    ],
   },
   { from: 'active', to: 'draining', on: ['DrainRequested', 'IsolationGraceExpired'] },
   { from: 'draining', to: 'quarantined', on: ['DrainTimerFired', 'InFlightDrained'] },

@@ -24,7 +24,7 @@ export const watchSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('timer'),
     at: instant,
-    timer: z.enum(['registration-timeout', 'isolation-grace']),
+    timer: z.enum(['registration-timeout', 'isolation-decision', 'isolation-grace']),
   }),
   z.object({ kind: z.literal('in-flight'), at: instant, drainId: z.string() }),
   z.object({ kind: z.literal('quarantine-checks'), at: instant }),
@@ -81,6 +81,7 @@ const WATCH_PHASES: Record<Watch['kind'], readonly Phase[]> = {
 
 const TIMER_PHASE: Record<LifecycleTimer, Phase> = {
   'registration-timeout': 'registering',
+  'isolation-decision': 'active',
   'isolation-grace': 'active',
 };
 

@@ -276,7 +276,9 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         yield* apply(
           due.timer === 'registration-timeout'
             ? { type: 'RegistrationTimedOut', id: `${stampId}:registration-timeout:${due.at}` }
-            : { type: 'IsolationGraceExpired', id: `${stampId}:isolation-grace:${due.at}` },
+            : due.timer === 'isolation-decision'
+              ? { type: 'IsolationDecisionDue', id: `${stampId}:isolation-decision:${due.at}` }
+              : { type: 'IsolationGraceExpired', id: `${stampId}:isolation-grace:${due.at}` },
         );
         return;
       case 'in-flight': {

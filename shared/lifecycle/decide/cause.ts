@@ -25,6 +25,12 @@ export function causeOf(event: StampEvent): Cause {
         kind: 'alert',
         reason: `health probe recovered (alert ${event.alertId} at ${event.observedAt})`,
       };
+    case 'IsolationDecisionDue':
+      return {
+        ...base,
+        kind: 'timer',
+        reason: 'alert correlation window ended with the probe still failing',
+      };
     case 'IsolationGraceExpired':
       return { ...base, kind: 'timer', reason: 'isolation grace expired without recovery' };
     case 'ReplacementActive':

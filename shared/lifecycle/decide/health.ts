@@ -3,7 +3,7 @@ import type { Effect } from '../effects';
 import type { EventOf } from '../events';
 import { assessHealthFailure } from '../guards/blastRadius';
 import { checkMinInRotation } from '../guards/minInRotation';
-import type { IsolationState, Stamp } from '../stamp';
+import type { IsolationState, Stamp, StampDeadlines, StampHealth } from '../stamp';
 import { addMinutes, isAtOrAfter, isBefore } from '../time';
 import { type DecideContext, ignore, memberOf, overrides, refuse, transition, update } from './context';
 
@@ -33,7 +33,89 @@ export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFaile
   if (stamp.traffic !== 'in-rotation') {
     return update(ctx, { health }, `${stamp.id} is already out of rotation; alert recorded`);
   }
-  return isolateFailingStamp(ctx, { ...stamp, health });
+  const window = ctx.policy.alertCorrelationSeconds;
+  if (window <= 0) return isolateFailingStamp(ctx, { ...stamp, health });
+  if (stamp.deadlines.isolationDecisionAt !== undefined) {
+    return update(
+      ctx,
+      { health },
+      `${stamp.id}: isolation already due at ${stamp.deadlines.isolationDecisionAt}`,
+    );
+  }
+  // Alerts fired together are judged together: wait for the others before deciding.
+  const due = addMinutes(ctx.now, window / 60);
+  return update(
+    ctx,
+    { health, deadlines: { ...stamp.deadlines, isolationDecisionAt: due } },
+    `${stamp.id} probe failing; isolation decided at ${due}`,
+    [{ kind: 'start-timer', stampId: stamp.id, timer: 'isolation-decision', at: due }],
+  );
+}
+
+/** The correlation window ended: decide the isolation with every alert seen meanwhile. */
+export function onIsolationDecisionDue(ctx: DecideContext<EventOf<'IsolationDecisionDue'>>): Decision {
+  const { stamp, now } = ctx;
+  const due = stamp.deadlines.isolationDecisionAt;
+  if (stamp.phase !== 'active' || due === undefined) {
+    return ignore('stale-timer', `${stamp.id} is ${stamp.phase}; no isolation decision is due`);
+  }
+  if (isBefore(now, due))
+    return ignore('stale-timer', `the isolation of ${stamp.id} is decided at ${due}, not at ${now}`);
+  const { isolationDecisionAt: _decided, ...deadlines } = stamp.deadlines;
+  const settled: Stamp = { ...stamp, deadlines };
+  if (stamp.traffic !== 'in-rotation' || stamp.health.probe !== 'failing') {
+    return update(
+      { ...ctx, stamp: settled },
+      {},
+      `${stamp.id} recovered or left rotation before its isolation was decided`,
+    );
+  }
+  return isolateFailingStamp({ ...ctx, stamp: settled }, settled);
+}
+
+function withoutHold(health: StampHealth): StampHealth {
+  const { heldBy: _released, ...rest } = health;
+  return rest;
+}
+
+function withoutDecision(deadlines: StampDeadlines): StampDeadlines {
+  const { isolationDecisionAt: _decided, ...rest } = deadlines;
+  return rest;
+}
+
+/** How long a held isolation waits before the guards are asked again. */
+export const ISOLATION_RECHECK_MINUTES = 5;
+
+/**
+ * A guard holds the isolation back: the failing probe is recorded, the guards are asked again
+ * in a few minutes (the storm may pass, a replacement may come), and an incident is raised the
+ * first time a guard holds it, not at every re-check.
+ */
+function holdIsolation(
+  ctx: DecideContext,
+  failing: Stamp,
+  guard: 'blast-radius' | 'min-in-rotation',
+  reason: string,
+  extra: Effect[],
+): Decision {
+  const recheckAt = addMinutes(ctx.now, ISOLATION_RECHECK_MINUTES);
+  const firstHold = failing.health.heldBy !== guard;
+  return refuse(
+    ctx,
+    guard,
+    reason,
+    {
+      health: { ...failing.health, heldBy: guard },
+      deadlines: { ...failing.deadlines, isolationDecisionAt: recheckAt },
+    },
+    [
+      ...extra,
+      ...(firstHold
+        ? [{ kind: 'raise-incident' as const, stampId: failing.id, incident: guard, detail: reason }]
+        : []),
+      { kind: 'start-timer', stampId: failing.id, timer: 'isolation-decision', at: recheckAt },
+    ],
+  );
 }
 
 /**
@@ -43,29 +125,22 @@ export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFaile
 function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
   const { fleet, policy, now } = ctx;
   const assessment = assessHealthFailure(memberOf(failing), fleet, policy);
-  if (assessment.kind === 'blast-radius') {
-    return refuse(ctx, 'blast-radius', assessment.detail, { health: failing.health }, [
-      { kind: 'raise-incident', stampId: failing.id, incident: 'blast-radius', detail: assessment.detail },
-    ]);
-  }
+  if (assessment.kind === 'blast-radius')
+    return holdIsolation(ctx, failing, 'blast-radius', assessment.detail, []);
   const outage = assessment.kind === 'region-outage';
   if (!outage) {
     const guard = checkMinInRotation(failing.id, failing.region, fleet, policy);
-    if (!guard.ok) {
-      return refuse(ctx, guard.guard, guard.reason, { health: failing.health }, [
-        ...replacementRequest(failing, []),
-        { kind: 'raise-incident', stampId: failing.id, incident: 'min-in-rotation', detail: guard.reason },
-      ]);
-    }
+    if (!guard.ok)
+      return holdIsolation(ctx, failing, 'min-in-rotation', guard.reason, replacementRequest(failing, []));
   }
   const isolation: IsolationState = { by: outage ? 'region-outage' : 'alert', at: now };
   return transition(ctx, 'active', {
     traffic: 'isolated',
     patch: {
-      health: failing.health,
+      health: withoutHold(failing.health),
       isolation,
       deadlines: {
-        ...failing.deadlines,
+        ...withoutDecision(failing.deadlines),
         isolationGraceEndsAt: addMinutes(now, policy.isolationGraceMinutes),
       },
     },
@@ -93,6 +168,15 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
   const health = { probe: 'healthy' as const, observedAt: event.observedAt, alertId: event.alertId };
   if (stamp.phase !== 'active') {
     return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
+  }
+  if (stamp.deadlines.isolationDecisionAt !== undefined && stamp.traffic === 'in-rotation') {
+    const { isolationDecisionAt: _cancelled, ...deadlines } = stamp.deadlines;
+    return update(
+      ctx,
+      { health, deadlines },
+      `${stamp.id} probe recovered before its isolation was decided`,
+      [{ kind: 'cancel-timer', stampId: stamp.id, timer: 'isolation-decision' }],
+    );
   }
   const graceEnd = stamp.deadlines.isolationGraceEndsAt;
   const rejoins =

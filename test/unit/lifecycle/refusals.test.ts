@@ -327,11 +327,18 @@ describe('decide: guard side effects', () => {
     );
     assert.equal(d.outcome, 'refused');
     if (d.outcome !== 'refused') return;
-    assert.deepEqual(d.stamp.health, { probe: 'failing', observedAt: at(1), alertId: 'a' });
+    assert.deepEqual(d.stamp.health, {
+      probe: 'failing',
+      observedAt: at(1),
+      alertId: 'a',
+      heldBy: 'min-in-rotation',
+    });
     assert.deepEqual(
       d.effects.map((e) => e.kind),
-      ['request-replacement', 'raise-incident'],
+      ['request-replacement', 'raise-incident', 'start-timer'],
     );
+    assert.equal(d.stamp.health.heldBy, 'min-in-rotation');
+    assert.equal(d.stamp.deadlines.isolationDecisionAt, at(7), 'the guards are asked again in five minutes');
   });
 
   it('a blast-radius refusal raises one incident and requests no replacement', () => {
@@ -352,7 +359,7 @@ describe('decide: guard side effects', () => {
     assert.equal(d.guard, 'blast-radius');
     assert.deepEqual(
       d.effects.map((e) => e.kind),
-      ['raise-incident'],
+      ['raise-incident', 'start-timer'],
     );
   });
 

@@ -87,6 +87,20 @@ const CASES: readonly TransitionCase[] = [
     fleet: seedFleet(),
   },
   {
+    name: 'active in rotation → isolated when the alert correlation window ends with the probe still failing',
+    stamp: stampIn('active', {
+      health: { probe: 'failing', observedAt: at(1), alertId: 'a1' },
+      deadlines: { isolationDecisionAt: at(2) },
+    }),
+    event: { type: 'IsolationDecisionDue', id: 'e1' },
+    now: at(2),
+    to: 'active',
+    traffic: 'isolated',
+    effects: ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+    fleet: seedFleet(),
+    policy: policyWith({ alertCorrelationSeconds: 60 }),
+  },
+  {
     name: 'active isolated → in rotation when the alert resolves within the grace',
     stamp: stampIn('active', {
       traffic: 'isolated',
@@ -459,5 +473,88 @@ describe('decide: what each transition records', () => {
     assert.equal(d.stamp.phase, 'decommissioning');
     assert.equal(d.stamp.quarantine?.approvedBy, 'ana');
     assert.equal(d.stamp.cause.reason, 'verified by operator');
+  });
+});
+
+describe('decide: alerts fired together are judged together (correlation window)', () => {
+  const policy = policyWith({ alertCorrelationSeconds: 60 });
+  const failedAt = (id: string, minute: number): StampEvent => ({
+    type: 'HealthProbeFailed',
+    id,
+    alertId: 'a1',
+    observedAt: at(minute),
+  });
+
+  it('a failing probe records the failure and arms the decision timer; nothing leaves rotation yet', () => {
+    const d = decide(stampIn('active'), failedAt('e1', 1), policy, at(1), fleet(seedFleet()));
+    assert.equal(d.outcome, 'updated');
+    if (d.outcome !== 'updated') return;
+    assert.equal(d.stamp.traffic, 'in-rotation');
+    assert.equal(d.stamp.health.probe, 'failing');
+    assert.equal(d.stamp.deadlines.isolationDecisionAt, at(2));
+    assert.deepEqual(d.effects, [
+      { kind: 'start-timer', stampId: 'weu-001', timer: 'isolation-decision', at: at(2) },
+    ]);
+  });
+
+  it('a recovery inside the window cancels the decision', () => {
+    const failing = decide(stampIn('active'), failedAt('e1', 1), policy, at(1), fleet(seedFleet()));
+    assert.equal(failing.outcome, 'updated');
+    if (failing.outcome !== 'updated') return;
+    const d = decide(
+      failing.stamp,
+      { type: 'HealthProbeRecovered', id: 'e2', alertId: 'a1', observedAt: at(1.5) },
+      policy,
+      at(1.5),
+      fleet(seedFleet()),
+    );
+    assert.equal(d.outcome, 'updated');
+    if (d.outcome !== 'updated') return;
+    assert.equal(d.stamp.deadlines.isolationDecisionAt, undefined);
+    assert.deepEqual(d.effects, [{ kind: 'cancel-timer', stampId: 'weu-001', timer: 'isolation-decision' }]);
+    const late = decide(
+      d.stamp,
+      { type: 'IsolationDecisionDue', id: 'e3' },
+      policy,
+      at(2),
+      fleet(seedFleet()),
+    );
+    assert.equal(late.outcome, 'ignored');
+  });
+
+  it('five stamps failing together are all held by the blast radius; the re-check raises no second incident', () => {
+    const failingIds = ['weu-001', 'weu-002', 'eus-001', 'eus-002', 'sea-001'];
+    const storm = fleet(
+      seedFleet().map((m) => (failingIds.includes(m.id) ? { ...m, probe: 'failing' as const } : m)),
+    );
+    const stamp = stampIn('active', {
+      health: { probe: 'failing', observedAt: at(1), alertId: 'a1' },
+      deadlines: { isolationDecisionAt: at(2) },
+    });
+    const first = decide(stamp, { type: 'IsolationDecisionDue', id: 'e1' }, policy, at(2), storm);
+    assert.equal(first.outcome, 'refused');
+    if (first.outcome !== 'refused') return;
+    assert.equal(first.guard, 'blast-radius');
+    assert.deepEqual(
+      first.effects.map((e) => e.kind),
+      ['raise-incident', 'start-timer'],
+    );
+    const again = decide(first.stamp, { type: 'IsolationDecisionDue', id: 'e2' }, policy, at(7), storm);
+    assert.equal(again.outcome, 'refused');
+    assert.deepEqual(again.outcome === 'refused' ? again.effects.map((e) => e.kind) : [], ['start-timer']);
+    // The storm passes: the one stamp still failing is isolated at the next re-check.
+    const calm = fleet(seedFleet());
+    const finally_ = decide(
+      again.outcome === 'refused' ? again.stamp : stamp,
+      { type: 'IsolationDecisionDue', id: 'e3' },
+      policy,
+      at(12),
+      calm,
+    );
+    assert.equal(finally_.outcome, 'transition');
+    if (finally_.outcome !== 'transition') return;
+    assert.equal(finally_.stamp.traffic, 'isolated');
+    assert.equal(finally_.stamp.health.heldBy, undefined);
+    assert.equal(finally_.stamp.deadlines.isolationDecisionAt, undefined);
   });
 });

@@ -16,8 +16,12 @@ export function at(minutes: number): string {
   return new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 }
 
+/**
+ * The default policy, but deciding isolations at once (no correlation window) unless a test
+ * asks for one: most cases are about the guards, not the wait.
+ */
 export function policyWith(overrides: Partial<LifecyclePolicy> = {}): LifecyclePolicy {
-  return { ...DEFAULT_POLICY, ...overrides };
+  return { ...DEFAULT_POLICY, alertCorrelationSeconds: 0, ...overrides };
 }
 
 /** A valid stamp in the given phase, with the fields that phase implies. */
