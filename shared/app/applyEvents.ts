@@ -2,11 +2,11 @@ import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
 import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
-import type { FleetView } from '../lifecycle/fleet';
+import type { FleetMember, FleetView } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
-import { readFleet, syncLedger, withStamp } from './fleet';
+import { fleetMembersWith, isLive, memberOfStamp, syncLedger, withStamp } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
@@ -39,6 +39,7 @@ export interface ApplyResult {
 /** Events whose guards look at the rest of the fleet. */
 const FLEET_EVENTS: ReadonlySet<StampEvent['type']> = new Set([
   'HealthProbeFailed',
+  'IsolationDecisionDue',
   'ReplacementActive',
   'IsolateRequested',
   'DrainRequested',
@@ -92,9 +93,8 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       };
     }
 
-    let fleet: FleetView = events.some((e) => FLEET_EVENTS.has(e.type))
-      ? await readFleet(store, config.policy)
-      : { members: [] };
+    const guarded = events.some((e) => FLEET_EVENTS.has(e.type)) ? await store.getFleet() : undefined;
+    let fleet: FleetView = { members: Object.values(guarded?.members ?? {}) };
     let stamp: Stamp = stored.stamp;
     const audits: AuditRecord[] = [];
     const effects: Effect[] = [];
@@ -129,6 +129,11 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       recent: recent.slice(-INBOX_RECENT_WINDOW),
       lastBatch: { key, effects },
     };
+    if (guarded !== undefined && !sameEntry(guarded.members[stampId], stamp)) {
+      // Claim the new rotation/probe state first, with If-Match on the fleet we decided with:
+      // a decision taken meanwhile by another stamp makes this one re-read and re-decide.
+      await store.replaceFleet(fleetMembersWith(guarded.members, stamp), guarded.etag);
+    }
     await store.commitBatch({
       stamp,
       etag: stored.etag,
@@ -139,4 +144,9 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
     await syncLedger(store, config.policy, stamp);
     return { found: true, phase: stamp.phase, traffic: stamp.traffic, effects, outcomes };
   });
+}
+
+function sameEntry(current: FleetMember | undefined, stamp: Stamp): boolean {
+  const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+  return JSON.stringify(current) === JSON.stringify(wanted);
 }

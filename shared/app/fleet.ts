@@ -29,8 +29,18 @@ export function fleetFromLedgers(ledgers: readonly StoredLedger[]): FleetView {
   return { members: ledgers.flatMap((stored) => Object.values(stored.ledger.members)) };
 }
 
-export async function readFleet(store: StampStore, policy: LifecyclePolicy): Promise<FleetView> {
-  return fleetFromLedgers(await readLedgers(store, policy));
+/** The live fleet as the guards see it (one point read of the fleet document). */
+export async function readFleet(store: StampStore): Promise<FleetView> {
+  return { members: Object.values((await store.getFleet()).members) };
+}
+
+/** The fleet document's members with the stamp's entry brought in line (added, changed, removed). */
+export function fleetMembersWith(
+  members: Readonly<Record<string, FleetMember>>,
+  stamp: Stamp,
+): Record<string, FleetMember> {
+  const { [stamp.id]: _previous, ...others } = members;
+  return isLive(stamp) ? { ...others, [stamp.id]: memberOfStamp(stamp) } : others;
 }
 
 /** The fleet with one member replaced by (or added as) the given stamp's current state. */
@@ -57,5 +67,11 @@ export async function syncLedger(store: StampStore, policy: LifecyclePolicy, sta
     const { [stamp.id]: _previous, ...others } = stored.ledger.members;
     const members = wanted === undefined ? others : { ...others, [stamp.id]: wanted };
     await store.replaceLedger({ ...stored.ledger, members }, stored.etag);
+  });
+  await retryOnConflict(`sync the fleet for ${stamp.id}`, async () => {
+    const fleet = await store.getFleet();
+    const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+    if (sameMember(fleet.members[stamp.id], wanted)) return;
+    await store.replaceFleet(fleetMembersWith(fleet.members, stamp), fleet.etag);
   });
 }

@@ -23,7 +23,7 @@ export async function submitOperatorEvent(
   const { store, config, clock } = svc;
   const stored = await store.get(stampId);
   if (stored === undefined) return { kind: 'not-found' };
-  const fleet = await readFleet(store, config.policy);
+  const fleet = await readFleet(store);
   const decision = decide(
     stored.stamp,
     event,

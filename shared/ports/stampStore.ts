@@ -26,6 +26,17 @@ export interface RegionLedger {
   readonly lastScaleInAt?: string;
 }
 
+/**
+ * The live fleet as the guards see it, in one document: every decision that changes a stamp's
+ * rotation or probe state writes it with If-Match before committing, so two decisions taken at
+ * once can never both count on the other not having happened (blast radius, minimum in rotation).
+ */
+export interface StoredFleet {
+  readonly members: Readonly<Record<string, FleetMember>>;
+  /** Absent while there is no fleet document yet. */
+  readonly etag?: string;
+}
+
 export interface StoredLedger {
   readonly ledger: RegionLedger;
   readonly etag: string;
@@ -112,6 +123,10 @@ export interface StampStore {
    * (`weu-001`), through the ledger's If-Match; never reused, even after a purge.
    */
   allocateStampId(region: string, code: string): Promise<string>;
+
+  getFleet(): Promise<StoredFleet>;
+  /** Replaces the fleet document if its ETag is still `etag` (creates it when `etag` is absent); ConflictError otherwise. */
+  replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet>;
 
   getLedger(region: string): Promise<StoredLedger | undefined>;
   /** Creates the ledger of a configured region if it is missing; returns the stored one. */

@@ -46,7 +46,22 @@ describe('applyEvents', () => {
       alertId: 'al-1',
       observedAt: '2026-05-01T00:00:00.000Z',
     });
-    const result = await applyEvents(svc, { stampId: a, key: 'k-1' });
+    const waiting = await applyEvents(svc, { stampId: a, key: 'k-0' });
+    assert.equal(waiting.traffic, 'in-rotation', 'the isolation waits for the correlation window');
+    assert.deepEqual(
+      waiting.effects.map((e) => e.kind),
+      ['start-timer'],
+    );
+    assert.deepEqual(
+      waiting.outcomes.map((o) => o.outcome),
+      ['updated'],
+    );
+    await svc.clock.advance(60_000);
+    const result = await applyEvents(svc, {
+      stampId: a,
+      key: 'k-1',
+      event: { type: 'IsolationDecisionDue', id: 'decide-1' },
+    });
     assert.equal(result.phase, 'active');
     assert.equal(result.traffic, 'isolated');
     assert.deepEqual(
@@ -56,7 +71,7 @@ describe('applyEvents', () => {
     assert.deepEqual((await svc.store.readInbox(a)).inbox.pending, []);
     const history = await svc.store.history(a);
     assert.deepEqual(history.at(-1)?.traffic, { from: 'in-rotation', to: 'isolated' });
-    const member = (await readFleet(svc.store, svc.config.policy)).members.find((m) => m.id === a);
+    const member = (await readFleet(svc.store)).members.find((m) => m.id === a);
     assert.deepEqual(member, {
       id: a,
       region: 'westeurope',
@@ -126,5 +141,42 @@ describe('applyEvents', () => {
     assert.deepEqual(await submitOperatorEvent(svc, 'weu-999', { type: 'OriginHealthy', id: 'x' }), {
       kind: 'not-found',
     });
+  });
+
+  it('five stamps failing at once, decided concurrently: exactly four are isolated, the fifth is held by the blast radius', async () => {
+    const svc = await harness.newServices({ STAMPS_ALERT_CORRELATION_SECONDS: '0' });
+    const ids: string[] = [];
+    for (const region of [
+      'westeurope',
+      'westeurope',
+      'westeurope',
+      'westeurope',
+      'eastus',
+      'eastus',
+      'eastus',
+      'southeastasia',
+      'southeastasia',
+      'southeastasia',
+    ]) {
+      ids.push(await activeStamp(svc, region));
+    }
+    const failing = ['weu-001', 'weu-002', 'eus-001', 'eus-002', 'sea-001'];
+    for (const id of failing) {
+      await svc.store.enqueueEvent(id, {
+        type: 'HealthProbeFailed',
+        id: `${id}:Fired`,
+        alertId: id,
+        observedAt: '2026-05-01T00:00:00.000Z',
+      });
+    }
+    const results = await Promise.all(
+      failing.map((id) => applyEvents(svc, { stampId: id, key: `${id}-storm` })),
+    );
+    const outcomes = results.flatMap((r) => r.outcomes.map((o) => o.outcome)).sort();
+    assert.deepEqual(outcomes, ['refused', 'transition', 'transition', 'transition', 'transition']);
+    const members = (await readFleet(svc.store)).members;
+    assert.equal(members.filter((m) => m.traffic === 'isolated').length, 4);
+    assert.equal(members.filter((m) => m.probe === 'failing').length, 5);
+    assert.equal(ids.length, 10);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { readFleet } from '../../shared/app/fleet';
+import { fleetFromLedgers, readLedgers } from '../../shared/app/fleet';
 import { provideReplacement } from '../../shared/app/replacement';
 import { requestStamp } from '../../shared/app/requestStamp';
 import { capacityCounts } from '../../shared/lifecycle/placement';
@@ -40,7 +40,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
       'weu-003',
       'weu-004',
     ]);
-    const counts = capacityCounts(await readFleet(svc.store, svc.config.policy));
+    const counts = capacityCounts(fleetFromLedgers(await readLedgers(svc.store, svc.config.policy)));
     assert.equal(counts.get('westeurope'), 4);
   });
 
@@ -52,7 +52,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
       ),
     );
     assert.equal(outcomes.filter((o) => o.kind === 'created').length, 10);
-    const counts = capacityCounts(await readFleet(svc.store, svc.config.policy));
+    const counts = capacityCounts(fleetFromLedgers(await readLedgers(svc.store, svc.config.policy)));
     assert.deepEqual(Object.fromEntries(counts), { westeurope: 4, eastus: 3, southeastasia: 3 });
   });
 
@@ -114,7 +114,7 @@ describe('provideReplacement: at most one replacement per isolated stamp', () =>
     assert.deepEqual([...ids], ['weu-002']);
     assert.equal((await svc.store.get('weu-001'))?.stamp.replacedBy, 'weu-002');
     assert.equal((await svc.store.get('weu-002'))?.stamp.replacementFor, 'weu-001');
-    const westeurope = (await readFleet(svc.store, svc.config.policy)).members.filter(
+    const westeurope = fleetFromLedgers(await readLedgers(svc.store, svc.config.policy)).members.filter(
       (m) => m.region === 'westeurope',
     );
     assert.deepEqual(westeurope.map((m) => m.id).sort(), ['weu-001', 'weu-002'], 'no leaked reservation');

@@ -19,6 +19,7 @@ import {
 } from '../../errors';
 import type { StampEvent } from '../../lifecycle/events';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
+import type { FleetMember } from '../../lifecycle/fleet';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
 import {
   type DecisionBatch,
@@ -26,6 +27,7 @@ import {
   type StampFilter,
   type StampInbox,
   type StampStore,
+  type StoredFleet,
   type StoredInbox,
   type StoredLedger,
   type StoredStamp,
@@ -34,6 +36,8 @@ import { DEFAULT_CONTAINER_NAMES, type StampsContainerNames } from './database';
 import {
   assertValidStamp,
   auditFromDocument,
+  FLEET_DOCUMENT_ID,
+  fleetFromDocument,
   INBOX_DOCUMENT_ID,
   inboxFromDocument,
   ledgerDocumentId,
@@ -45,6 +49,7 @@ import {
   purgeIndexFromDocument,
   stampFromDocument,
   toAuditDocument,
+  toFleetDocument,
   toInboxDocument,
   toLedgerDocument,
   toStampDocument,
@@ -365,6 +370,29 @@ class CosmosStampStoreImpl implements CosmosStampStore {
       await this.replaceLedger({ ...stored.ledger, lastSeq: seq }, stored.etag);
       return formatStampId(code, seq);
     });
+  }
+
+  async getFleet(): Promise<StoredFleet> {
+    const doc = await this.readItem(this.ledger, FLEET_DOCUMENT_ID, FLEET_DOCUMENT_ID, 'read the fleet');
+    return doc ? { members: fleetFromDocument(doc.resource), etag: doc.etag } : { members: {} };
+  }
+
+  async replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet> {
+    const what = 'write the fleet';
+    try {
+      const response =
+        etag === undefined
+          ? await this.ledger.items.create(json(toFleetDocument(members)))
+          : await this.ledger
+              .item(FLEET_DOCUMENT_ID, FLEET_DOCUMENT_ID)
+              .replace(json(toFleetDocument(members)), {
+                accessCondition: { type: 'IfMatch', condition: etag },
+              });
+      return { members, etag: requireEtag(response.etag, what) };
+    } catch (thrown) {
+      if (cosmosStatusOf(thrown) === 409) throw new ConflictError(`${what}: created concurrently`);
+      throw mapCosmosError(thrown, what);
+    }
   }
 
   async getLedger(region: string): Promise<StoredLedger | undefined> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InvalidDocumentError, ValidationError } from '../../errors';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
-import { fleetMemberSchema } from '../../lifecycle/fleet';
+import { type FleetMember, fleetMemberSchema } from '../../lifecycle/fleet';
 import {
   type AuditRecord,
   parseStoredAuditRecord,
@@ -130,6 +130,25 @@ export function ledgerFromDocument(doc: unknown): RegionLedger {
     throw new InvalidDocumentError(id, 'region', `region '${ledger.region}' does not match the document id`);
   }
   return ledger;
+}
+
+export const FLEET_DOCUMENT_ID = 'fleet';
+
+const fleetSchema = z.object({ members: z.record(z.string(), fleetMemberSchema) });
+
+export function toFleetDocument(members: Readonly<Record<string, FleetMember>>): Record<string, unknown> {
+  return { id: FLEET_DOCUMENT_ID, type: 'fleet', members };
+}
+
+export function fleetFromDocument(doc: unknown): Record<string, FleetMember> {
+  const { type, ...body } = withoutSystemProperties(doc);
+  if (type !== 'fleet')
+    throw new InvalidDocumentError(
+      FLEET_DOCUMENT_ID,
+      'type',
+      `expected 'fleet', got ${JSON.stringify(type)}`,
+    );
+  return parseWith(fleetSchema, FLEET_DOCUMENT_ID, body).members;
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
