@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../../../shared/app/services';
 import { ManualClock } from '../../../shared/local/clock/manualClock';
 import { LocalControlPlane } from '../../../shared/local/localControlPlane';
+import type { StampCloudEvent } from '../../../shared/ports/eventPublisher';
 
 export const T0 = new Date('2026-06-01T00:00:00.000Z');
 export const MINUTE = 60_000;
@@ -18,6 +19,8 @@ export interface E2E {
   readonly plane: LocalControlPlane;
   readonly clock: ManualClock;
   readonly logs: string[];
+  /** Every CloudEvent the control plane published (signals, phase changes, incidents). */
+  readonly published: StampCloudEvent[];
   api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
   stamp(id: string): Promise<Record<string, unknown>>;
   /** Moves simulated time forward, letting everything due settle at its own instant. */
@@ -33,6 +36,16 @@ export async function startE2E(
 ): Promise<E2E> {
   const clock = new ManualClock(T0);
   const logs: string[] = [];
+  const published: StampCloudEvent[] = [];
+  const record = (services: Services): Services => ({
+    ...services,
+    events: {
+      publish: async (events) => {
+        published.push(...events);
+        await services.events.publish(events);
+      },
+    },
+  });
   const plane = new LocalControlPlane({
     env: options.env ?? {},
     clock,
@@ -42,7 +55,7 @@ export async function startE2E(
     log: (level, message) => {
       if (level !== 'debug') logs.push(`${clock.now().toISOString()} ${level} ${message}`);
     },
-    ...(options.decorate === undefined ? {} : { decorate: options.decorate }),
+    decorate: (services) => record(options.decorate?.(services) ?? services),
   });
   const origin = await plane.start();
   const settle = () => plane.idle();
@@ -83,6 +96,7 @@ export async function startE2E(
     plane,
     clock,
     logs,
+    published,
     api,
     async stamp(id) {
       const answer = await api('GET', `/api/stamps/${id}`);
