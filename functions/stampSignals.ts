@@ -50,7 +50,7 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
 /** Our own PhaseChanged / IncidentRaised notifications share the topic; they are not signals. */
 function isLifecycleNotification(event: unknown): boolean {
   if (typeof event !== 'object' || event === null || !('type' in event)) return false;
-  const type = (event).type;
+  const type = event.type;
   return type === STAMP_EVENT_TYPES.PhaseChanged || type === STAMP_EVENT_TYPES.IncidentRaised;
 }
 
