@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+
+import { TransientError } from '../../shared/errors';
+import { type E2E, MINUTE, phasesOf, startE2E } from './support/harness';
+
+let e2e: E2E | undefined;
+afterEach(async () => {
+  await e2e?.stop();
+  e2e = undefined;
+});
+
+describe('end to end: operations', () => {
+  it('a drain is ended by the Service Bus drain timer when in-flight requests are still there', async () => {
+    e2e = await startE2E();
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 70 });
+    const drain = await e2e.api('POST', '/api/stamps/weu-003/drain', {
+      reason: 'maintenance',
+      drainMinutes: 2,
+    });
+    assert.equal(drain.status, 202, JSON.stringify(drain.body));
+    const drainTimers = e2e.plane.bus
+      .messages('stamp-lifecycle')
+      .filter((m) => m.messageId.includes(':drain-timer:'));
+    assert.equal(drainTimers.length, 1, 'one scheduled drain timer');
+    await e2e.advance(3);
+    const stamp = await e2e.stamp('weu-003');
+    assert.equal(stamp['phase'], 'quarantined');
+    const history = stamp['history'] as { to: string; cause: { kind: string; reason: string } }[];
+    assert.equal(history.at(-1)?.cause.kind, 'timer');
+    assert.match(String(history.at(-1)?.cause.reason), /drain timer fired/);
+  });
+
+  it('capacity alerts scale a region out once (cooldown, no pile-up) and never past its max', async () => {
+    e2e = await startE2E({ seed: false });
+    for (let i = 0; i < 2; i += 1)
+      assert.equal((await e2e.api('POST', '/api/stamps', { region: 'eastus' })).status, 202);
+    await e2e.advance(30);
+    await e2e.api('POST', '/sim/regions/eastus/load', { utilization: 95 });
+    await e2e.advance(3);
+    let eastus = (await e2e.api('GET', '/api/stamps?region=eastus')).body['stamps'] as {
+      id: string;
+      phase: string;
+    }[];
+    assert.equal(eastus.length, 3, JSON.stringify(eastus));
+    assert.equal(eastus.filter((s) => s.phase === 'provisioning').length, 1);
+    await e2e.advance(60);
+    eastus = (await e2e.api('GET', '/api/stamps?region=eastus')).body['stamps'] as {
+      id: string;
+      phase: string;
+    }[];
+    assert.equal(eastus.length, 3, 'the region max (3) holds while the load stays high');
+    assert.ok(eastus.every((s) => s.phase === 'active'));
+  });
+
+  it('duplicated and reordered alerts: one isolation, and a stale Resolved does not rejoin', async () => {
+    e2e = await startE2E();
+    const alert = (condition: 'Fired' | 'Resolved', firedAt: string, resolvedAt?: string) => ({
+      schemaId: 'azureMonitorCommonAlertSchema',
+      data: {
+        essentials: {
+          alertId: '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/dup-1',
+          alertRule: 'frontdoor-origin-health',
+          severity: 'Sev1',
+          signalType: 'Metric',
+          monitorCondition: condition,
+          firedDateTime: firedAt,
+          ...(resolvedAt === undefined ? {} : { resolvedDateTime: resolvedAt }),
+        },
+        alertContext: {
+          condition: {
+            allOf: [
+              {
+                metricName: 'OriginHealthPercentage',
+                operator: 'LessThan',
+                metricValue: 0,
+                dimensions: [{ name: 'Origin', value: 'eus-002' }],
+              },
+            ],
+          },
+        },
+        customProperties: null,
+      },
+    });
+    const now = e2e.clock.now().getTime();
+    const at = (minutes: number) => new Date(now + minutes * MINUTE).toISOString();
+    // A Resolved from an earlier outage arrives late, after the Fired of this one.
+    for (let i = 0; i < 3; i += 1)
+      assert.equal((await e2e.api('POST', '/api/alerts', alert('Fired', at(0)))).status, 202);
+    assert.equal((await e2e.api('POST', '/api/alerts', alert('Resolved', at(-10), at(-5)))).status, 202);
+    await e2e.advance(3);
+    const stamp = await e2e.stamp('eus-002');
+    assert.equal(stamp['traffic'], 'isolated');
+    assert.deepEqual(phasesOf(stamp), ['active/in-rotation', 'active/isolated']);
+    const replacements = (
+      (await e2e.api('GET', '/api/stamps')).body['stamps'] as { replacementFor: string | null }[]
+    ).filter((s) => s.replacementFor === 'eus-002');
+    assert.equal(replacements.length, 1, 'one replacement');
+  });
+
+  it('an activity crashing mid-provision is retried without a second deployment', async () => {
+    let crashes = 0;
+    e2e = await startE2E({
+      seed: false,
+      decorate: (services) => ({
+        ...services,
+        deployer: {
+          startDeployment: async (request) => {
+            await services.deployer.startDeployment(request);
+            // The deployment started, then the activity died before reporting it.
+            if (crashes < 2) {
+              crashes += 1;
+              throw new TransientError('worker recycled mid-activity', 'Crash');
+            }
+          },
+          getDeployment: (name) => services.deployer.getDeployment(name),
+          startResourceGroupDeletion: (group) => services.deployer.startResourceGroupDeletion(group),
+          getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
+        },
+      }),
+    });
+    assert.equal((await e2e.api('POST', '/api/stamps', { region: 'southeastasia' })).status, 202);
+    await e2e.advance(30);
+    assert.equal(crashes, 2);
+    assert.equal((await e2e.stamp('sea-001'))['phase'], 'active');
+    const deployments = e2e.plane.sim.state().deployments.filter((d) => d.stampId === 'sea-001');
+    assert.equal(deployments.length, 1, JSON.stringify(deployments));
+  });
+});
