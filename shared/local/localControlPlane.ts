@@ -37,6 +37,11 @@ export interface LocalControlPlaneOptions {
   readonly log?: HostLog;
   /** Seed of the simulated Azure's randomness. */
   readonly simulationSeed?: number;
+  /**
+   * A simulated Azure that outlives this control plane (a test that restarts the host keeps
+   * "Azure" running meanwhile); its alerts go wherever its owner sends them.
+   */
+  readonly azure?: SimulatedAzure;
   /** Wraps the services before the function app sees them (fault injection in tests). */
   readonly decorate?: (services: Services) => Services;
 }
@@ -107,22 +112,24 @@ export class LocalControlPlane {
     const instances = await ensureDurableInstancesContainer(this.client.database(databaseName));
 
     const listening: { origin?: string } = {};
-    const sim = new SimulatedAzure({
-      clock,
-      regions: config.policy.regions,
-      ...(this.options.simulationSeed === undefined ? {} : { seed: this.options.simulationSeed }),
-      // Azure Monitor's action group calling our receiver, over HTTP like the real one.
-      onAlert: async (payload) => {
-        if (listening.origin === undefined) throw new Error('the local host is not listening yet');
-        const response = await fetch(`${listening.origin}/api/alerts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-        });
-        await response.arrayBuffer();
-        if (response.status >= 300) throw new Error(`alert receiver answered ${response.status}`);
-      },
-    });
+    const sim =
+      this.options.azure ??
+      new SimulatedAzure({
+        clock,
+        regions: config.policy.regions,
+        ...(this.options.simulationSeed === undefined ? {} : { seed: this.options.simulationSeed }),
+        // Azure Monitor's action group calling our receiver, over HTTP like the real one.
+        onAlert: async (payload) => {
+          if (listening.origin === undefined) throw new Error('the local host is not listening yet');
+          const response = await fetch(`${listening.origin}/api/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(payload),
+          });
+          await response.arrayBuffer();
+          if (response.status >= 300) throw new Error(`alert receiver answered ${response.status}`);
+        },
+      });
     const bus = new LocalServiceBus({ clock, log });
     const eventGrid = new LocalEventGrid({ clock, log });
     const services: Services = {

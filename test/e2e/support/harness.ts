@@ -57,9 +57,19 @@ export async function startE2E(
     },
     decorate: (services) => record(options.decorate?.(services) ?? services),
   });
-  const origin = await plane.start();
+  await plane.start();
+  return drive(plane, clock, logs, published);
+}
+
+/** Helpers to call the API and move simulated time on a started control plane. */
+export function drive(
+  plane: LocalControlPlane,
+  clock: ManualClock,
+  logs: string[] = [],
+  published: StampCloudEvent[] = [],
+): E2E {
+  const origin = plane.origin;
   const settle = () => plane.idle();
-  await settle();
 
   async function api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
     const response = await fetch(`${origin}${path}`, {
