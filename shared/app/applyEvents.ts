@@ -3,10 +3,11 @@ import type { Decision } from '../lifecycle/decision';
 import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
 import type { FleetMember, FleetView } from '../lifecycle/fleet';
+import { memberOf } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
-import { fleetMembersWith, isLive, memberOfStamp, syncLedger, withStamp } from './fleet';
+import { fleetMembersWith, isLive, syncLedger, withStamp } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
@@ -147,6 +148,6 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
 }
 
 function sameEntry(current: FleetMember | undefined, stamp: Stamp): boolean {
-  const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+  const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
   return JSON.stringify(current) === JSON.stringify(wanted);
 }

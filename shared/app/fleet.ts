@@ -1,4 +1,4 @@
-import type { FleetMember, FleetView } from '../lifecycle/fleet';
+import { type FleetMember, type FleetView, memberOf } from '../lifecycle/fleet';
 import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
 import type { Stamp } from '../lifecycle/stamp';
 import type { StampStore, StoredLedger } from '../ports/stampStore';
@@ -7,17 +7,6 @@ import { retryOnConflict } from './retryOnConflict';
 /** A stamp is in the live fleet (and its region's ledger) until it is archived. */
 export function isLive(stamp: Pick<Stamp, 'phase'>): boolean {
   return stamp.phase !== 'archived' && stamp.phase !== 'purged';
-}
-
-export function memberOfStamp(stamp: Stamp): FleetMember {
-  return {
-    id: stamp.id,
-    region: stamp.region,
-    phase: stamp.phase,
-    traffic: stamp.traffic,
-    probe: stamp.health.probe,
-    ...(stamp.replacementFor === undefined ? {} : { replacementFor: stamp.replacementFor }),
-  };
 }
 
 /** Every configured region's ledger (created when missing): a few point reads, never a query. */
@@ -40,13 +29,13 @@ export function fleetMembersWith(
   stamp: Stamp,
 ): Record<string, FleetMember> {
   const { [stamp.id]: _previous, ...others } = members;
-  return isLive(stamp) ? { ...others, [stamp.id]: memberOfStamp(stamp) } : others;
+  return isLive(stamp) ? { ...others, [stamp.id]: memberOf(stamp) } : others;
 }
 
 /** The fleet with one member replaced by (or added as) the given stamp's current state. */
 export function withStamp(fleet: FleetView, stamp: Stamp): FleetView {
   const others = fleet.members.filter((member) => member.id !== stamp.id);
-  return { members: isLive(stamp) ? [...others, memberOfStamp(stamp)] : others };
+  return { members: isLive(stamp) ? [...others, memberOf(stamp)] : others };
 }
 
 function sameMember(a: FleetMember | undefined, b: FleetMember | undefined): boolean {
@@ -62,7 +51,7 @@ export async function syncLedger(store: StampStore, policy: LifecyclePolicy, sta
   if (region === undefined) return;
   await retryOnConflict(`sync ledger of ${stamp.region} for ${stamp.id}`, async () => {
     const stored = await store.ensureLedger(region.name, region.code);
-    const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+    const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
     if (sameMember(stored.ledger.members[stamp.id], wanted)) return;
     const { [stamp.id]: _previous, ...others } = stored.ledger.members;
     const members = wanted === undefined ? others : { ...others, [stamp.id]: wanted };
@@ -70,7 +59,7 @@ export async function syncLedger(store: StampStore, policy: LifecyclePolicy, sta
   });
   await retryOnConflict(`sync the fleet for ${stamp.id}`, async () => {
     const fleet = await store.getFleet();
-    const wanted = isLive(stamp) ? memberOfStamp(stamp) : undefined;
+    const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
     if (sameMember(fleet.members[stamp.id], wanted)) return;
     await store.replaceFleet(fleetMembersWith(fleet.members, stamp), fleet.etag);
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { PHASES, TRAFFIC_STATES } from './phase';
+import type { Stamp } from './stamp';
 
 /**
  * What the guards need to know about one stamp of the fleet. The capacity ledger keeps one of
@@ -23,4 +24,16 @@ export interface FleetView {
 
 export function fleetOf(members: readonly FleetMember[]): FleetView {
   return { members };
+}
+
+/** The stamp as a fleet member, for guards that must see it in its current state. */
+export function memberOf(stamp: Stamp): FleetMember {
+  return {
+    id: stamp.id,
+    region: stamp.region,
+    phase: stamp.phase,
+    traffic: stamp.traffic,
+    probe: stamp.health.probe,
+    ...(stamp.replacementFor === undefined ? {} : { replacementFor: stamp.replacementFor }),
+  };
 }

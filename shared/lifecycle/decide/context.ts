@@ -1,12 +1,14 @@
 import type { Decision, GuardName, IgnoreReason } from '../decision';
 import type { Effect } from '../effects';
 import type { StampEvent } from '../events';
-import type { FleetMember, FleetView } from '../fleet';
+import type { FleetView } from '../fleet';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { type AuditRecord, type Cause, PROCESSED_EVENT_WINDOW, type Stamp } from '../stamp';
 import { isLegalTransition } from '../transitionTable';
 import { effectsOnEntering } from './phaseEntry';
+
+export { memberOf } from '../fleet';
 
 /** Everything one decision may look at; nothing else. */
 export interface DecideContext<E extends StampEvent = StampEvent> {
@@ -16,18 +18,6 @@ export interface DecideContext<E extends StampEvent = StampEvent> {
   readonly now: string;
   readonly fleet: FleetView;
   readonly cause: Cause;
-}
-
-/** The stamp as a fleet member, for guards that must see it in its current state. */
-export function memberOf(stamp: Stamp): FleetMember {
-  return {
-    id: stamp.id,
-    region: stamp.region,
-    phase: stamp.phase,
-    traffic: stamp.traffic,
-    probe: stamp.health.probe,
-    ...(stamp.replacementFor === undefined ? {} : { replacementFor: stamp.replacementFor }),
-  };
 }
 
 function remember(stamp: Stamp, eventId: string): string[] {
