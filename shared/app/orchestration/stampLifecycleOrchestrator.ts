@@ -331,6 +331,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
 
   // Events may have arrived while no execution was listening: the inbox has them.
   if (!(yield* apply())) return { stampId, outcome: 'not-found' };
+  const executionPhase = phase;
   let wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
   for (;;) {
     while (effects.length > 0) {
@@ -341,7 +342,8 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       ctx.df.setCustomStatus({ phase, traffic, waitingFor: [] });
       return { stampId, outcome: 'purged' };
     }
-    if (steps >= MAX_STEPS_PER_EXECUTION) {
+    if (phase !== executionPhase || steps >= MAX_STEPS_PER_EXECUTION) {
+      // A new execution at each phase boundary (and after many steps) keeps the history short.
       // Unconsumed wake-ups are dropped here; their events wait in the inbox for the next apply.
       ctx.df.continueAsNew({ stampId, effects: [], watches, drainTimers } satisfies LifecycleInput);
       return undefined;
