@@ -52,7 +52,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('random' as const),
       stamp: fc.nat(11),
-      event: fc.nat(16),
+      event: fc.nat(17),
       variant: fc.nat(9),
       minutes: fc.nat(60 * 24 * 12),
       alertAge: fc.nat(30),
@@ -243,7 +243,11 @@ function checkDecision(
       remaining >= policy.minInRotationPerRegion || overridden || outage,
       `${before.region} left with ${remaining} in rotation`,
     );
-    if (event.type === 'HealthProbeFailed' || event.type === 'ReplacementActive') {
+    if (
+      event.type === 'HealthProbeFailed' ||
+      event.type === 'IsolationDecisionDue' ||
+      event.type === 'ReplacementActive'
+    ) {
       const base = [
         ...others.filter(
           (m) => m.phase === 'active' && (m.traffic === 'in-rotation' || m.probe === 'failing'),
@@ -271,7 +275,9 @@ function naturalEvent(model: Model, stamp: Stamp, variant: number, alertAge: num
     case 'registering':
       return variant === 0 ? { type: 'RegistrationTimedOut', id } : { type: 'OriginHealthy', id };
     case 'active':
-      if (variant < 4) return { type: 'HealthProbeFailed', id, alertId, observedAt };
+      if (variant < 3) return { type: 'HealthProbeFailed', id, alertId, observedAt };
+      // The correlation window's timer: the model fires it whenever it likes (early ones are ignored).
+      if (variant < 5) return { type: 'IsolationDecisionDue', id };
       if (variant < 7) return { type: 'HealthProbeRecovered', id, alertId, observedAt };
       if (variant < 8) return { type: 'IsolationGraceExpired', id };
       return {
@@ -317,6 +323,7 @@ function randomEvent(
     { type: 'RegistrationTimedOut', id },
     { type: 'HealthProbeFailed', id, alertId: 'a', observedAt },
     { type: 'HealthProbeRecovered', id, alertId: 'a', observedAt },
+    { type: 'IsolationDecisionDue', id },
     { type: 'IsolationGraceExpired', id },
     { type: 'ReplacementActive', id, replacementId: 'x-001' },
     { type: 'IsolateRequested', id, ...op },
@@ -392,7 +399,11 @@ describe('decide: properties over random event sequences', () => {
     const seen = new Set<string>();
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 50, maxLength: 150 }), (steps) => {
-        for (const stamp of run(steps).stamps.values()) seen.add(stamp.phase);
+        const model = run(steps);
+        for (const stamp of model.stamps.values()) seen.add(stamp.phase);
+        for (const audits of model.audits.values()) {
+          if (audits.some((a) => a.traffic?.to === 'isolated')) seen.add('isolated');
+        }
       }),
       { numRuns: 100, seed: 7 },
     );
@@ -404,6 +415,7 @@ describe('decide: properties over random event sequences', () => {
         'decommissioning',
         'draining',
         'failed',
+        'isolated',
         'provisioning',
         'purged',
         'quarantined',
