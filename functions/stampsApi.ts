@@ -14,7 +14,7 @@ import {
   verifyBody,
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
-import { services } from '../shared/app/services';
+import { type Services, services } from '../shared/app/services';
 import { historyView, regionsView, stampView } from '../shared/app/views';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
@@ -23,6 +23,10 @@ import type { StampEvent } from '../shared/lifecycle/events';
 /** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
 function actorOf(request: HttpRequest, fromBody: string | undefined): string {
   return request.headers.get('x-ms-client-principal-name') ?? fromBody ?? 'operator';
+}
+
+function now(svc: Services): string {
+  return svc.clock.now().toISOString();
 }
 
 function badStampId(id: string | undefined): HttpResponseInit {
@@ -52,7 +56,7 @@ export async function createStamp(
   if (outcome.kind === 'no-capacity') return problem(409, outcome.reason, { guard: 'capacity' });
   await startStamp(df.getClient(context), outcome.stamp.id, outcome.effects);
   context.log(`stamp ${outcome.stamp.id} requested in ${outcome.stamp.region}`);
-  return json(202, stampView(outcome.stamp), { location: `/api/stamps/${outcome.stamp.id}` });
+  return json(202, stampView(outcome.stamp, now(svc)), { location: `/api/stamps/${outcome.stamp.id}` });
 }
 
 export async function listStamps(request: HttpRequest): Promise<HttpResponseInit> {
@@ -60,7 +64,8 @@ export async function listStamps(request: HttpRequest): Promise<HttpResponseInit
   if (!parsed.ok) return problem(400, parsed.detail);
   const svc = await services();
   const stamps = await svc.store.list(parsed.value);
-  return json(200, { stamps: stamps.map(stampView) });
+  const at = now(svc);
+  return json(200, { stamps: stamps.map((stamp) => stampView(stamp, at)) });
 }
 
 export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
@@ -70,7 +75,7 @@ export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> 
   const stored = await svc.store.get(id);
   if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
   const history = await svc.store.history(id);
-  return json(200, { ...stampView(stored.stamp), history: historyView(history) });
+  return json(200, { ...stampView(stored.stamp, now(svc)), history: historyView(history) });
 }
 
 async function answerCommand(
@@ -83,7 +88,7 @@ async function answerCommand(
     return problem(409, outcome.reason, { guard: outcome.guard, stampId: id, phase: outcome.stamp.phase });
   }
   await wakeStamp(df.getClient(context), id);
-  return json(202, stampView(outcome.stamp), { location: `/api/stamps/${id}` });
+  return json(202, stampView(outcome.stamp, now(await services())), { location: `/api/stamps/${id}` });
 }
 
 function operatorCommand(

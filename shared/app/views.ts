@@ -1,3 +1,4 @@
+import { stampConditions } from '../lifecycle/conditions';
 import type { FleetMember } from '../lifecycle/fleet';
 import { type Phase, PHASES } from '../lifecycle/phase';
 import type { LifecyclePolicy } from '../lifecycle/policy';
@@ -5,7 +6,8 @@ import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import type { StoredLedger } from '../ports/stampStore';
 
 /** A stamp as the API shows it (bookkeeping such as processed event ids stays inside). */
-export function stampView(stamp: Stamp): Record<string, unknown> {
+/** `now` computes the conditions (retention); the API passes the service clock's time. */
+export function stampView(stamp: Stamp, now: string): Record<string, unknown> {
   return {
     id: stamp.id,
     region: stamp.region,
@@ -33,6 +35,7 @@ export function stampView(stamp: Stamp): Record<string, unknown> {
         }),
     ...(stamp.archivedAt === undefined ? {} : { archivedAt: stamp.archivedAt }),
     ...(stamp.purgedAt === undefined ? {} : { purgedAt: stamp.purgedAt }),
+    conditions: stampConditions(stamp, now),
   };
 }
 

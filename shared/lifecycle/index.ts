@@ -5,6 +5,7 @@
  */
 export * from './alerts/classifyAlert';
 export * from './alerts/commonAlertSchema';
+export * from './conditions';
 export * from './decide';
 export * from './decision';
 export * from './effects';
