@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+
+import { DEFAULT_URL } from './client';
+
+/** A command line that cannot be run as written; exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `usage: stampctl <command> [options]
+
+commands:
+  ls [--region R] [--phase P]              the fleet, filtered
+  get <id>                                 one stamp with its deadlines and audit history
+  create [--region R] [--allow-other-regions] [--reason T]
+                                           request a stamp
+  drain <id> [--reason T] [--minutes N] [--override]
+  isolate <id> --reason T [--override]
+  verify <id> --approved-by NAME [--reason T] [--override]
+  regions                                  capacity per region
+  watch [--interval MS] [--timeout S] [--once]
+                                           print transitions as they happen (Ctrl-C stops)
+
+options for every command:
+  --url URL     the function app (env STAMPCTL_URL, default ${DEFAULT_URL})
+  --key KEY     the function key, sent as x-functions-key (env STAMPCTL_KEY)
+  --json        machine-readable output
+  -h, --help    this text
+
+exit codes: 0 ok, 1 refused or failed, 2 usage`;
+
+const OPTIONS = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  region: { type: 'string' },
+  phase: { type: 'string' },
+  'allow-other-regions': { type: 'boolean' },
+  reason: { type: 'string' },
+  minutes: { type: 'string' },
+  'approved-by': { type: 'string' },
+  override: { type: 'boolean' },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  once: { type: 'boolean' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+const GLOBAL: readonly OptionName[] = ['url', 'key', 'json', 'help'];
+
+/** Which options each command takes, and how many positionals (a stamp id or none). */
+const COMMANDS = {
+  ls: { ids: 0, options: ['region', 'phase'] },
+  get: { ids: 1, options: [] },
+  create: { ids: 0, options: ['region', 'allow-other-regions', 'reason'] },
+  drain: { ids: 1, options: ['reason', 'minutes', 'override'] },
+  isolate: { ids: 1, options: ['reason', 'override'] },
+  verify: { ids: 1, options: ['approved-by', 'reason', 'override'] },
+  regions: { ids: 0, options: [] },
+  watch: { ids: 0, options: ['interval', 'timeout', 'once'] },
+} as const satisfies Record<string, { ids: number; options: readonly OptionName[] }>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export interface Invocation {
+  readonly command: CommandName | 'help';
+  readonly id: string | undefined;
+  readonly url: string;
+  readonly key: string | undefined;
+  readonly json: boolean;
+  readonly region: string | undefined;
+  readonly phase: string | undefined;
+  readonly allowOtherRegions: boolean;
+  readonly reason: string | undefined;
+  readonly minutes: number | undefined;
+  readonly approvedBy: string | undefined;
+  readonly override: boolean;
+  readonly intervalMs: number;
+  readonly timeoutMs: number | undefined;
+  readonly once: boolean;
+}
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+function whole(value: string | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${option} must be a whole number from ${min} to ${max} (got '${value}')`);
+  return n;
+}
+
+/**
+ * Parses a command line (without `node` and the script). Every option is checked against the
+ * command it was given to, so `ls --minutes 5` is a usage error rather than silently ignored.
+ */
+export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.help === true || name === 'help') return invocation('help', undefined, values, env);
+  if (name === undefined) throw new UsageError('no command given');
+  if (!isCommand(name)) throw new UsageError(`unknown command '${name}'`);
+  const spec = COMMANDS[name];
+  const allowed: readonly OptionName[] = [...GLOBAL, ...spec.options];
+  const misplaced = (Object.keys(values) as OptionName[]).filter((o) => !allowed.includes(o));
+  if (misplaced.length > 0) throw new UsageError(`${name} does not take --${misplaced.join(', --')}`);
+  if (rest.length !== spec.ids) {
+    throw new UsageError(
+      spec.ids === 1 ? `${name} takes one stamp id (e.g. weu-001)` : `${name} takes no arguments`,
+    );
+  }
+  const result = invocation(name, rest[0], values, env);
+  if (name === 'isolate' && (result.reason ?? '').trim() === '')
+    throw new UsageError('isolate needs --reason: it goes into the audit record');
+  if (name === 'verify' && (result.approvedBy ?? '').trim() === '')
+    throw new UsageError('verify needs --approved-by NAME');
+  return result;
+}
+
+type Values = Partial<Record<OptionName, string | boolean>>;
+
+function invocation(
+  command: CommandName | 'help',
+  id: string | undefined,
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): Invocation {
+  const s = (o: OptionName): string | undefined => {
+    const v = values[o];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const timeout = whole(s('timeout'), 'timeout', 1, 86_400);
+  return {
+    command,
+    id,
+    url: s('url') ?? (env['STAMPCTL_URL'] || DEFAULT_URL),
+    key: s('key') ?? (env['STAMPCTL_KEY'] || undefined),
+    json: values.json === true,
+    region: s('region'),
+    phase: s('phase'),
+    allowOtherRegions: values['allow-other-regions'] === true,
+    reason: s('reason'),
+    minutes: whole(s('minutes'), 'minutes', 1, 1440),
+    approvedBy: s('approved-by'),
+    override: values.override === true,
+    intervalMs: whole(s('interval'), 'interval', 100, 60_000) ?? 2000,
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    once: values.once === true,
+  };
+}

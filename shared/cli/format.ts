@@ -1,0 +1,86 @@
+import type { CauseView, RegionView, StampSummary, TransitionView } from './views';
+
+/** Left-aligned columns, two spaces apart, for a terminal. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function describeCause(cause: CauseView): string {
+  const who = cause.actor === undefined ? '' : ` by ${cause.actor}`;
+  const override = cause.overriddenGuard === undefined ? '' : ` [overrode ${cause.overriddenGuard}]`;
+  return `${cause.kind}${who}: ${cause.reason}${override}`;
+}
+
+export function stampsTable(stamps: readonly StampSummary[]): string {
+  if (stamps.length === 0) return 'no stamps';
+  return table(
+    ['ID', 'REGION', 'PHASE', 'TRAFFIC', 'SINCE', 'CAUSE'],
+    stamps.map((s) => [s.id, s.region, s.phase, s.traffic, s.phaseSince, describeCause(s.cause)]),
+  );
+}
+
+/** `from → to`, with the traffic change when the record has one. */
+export function describeMove(t: TransitionView): string {
+  const phase = t.from === null ? `created ${t.to}` : t.from === t.to ? t.to : `${t.from} → ${t.to}`;
+  return t.traffic === undefined ? phase : `${phase} (${t.traffic.from} → ${t.traffic.to})`;
+}
+
+const DEADLINE_LABELS: Readonly<Record<string, string>> = {
+  registrationTimeoutAt: 'registration timeout',
+  isolationDecisionAt: 'isolation decision',
+  isolationGraceEndsAt: 'isolation grace ends',
+  drainEndsAt: 'drain ends',
+  purgeDueAt: 'purge due',
+};
+
+export function stampDetail(stamp: StampSummary, history: readonly TransitionView[]): string {
+  const lines = [
+    `stamp     ${stamp.id}`,
+    `region    ${stamp.region}`,
+    `phase     ${stamp.phase} since ${stamp.phaseSince}`,
+    `traffic   ${stamp.traffic}`,
+    `cause     ${describeCause(stamp.cause)}`,
+  ];
+  if (stamp.replacementFor !== null) lines.push(`replaces  ${stamp.replacementFor}`);
+  if (stamp.replacedBy !== null) lines.push(`replaced by ${stamp.replacedBy}`);
+  const deadlines = Object.entries(stamp.deadlines);
+  if (deadlines.length > 0) {
+    lines.push('', 'deadlines');
+    for (const [k, at] of deadlines) lines.push(`  ${DEADLINE_LABELS[k] ?? k}: ${at}`);
+  }
+  lines.push('', 'history');
+  lines.push(
+    table(
+      ['AT', 'TRANSITION', 'CAUSE'],
+      history.map((t) => [t.at, describeMove(t), describeCause(t.cause)]),
+    ),
+  );
+  return lines.join('\n');
+}
+
+export function regionsTable(regions: readonly RegionView[]): string {
+  return table(
+    ['REGION', 'CODE', 'MAX', 'HOLDING', 'IN ROTATION', 'BY PHASE'],
+    regions.map((r) => {
+      // The phases that hold capacity against the region's max (README, guard 3).
+      const holding = ['provisioning', 'registering', 'active', 'draining']
+        .map((p) => r.counts[p] ?? 0)
+        .reduce((a, b) => a + b, 0);
+      const byPhase = Object.entries(r.counts)
+        .filter(([, n]) => n > 0)
+        .map(([p, n]) => `${p} ${n}`)
+        .join(', ');
+      return [r.name, r.code, String(r.max), String(holding), String(r.inRotation), byPhase || '-'];
+    }),
+  );
+}
+
+export function transitionLine(stampId: string, t: TransitionView): string {
+  return `${t.at}  ${stampId.padEnd(8)}  ${describeMove(t)}  (${describeCause(t.cause)})`;
+}

@@ -1,0 +1,151 @@
+import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
+import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
+import { regionsTable, stampDetail, stampsTable, transitionLine } from './format';
+import { toHistory, toRegions, toStamp, toStamps, UnexpectedAnswerError } from './views';
+import { type Transition, TransitionTracker } from './watch';
+
+/** Where the CLI writes, and how it waits and is stopped; tests and the bin pass their own. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT: `watch` returns 0 then. */
+  readonly signal?: AbortSignal;
+}
+
+/** How many past transitions `watch` shows before the live ones. */
+const WATCH_BACKLOG = 20;
+
+const path = (id: string, action?: string): string =>
+  `/api/stamps/${encodeURIComponent(id)}${action === undefined ? '' : `/${action}`}`;
+
+function print(io: CliIo, inv: Invocation, value: unknown, human: () => string): void {
+  io.out(inv.json ? JSON.stringify(value, null, 2) : human());
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function watch(api: ApiClient, inv: Invocation, io: CliIo): Promise<number> {
+  const tracker = new TransitionTracker(api);
+  const show = (transitions: readonly Transition[]): void => {
+    for (const t of transitions) io.out(inv.json ? JSON.stringify(t) : transitionLine(t.stampId, t));
+  };
+  show((await tracker.poll()).slice(-WATCH_BACKLOG));
+  if (inv.once) return 0;
+  const stopAt = inv.timeoutMs === undefined ? Infinity : Date.now() + inv.timeoutMs;
+  if (!inv.json) io.err(`watching ${api.url} every ${inv.intervalMs} ms (Ctrl-C stops)`);
+  const stopped = (): boolean => io.signal?.aborted === true;
+  for (;;) {
+    const wait = Math.min(inv.intervalMs, stopAt - Date.now());
+    if (wait <= 0 || stopped()) return 0;
+    await sleep(wait, io.signal);
+    if (stopped()) return 0;
+    show(await tracker.poll());
+  }
+}
+
+async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<number> {
+  switch (inv.command) {
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case 'ls': {
+      const query = new URLSearchParams();
+      if (inv.region !== undefined) query.set('region', inv.region);
+      if (inv.phase !== undefined) query.set('phase', inv.phase);
+      const qs = query.size > 0 ? `?${query.toString()}` : '';
+      const body = await api.call('GET', `/api/stamps${qs}`);
+      print(io, inv, body, () => stampsTable(toStamps(body)));
+      return 0;
+    }
+    case 'get': {
+      const body = await api.call('GET', path(inv.id ?? ''));
+      print(io, inv, body, () => stampDetail(toStamp(body), toHistory(body)));
+      return 0;
+    }
+    case 'regions': {
+      const body = await api.call('GET', '/api/regions');
+      print(io, inv, body, () => regionsTable(toRegions(body)));
+      return 0;
+    }
+    case 'create': {
+      const body = await api.call('POST', '/api/stamps', {
+        ...(inv.region === undefined ? {} : { region: inv.region }),
+        ...(inv.allowOtherRegions ? { allowOtherRegions: true } : {}),
+        ...(inv.reason === undefined ? {} : { reason: inv.reason }),
+      });
+      print(io, inv, body, () => {
+        const s = toStamp(body);
+        return `requested ${s.id} in ${s.region} (${s.phase}); follow it with: stampctl get ${s.id}`;
+      });
+      return 0;
+    }
+    case 'drain':
+    case 'isolate':
+    case 'verify':
+      return operatorCommand(api, inv, io);
+    case 'watch':
+      return watch(api, inv, io);
+  }
+}
+
+async function operatorCommand(api: ApiClient, inv: Invocation, io: CliIo): Promise<number> {
+  const id = inv.id ?? '';
+  const common = {
+    ...(inv.reason === undefined ? {} : { reason: inv.reason }),
+    ...(inv.override ? { override: true } : {}),
+  };
+  const request =
+    inv.command === 'drain'
+      ? { ...common, ...(inv.minutes === undefined ? {} : { drainMinutes: inv.minutes }) }
+      : inv.command === 'verify'
+        ? { ...common, approvedBy: inv.approvedBy }
+        : common;
+  const body = await api.call('POST', path(id, inv.command), request);
+  print(io, inv, body, () => {
+    const s = toStamp(body);
+    return `${inv.command} accepted for ${s.id} (now ${s.phase}, traffic ${s.traffic}); the stamp's orchestration carries it out`;
+  });
+  return 0;
+}
+
+/**
+ * Runs one command line and returns the exit code: 0 ok, 1 refused or failed (a problem answer,
+ * an unreachable server), 2 usage. Never throws for those; anything else is a bug and propagates.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let inv: Invocation;
+  try {
+    inv = parseInvocation(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`stampctl: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await execute(apiClient(inv.url, inv.key), inv, io);
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      if (inv.json) io.out(JSON.stringify(error.body, null, 2));
+      io.err(`stampctl: refused: ${error.status} ${error.title}`);
+      io.err(`  detail: ${error.detail}`);
+      if (error.guard !== undefined) io.err(`  guard:  ${error.guard}`);
+      return 1;
+    }
+    if (error instanceof UnreachableError || error instanceof UnexpectedAnswerError) {
+      io.err(`stampctl: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

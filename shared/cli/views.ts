@@ -1,0 +1,140 @@
+/**
+ * The API's answers as the CLI reads them. They arrive as `unknown` and are narrowed here, in one
+ * place (STYLE practice 2); a field the CLI does not show is left unread.
+ */
+export interface CauseView {
+  readonly kind: string;
+  readonly reason: string;
+  readonly actor?: string;
+  readonly overriddenGuard?: string;
+}
+
+export interface StampSummary {
+  readonly id: string;
+  readonly region: string;
+  readonly phase: string;
+  readonly traffic: string;
+  readonly phaseSince: string;
+  readonly cause: CauseView;
+  readonly deadlines: Readonly<Record<string, string>>;
+  readonly replacementFor: string | null;
+  readonly replacedBy: string | null;
+}
+
+export interface TransitionView {
+  readonly at: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly traffic?: { readonly from: string; readonly to: string };
+  readonly cause: CauseView;
+}
+
+export interface RegionView {
+  readonly name: string;
+  readonly code: string;
+  readonly max: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly inRotation: number;
+}
+
+/** Thrown when an answer does not have the shape the CLI expects (a different server?). */
+export class UnexpectedAnswerError extends Error {
+  override readonly name = 'UnexpectedAnswerError';
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown, what: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UnexpectedAnswerError(`${what} is not an object`);
+  return value as Obj;
+}
+
+function str(o: Obj, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new UnexpectedAnswerError(`${what}.${key} is not a string`);
+  return v;
+}
+
+function optStr(o: Obj, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(o: Obj, key: string, what: string): number {
+  const v = o[key];
+  if (typeof v !== 'number') throw new UnexpectedAnswerError(`${what}.${key} is not a number`);
+  return v;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new UnexpectedAnswerError(`${what} is not a list`);
+  return value as unknown[];
+}
+
+function cause(value: unknown): CauseView {
+  const o = obj(value, 'cause');
+  const actor = optStr(o, 'actor');
+  const overriddenGuard = optStr(o, 'overriddenGuard');
+  return {
+    kind: str(o, 'kind', 'cause'),
+    reason: str(o, 'reason', 'cause'),
+    ...(actor === undefined ? {} : { actor }),
+    ...(overriddenGuard === undefined ? {} : { overriddenGuard }),
+  };
+}
+
+export function toStamp(value: unknown): StampSummary {
+  const o = obj(value, 'stamp');
+  const deadlines: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(o['deadlines'] ?? {}, 'stamp.deadlines')))
+    if (typeof v === 'string') deadlines[k] = v;
+  return {
+    id: str(o, 'id', 'stamp'),
+    region: str(o, 'region', 'stamp'),
+    phase: str(o, 'phase', 'stamp'),
+    traffic: str(o, 'traffic', 'stamp'),
+    phaseSince: str(o, 'phaseSince', 'stamp'),
+    cause: cause(o['cause']),
+    deadlines,
+    replacementFor: optStr(o, 'replacementFor') ?? null,
+    replacedBy: optStr(o, 'replacedBy') ?? null,
+  };
+}
+
+export function toStamps(body: unknown): StampSummary[] {
+  return list(obj(body, 'answer')['stamps'], 'stamps').map(toStamp);
+}
+
+function toTransition(value: unknown): TransitionView {
+  const o = obj(value, 'history record');
+  const traffic = o['traffic'];
+  const t = traffic === undefined ? undefined : obj(traffic, 'history record.traffic');
+  return {
+    at: str(o, 'at', 'history record'),
+    from: optStr(o, 'from') ?? null,
+    to: str(o, 'to', 'history record'),
+    ...(t === undefined ? {} : { traffic: { from: str(t, 'from', 'traffic'), to: str(t, 'to', 'traffic') } }),
+    cause: cause(o['cause']),
+  };
+}
+
+export function toHistory(body: unknown): TransitionView[] {
+  return list(obj(body, 'stamp')['history'], 'history').map(toTransition);
+}
+
+export function toRegions(body: unknown): RegionView[] {
+  return list(obj(body, 'answer')['regions'], 'regions').map((value) => {
+    const o = obj(value, 'region');
+    const counts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(obj(o['counts'], 'region.counts')))
+      if (typeof v === 'number') counts[k] = v;
+    return {
+      name: str(o, 'name', 'region'),
+      code: str(o, 'code', 'region'),
+      max: num(o, 'max', 'region'),
+      counts,
+      inRotation: num(o, 'inRotation', 'region'),
+    };
+  });
+}

@@ -1,0 +1,53 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/** The compiled bin, as `npx stampctl` runs it (dist/test/cli → dist/shared/cli). */
+export const STAMPCTL = path.resolve(__dirname, '../../shared/cli/stampctl.js');
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the CLI as a child process. Asynchronous on purpose: the control plane under test serves
+ * from this same process, so a synchronous spawn would block it and never get an answer.
+ */
+export function stampctl(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const child = start(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts the CLI without waiting, for `watch`. STAMPCTL_* from the parent never leak in. */
+export function start(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): ChildProcessWithoutNullStreams {
+  const base = { ...process.env };
+  delete base['STAMPCTL_URL'];
+  delete base['STAMPCTL_KEY'];
+  return spawn(process.execPath, [STAMPCTL, ...args], { env: { ...base, ...env } });
+}
+
+/** A loopback port that nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export function parseJson(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
+}
