@@ -10,3 +10,4 @@ import './stampSignals';
 import './lifecycleQueue';
 import './sweeps';
 import './stampLifecycle';
+import './dashboard';

@@ -1,0 +1,305 @@
+/**
+ * The dashboard's script: plain browser JavaScript, kept as a string because the project's
+ * TypeScript build targets Node (no DOM types) and the page must need no bundler. It polls the
+ * API, builds the DOM with textContent only (no innerHTML: stamp causes are operator text), and
+ * keeps the focused card focused across refreshes so the page stays keyboard operable.
+ * No backtick or dollar-brace may appear below: the string is a template literal.
+ */
+export const DASHBOARD_JS = String.raw`
+(function () {
+  'use strict';
+  var params = new URLSearchParams(location.search);
+  var key = params.get('code');
+  var pollMs = Math.max(250, Number(params.get('poll')) || 2000);
+  var TIMELINE_MAX = 100;
+  // Relative to this page, so the route prefix (api) is whatever the host uses.
+  var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
+  var state = { stamps: [], regions: [], sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
+  var DEADLINES = { registrationTimeoutAt: 'registration timeout', isolationDecisionAt: 'isolation decision',
+    isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due' };
+  var RETIRED = { archived: true, purged: true };
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (k) {
+      if (k === 'text') node.textContent = props[k];
+      else if (k === 'className') node.className = props[k];
+      else node.setAttribute(k, props[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  function api(path) { return apiBase + path; }
+
+  async function call(method, url, body) {
+    var headers = { accept: 'application/json' };
+    if (key) headers['x-functions-key'] = key;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    var response = await fetch(url, { method: method, headers: headers, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    var text = await response.text();
+    var data;
+    try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { detail: text }; }
+    if (!response.ok) {
+      var error = new Error((data && data.detail) || response.status + ' ' + response.statusText);
+      error.status = response.status;
+      error.guard = data && data.guard;
+      throw error;
+    }
+    return data;
+  }
+
+  function when(iso) {
+    if (!iso) return '';
+    var d = new Date(iso);
+    var text = d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    var now = state.sim && state.sim.now ? new Date(state.sim.now) : null;
+    if (!now) return text;
+    var minutes = Math.round((d.getTime() - now.getTime()) / 60000);
+    var rel = Math.abs(minutes) >= 2880 ? Math.round(Math.abs(minutes) / 1440) + ' d' : Math.abs(minutes) + ' min';
+    return text + (minutes === 0 ? ' (now)' : minutes > 0 ? ' (in ' + rel + ')' : ' (' + rel + ' ago)');
+  }
+  function move(t) {
+    var phase = t.from === null ? 'created ' + t.to : t.from === t.to ? t.to : t.from + ' \u2192 ' + t.to;
+    return t.traffic ? phase + ' (' + t.traffic.from + ' \u2192 ' + t.traffic.to + ')' : phase;
+  }
+  function cause(c) {
+    return c.kind + (c.actor ? ' by ' + c.actor : '') + ': ' + c.reason +
+      (c.overriddenGuard ? ' [overrode ' + c.overriddenGuard + ']' : '');
+  }
+  function setMessage(id, text, ok) {
+    var node = $(id);
+    node.textContent = text;
+    node.className = 'message ' + (ok ? 'ok' : 'error');
+  }
+  function describeError(e) {
+    return e.status ? 'refused (' + e.status + (e.guard ? ', guard ' + e.guard : '') + '): ' + e.message
+      : 'failed: ' + e.message;
+  }
+
+  // Transitions: a stamp's history is fetched only when its summary changed (or it is new).
+  async function updateTimeline() {
+    var fresh = [];
+    for (var i = 0; i < state.stamps.length; i += 1) {
+      var s = state.stamps[i];
+      var signature = JSON.stringify([s.phase, s.traffic, s.phaseSince, s.cause]);
+      var known = state.seen.get(s.id);
+      if (known && known.signature === signature) continue;
+      var detail = await call('GET', api('stamps/' + encodeURIComponent(s.id)));
+      var history = detail.history || [];
+      history.slice(known ? known.count : 0).forEach(function (t) { fresh.push(Object.assign({ stampId: s.id }, t)); });
+      state.seen.set(s.id, { signature: signature, count: history.length });
+    }
+    if (fresh.length === 0) return false;
+    state.timeline = state.timeline.concat(fresh)
+      .sort(function (a, b) { return a.at < b.at ? 1 : a.at > b.at ? -1 : 0; })
+      .slice(0, TIMELINE_MAX);
+    return true;
+  }
+
+  function renderTimeline() {
+    var list = $('timeline');
+    list.replaceChildren.apply(list, state.timeline.map(function (t) {
+      return el('li', { 'data-stamp-id': t.stampId }, [
+        el('time', { datetime: t.at, text: when(t.at) }), document.createTextNode(' '),
+        el('strong', { text: t.stampId }), document.createTextNode(' ' + move(t) + ' \u2014 ' + cause(t.cause)),
+      ]);
+    }));
+  }
+
+  function card(s) {
+    var failing = state.sim && state.sim.failingStamps.indexOf(s.id) >= 0;
+    var traffic = s.traffic === 'none' ? 'no traffic' : s.traffic;
+    var label = s.id + ', ' + s.phase + ', ' + traffic + (failing ? ', probe failing (simulated)' : '') + '. Open details';
+    return el('li', {}, [el('button', {
+      type: 'button', className: 'card phase-' + s.phase + (s.traffic === 'isolated' ? ' isolated' : ''),
+      'data-stamp-id': s.id, 'data-phase': s.phase, 'data-traffic': s.traffic, 'aria-label': label,
+    }, [
+      el('strong', { text: s.id }), el('span', { className: 'badge', text: s.phase }),
+      el('span', { className: 'traffic', text: traffic + (failing ? ' \u00b7 probe failing' : '') }),
+      el('span', { className: 'traffic', text: s.replacedBy ? 'replaced by ' + s.replacedBy : s.replacementFor ? 'replaces ' + s.replacementFor : '' }),
+      el('span', { className: 'why', text: cause(s.cause) }),
+    ])]);
+  }
+
+  function renderFleet() {
+    var showRetired = $('show-retired').checked;
+    var focused = document.activeElement && document.activeElement.getAttribute('data-stamp-id');
+    var regions = $('regions');
+    regions.replaceChildren.apply(regions, state.regions.map(function (r) {
+      var holding = ['provisioning', 'registering', 'active', 'draining']
+        .reduce(function (n, p) { return n + (r.counts[p] || 0); }, 0);
+      var down = state.sim && state.sim.failedRegions.indexOf(r.name) >= 0;
+      var load = state.sim && state.sim.load ? state.sim.load[r.name] : undefined;
+      var bar = el('div', { className: 'bar' + (holding > r.max ? ' over' : ''), role: 'img',
+        'aria-label': holding + ' of ' + r.max + ' places held, ' + r.inRotation + ' in rotation' }, [
+        el('span', { className: 'holding' }), el('span', { className: 'serving' })]);
+      bar.children[0].style.width = Math.min(100, (100 * holding) / r.max) + '%';
+      bar.children[1].style.width = Math.min(100, (100 * r.inRotation) / r.max) + '%';
+      var stamps = state.stamps.filter(function (s) { return s.region === r.name && (showRetired || !RETIRED[s.phase]); });
+      return el('section', { className: 'region' + (down ? ' down' : ''), 'aria-label': 'region ' + r.name, 'data-region': r.name }, [
+        el('header', {}, [el('h3', { text: r.name }), el('span', { className: 'meta', text: r.code + (down ? ' \u00b7 DOWN (simulated)' : '') })]),
+        bar,
+        el('div', { className: 'meta', text: holding + ' / ' + r.max + ' held \u00b7 ' + r.inRotation + ' in rotation' +
+          (load === undefined ? '' : ' \u00b7 load ' + load + '%') }),
+        el('ul', { className: 'cards', 'aria-label': 'stamps in ' + r.name }, stamps.map(card)),
+      ]);
+    }));
+    if (focused) {
+      var again = regions.querySelector('[data-stamp-id="' + CSS.escape(focused) + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  function fillList(id, pairs) {
+    var dl = $(id);
+    var nodes = [];
+    pairs.forEach(function (p) { nodes.push(el('dt', { text: p[0] }), el('dd', { text: p[1] })); });
+    if (nodes.length === 0) nodes.push(el('dt', { text: 'none' }), el('dd', { text: '' }));
+    dl.replaceChildren.apply(dl, nodes);
+  }
+
+  async function renderDetail(id) {
+    var s = await call('GET', api('stamps/' + encodeURIComponent(id)));
+    if (state.open !== id) return;
+    $('sd-title').textContent = 'Stamp ' + s.id;
+    var facts = [['region', s.region], ['phase', s.phase + ' since ' + when(s.phaseSince)], ['traffic', s.traffic],
+      ['cause', cause(s.cause)], ['health', s.health ? s.health.probe + (s.health.heldBy ? ' (isolation held by ' + s.health.heldBy + ')' : '') : '']];
+    if (s.replacementFor) facts.push(['replaces', s.replacementFor]);
+    if (s.replacedBy) facts.push(['replaced by', s.replacedBy]);
+    if (s.drain) facts.push(['drain', s.drain.reason + ', ' + when(s.drain.startedAt) + ' to ' + when(s.drain.endsAt)]);
+    if (s.quarantine) facts.push(['quarantine checks', s.quarantine.checks + (s.quarantine.detail ? ': ' + s.quarantine.detail : '')]);
+    if (s.archivedAt) facts.push(['archived', when(s.archivedAt)]);
+    fillList('sd-facts', facts);
+    fillList('sd-deadlines', Object.keys(s.deadlines || {}).map(function (k) { return [DEADLINES[k] || k, when(s.deadlines[k])]; }));
+    var body = $('sd-history');
+    body.replaceChildren.apply(body, (s.history || []).slice().reverse().map(function (t) {
+      return el('tr', {}, [el('td', { text: when(t.at) }), el('td', { text: move(t) }), el('td', { text: cause(t.cause) })]);
+    }));
+    $('sd-sim').hidden = !state.local;
+  }
+
+  async function refresh() {
+    try {
+      var answers = await Promise.all([
+        call('GET', api('stamps')), call('GET', api('regions')),
+        state.local ? call('GET', '/sim/state').catch(function () { return null; }) : Promise.resolve(null),
+      ]);
+      state.stamps = answers[0].stamps;
+      state.regions = answers[1].regions;
+      state.sim = answers[2];
+      var timelineChanged = await updateTimeline();
+      var drawn = JSON.stringify([state.stamps, state.regions, state.sim && [state.sim.failingStamps, state.sim.failedRegions, state.sim.load], $('show-retired').checked]);
+      if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }
+      if (timelineChanged) renderTimeline();
+      if (state.open) await renderDetail(state.open);
+      $('status').textContent = 'updated ' + new Date().toLocaleTimeString() + (state.local ? ' \u00b7 local simulation' : '');
+      $('clock').textContent = state.sim ? 'simulated time ' + when(state.sim.now) : '';
+    } catch (e) {
+      $('status').textContent = 'cannot reach the control plane: ' + e.message;
+    }
+  }
+  function loop() { refresh().finally(function () { setTimeout(loop, pollMs); }); }
+
+  async function openStamp(id, opener) {
+    state.open = id;
+    state.opener = opener;
+    setMessage('sd-message', '', true);
+    await renderDetail(id);
+    var dialog = $('stamp-dialog');
+    if (!dialog.open) dialog.showModal();
+  }
+
+  document.addEventListener('click', function (event) {
+    var target = event.target.closest('button.card');
+    if (target) openStamp(target.getAttribute('data-stamp-id'), target).catch(function (e) { $('status').textContent = describeError(e); });
+  });
+  $('stamp-dialog').addEventListener('close', function () {
+    state.open = null;
+    var opener = state.opener && document.querySelector('button.card[data-stamp-id="' + CSS.escape(state.opener.getAttribute('data-stamp-id')) + '"]');
+    if (opener) opener.focus();
+  });
+  $('sd-close').addEventListener('click', function () { $('stamp-dialog').close(); });
+  $('show-retired').addEventListener('change', function () { refresh(); });
+
+  $('sd-ops').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    var action = event.submitter ? event.submitter.value : 'drain';
+    var reason = $('op-reason').value.trim();
+    var minutes = $('op-minutes').value;
+    var approvedBy = $('op-approved-by').value.trim();
+    var body = {};
+    if (reason) body.reason = reason;
+    if ($('op-override').checked) body.override = true;
+    if (action === 'drain' && minutes) body.drainMinutes = Number(minutes);
+    if (action === 'isolate' && !reason) return setMessage('sd-message', 'isolate needs a reason: it goes into the audit record', false);
+    if (action === 'verify') {
+      if (!approvedBy) return setMessage('sd-message', 'verify needs the approver\u2019s name', false);
+      body.approvedBy = approvedBy;
+    }
+    var id = state.open;
+    try {
+      var s = await call('POST', api('stamps/' + encodeURIComponent(id) + '/' + action), body);
+      setMessage('sd-message', action + ' accepted for ' + s.id + ' (now ' + s.phase + ', ' + s.traffic + ')', true);
+    } catch (e) {
+      setMessage('sd-message', action + ' ' + describeError(e), false);
+    }
+    await refresh();
+  });
+
+  async function sim(path, body, messageId, done) {
+    try {
+      await call('POST', path, body);
+      setMessage(messageId, done, true);
+    } catch (e) {
+      setMessage(messageId, describeError(e), false);
+    }
+    await refresh();
+  }
+  $('sd-sim').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-stamp-sim]');
+    if (!button || !state.open) return;
+    var action = button.getAttribute('data-stamp-sim');
+    sim('/sim/stamps/' + encodeURIComponent(state.open) + '/' + action, {}, 'sd-message',
+      'simulated: ' + state.open + (action === 'fail' ? ' health probes failing' : ' recovered'));
+  });
+  $('sim-region').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-sim]');
+    if (!button) return;
+    var region = $('sim-region-name').value;
+    var action = button.getAttribute('data-sim');
+    sim('/sim/regions/' + encodeURIComponent(region) + '/' + action, {}, 'sim-message',
+      'simulated: region ' + region + (action === 'fail' ? ' down' : ' recovered'));
+  });
+  $('sim-load').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var region = $('sim-region-name').value;
+    var utilization = Number($('sim-load-value').value);
+    sim('/sim/regions/' + encodeURIComponent(region) + '/load', { utilization: utilization }, 'sim-message',
+      'simulated: ' + region + ' load ' + utilization + '%');
+  });
+  $('sim-clock').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var minutes = Number($('sim-clock-minutes').value);
+    sim('/sim/clock/advance', { minutes: minutes }, 'sim-message', 'clock advanced ' + minutes + ' min');
+  });
+
+  async function start() {
+    try {
+      // The local host answers /sim/state; on Azure it is a 404 and the controls stay hidden.
+      var response = await fetch('/sim/state', { cache: 'no-store' });
+      state.local = response.ok;
+    } catch (e) {
+      state.local = false;
+    }
+    $('sim').hidden = !state.local;
+    await refresh();
+    var select = $('sim-region-name');
+    select.replaceChildren.apply(select, state.regions.map(function (r) { return el('option', { value: r.name, text: r.name }); }));
+    setTimeout(loop, pollMs);
+  }
+  window.stampsDashboard = { refresh: refresh };
+  start();
+})();
+`;

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+
+import { DASHBOARD_JS } from './client';
+import { DASHBOARD_CSS } from './styles';
+
+const BODY = String.raw`
+<header>
+  <h1>Synaxis Stamps</h1>
+  <span class="status" id="status" role="status" aria-live="polite">connecting…</span>
+  <span class="status" id="clock"></span>
+</header>
+<main>
+  <section aria-labelledby="fleet-h">
+    <h2 id="fleet-h">Fleet by region</h2>
+    <div class="row">
+      <label class="check"><input type="checkbox" id="show-retired"> show archived and purged stamps</label>
+    </div>
+    <div id="regions" class="regions"></div>
+  </section>
+  <div>
+    <section id="sim" class="panel" aria-labelledby="sim-h" hidden>
+      <h2 id="sim-h">Simulation (local host)</h2>
+      <div id="sim-region" class="row">
+        <label>Region <select id="sim-region-name"></select></label>
+        <button type="button" class="danger" data-sim="fail">Fail region</button>
+        <button type="button" class="secondary" data-sim="recover">Recover region</button>
+      </div>
+      <form id="sim-load" class="row">
+        <label>Load of the region (%) <input id="sim-load-value" type="number" min="0" max="100" value="50" required></label>
+        <button type="submit">Set load</button>
+      </form>
+      <form id="sim-clock" class="row">
+        <label>Minutes <input id="sim-clock-minutes" type="number" min="1" max="10080" value="5" required></label>
+        <button type="submit">Advance clock</button>
+      </form>
+      <p id="sim-message" class="message" role="status" aria-live="polite"></p>
+    </section>
+    <section class="panel" aria-labelledby="tl-h">
+      <h2 id="tl-h">Transitions</h2>
+      <ol id="timeline" class="timeline" aria-label="transitions, newest first"></ol>
+    </section>
+  </div>
+</main>
+<dialog id="stamp-dialog" aria-labelledby="sd-title">
+  <div class="row">
+    <h2 id="sd-title">Stamp</h2>
+    <button type="button" id="sd-close" class="secondary">Close</button>
+  </div>
+  <dl id="sd-facts"></dl>
+  <h3>Deadlines</h3>
+  <dl id="sd-deadlines"></dl>
+  <section aria-labelledby="sd-ops-h">
+    <h3 id="sd-ops-h">Operator actions</h3>
+    <form id="sd-ops" class="row">
+      <label>Reason <input id="op-reason" name="reason" maxlength="500" autocomplete="off"></label>
+      <label>Drain minutes <input id="op-minutes" name="minutes" type="number" min="1" max="1440"></label>
+      <label>Approved by <input id="op-approved-by" name="approvedBy" maxlength="200" autocomplete="name"></label>
+      <label class="check"><input id="op-override" name="override" type="checkbox"> override a guard (audited)</label>
+      <button type="submit" value="drain">Drain</button>
+      <button type="submit" value="isolate">Isolate</button>
+      <button type="submit" value="verify">Verify</button>
+    </form>
+    <div id="sd-sim" class="row" hidden>
+      <button type="button" class="danger" data-stamp-sim="fail">Fail stamp (simulated)</button>
+      <button type="button" class="secondary" data-stamp-sim="recover">Recover stamp (simulated)</button>
+    </div>
+    <p id="sd-message" class="message" role="status" aria-live="polite"></p>
+  </section>
+  <h3>Audit history</h3>
+  <table>
+    <caption class="visually-hidden">audit history, newest first</caption>
+    <thead><tr><th scope="col">at</th><th scope="col">transition</th><th scope="col">cause</th></tr></thead>
+    <tbody id="sd-history"></tbody>
+  </table>
+</dialog>
+`;
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The whole page: one self-contained document, no external asset. */
+export const DASHBOARD_HTML = [
+  '<!doctype html>',
+  '<html lang="en">',
+  '<head>',
+  '<meta charset="utf-8">',
+  '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  '<title>Synaxis Stamps</title>',
+  // No favicon request (the function app has none to serve).
+  '<link rel="icon" href="data:,">',
+  `<style>${DASHBOARD_CSS}</style>`,
+  '</head>',
+  `<body>${BODY}<script>${DASHBOARD_JS}</script></body>`,
+  '</html>',
+].join('\n');
+
+/**
+ * Allows exactly the inline style and script above (by hash) and calls to this origin only: the
+ * page shows operator-written text, so nothing else may run or load.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256(DASHBOARD_JS)}`,
+  `style-src ${sha256(DASHBOARD_CSS)}`,
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import type { Browser, Locator, Page } from 'playwright-core';
+
+import { type E2E, startE2E } from '../e2e/support/harness';
+import { launchChromium } from './chromium';
+
+/** Where screenshots go: test-results/ (git-ignored) at the repository's top. */
+const RESULTS = path.resolve(__dirname, '../../../test-results');
+const WAIT = { timeout: 10_000 };
+
+let e2e: E2E;
+let browser: Browser;
+before(async () => {
+  [e2e, browser] = await Promise.all([startE2E(), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await e2e?.stop();
+});
+
+async function open(viewport: { width: number; height: number }, query = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  // A fast poll keeps the test short; the page's default is 2 s.
+  await page.goto(`${e2e.plane.origin}/api/dashboard?poll=300${query}`);
+  await page.locator('button.card').nth(9).waitFor(WAIT);
+  assert.deepEqual(errors, [], 'no script error or CSP violation');
+  return page;
+}
+
+/** Where each matched element sits on the page, rounded to the pixel. */
+async function boxes(locator: Locator, axis: 'x' | 'y'): Promise<number[]> {
+  const all = await Promise.all((await locator.all()).map((l) => l.boundingBox()));
+  return all.map((box) => Math.round(box?.[axis] ?? Number.NaN));
+}
+
+const card = (page: Page, id: string) => page.locator(`button.card[data-stamp-id="${id}"]`);
+
+describe('dashboard in Chromium', () => {
+  it('shows the seed fleet: three regions side by side, ten active stamp cards, the simulation controls', async () => {
+    const page = await open({ width: 1280, height: 800 });
+    assert.equal(await page.locator('button.card').count(), 10);
+    assert.equal(
+      await page.locator('button.card[data-phase="active"][data-traffic="in-rotation"]').count(),
+      10,
+    );
+    const regions = page.locator('section.region');
+    assert.deepEqual(await Promise.all((await regions.all()).map((r) => r.getAttribute('data-region'))), [
+      'westeurope',
+      'eastus',
+      'southeastasia',
+    ]);
+    const tops = await boxes(regions, 'y');
+    assert.equal(new Set(tops).size, 1, 'side by side at 1280 px');
+    assert.equal(
+      await page.locator('[data-region="westeurope"] .bar').getAttribute('aria-label'),
+      '4 of 4 places held, 4 in rotation',
+    );
+    assert.ok(await page.locator('#sim').isVisible(), 'local mode: /sim/state answered');
+    assert.equal(await page.locator('#timeline li').count(), 10);
+    await page.close();
+  });
+
+  it('a failure injected from the page isolates the stamp and a replacement appears', async () => {
+    const page = await open({ width: 1280, height: 800 });
+    await card(page, 'weu-002').click();
+    const dialog = page.locator('#stamp-dialog');
+    await dialog.waitFor(WAIT);
+    await page.getByRole('button', { name: 'Fail stamp (simulated)' }).click();
+    await page.locator('#sd-message', { hasText: 'weu-002 health probes failing' }).waitFor(WAIT);
+    // Simulated time moves in the test (a manual clock): probes fail, the alert fires, the decision is made.
+    await e2e.advance(3);
+    await page.locator('button.card[data-stamp-id="weu-002"][data-traffic="isolated"]').waitFor(WAIT);
+    await card(page, 'weu-005').waitFor(WAIT);
+    assert.equal(await card(page, 'weu-005').getAttribute('data-phase'), 'provisioning');
+    await dialog.locator('#sd-facts', { hasText: 'replaced by' }).waitFor(WAIT);
+    assert.match((await dialog.locator('#sd-history').innerText()) ?? '', /in-rotation → isolated/);
+    assert.match(await dialog.locator('#sd-deadlines').innerText(), /isolation grace ends/);
+    await page.keyboard.press('Escape');
+    await page.locator('#timeline li', { hasText: 'weu-005' }).first().waitFor(WAIT);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'dashboard.png') });
+    // `DASHBOARD_SCREENSHOT=docs/dashboard.png` refreshes the README's picture from this state.
+    const docs = process.env['DASHBOARD_SCREENSHOT'];
+    if (docs) await page.screenshot({ path: path.resolve(docs) });
+    await page.close();
+  });
+
+  it('is keyboard operable: a card opens with Enter, an operator action shows the guard that refused it', async () => {
+    const page = await open({ width: 1280, height: 800 });
+    await card(page, 'sea-001').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#stamp-dialog[open]').waitFor(WAIT);
+    await page.getByLabel('Approved by').fill('ana');
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.locator('#sd-message', { hasText: 'refused (409' }).waitFor(WAIT);
+    assert.match(await page.locator('#sd-message').innerText(), /guard \S+\): .*active/);
+    await page.getByLabel('Reason', { exact: true }).fill('investigating latency');
+    await page.getByRole('button', { name: 'Isolate', exact: true }).click();
+    await page.locator('#sd-message', { hasText: 'isolate accepted for sea-001' }).waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await page.locator('button.card[data-stamp-id="sea-001"][data-traffic="isolated"]').waitFor(WAIT);
+    assert.equal(
+      await page.evaluate('document.activeElement?.getAttribute("data-stamp-id")'),
+      'sea-001',
+      'focus returns to the card',
+    );
+    await page.close();
+  });
+
+  it('advances the simulated clock from the page and passes the function key from ?code=', async () => {
+    const page = await open({ width: 1280, height: 800 }, '&code=s3cret');
+    const keys = new Set<string | undefined>();
+    page.on('request', (request) => {
+      if (request.url().includes('/api/stamps')) keys.add(request.headers()['x-functions-key']);
+    });
+    const before = await page.locator('#clock').innerText();
+    await page.getByLabel('Minutes', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Advance clock' }).click();
+    await page.locator('#sim-message', { hasText: 'clock advanced 2 min' }).waitFor(WAIT);
+    assert.notEqual(await page.locator('#clock').innerText(), before);
+    assert.deepEqual([...keys], ['s3cret']);
+    await page.close();
+  });
+
+  it('fits a phone: one column, no horizontal scrolling', async () => {
+    const page = await open({ width: 390, height: 844 });
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
+    const lefts = await boxes(page.locator('section.region'), 'x');
+    assert.equal(new Set(lefts).size, 1, 'regions stacked');
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'dashboard-phone.png'), fullPage: true });
+    await page.close();
+  });
+});
