@@ -114,7 +114,8 @@ async function operatorCommand(api: ApiClient, inv: Invocation, io: CliIo): Prom
   const body = await api.call('POST', path(id, inv.command), request);
   print(io, inv, body, () => {
     const s = toStamp(body);
-    return `${inv.command} accepted for ${s.id} (now ${s.phase}, traffic ${s.traffic}); the stamp's orchestration carries it out`;
+    // The 202 carries the stamp as it was when accepted; its orchestration makes the transition.
+    return `${inv.command} accepted for ${s.id} (was ${s.phase}, ${s.traffic}); follow it with: stampctl get ${s.id}`;
   });
   return 0;
 }

@@ -241,7 +241,7 @@ export const DASHBOARD_JS = String.raw`
     var id = state.open;
     try {
       var s = await call('POST', api('stamps/' + encodeURIComponent(id) + '/' + action), body);
-      setMessage('sd-message', action + ' accepted for ' + s.id + ' (now ' + s.phase + ', ' + s.traffic + ')', true);
+      setMessage('sd-message', action + ' accepted for ' + s.id + ' (was ' + s.phase + ', ' + s.traffic + ')', true);
     } catch (e) {
       setMessage('sd-message', action + ' ' + describeError(e), false);
     }
