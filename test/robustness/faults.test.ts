@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+
+import type { Services } from '../../shared/app/services';
+import { ConflictError, TransientError } from '../../shared/errors';
+import { assertConverged, runScenario, type Scenario, stormActive } from './support/convergence';
+import { type FaultStats, withFaults } from './support/faults';
+
+/**
+ * Failing dependencies: Cosmos DB throttling and outages (429/503), lost optimistic-concurrency
+ * races (412), ARM throttling and 500s, and every operation failing once. Each run requests a
+ * stamp and fails another; both lifecycles must converge with a gap-free audit that matches
+ * the final state (support/convergence.ts). Faults are seeded: a run replays exactly.
+ */
+
+const STORE_READS = [
+  'get',
+  'list',
+  'readInbox',
+  'history',
+  'getFleet',
+  'getLedger',
+  'ensureLedger',
+  'listPurgeDue',
+];
+const STORE_WRITES = [
+  'create',
+  'replace',
+  'commitTransition',
+  'commitBatch',
+  'enqueueEvent',
+  'recordProcessedEvent',
+  'replaceFleet',
+  'replaceLedger',
+  'schedulePurge',
+  'unschedulePurge',
+];
+const CONDITIONAL_WRITES = ['replace', 'commitTransition', 'commitBatch', 'replaceFleet', 'replaceLedger'];
+const DEPLOYER = [
+  'startDeployment',
+  'getDeployment',
+  'startResourceGroupDeletion',
+  'getResourceGroupDeletion',
+];
+
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.e2e.stop();
+  scenario = undefined;
+});
+
+describe('robustness: lifecycles converge under injected faults', () => {
+  it('Cosmos DB 429/503 storm on a fifth of store calls for an hour', async () => {
+    const stats: FaultStats = { injected: 0, calls: 0 };
+    scenario = await runScenario((services: Services) => ({
+      ...services,
+      store: withFaults(
+        services.store,
+        {
+          seed: 1,
+          active: stormActive(services.clock),
+          rate: 0.2,
+          maxInARow: 2,
+          methods: new Set([...STORE_READS, ...STORE_WRITES]),
+          error: (method) =>
+            method.length % 2 === 0
+              ? new TransientError(`injected: Cosmos DB 429 on ${method}`, 'TooManyRequests')
+              : new TransientError(`injected: Cosmos DB 503 on ${method}`, 'ServiceUnavailable'),
+        },
+        stats,
+      ),
+    }));
+    assert.ok(stats.injected > 20, `faults injected: ${stats.injected} of ${stats.calls}`);
+    await assertConverged(scenario);
+  });
+
+  it('Cosmos DB 412 storm for an hour: a third of conditional writes lose a race that did not happen', async () => {
+    const stats: FaultStats = { injected: 0, calls: 0 };
+    scenario = await runScenario((services: Services) => ({
+      ...services,
+      store: withFaults(
+        services.store,
+        {
+          seed: 2,
+          active: stormActive(services.clock),
+          rate: 0.33,
+          maxInARow: 3,
+          methods: new Set(CONDITIONAL_WRITES),
+          error: (method) => new ConflictError(`injected: 412 on ${method}`),
+        },
+        stats,
+      ),
+    }));
+    assert.ok(stats.injected > 10, `faults injected: ${stats.injected} of ${stats.calls}`);
+    await assertConverged(scenario);
+  });
+
+  it('ARM 429/500 on two fifths of deployer calls for an hour', async () => {
+    const stats: FaultStats = { injected: 0, calls: 0 };
+    scenario = await runScenario((services: Services) => ({
+      ...services,
+      deployer: withFaults(
+        services.deployer,
+        {
+          seed: 3,
+          active: stormActive(services.clock),
+          rate: 0.4,
+          maxInARow: 3,
+          methods: new Set(DEPLOYER),
+          error: (method) =>
+            method.startsWith('get')
+              ? new TransientError(`injected: ARM 429 on ${method}`, 'TooManyRequests')
+              : new TransientError(`injected: ARM 500 on ${method}`, 'InternalServerError'),
+        },
+        stats,
+      ),
+    }));
+    assert.ok(stats.injected > 3, `faults injected: ${stats.injected} of ${stats.calls}`);
+    await assertConverged(scenario);
+    const deployments = scenario.e2e.plane.sim
+      .state()
+      .deployments.filter((d) => d.stampId === scenario?.requested);
+    assert.equal(deployments.length, 1, 'one deployment, however often its start was retried');
+  });
+
+  it('every operation of every port fails the first time it is called for each stamp (each activity step throws once)', async () => {
+    const stats: FaultStats = { injected: 0, calls: 0 };
+    const once = <T extends object>(port: T, methods: readonly string[]): T =>
+      withFaults(
+        port,
+        {
+          seed: 4,
+          active,
+          rate: 1,
+          maxInARow: 1,
+          methods: new Set(methods),
+          error: (method) => new TransientError(`injected: ${method} failed`, 'Injected'),
+        },
+        stats,
+      );
+    let active = (): boolean => true;
+    scenario = await runScenario((services: Services) => ({
+      ...((active = stormActive(services.clock)), services),
+      store: once(services.store, [...STORE_READS, ...STORE_WRITES]),
+      deployer: once(services.deployer, DEPLOYER),
+      traffic: once(services.traffic, ['upsertOrigin', 'setOriginEnabled', 'removeOrigin', 'getOrigin']),
+      originHealth: once(services.originHealth, ['check']),
+      operations: once(services.operations, [
+        'inFlightRequests',
+        'preserveDiagnostics',
+        'startQuarantineChecks',
+        'getQuarantineChecks',
+        'startWorkloadDeletion',
+        'getWorkloadDeletion',
+        'archiveRecords',
+      ]),
+      bus: once(services.bus, ['scheduleDrainTimer', 'cancelScheduled', 'send']),
+    }));
+    assert.ok(stats.injected > 30, `faults injected: ${stats.injected} of ${stats.calls}`);
+    await assertConverged(scenario);
+  });
+});
