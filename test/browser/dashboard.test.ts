@@ -15,7 +15,10 @@ const WAIT = { timeout: 10_000 };
 let e2e: E2E;
 let browser: Browser;
 before(async () => {
-  [e2e, browser] = await Promise.all([startE2E(), launchChromium()]);
+  // The browser first: when Chromium is missing, fail with its install command before a control
+  // plane is started that nothing would stop.
+  browser = await launchChromium();
+  e2e = await startE2E();
 });
 after(async () => {
   await browser?.close();
