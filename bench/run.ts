@@ -1,0 +1,192 @@
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+import { startEmbeddedCosmos } from '../shared/local/cosmos';
+import { measureBaseline } from './baseline';
+import { measureColdStart } from './coldStart';
+import { measureReplay } from './replay';
+import { measureSweep } from './retention';
+import { median } from './stats';
+import { runStorm, type StormResult } from './storm';
+
+/**
+ * `npm run bench`: B1-B5 of issue 7. Every figure is a median over repeated runs, and each
+ * target's baseline is measured in the same run on the same embedded Cosmos. Prints a table
+ * (markdown) and writes bench-results/latest.json and bench-results/latest.md.
+ */
+
+interface Row {
+  readonly id: string;
+  readonly what: string;
+  readonly measured: string;
+  readonly target: string;
+  readonly ratio: number;
+  readonly limit: number;
+}
+
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+function medianStorm(runs: readonly StormResult[]): StormResult {
+  const pick = (f: (r: StormResult) => number): number => median(runs.map(f));
+  const first = runs[0];
+  if (first === undefined) throw new Error('no storm run');
+  return {
+    ...first,
+    wallMs: pick((r) => r.wallMs),
+    msPerSignal: pick((r) => r.msPerSignal),
+    signalsPerSecond: pick((r) => r.signalsPerSecond),
+    isolateP50Ms: pick((r) => r.isolateP50Ms),
+    isolateP99Ms: pick((r) => r.isolateP99Ms),
+    msPerDuplicate: pick((r) => r.msPerDuplicate),
+    isolatedOnce: runs.every((r) => r.isolatedOnce),
+    isolations: Math.max(...runs.map((r) => r.isolations)),
+    replacements: Math.min(...runs.map((r) => r.replacements)),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const log = (message: string): void => {
+    process.stderr.write(`[${fmt((performance.now() - started) / 1000, 0)}s] ${message}\n`);
+  };
+  const reps = Number(process.env['BENCH_REPS'] ?? '3');
+  const cosmos = await startEmbeddedCosmos();
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    log('B4 cold start');
+    const cold = measureColdStart(7);
+    rows.push({
+      id: 'B4',
+      what: 'cold start: import the app entry vs @azure/functions + durable-functions',
+      measured: `${fmt(cold.app)} ms vs ${fmt(cold.libraries)} ms`,
+      target: '≤ 1.5×',
+      ratio: cold.app / cold.libraries,
+      limit: 1.5,
+    });
+    details['B4'] = cold;
+
+    log('baseline: bare store work of one signal');
+    const baseline = await measureBaseline(cosmos);
+    details['baseline'] = baseline;
+
+    log(`B1 alert storm (${reps} runs)`);
+    const b1Runs: StormResult[] = [];
+    for (let r = 0; r < reps; r += 1) {
+      b1Runs.push(
+        await runStorm(cosmos, {
+          active: 200,
+          failing: 20,
+          archived: 0,
+          alertsPerStamp: 20,
+          signals: 5000,
+          seed: 11 + r,
+        }),
+      );
+      log(`  run ${r + 1}: ${fmt(b1Runs.at(-1)?.msPerSignal ?? 0, 2)} ms/signal`);
+    }
+    const b1 = medianStorm(b1Runs);
+    details['B1'] = { median: b1, runs: b1Runs };
+    rows.push({
+      id: 'B1',
+      what: `alert storm: 200 active, 20 failing, ${b1.signals} signals; ${fmt(b1.signalsPerSecond, 0)} signals/s; isolate p50 ${fmt(b1.isolateP50Ms, 0)} ms, p99 ${fmt(b1.isolateP99Ms, 0)} ms; isolations ${b1.isolations}/20 (${b1.isolatedOnce ? 'exactly once each' : 'NOT exactly once'}), replacements ${b1.replacements}/${b1.expectedReplacements}`,
+      measured: `${fmt(b1.msPerSignal, 2)} ms/signal vs ${fmt(baseline.signalStoreWork, 2)} ms bare store work`,
+      target: '≤ 3×',
+      ratio: b1.msPerSignal / baseline.signalStoreWork,
+      limit: 3,
+    });
+    rows.push({
+      id: 'B1d',
+      what: 'a duplicate signal (alert → Event Grid → handler, dropped at the inbox)',
+      measured: `${fmt(b1.msPerDuplicate, 2)} ms vs ${fmt(baseline.pointRead, 2)} ms point read`,
+      target: '≤ 1.2×',
+      ratio: b1.msPerDuplicate / baseline.pointRead,
+      limit: 1.2,
+    });
+
+    log(`B2 fleet size (${reps} runs each)`);
+    const small: StormResult[] = [];
+    const large: StormResult[] = [];
+    for (let r = 0; r < reps; r += 1) {
+      const options = { active: 10, failing: 1, alertsPerStamp: 20, signals: 250, seed: 21 + r };
+      small.push(await runStorm(cosmos, { ...options, archived: 0 }));
+      large.push(await runStorm(cosmos, { ...options, archived: 1990 }));
+      log(
+        `  run ${r + 1}: ${fmt(small.at(-1)?.msPerSignal ?? 0, 2)} vs ${fmt(large.at(-1)?.msPerSignal ?? 0, 2)} ms/signal`,
+      );
+    }
+    const b2Small = medianStorm(small);
+    const b2Large = medianStorm(large);
+    details['B2'] = { small, large };
+    rows.push({
+      id: 'B2',
+      what: 'fleet size: B1 cost per signal, 10 vs 2,000 stamps stored (1 of 10 active failing)',
+      measured: `${fmt(b2Large.msPerSignal, 2)} ms vs ${fmt(b2Small.msPerSignal, 2)} ms per signal`,
+      target: '≤ 1.3×',
+      ratio: b2Large.msPerSignal / b2Small.msPerSignal,
+      limit: 1.3,
+    });
+
+    log('B3 retention sweep');
+    const sweepSmall = await measureSweep(cosmos, 100, 15);
+    const sweepLarge = await measureSweep(cosmos, 10_000, 15);
+    details['B3'] = { sweepSmall, sweepLarge };
+    rows.push({
+      id: 'B3',
+      what: 'retention sweep: 10 due among 10,000 archived vs among 100',
+      measured: `${fmt(sweepLarge)} ms vs ${fmt(sweepSmall)} ms`,
+      target: '≤ 2×',
+      ratio: sweepLarge / sweepSmall,
+      limit: 2,
+    });
+
+    log('B5 replay');
+    const replay = await measureReplay(cosmos, 10, 1000, 20);
+    details['B5'] = replay;
+    rows.push({
+      id: 'B5',
+      what: 'orchestrator episode: a stamp that handled 1,000 events vs 10',
+      measured: `${fmt(replay.many)} ms vs ${fmt(replay.few)} ms`,
+      target: '≤ 1.5×',
+      ratio: replay.many / replay.few,
+      limit: 1.5,
+    });
+  } finally {
+    await cosmos.stop();
+  }
+
+  const machine = {
+    nproc: cpus().length,
+    memory: execSync('free -h | awk \'NR==2{print $2 " total, " $7 " available"}\'', {
+      encoding: 'utf8',
+    }).trim(),
+    node: process.version,
+    load: execSync('cat /proc/loadavg', { encoding: 'utf8' }).trim(),
+  };
+  const table = [
+    '| id | what | measured (median) | target | ratio | result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.id} | ${r.what} | ${r.measured} | ${r.target} | ${fmt(r.ratio, 2)}× | ${r.ratio <= r.limit ? 'pass' : `FAIL (${fmt(r.ratio / r.limit, 1)}× over)`} |`,
+    ),
+  ].join('\n');
+  const summary = `${table}\n\nMachine: ${machine.nproc} cores; memory ${machine.memory}; node ${machine.node}; load average at end ${machine.load}; ${reps} runs per storm; total ${fmt((performance.now() - started) / 1000, 0)} s.`;
+  const out = join(__dirname, '../../bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), machine, rows, details }, null, 2),
+  );
+  writeFileSync(join(out, 'latest.md'), `${summary}\n`);
+  process.stdout.write(`${summary}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${String(error instanceof Error ? (error.stack ?? error.message) : error)}\n`,
+  );
+  process.exitCode = 1;
+});

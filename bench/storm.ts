@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Services } from '../shared/app/services';
+import { ManualClock } from '../shared/local/clock/manualClock';
+import type { EmbeddedCosmos } from '../shared/local/cosmos';
+import { LocalControlPlane } from '../shared/local/localControlPlane';
+import { seedFleet } from '../shared/local/seedFleet';
+import { healthAlert } from './alerts';
+import { writeArchived } from './fleet';
+import { percentile, pool, shuffled, timed } from './stats';
+
+export interface StormOptions {
+  /** Active stamps, split over two regions. */
+  readonly active: number;
+  readonly failing: number;
+  /** Archived stamps stored besides (fleet size). */
+  readonly archived: number;
+  /** Alert notifications per failing stamp (distinct signals before duplication). */
+  readonly alertsPerStamp: number;
+  /** Total notifications sent, duplicates included. */
+  readonly signals: number;
+  readonly seed: number;
+}
+
+export interface StormResult {
+  readonly signals: number;
+  readonly wallMs: number;
+  readonly msPerSignal: number;
+  readonly signalsPerSecond: number;
+  readonly isolateP50Ms: number;
+  readonly isolateP99Ms: number;
+  /** Per duplicate of an already handled signal, sent one at a time, ms. */
+  readonly msPerDuplicate: number;
+  readonly isolatedOnce: boolean;
+  readonly isolations: number;
+  readonly replacements: number;
+  readonly expectedReplacements: number;
+}
+
+const T0 = new Date('2026-06-01T00:00:00.000Z');
+
+/**
+ * B1/B2: an alert storm through the real path (POST /api/alerts → Event Grid → onStampSignal →
+ * inbox → orchestration → applyStampEvents → disable origin) on the local host with the
+ * simulated Azure (in memory: no latency). Each failing stamp's current alert fires first
+ * (its receipt-to-isolate latency is measured); then its flapping history (older alerts that
+ * fired and resolved), duplicated and shuffled, arrives: none of it may isolate again.
+ */
+export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): Promise<StormResult> {
+  const clock = new ManualClock(T0);
+  const half = Math.ceil(options.active / 2);
+  const isolatedAt = new Map<string, number>();
+  let isolations = 0;
+  const plane = new LocalControlPlane({
+    env: {
+      STAMPS_REGIONS: `westeurope:weu:1:${half * 2},eastus:eus:2:${half * 2}`,
+      STAMPS_TOTAL_MAX: String(options.active * 3),
+      STAMPS_ALERT_CORRELATION_SECONDS: '0',
+    },
+    clock,
+    port: 0,
+    seed: false,
+    cosmos,
+    databaseName: `bench-${randomUUID().slice(0, 8)}`,
+    decorate: (services: Services): Services => ({
+      ...services,
+      traffic: {
+        upsertOrigin: (spec) => services.traffic.upsertOrigin(spec),
+        setOriginEnabled: (id, enabled) => {
+          if (!enabled) {
+            isolations += 1;
+            if (!isolatedAt.has(id)) isolatedAt.set(id, performance.now());
+          }
+          return services.traffic.setOriginEnabled(id, enabled);
+        },
+        removeOrigin: (id) => services.traffic.removeOrigin(id),
+        getOrigin: (id) => services.traffic.getOrigin(id),
+        listOrigins: () => services.traffic.listOrigins(),
+      },
+    }),
+  });
+  await plane.start();
+  try {
+    const svc = plane.services;
+    const ids = await seedFleet(svc, plane.sim, { westeurope: half, eastus: options.active - half });
+    if (options.archived > 0) await writeArchived(svc, options.archived, 'westeurope');
+    const failing = shuffled(ids, options.seed).slice(0, options.failing);
+
+    const post = async (body: string): Promise<void> => {
+      const response = await fetch(`${plane.origin}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 202) throw new Error(`alert receiver answered ${response.status}`);
+    };
+
+    // The current alert of each failing stamp: fired a minute ago, still firing.
+    const current = failing.map((id) => ({
+      id,
+      body: healthAlert(id, `alert-${id}-current`, 'Fired', new Date(T0.getTime() - 60_000)),
+    }));
+    // Its history: older alerts that fired and resolved (flaps), to be duplicated and shuffled.
+    const history: string[] = [];
+    for (const id of failing) {
+      for (let k = 0; k < options.alertsPerStamp - 1; k += 1) {
+        const fired = new Date(T0.getTime() - (options.alertsPerStamp - k) * 10 * 60_000);
+        const resolved = new Date(fired.getTime() + 2 * 60_000);
+        history.push(healthAlert(id, `alert-${id}-${k}`, 'Fired', fired));
+        history.push(healthAlert(id, `alert-${id}-${k}`, 'Resolved', fired, resolved));
+      }
+      history.push(current.find((c) => c.id === id)?.body ?? '');
+    }
+    const storm = shuffled(
+      Array.from({ length: options.signals - current.length }, (_, i) => history[i % history.length] ?? ''),
+      options.seed + 1,
+    );
+
+    const receivedAt = new Map<string, number>();
+    const wallMs = await timed(async () => {
+      await pool(current, 16, async ({ id, body }) => {
+        receivedAt.set(id, performance.now());
+        await post(body);
+      });
+      await pool(storm, 16, post);
+      await plane.idle();
+    });
+    const latencies = failing.map((id) => (isolatedAt.get(id) ?? Number.NaN) - (receivedAt.get(id) ?? 0));
+
+    // Duplicates alone, one at a time, each until the plane is idle again.
+    const duplicates = current.slice(0, 10);
+    const dupMs = await timed(async () => {
+      for (let round = 0; round < 5; round += 1)
+        for (const { body } of duplicates) {
+          await post(body);
+          await plane.idle();
+        }
+    });
+
+    const stamps = await svc.store.list();
+    const replacements = stamps.filter(
+      (s) => s.replacementFor !== undefined && failing.includes(s.replacementFor),
+    );
+    const isolated = stamps.filter((s) => failing.includes(s.id) && s.traffic === 'isolated');
+    return {
+      signals: options.signals,
+      wallMs,
+      msPerSignal: wallMs / options.signals,
+      signalsPerSecond: (options.signals / wallMs) * 1000,
+      isolateP50Ms: percentile(latencies, 50),
+      isolateP99Ms: percentile(latencies, 99),
+      msPerDuplicate: dupMs / (duplicates.length * 5),
+      isolatedOnce: isolations === failing.length && isolated.length === failing.length,
+      isolations,
+      replacements: replacements.length,
+      expectedReplacements: failing.length,
+    };
+  } finally {
+    await plane.stop();
+  }
+}
