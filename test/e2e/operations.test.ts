@@ -31,6 +31,25 @@ describe('end to end: operations', () => {
     assert.match(String(history.at(-1)?.cause.reason), /drain timer fired/);
   });
 
+  // Regression: a 10-minute drain's timer fired at the same instant as the in-flight poll; the
+  // wake-up completed the losing task of the previous Task.any and was never seen again.
+  it('a drain timer arriving at the same instant as a poll still ends the drain', async () => {
+    e2e = await startE2E();
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 70 });
+    assert.equal(
+      (await e2e.api('POST', '/api/stamps/weu-003/drain', { reason: 'm', drainMinutes: 10 })).status,
+      202,
+    );
+    await e2e.advance(9);
+    assert.equal((await e2e.stamp('weu-003'))['phase'], 'draining');
+    await e2e.advance(2);
+    const stamp = await e2e.stamp('weu-003');
+    assert.equal(stamp['phase'], 'quarantined');
+    const history = stamp['history'] as { at: string; cause: { reason: string } }[];
+    assert.equal(history.at(-1)?.at, '2026-06-01T00:10:00.000Z');
+    assert.match(String(history.at(-1)?.cause.reason), /drain timer fired/);
+  });
+
   it('capacity alerts scale a region out once (cooldown, no pile-up) and never past its max', async () => {
     e2e = await startE2E({ seed: false });
     for (let i = 0; i < 2; i += 1)

@@ -348,6 +348,14 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       ctx.df.continueAsNew({ stampId, effects: [], watches, drainTimers } satisfies LifecycleInput);
       return undefined;
     }
+    if (wake.isCompleted) {
+      // A wake-up that arrived while the orchestration was busy (it completed the previous
+      // iteration's losing task): Task.any does not look at children already completed when it
+      // is built (durable-functions 3.5.0 CompoundTask), so it must be taken here, not yielded.
+      wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+      if (!(yield* apply())) return { stampId, outcome: 'not-found' };
+      continue;
+    }
     ctx.df.setCustomStatus({ phase, traffic, waitingFor: watches.map((w) => `${w.kind}@${w.at}`) });
     const due = nextWatch(watches);
     const timer = due === undefined ? undefined : ctx.df.createTimer(new Date(due.at));
