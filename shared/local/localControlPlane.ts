@@ -151,6 +151,9 @@ export class LocalControlPlane {
       clock,
       store: new CosmosInstanceStore(instances),
       taskHubName: config.taskHub,
+      // Earlier executions are kept for inspection only; on Azure they are not part of the
+      // instance that replays, so keeping few keeps an episode's read and write small.
+      maxArchivedExecutions: 2,
       logHandler: (level, ...args) =>
         log(level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info', args.map(String).join(' ')),
     });

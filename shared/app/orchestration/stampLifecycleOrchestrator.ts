@@ -24,8 +24,8 @@ export const STAMP_LIFECYCLE = 'stampLifecycle';
 /** Raised by triggers after they put an event in the stamp's inbox. Carries nothing. */
 export const WAKE_EVENT = 'stamp-wake';
 
-/** Bounds the history: after this many activities the orchestration continues as new. */
-const MAX_STEPS_PER_EXECUTION = 80;
+/** Bounds the history (and so the replay cost of an episode): after this many activities the orchestration continues as new. */
+const MAX_STEPS_PER_EXECUTION = 12;
 const MAX_ATTEMPTS = 5;
 const FIRST_RETRY_SECONDS = 5;
 /** A failed deployment whose error may pass is started again this many times. */
