@@ -129,6 +129,8 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Minutes', { exact: true }).fill('2');
     await page.getByRole('button', { name: 'Advance clock' }).click();
     await page.locator('#sim-message', { hasText: 'clock advanced 2 min' }).waitFor(WAIT);
+    // The message comes from the POST's answer; the clock line from the next refresh: wait for it.
+    await page.locator('#clock').filter({ hasNotText: before }).waitFor(WAIT);
     assert.notEqual(await page.locator('#clock').innerText(), before);
     assert.deepEqual([...keys], ['s3cret']);
     await page.close();
