@@ -40,7 +40,11 @@ describe('stampctl watch', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     // The backlog (the seed's 10 imports) comes first; then break a stamp.
-    while (lines.length < 10) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Bounded: a watcher that died (or never printed) fails here instead of hanging the suite.
+    for (let waited = 0; lines.length < 10 && child.exitCode === null && waited < 30_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(lines.length >= 10, `the backlog of 10 imports was printed (got ${lines.length})`);
     assert.equal((await e2e.api('POST', '/sim/stamps/weu-002/fail')).status, 200);
     await e2e.advance(3);
     await isolatedAndReplaced;
