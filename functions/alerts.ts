@@ -4,6 +4,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { services } from '../shared/app/services';
 import { signalCloudEvent } from '../shared/app/stampSignalEvent';
+import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
@@ -49,4 +50,9 @@ export async function receiveAlert(
   });
 }
 
-app.http('alerts', { route: 'alerts', methods: ['POST'], authLevel: 'function', handler: receiveAlert });
+app.http('alerts', {
+  route: 'alerts',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: answerErrors(receiveAlert),
+});

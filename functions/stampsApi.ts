@@ -16,6 +16,7 @@ import {
 import { requestStamp } from '../shared/app/requestStamp';
 import { type Services, services } from '../shared/app/services';
 import { historyView, regionsView, stampView } from '../shared/app/views';
+import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
 import type { StampEvent } from '../shared/lifecycle/events';
@@ -169,29 +170,44 @@ app.http('createStamp', {
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: client,
-  handler: createStamp,
+  handler: answerErrors(createStamp),
 });
-app.http('listStamps', { route: 'stamps', methods: ['GET'], authLevel: 'function', handler: listStamps });
-app.http('getStamp', { route: 'stamps/{id}', methods: ['GET'], authLevel: 'function', handler: getStamp });
+app.http('listStamps', {
+  route: 'stamps',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(listStamps),
+});
+app.http('getStamp', {
+  route: 'stamps/{id}',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(getStamp),
+});
 app.http('drainStamp', {
   route: 'stamps/{id}/drain',
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: client,
-  handler: drainStamp,
+  handler: answerErrors(drainStamp),
 });
 app.http('isolateStamp', {
   route: 'stamps/{id}/isolate',
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: client,
-  handler: isolateStamp,
+  handler: answerErrors(isolateStamp),
 });
 app.http('verifyStamp', {
   route: 'stamps/{id}/verify',
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: client,
-  handler: verifyStamp,
+  handler: answerErrors(verifyStamp),
 });
-app.http('listRegions', { route: 'regions', methods: ['GET'], authLevel: 'function', handler: listRegions });
+app.http('listRegions', {
+  route: 'regions',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(listRegions),
+});

@@ -1,5 +1,5 @@
 import type { Cause } from '../lifecycle/stamp';
-import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
+import { type CreatedStamp, createReservedStamp, releaseReservation, reserveStamp } from './requestStamp';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
@@ -82,17 +82,4 @@ async function choose(svc: Services, request: ReplacementRequest): Promise<Choic
 function regionOfId(svc: Services, stampId: string, fallback: string): string {
   const code = stampId.split('-')[0];
   return svc.config.policy.regions.find((r) => r.code === code)?.name ?? fallback;
-}
-
-/** Removes a reserved ledger slot whose stamp was never written. */
-export async function releaseReservation(svc: Services, region: string, stampId: string): Promise<void> {
-  const policy = svc.config.policy.regions.find((r) => r.name === region);
-  if (policy === undefined) return;
-  await retryOnConflict(`release ${stampId}`, async () => {
-    if ((await svc.store.get(stampId)) !== undefined) return;
-    const stored = await svc.store.ensureLedger(policy.name, policy.code);
-    if (stored.ledger.members[stampId] === undefined) return;
-    const { [stampId]: _released, ...members } = stored.ledger.members;
-    await svc.store.replaceLedger({ ...stored.ledger, members }, stored.etag);
-  });
 }

@@ -100,11 +100,31 @@ export type StampRequestOutcome =
 export async function requestStamp(svc: Services, request: StampRequest): Promise<StampRequestOutcome> {
   const reservation = await reserveStamp(svc, request.placement);
   if (reservation.kind !== 'reserved') return reservation;
-  const created = await createReservedStamp(svc, {
-    stampId: reservation.stampId,
-    region: reservation.region,
-    cause: request.cause,
-    ...(request.replacementFor === undefined ? {} : { replacementFor: request.replacementFor }),
+  try {
+    const created = await createReservedStamp(svc, {
+      stampId: reservation.stampId,
+      region: reservation.region,
+      cause: request.cause,
+      ...(request.replacementFor === undefined ? {} : { replacementFor: request.replacementFor }),
+    });
+    return { kind: 'created', ...created };
+  } catch (error) {
+    // Give the slot back now rather than at the next reconciliation, so a retry is not refused
+    // for a capacity this failed request still held. Best effort: the sweep remains the backstop.
+    await releaseReservation(svc, reservation.region, reservation.stampId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Removes a reserved ledger slot whose stamp was never written. */
+export async function releaseReservation(svc: Services, region: string, stampId: string): Promise<void> {
+  const policy = svc.config.policy.regions.find((r) => r.name === region);
+  if (policy === undefined) return;
+  await retryOnConflict(`release ${stampId}`, async () => {
+    if ((await svc.store.get(stampId)) !== undefined) return;
+    const stored = await svc.store.ensureLedger(policy.name, policy.code);
+    if (stored.ledger.members[stampId] === undefined) return;
+    const { [stampId]: _released, ...members } = stored.ledger.members;
+    await svc.store.replaceLedger({ ...stored.ledger, members }, stored.etag);
   });
-  return { kind: 'created', ...created };
 }

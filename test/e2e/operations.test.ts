@@ -145,4 +145,43 @@ describe('end to end: operations', () => {
     const deployments = e2e.plane.sim.state().deployments.filter((d) => d.stampId === 'sea-001');
     assert.equal(deployments.length, 1, JSON.stringify(deployments));
   });
+
+  it('a dependency failing briefly answers 503 with Retry-After, and the reserved slot is given back', async () => {
+    let failCreates = 1;
+    e2e = await startE2E({
+      seed: false,
+      decorate: (services) => ({
+        ...services,
+        store: new Proxy(services.store, {
+          get(target, property, receiver): unknown {
+            if (property === 'create' && failCreates > 0) {
+              return () => {
+                failCreates -= 1;
+                return Promise.reject(
+                  new TransientError('Cosmos DB throttled the request (429)', 'TooManyRequests'),
+                );
+              };
+            }
+            return Reflect.get(target, property, receiver) as unknown;
+          },
+        }),
+      }),
+    });
+    const failed = await e2e.api('POST', '/api/stamps', { region: 'westeurope' });
+    assert.equal(failed.status, 503, JSON.stringify(failed.body));
+    assert.match(failed.contentType, /^application\/problem\+json/);
+    assert.match(String(failed.body['detail']), /TooManyRequests.*retry in 5 seconds/);
+    const regions = (await e2e.api('GET', '/api/regions')).body['regions'] as {
+      name: string;
+      counts: Record<string, number>;
+    }[];
+    assert.equal(
+      regions.find((r) => r.name === 'westeurope')?.counts['provisioning'],
+      0,
+      'the slot was given back',
+    );
+    const retried = await e2e.api('POST', '/api/stamps', { region: 'westeurope' });
+    assert.equal(retried.status, 202);
+    assert.equal(retried.body['id'], 'weu-002', 'ids are never reused, even for a request that failed');
+  });
 });
