@@ -2,7 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { parseLifecycleMessage } from '../shared/app/lifecycleMessage';
-import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
+import { startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { provideReplacement } from '../shared/app/replacement';
 import { services } from '../shared/app/services';
 import type { StampEvent } from '../shared/lifecycle/events';
@@ -78,7 +78,7 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       });
       if (outcome.kind === 'created') {
         if (outcome.created || outcome.stamp.phase === 'provisioning')
-          await startIfIdle(client, outcome.stamp.id, outcome.effects);
+          await startStampOnce(client, outcome.stamp.id, outcome.effects);
         context.log(`replacement ${outcome.stamp.id} for ${message.stampId} in ${outcome.stamp.region}`);
       } else {
         context.warn(`no replacement for ${message.stampId}: ${outcome.reason}`);
@@ -86,21 +86,6 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       return;
     }
   }
-}
-
-/** Starts a new stamp's orchestration unless a redelivered request already did. */
-async function startIfIdle(
-  client: df.DurableClient,
-  stampId: string,
-  effects: Parameters<typeof startStamp>[2],
-): Promise<void> {
-  try {
-    const status = await client.getStatus(stampId);
-    if (['Running', 'Pending', 'ContinuedAsNew'].includes(status.runtimeStatus)) return;
-  } catch {
-    // Not found: start it.
-  }
-  await startStamp(client, stampId, effects);
 }
 
 app.serviceBusQueue('onLifecycleMessage', {

@@ -26,15 +26,7 @@ export async function reconciliationSweep(_timer: Timer, context: InvocationCont
   const client = df.getClient(context);
   const now = svc.clock.now().toISOString();
   for (const stamp of report.live) {
-    let running = false;
-    try {
-      const status = await client.getStatus(stamp.id);
-      running = ['Running', 'Pending', 'ContinuedAsNew'].includes(status.runtimeStatus);
-    } catch {
-      running = false;
-    }
-    if (!running) {
-      await wakeStamp(client, stamp.id);
+    if ((await wakeStamp(client, stamp.id)) === 'started') {
       context.warn(`reconciliation: the orchestration of ${stamp.id} was not running; restarted`);
     }
   }

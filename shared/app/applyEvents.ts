@@ -2,12 +2,11 @@ import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
 import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
-import type { FleetMember, FleetView } from '../lifecycle/fleet';
-import { memberOf } from '../lifecycle/fleet';
+import type { FleetView } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
-import { fleetMembersWith, isLive, syncLedger, withStamp } from './fleet';
+import { entryMatches, fleetMembersWith, syncLedger, withStamp } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
@@ -130,7 +129,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       recent: recent.slice(-INBOX_RECENT_WINDOW),
       lastBatch: { key, effects },
     };
-    if (guarded !== undefined && !sameEntry(guarded.members[stampId], stamp)) {
+    if (guarded !== undefined && !entryMatches(guarded.members[stampId], stamp)) {
       // Claim the new rotation/probe state first, with If-Match on the fleet we decided with:
       // a decision taken meanwhile by another stamp makes this one re-read and re-decide.
       await store.replaceFleet(fleetMembersWith(guarded.members, stamp), guarded.etag);
@@ -145,9 +144,4 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
     await syncLedger(store, config.policy, stamp);
     return { found: true, phase: stamp.phase, traffic: stamp.traffic, effects, outcomes };
   });
-}
-
-function sameEntry(current: FleetMember | undefined, stamp: Stamp): boolean {
-  const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
-  return JSON.stringify(current) === JSON.stringify(wanted);
 }

@@ -42,6 +42,11 @@ function sameMember(a: FleetMember | undefined, b: FleetMember | undefined): boo
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Whether a stored entry (ledger or fleet document) already says what the stamp is. */
+export function entryMatches(entry: FleetMember | undefined, stamp: Stamp): boolean {
+  return sameMember(entry, isLive(stamp) ? memberOf(stamp) : undefined);
+}
+
 /**
  * Brings the stamp's entry in its region's ledger in line with the stamp (added, updated, or
  * removed once archived). Idempotent; called after every commit and by reconciliation.
@@ -51,16 +56,15 @@ export async function syncLedger(store: StampStore, policy: LifecyclePolicy, sta
   if (region === undefined) return;
   await retryOnConflict(`sync ledger of ${stamp.region} for ${stamp.id}`, async () => {
     const stored = await store.ensureLedger(region.name, region.code);
-    const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
-    if (sameMember(stored.ledger.members[stamp.id], wanted)) return;
-    const { [stamp.id]: _previous, ...others } = stored.ledger.members;
-    const members = wanted === undefined ? others : { ...others, [stamp.id]: wanted };
-    await store.replaceLedger({ ...stored.ledger, members }, stored.etag);
+    if (entryMatches(stored.ledger.members[stamp.id], stamp)) return;
+    await store.replaceLedger(
+      { ...stored.ledger, members: fleetMembersWith(stored.ledger.members, stamp) },
+      stored.etag,
+    );
   });
   await retryOnConflict(`sync the fleet for ${stamp.id}`, async () => {
     const fleet = await store.getFleet();
-    const wanted = isLive(stamp) ? memberOf(stamp) : undefined;
-    if (sameMember(fleet.members[stamp.id], wanted)) return;
+    if (entryMatches(fleet.members[stamp.id], stamp)) return;
     await store.replaceFleet(fleetMembersWith(fleet.members, stamp), fleet.etag);
   });
 }
