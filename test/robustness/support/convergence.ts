@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 
+import { isLive } from '../../../shared/app/fleet';
 import type { Services } from '../../../shared/app/services';
 import { type ApiAnswer, type E2E, startE2E } from '../../e2e/support/harness';
 
@@ -20,15 +21,6 @@ const ENV = {
   STAMPS_REGIONS: 'westeurope:weu:1:5,eastus:eus:2:3,southeastasia:sea:3:3',
   STAMPS_TOTAL_MAX: '12',
 };
-const LIVE = new Set([
-  'provisioning',
-  'registering',
-  'active',
-  'draining',
-  'quarantined',
-  'decommissioning',
-  'failed',
-]);
 
 /** Faults injected with this stop after the first hour of simulated time: a storm, then calm. */
 export function stormActive(clock: { now(): Date }): () => boolean {
@@ -126,7 +118,7 @@ export async function assertConverged(scenario: Scenario): Promise<void> {
     for (const member of Object.values(ledger?.ledger.members ?? {}))
       ledgerMembers.set(member.id, member.phase);
   }
-  const live = stamps.filter((s) => LIVE.has(s.phase));
+  const live = stamps.filter(isLive);
   assert.deepEqual(
     [...ledgerMembers].sort(),
     live.map((s) => [s.id, s.phase]).sort(),
