@@ -8,6 +8,8 @@ Cosmos DB, Service Bus, Event Grid, Application Insights, the action group and a
 the subscription-scope roles the control plane needs to deploy and purge stamps.
 '''
 
+import { builtInRoles } from 'roles/roles.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('Required. Name of the azd environment; names the resource group and tags it azd-env-name.')
@@ -35,17 +37,20 @@ var tags = {
 }
 
 // Roles the stamp template assigns; the control plane may assign these and no others.
-var stampAssignableRoleIds = [
-  'f1a07417-d97a-45cb-824c-7a7467783830' // Managed Identity Operator
-  '4d97b98b-1d4f-4787-a291-c67834d212e7' // Network Contributor
-  'f25e0fa2-a7c8-4377-a976-54943a77a395' // Key Vault Contributor
-  '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
-  '12338af0-0e69-4776-bea7-57ae8d297424' // Key Vault Crypto User
-  '7f951dda-4ed3-4680-a7ca-43fe172d538d' // AcrPull
-  '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
-  '4f6d3b9b-027b-4f4f-9142-0e5a2a0247e0' // Azure Service Bus Data Receiver
-]
-var cdnProfileContributorRoleId = 'ec156ff8-a8d1-4d15-830c-5b80698ca432'
+var stampAssignableRoleIds = map(
+  [
+    'Managed Identity Operator'
+    'Network Contributor'
+    'Key Vault Contributor'
+    'Key Vault Secrets User'
+    'Key Vault Crypto User'
+    'AcrPull'
+    'Azure Service Bus Data Sender'
+    'Azure Service Bus Data Receiver'
+  ],
+  name => builtInRoles[name]
+)
+var cdnProfileContributorRoleId = builtInRoles['CDN Profile Contributor']
 
 module global 'global/main.bicep' = {
   name: 'synaxis-global-${stampEnvironment}'

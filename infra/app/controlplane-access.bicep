@@ -6,6 +6,8 @@ principal IDs are known only at deployment time and role assignment names must b
 parameters.
 '''
 
+import { builtInRoles } from '../roles/roles.bicep'
+
 @description('Required. The principal ID of the Function app\'s system-assigned identity.')
 param functionAppPrincipalId string
 
@@ -25,12 +27,12 @@ param appInsightsName string
 param topicName string
 
 var roles = {
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
+  storageBlobDataOwner: builtInRoles['Storage Blob Data Owner']
+  storageBlobDataContributor: builtInRoles['Storage Blob Data Contributor']
+  storageQueueDataContributor: builtInRoles['Storage Queue Data Contributor']
+  storageTableDataContributor: builtInRoles['Storage Table Data Contributor']
+  monitoringMetricsPublisher: builtInRoles['Monitoring Metrics Publisher']
+  eventGridDataSender: builtInRoles['EventGrid Data Sender']
 }
 
 // The Functions host and Durable Functions (Azure Storage provider) need blob (leases, the

@@ -7,6 +7,8 @@ Event Grid topic for stamp signals with its subscription to onStampSignal, Appli
 the action group that calls the alerts function, and the Front Door origin-health alert.
 '''
 
+import { cosmosDbSqlRoles } from '../roles/roles.bicep'
+
 @description('Required. Region of the resources.')
 param location string
 
@@ -190,7 +192,7 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 // Cosmos DB, Service Bus and Event Grid
 // ---------------------------------------------------------------------------------------------
 
-var cosmosDataContributor = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor
+var cosmosDataContributor = cosmosDbSqlRoles['Cosmos DB Built-in Data Contributor']
 
 module cosmos '../bicep/modules/cosmos.bicep' = {
   name: 'cp-cosmos'

@@ -10,6 +10,8 @@ are passed in; the control plane registers the stamp's origin (output originHost
 The parameters are the contract with the Deployer: shared/ports/stampTemplate.ts.
 '''
 
+import { cosmosDbSqlRoles } from '../roles/roles.bicep'
+
 // ---------------------------------------------------------------------------------------------
 // Parameters: exactly what the Deployer passes (shared/ports/stampTemplate.ts)
 // ---------------------------------------------------------------------------------------------
@@ -561,7 +563,7 @@ module keyVault 'modules/keyvault.bicep' = {
     roleAssignments: [
       {
         // KMS with a private vault: AKS creates its own private link to the vault.
-        roleDefinitionIdOrName: 'f25e0fa2-a7c8-4377-a976-54943a77a395' // Key Vault Contributor
+        roleDefinitionIdOrName: 'Key Vault Contributor'
         principalId: clusterIdentity.outputs.principalId
         principalType: 'ServicePrincipal'
       }
@@ -659,7 +661,7 @@ module cosmos 'modules/cosmos.bicep' = {
     sqlRoleAssignments: [
       {
         principalId: workloadIdentity.outputs.principalId
-        roleDefinitionId: '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor
+        roleDefinitionId: cosmosDbSqlRoles['Cosmos DB Built-in Data Contributor']
         scope: '/dbs/synaxis'
       }
     ]

@@ -15,6 +15,7 @@ import {
   type StampTemplateParameters,
   toArmParameters,
 } from '../../shared/ports/stampTemplate';
+import { roleIdOf } from '../support/azureRbac';
 import {
   asArray,
   asRecord,
@@ -375,8 +376,8 @@ describe('stamp template evaluated with the Deployer parameters', () => {
     const roles = new Set(
       assignments.map((a) => String(at(a.body, 'properties.roleDefinitionId')).split('/').pop()),
     );
-    assert.ok(roles.has('7f951dda-4ed3-4680-a7ca-43fe172d538d'), 'AcrPull for the kubelet');
-    assert.ok(roles.has('12338af0-0e69-4776-bea7-57ae8d297424'), 'Key Vault Crypto User for KMS');
+    assert.ok(roles.has(roleIdOf('AcrPull')), 'AcrPull for the kubelet');
+    assert.ok(roles.has(roleIdOf('Key Vault Crypto User')), 'Key Vault Crypto User for KMS');
   });
 
   it('outputs the origin host name (the firewall public IP FQDN) and resource ids in the stamp group', () => {

@@ -182,9 +182,23 @@ export function snapshot(
   parameters: Readonly<Record<string, ParameterValue>>,
   location: string,
 ): Snapshot {
-  mkdirSync(snapshotRoot, { recursive: true });
-  const paramFile = join(snapshotRoot, `${name}.bicepparam`);
-  const lines = [`using '../${templatePath}'`, ''];
+  return snapshotIn(snapshotRoot, `../${templatePath}`, name, parameters, location);
+}
+
+/**
+ * Evaluates the template at `templateReference` (relative to `directory`, where the parameter
+ * file and the snapshot are written), as ARM would at the start of a deployment.
+ */
+export function snapshotIn(
+  directory: string,
+  templateReference: string,
+  name: string,
+  parameters: Readonly<Record<string, ParameterValue>>,
+  location: string,
+): Snapshot {
+  mkdirSync(directory, { recursive: true });
+  const paramFile = join(directory, `${name}.bicepparam`);
+  const lines = [`using '${templateReference}'`, ''];
   for (const [key, value] of Object.entries(parameters)) lines.push(`param ${key} = ${bicepLiteral(value)}`);
   writeFileSync(paramFile, `${lines.join('\n')}\n`);
   const run = spawnSync(
@@ -206,7 +220,7 @@ export function snapshot(
     { encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`bicep snapshot ${name} failed:\n${run.stdout}\n${run.stderr}`);
-  const result = asRecord(readJson(join(snapshotRoot, `${name}.snapshot.json`)), `${name} snapshot`);
+  const result = asRecord(readJson(join(directory, `${name}.snapshot.json`)), `${name} snapshot`);
   const resources = asArray(result['predictedResources'], 'predictedResources').map((raw, i) => {
     const body = asRecord(raw, `predictedResources[${i}]`);
     const { id, type, name: resourceName } = body;

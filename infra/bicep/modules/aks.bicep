@@ -9,6 +9,7 @@ GitOps with the Flux extension, and the capacity alerts that feed the control pl
 '''
 
 import { diagnosticSettingFullType, lockType, managedIdentityAllType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the cluster.')
 param name string
@@ -132,16 +133,16 @@ type capacityAlertsType = {
   scaleInCpuPercent: int?
 }
 
-var builtInRoleNames = {
-  'Azure Kubernetes Service Cluster Admin Role': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8')
-  'Azure Kubernetes Service Cluster User Role': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4abbcc35-e782-43d8-92c5-2d3f1bd2253f')
-  'Azure Kubernetes Service Contributor Role': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8')
-  'Azure Kubernetes Service RBAC Admin': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3498e952-d568-435e-9b2c-8d77e338d7f7')
-  'Azure Kubernetes Service RBAC Cluster Admin': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b')
-  'Azure Kubernetes Service RBAC Reader': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f6c6a51-bcf8-42ba-9220-52d62157d7db')
-  'Azure Kubernetes Service RBAC Writer': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Azure Kubernetes Service Cluster Admin Role'
+  'Azure Kubernetes Service Cluster User Role'
+  'Azure Kubernetes Service Contributor Role'
+  'Azure Kubernetes Service RBAC Admin'
+  'Azure Kubernetes Service RBAC Cluster Admin'
+  'Azure Kubernetes Service RBAC Reader'
+  'Azure Kubernetes Service RBAC Writer'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

@@ -2,6 +2,7 @@ metadata name = 'Cosmos DB account (NoSQL)'
 metadata description = 'A multi-region Cosmos DB for NoSQL account with local (key) auth disabled, SQL databases and containers, data-plane RBAC and private endpoints (AVM res/document-db/database-account interface).'
 
 import { diagnosticSettingFullType, lockType, managedIdentityAllType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the account: 3-44 lowercase letters, digits and hyphens, globally unique.')
 @minLength(3)
@@ -89,19 +90,19 @@ type sqlRoleAssignmentType = {
   @description('Required. The principal (object) ID to assign the role to.')
   principalId: string
 
-  @description('Required. The SQL role definition GUID, e.g. 00000000-0000-0000-0000-000000000002 (Cosmos DB Built-in Data Contributor).')
+  @description('Required. The SQL role definition GUID (cosmosDbSqlRoles in infra/roles/roles.bicep).')
   roleDefinitionId: string
 
   @description('Optional. The scope below the account, e.g. /dbs/stamps. Default: the whole account.')
   scope: string?
 }
 
-var builtInRoleNames = {
-  'Cosmos DB Account Reader Role': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'fbdf93bf-df7d-467e-a4d2-9458aa1360c8')
-  'Cosmos DB Operator': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '230815da-be43-4aae-9cb4-875f7bd000aa')
-  'DocumentDB Account Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '5bd9cd88-fe45-4216-938b-f97437e15450')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Cosmos DB Account Reader Role'
+  'Cosmos DB Operator'
+  'DocumentDB Account Contributor'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

@@ -2,6 +2,7 @@ metadata name = 'Firewall policy'
 metadata description = 'An Azure Firewall policy with threat intelligence in deny mode, DNS proxy and rule collection groups (AVM res/network/firewall-policy interface). Whatever no rule allows is denied.'
 
 import { lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the firewall policy.')
 param name string
@@ -42,11 +43,11 @@ type ruleCollectionGroupType = {
   ruleCollections: object[]
 }
 
-var builtInRoleNames = {
-  Contributor: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
-  'Network Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Contributor'
+  'Network Contributor'
+  'Reader'
+])
 
 resource firewallPolicy 'Microsoft.Network/firewallPolicies@2024-05-01' = {
   name: name

@@ -8,6 +8,7 @@ them alone.
 '''
 
 import { diagnosticSettingFullType, lockType, managedIdentityAllType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the Front Door profile.')
 param name string
@@ -45,11 +46,11 @@ param roleAssignments roleAssignmentType[]?
 @description('Optional. Tags of the resource.')
 param tags object?
 
-var builtInRoleNames = {
-  'CDN Profile Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ec156ff8-a8d1-4d15-830c-5b80698ca432')
-  'CDN Profile Reader': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8f96442b-4075-438f-813d-ad51ab4019af')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'CDN Profile Contributor'
+  'CDN Profile Reader'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

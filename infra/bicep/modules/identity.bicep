@@ -2,6 +2,7 @@ metadata name = 'User-assigned managed identity'
 metadata description = 'A user-assigned managed identity with optional federated identity credentials (AVM res/managed-identity/user-assigned-identity interface). Used for the AKS control plane, the kubelet and workload identity.'
 
 import { lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the user-assigned managed identity.')
 param name string
@@ -37,11 +38,11 @@ type federatedIdentityCredentialType = {
   audiences: string[]?
 }
 
-var builtInRoleNames = {
-  'Managed Identity Operator': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'f1a07417-d97a-45cb-824c-7a7467783830')
-  'Managed Identity Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Managed Identity Operator'
+  'Managed Identity Contributor'
+  'Reader'
+])
 
 resource userAssignedIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: name

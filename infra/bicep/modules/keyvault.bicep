@@ -2,6 +2,7 @@ metadata name = 'Key Vault'
 metadata description = 'A Premium Key Vault (HSM-backed keys) with RBAC authorization, purge protection, no public network access and private endpoints (AVM res/key-vault/vault interface).'
 
 import { diagnosticSettingFullType, lockType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the Key Vault. Must be globally unique.')
 @maxLength(24)
@@ -33,15 +34,16 @@ param roleAssignments roleAssignmentType[]?
 @description('Optional. Tags of the resource.')
 param tags object?
 
-var builtInRoleNames = {
-  'Key Vault Administrator': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '00482a5a-887f-4fb3-b363-3b7fe8e74483')
-  'Key Vault Crypto Officer': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '14b46e9e-c2b7-41b4-b07b-48a6ebf60603')
-  'Key Vault Crypto Service Encryption User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'e147488a-f6f5-4113-8e2d-b22465e65bf6')
-  'Key Vault Crypto User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
-  'Key Vault Reader': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '21090545-7ca7-4776-b22c-e363652d74d2')
-  'Key Vault Secrets User': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Key Vault Administrator'
+  'Key Vault Contributor'
+  'Key Vault Crypto Officer'
+  'Key Vault Crypto Service Encryption User'
+  'Key Vault Crypto User'
+  'Key Vault Reader'
+  'Key Vault Secrets User'
+  'Reader'
+])
 
 resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name

@@ -2,6 +2,7 @@ metadata name = 'Network security group'
 metadata description = 'A network security group with its rules, diagnostics, lock and role assignments (AVM res/network/network-security-group interface).'
 
 import { diagnosticSettingFullType, lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the network security group.')
 param name string
@@ -66,11 +67,11 @@ type securityRuleType = {
   }
 }
 
-var builtInRoleNames = {
-  Contributor: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
-  'Network Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Contributor'
+  'Network Contributor'
+  'Reader'
+])
 
 resource networkSecurityGroup 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: name

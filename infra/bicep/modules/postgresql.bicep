@@ -2,6 +2,7 @@ metadata name = 'PostgreSQL Flexible Server'
 metadata description = 'A PostgreSQL Flexible Server with Microsoft Entra authentication only (no password), TLS 1.3 minimum, no public network access, private endpoints and zone-redundant high availability (AVM res/db-for-postgre-sql/flexible-server interface).'
 
 import { diagnosticSettingFullType, lockType, managedIdentityOnlyUserAssignedType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the server, globally unique.')
 param name string
@@ -61,10 +62,10 @@ type administratorType = {
   principalType: ('Group' | 'ServicePrincipal' | 'User')
 }
 
-var builtInRoleNames = {
-  Contributor: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Contributor'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

@@ -2,6 +2,7 @@ metadata name = 'Private DNS zone'
 metadata description = 'A private DNS zone linked to virtual networks (AVM res/network/private-dns-zone interface). Private endpoints register their records in it.'
 
 import { lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. The zone name, e.g. privatelink.vaultcore.azure.net.')
 param name string
@@ -31,10 +32,10 @@ type virtualNetworkLinkType = {
   registrationEnabled: bool?
 }
 
-var builtInRoleNames = {
-  'Private DNS Zone Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b12aa53e-6015-4669-85d0-8515ebb3ae7f')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Private DNS Zone Contributor'
+  'Reader'
+])
 
 resource privateDnsZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
   name: name

@@ -2,6 +2,7 @@ metadata name = 'Redis Enterprise cluster (Azure Managed Redis)'
 metadata description = 'A Redis Enterprise cluster with no public network access, TLS 1.2 minimum and private endpoints (AVM res/cache/redis-enterprise interface). Its database is modules/redis.bicep.'
 
 import { lockType, managedIdentityAllType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the cluster, globally unique.')
 param name string
@@ -30,10 +31,10 @@ param roleAssignments roleAssignmentType[]?
 @description('Optional. Tags of the resource.')
 param tags object?
 
-var builtInRoleNames = {
-  Contributor: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Contributor'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

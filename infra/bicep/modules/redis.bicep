@@ -2,6 +2,7 @@ metadata name = 'Redis database'
 metadata description = 'The database of a Redis Enterprise cluster (the stamp\'s cache and rate-limit store): encrypted client protocol, access keys disabled (Entra ID only), with diagnostics (AVM res/cache/redis-enterprise database interface).'
 
 import { diagnosticSettingFullType, lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. The name of the parent Redis Enterprise cluster.')
 param clusterName string
@@ -40,10 +41,10 @@ type accessPolicyAssignmentType = {
   objectId: string
 }
 
-var builtInRoleNames = {
-  Contributor: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Contributor'
+  'Reader'
+])
 
 resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-07-01' existing = {
   name: clusterName

@@ -2,6 +2,7 @@ metadata name = 'Route table'
 metadata description = 'A route table (AVM res/network/route-table interface). The stamp sends all egress of its spoke through Azure Firewall with it.'
 
 import { lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the route table.')
 param name string
@@ -43,10 +44,10 @@ type routeType = {
   }
 }
 
-var builtInRoleNames = {
-  'Network Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Network Contributor'
+  'Reader'
+])
 
 resource routeTable 'Microsoft.Network/routeTables@2024-05-01' = {
   name: name

@@ -2,6 +2,7 @@ metadata name = 'Service Bus namespace'
 metadata description = 'A Service Bus namespace (Premium by default) with local (SAS) auth disabled, no public network access, private endpoints and queues (AVM res/service-bus/namespace interface).'
 
 import { diagnosticSettingFullType, lockType, managedIdentityAllType, privateEndpointSingleServiceType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the namespace: 6-50 letters, digits and hyphens, globally unique.')
 @minLength(6)
@@ -74,12 +75,12 @@ type queueType = {
   lockDuration: string?
 }
 
-var builtInRoleNames = {
-  'Azure Service Bus Data Owner': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '090c5cfd-751d-490a-894a-3ce6f1109419')
-  'Azure Service Bus Data Receiver': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4f6d3b9b-027b-4f4f-9142-0e5a2a0247e0')
-  'Azure Service Bus Data Sender': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Azure Service Bus Data Owner'
+  'Azure Service Bus Data Receiver'
+  'Azure Service Bus Data Sender'
+  'Reader'
+])
 
 var formattedUserAssignedIdentities = reduce(
   map((managedIdentities.?userAssignedResourceIds ?? []), (id) => { '${id}': {} }),

@@ -2,6 +2,7 @@ metadata name = 'Virtual network'
 metadata description = 'A virtual network with subnets and peerings (AVM res/network/virtual-network interface). The stamp deploys it twice: the hub (firewall) and the spoke (AKS, ingress, private endpoints).'
 
 import { diagnosticSettingFullType, lockType, roleAssignmentType, roleDefinitionIdFor } from '../types/avm-common-types.bicep'
+import { builtInRoles, roleDefinitionIds } from '../../roles/roles.bicep'
 
 @description('Required. Name of the virtual network.')
 param name string
@@ -68,10 +69,10 @@ type peeringType = {
   remotePeeringEnabled: bool?
 }
 
-var builtInRoleNames = {
-  'Network Contributor': subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
-  Reader: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
-}
+var builtInRoleNames = roleDefinitionIds(builtInRoles, [
+  'Network Contributor'
+  'Reader'
+])
 
 resource virtualNetwork 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: name
