@@ -80,16 +80,21 @@ const DEPLOYMENT_NAME = /^[-\w.()]{1,64}$/;
 /** provisioningState values that mean "not finished yet" (ARM's list is open-ended: unknown ones count as running). */
 const FAILED_STATES = new Set(['Failed']);
 const CANCELED_STATES = new Set(['Canceled']);
+/** A PUT of an existing deployment in one of these states runs it again. */
+const RERUNNABLE_STATES = new Set([...FAILED_STATES, ...CANCELED_STATES]);
+/** Wrapper codes whose first detail says what actually went wrong. */
+const WRAPPER_CODES = new Set(['DeploymentFailed', 'ResourceDeploymentFailure']);
 
 /**
  * The Deployer on `@azure/arm-resources` 6.1.0 (the last release with `deployments` that runs on
  * Node 20): a subscription-scope, Incremental deployment of the compiled stamp template.
  *
- * - `startDeployment` reads the deployment first: one that exists (in any state) was started
- *   already, so a repeat never re-runs it. Otherwise it PUTs it and returns without waiting
- *   (the SDK reads the status once; STYLE.md practice 7: the orchestration polls with timers).
+ * - `startDeployment` reads the deployment first: one that is running or succeeded was started
+ *   already, so a repeat never re-runs it; one that failed or was canceled is PUT again, which
+ *   ARM runs again. Otherwise it PUTs it and returns without waiting (the SDK reads the status
+ *   once; STYLE.md practice 7: the orchestration polls with timers).
  * - `getDeployment` is one GET: Running, Succeeded with the outputs as strings, or Failed with the
- *   ARM error code and the message including its details.
+ *   most specific ARM error code (see {@link specificCode}) and the message including its details.
  * - Resource group deletion: DELETE started and returned; a GET answering 404 means Deleted.
  *
  * @example
@@ -138,7 +143,12 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
       checkRequest(request);
       const name = request.deploymentName;
       const client = await options.client();
-      if ((await find(client, name)) !== undefined) return;
+      const existing = await find(client, name);
+      // A deployment that is running or done is not started twice. One that failed or was
+      // canceled is run again by a PUT of the same name, as ARM does (the name keeps its
+      // location and history); this is how the orchestration retries a failed deployment.
+      if (existing !== undefined && !RERUNNABLE_STATES.has(existing.properties?.provisioningState ?? ''))
+        return;
       const body = await deploymentBody(request);
       try {
         await client.deployments.beginCreateOrUpdateAtSubscriptionScope(name, body, pollOptions);
@@ -245,7 +255,7 @@ function toStatus(name: string, properties: DeploymentProperties | undefined): D
     const error = properties?.error;
     return {
       state: 'Failed',
-      code: error?.code ?? 'DeploymentFailed',
+      code: specificCode(error),
       message: describeArmError(error) || `deployment ${name} failed without an error body`,
     };
   }
@@ -253,6 +263,23 @@ function toStatus(name: string, properties: DeploymentProperties | undefined): D
     return { state: 'Failed', code: 'DeploymentCanceled', message: `deployment ${name} was canceled` };
   }
   return { state: 'Running' };
+}
+
+/**
+ * The code that says what failed: ARM wraps a resource's failure in `DeploymentFailed` (and a
+ * nested deployment's in another), with the cause in the first detail, e.g. `QuotaExceeded` or
+ * `AuthorizationFailed`; the orchestration decides on a retry by this code.
+ */
+export function specificCode(error: ArmErrorBody | undefined): string {
+  let current = error;
+  while (
+    current?.code !== undefined &&
+    WRAPPER_CODES.has(current.code) &&
+    current.details?.[0]?.code !== undefined
+  ) {
+    current = current.details[0];
+  }
+  return current?.code ?? 'DeploymentFailed';
 }
 
 /** "top message; DetailCode: detail message; ..." (the top message alone is usually "see details"). */

@@ -99,6 +99,24 @@ describe('simulated ARM deployments', () => {
     await sim.stop();
   });
 
+  it('runs a failed deployment again when it is started again, as a PUT does on ARM (issue 11, defect 3)', async () => {
+    const { clock, sim } = harness();
+    sim.failNextDeployment({ code: 'InternalServerError' });
+    const request = deploymentRequest('weu-001', 'westeurope');
+    await sim.startDeployment(request);
+    await clock.advance(21 * MINUTE);
+    assert.equal((await sim.getDeployment('stamp-weu-001-1')).state, 'Failed');
+    await sim.startDeployment(request);
+    assert.deepEqual(await sim.getDeployment('stamp-weu-001-1'), { state: 'Running' });
+    await clock.advance(21 * MINUTE);
+    assert.equal((await sim.getDeployment('stamp-weu-001-1')).state, 'Succeeded');
+    // Started again once it succeeded, it stays as it is.
+    const done = sim.state().deployments;
+    await sim.startDeployment(request);
+    assert.deepEqual(sim.state().deployments, done);
+    await sim.stop();
+  });
+
   it('refuses a deployment in a region holding max + 2 live resource groups with QuotaExceeded', async () => {
     const { clock, sim } = harness();
     // eastus: max 3, so 5 groups fit and the sixth is refused.

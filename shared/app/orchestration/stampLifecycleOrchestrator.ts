@@ -35,6 +35,7 @@ const TERMINAL_DEPLOYMENT_CODES = new Set([
   'QuotaExceeded',
   'AuthorizationFailed',
   'InvalidTemplateDeployment',
+  'RoleDefinitionDoesNotExist',
 ]);
 
 type Step = Generator<Task, unknown, unknown>;

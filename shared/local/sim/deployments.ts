@@ -44,7 +44,8 @@ interface ArmedFailure {
 type ResourceGroupState = SimulatedResourceGroup['state'];
 
 /**
- * Simulated ARM for stamps: subscription-scope deployments, idempotent by name, that take the
+ * Simulated ARM for stamps: subscription-scope deployments, idempotent by name while running or
+ * succeeded and run again when started after they failed (as a PUT does on ARM), that take the
  * seed's 15-20 minutes and create the stamp's resource group; resource group deletion in 3-5.
  *
  * Failures, as ARM reports them: a region already holding `max + 2` live resource groups
@@ -82,7 +83,9 @@ export class SimulatedDeployments implements Deployer {
           'InvalidDeploymentLocation',
         );
       }
-      return;
+      // As on ARM: a PUT of a deployment that is running or succeeded changes nothing, and one
+      // that failed runs again (the orchestration's retry of a failed deployment).
+      if (this.statusOf(existing, this.clock.now().getTime()).state !== 'Failed') return;
     }
     const policy = this.regions.policy(request.region);
     const now = this.clock.now().getTime();

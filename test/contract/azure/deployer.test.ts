@@ -22,6 +22,7 @@ import {
 import { deploymentName } from '../../../shared/lifecycle/effects';
 import type { StampDeploymentRequest } from '../../../shared/ports/deployer';
 import { STAMP_TEMPLATE_PARAMETERS } from '../../../shared/ports/stampTemplate';
+import { appSubscriptionGrants, controlPlaneSnapshot } from '../../infra/controlPlaneGrants';
 import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
 import {
   ACTION_GROUP_ID,
@@ -38,6 +39,28 @@ const DEPLOYMENTS = `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Resou
 
 function request(stampId: string, generation = 1): StampDeploymentRequest {
   return { stampId, region: 'westeurope', generation, deploymentName: deploymentName(stampId, generation) };
+}
+
+/** The id the templates once had for Azure Service Bus Data Receiver: no role has it. */
+const WRONG_SERVICE_BUS_RECEIVER_ID = '4f6d3b9b-027b-4f4f-9142-0e5a2a0247e0';
+
+/** A subscription-scope template with one role assignment of the given role definition. */
+function templateAssigningRole(roleId: string): Record<string, unknown> {
+  return {
+    ...FIXTURE_TEMPLATE,
+    resources: [
+      {
+        type: 'Microsoft.Authorization/roleAssignments',
+        apiVersion: '2022-04-01',
+        name: "[guid(subscription().id, parameters('stampId'))]",
+        properties: {
+          roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${roleId}')]`,
+          principalId: '00000000-0000-0000-0000-00000000c0de',
+          principalType: 'ServicePrincipal',
+        },
+      },
+    ],
+  };
 }
 
 function deployerFor(arm: ArmStandIn, credential: StaticTokenCredential, maxRetries?: number): ArmDeployer {
@@ -155,7 +178,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     );
   });
 
-  void it('reads Running → Failed with the ARM code and the details in the message', async () => {
+  void it('reads Running → Failed with the most specific ARM code and the details in the message', async () => {
     await deployer.startDeployment(request('weu-003'));
     arm.finishDeployment('stamp-weu-003-1', {
       state: 'Failed',
@@ -173,7 +196,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
     assert.deepEqual(await deployer.getDeployment('stamp-weu-003-1'), {
       state: 'Failed',
-      code: 'DeploymentFailed',
+      code: 'QuotaExceeded',
       message:
         'At least one resource deployment operation failed.; QuotaExceeded: Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota.',
     });
@@ -211,6 +234,27 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     // A new generation is a new deployment.
     await deployer.startDeployment(request('weu-006', 2));
     assert.equal(arm.calls.filter((c) => c.method === 'PUT').length, 2);
+  });
+
+  void it('a start of a failed or canceled deployment PUTs it again, which runs it again (issue 11, defect 3)', async () => {
+    await deployer.startDeployment(request('weu-016'));
+    arm.finishDeployment('stamp-weu-016-1', {
+      state: 'Failed',
+      error: {
+        code: 'DeploymentFailed',
+        message: 'failed',
+        details: [{ code: 'InternalServerError', message: 'x' }],
+      },
+    });
+    await deployer.startDeployment(request('weu-016'));
+    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 2);
+    assert.deepEqual(await deployer.getDeployment('stamp-weu-016-1'), { state: 'Running' });
+    arm.finishDeployment('stamp-weu-016-1', { state: 'Canceled' });
+    await deployer.startDeployment(request('weu-016'));
+    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 3);
+    // While it runs, another start changes nothing.
+    await deployer.startDeployment(request('weu-016'));
+    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 3);
   });
 
   void it('a start that lost a race (read 404, then PUT 409 DeploymentActive) succeeds without a second deployment', async () => {
@@ -490,6 +534,55 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
           assert.ok(passed.includes(name), `required template parameter ${name} is passed`);
       }
       assert.ok(Object.keys(template['outputs'] ?? {}).includes('originHostName'));
+    });
+
+    void it('deploys with the roles the control-plane template grants, and fails AuthorizationFailed without Resource Policy Contributor (issue 11, defect 2)', async () => {
+      const grants = appSubscriptionGrants(controlPlaneSnapshot('control-plane-deployer'));
+      const real = createAzureAdapters(azureConfig(), {
+        credential,
+        arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
+        updateIntervalInMs: 5,
+      }).deployer;
+      arm.authorization = { principal: 'app-principal', grants };
+      try {
+        await real.startDeployment(request('weu-041'));
+        assert.deepEqual(await real.getDeployment('stamp-weu-041-1'), { state: 'Running' });
+
+        arm.authorization = {
+          principal: 'app-principal',
+          grants: grants.filter((g) => g.role !== 'Resource Policy Contributor'),
+        };
+        await real.startDeployment(request('weu-042'));
+        const status = await real.getDeployment('stamp-weu-042-1');
+        assert.equal(status.state, 'Failed');
+        assert.equal(status.state === 'Failed' ? status.code : '', 'AuthorizationFailed');
+        assert.match(
+          status.state === 'Failed' ? status.message : '',
+          /Microsoft\.Authorization\/policyAssignments\/write/,
+        );
+      } finally {
+        arm.authorization = undefined;
+      }
+    });
+
+    void it('a deployment that assigns a role definition Azure does not have fails with RoleDefinitionDoesNotExist', async () => {
+      const assigning = createAzureAdapters(azureConfig(), {
+        credential,
+        arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
+        template: () => Promise.resolve(templateAssigningRole(WRONG_SERVICE_BUS_RECEIVER_ID)),
+        updateIntervalInMs: 5,
+      }).deployer;
+      arm.authorization = {
+        principal: 'app-principal',
+        grants: [{ role: 'Owner' }, { role: 'Contributor' }],
+      };
+      try {
+        await assigning.startDeployment(request('weu-043'));
+        const status = await assigning.getDeployment('stamp-weu-043-1');
+        assert.equal(status.state === 'Failed' ? status.code : status.state, 'RoleDefinitionDoesNotExist');
+      } finally {
+        arm.authorization = undefined;
+      }
     });
 
     void it('a missing template file is a TerminalError naming the path', async () => {

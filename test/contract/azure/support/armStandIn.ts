@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { createSelfSignedCertificate } from '../../../../shared/local/cosmos/selfSignedCertificate';
+import { preflightFailure, type StandInAuthorization } from './armAuthorization';
 
 /**
  * A local HTTPS stand-in for Azure Resource Manager (and an Event Grid topic), for the contract
@@ -16,6 +17,13 @@ import { createSelfSignedCertificate } from '../../../../shared/local/cosmos/sel
  * Location poll), resource groups (DELETE → 202 + Location, GET → 404 once gone) and Front Door
  * origins (PUT/PATCH/DELETE with Azure-AsyncOperation, GET, paged list). Every call is recorded.
  * Faults (429, 5xx, 409, 412, ...) are injected per call with {@link ArmStandIn.failNext}.
+ *
+ * As ARM does, a PUT of a deployment that failed or was canceled runs it again, and one that is
+ * still active is refused (409 DeploymentActive). With {@link ArmStandIn.authorization} set, a
+ * deployment is evaluated as ARM would (every resource, nested deployments included) and fails
+ * with `AuthorizationFailed` when the caller's roles do not allow a write, or with
+ * `RoleDefinitionDoesNotExist` when it assigns a role that is not a built-in role
+ * (./armAuthorization.ts).
  */
 
 export interface RecordedCall {
@@ -85,6 +93,8 @@ export interface ArmStandIn {
   operationPolls: number;
   /** What the first status poll of a new deployment says: keep it running (default), or fail it right away. */
   deploymentStartFailure: ArmError | undefined;
+  /** The caller's role assignments; when set, deployments are authorized against them. */
+  authorization: StandInAuthorization | undefined;
   finishDeployment(name: string, outcome: DeploymentOutcome): void;
   deployment(name: string): DeploymentRecord | undefined;
   addResourceGroup(name: string): void;
@@ -294,9 +304,12 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
           operationId: randomUUID(),
           puts: (existing?.puts ?? 0) + 1,
         };
-        if (stand.deploymentStartFailure !== undefined) {
+        const failure =
+          stand.deploymentStartFailure ??
+          (stand.authorization === undefined ? undefined : preflightFailure(body, stand.authorization));
+        if (failure !== undefined) {
           record.provisioningState = 'Failed';
-          record.error = stand.deploymentStartFailure;
+          record.error = failure;
         }
         deployments.set(name, record);
         send(
@@ -477,6 +490,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     },
     operationPolls: 1,
     deploymentStartFailure: undefined,
+    authorization: undefined,
     finishDeployment(name, outcome) {
       const record = deployments.get(name);
       if (record === undefined) throw new Error(`stand-in: no deployment ${name}`);
