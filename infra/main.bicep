@@ -25,6 +25,9 @@ param stampEnvironment ('production' | 'staging' | 'development') = 'production'
 @description('Optional. Object ID of a user or group that gets data access for local development (azd sets AZURE_PRINCIPAL_ID).')
 param principalId string = ''
 
+@description('Optional. What principalId is: a user (the default, as azd signs in), a group or a service principal (azd sets AZURE_PRINCIPAL_TYPE).')
+param principalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
+
 @description('Optional. Create the Event Grid subscription to the onStampSignal function. Event Grid checks that the function exists, so the first provision (before any code is deployed) leaves it out; the postdeploy hook in azure.yaml sets this and provisions again.')
 param deployEventSubscription bool = false
 
@@ -76,6 +79,8 @@ module controlPlane 'app/controlplane.bicep' = {
     logAnalyticsWorkspaceId: global.outputs.logAnalyticsWorkspaceId
     frontDoorProfileId: global.outputs.frontDoorProfileId
     principalId: principalId
+    principalType: principalType
+    stampEnvironment: stampEnvironment
     deployEventSubscription: deployEventSubscription
   }
 }

@@ -17,6 +17,9 @@ param topicPrincipalId string
 @description('Optional. Object ID of a developer that gets the same data roles; empty for none.')
 param developerPrincipalId string = ''
 
+@description('Optional. What developerPrincipalId is: a user, a group or a service principal.')
+param developerPrincipalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
+
 @description('Required. Name of the storage account (AzureWebJobsStorage).')
 param storageAccountName string
 
@@ -45,7 +48,7 @@ var storageRoles = [
 
 var appPrincipals = empty(developerPrincipalId)
   ? [{ id: functionAppPrincipalId, type: 'ServicePrincipal' }]
-  : [{ id: functionAppPrincipalId, type: 'ServicePrincipal' }, { id: developerPrincipalId, type: 'User' }]
+  : [{ id: functionAppPrincipalId, type: 'ServicePrincipal' }, { id: developerPrincipalId, type: developerPrincipalType }]
 
 var storageAssignments = flatten(map(appPrincipals, p => map(storageRoles, r => { principal: p, role: r })))
 

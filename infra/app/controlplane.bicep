@@ -29,11 +29,14 @@ param frontDoorProfileId string
 @description('Optional. Object ID of a developer (user or group) that gets data access too; empty for none.')
 param principalId string = ''
 
+@description('Optional. What principalId is.')
+param principalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
+
 @description('Optional. Create the Event Grid subscription to onStampSignal (the function must exist).')
 param deployEventSubscription bool = false
 
 @description('Optional. The stamp environment the control plane deploys stamps as.')
-param stampEnvironment string = 'production'
+param stampEnvironment ('production' | 'staging' | 'development') = 'production'
 
 @description('Optional. Seconds a processed event id is remembered (the events container\'s defaultTtl; DEFAULT_PROCESSED_EVENT_TTL_SECONDS in shared/azure/cosmos/database.ts).')
 @minValue(1)
@@ -164,8 +167,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: 2048
       }
       runtime: {
+        // Node 20 left Functions support on 30 April 2026; Flex Consumption runs Node 22.
+        // https://learn.microsoft.com/azure/azure-functions/supported-languages ; Flex stacks:
+        // Az.Functions FunctionsStackFlexData/*/node.json lists Node|22.
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }
@@ -313,6 +319,7 @@ module access 'controlplane-access.bicep' = {
     #disable-next-line what-if-short-circuiting
     topicPrincipalId: topic.identity.principalId
     developerPrincipalId: principalId
+    developerPrincipalType: principalType
     storageAccountName: storage.name
     appInsightsName: appInsights.name
     topicName: topic.name

@@ -71,14 +71,14 @@ describe('control plane (infra/main.bicep, azd)', () => {
     assert.equal(at(cp?.body, 'tags.azd-env-name'), 'prod');
   });
 
-  it('runs a Flex Consumption Node 20 Function app with a system-assigned identity, tagged for azd', () => {
+  it('runs a Flex Consumption Node 22 Function app with a system-assigned identity, tagged for azd', () => {
     const [plan] = exactly(snap, 'Microsoft.Web/serverfarms', 1);
     assert.deepEqual(at(plan?.body, 'sku'), { name: 'FC1', tier: 'FlexConsumption' });
     const [app] = exactly(snap, 'Microsoft.Web/sites', 1);
     assert.equal(at(app?.body, 'kind'), 'functionapp,linux');
     assert.equal(at(app?.body, 'identity.type'), 'SystemAssigned');
     assert.equal(at(app?.body, 'tags.azd-service-name'), 'api');
-    assert.deepEqual(at(app?.body, 'properties.functionAppConfig.runtime'), { name: 'node', version: '20' });
+    assert.deepEqual(at(app?.body, 'properties.functionAppConfig.runtime'), { name: 'node', version: '22' });
     assert.equal(
       at(app?.body, 'properties.functionAppConfig.deployment.storage.authentication.type'),
       'SystemAssignedIdentity',
@@ -243,6 +243,34 @@ describe('control plane (infra/main.bicep, azd)', () => {
     assert.match(condition, /GuidEquals/);
     assert.ok(!condition.includes(roleIdOf('Owner')), 'never Owner');
     assert.ok(!condition.includes(roleIdOf('User Access Administrator')), 'never User Access Administrator');
+  });
+});
+
+describe('control plane for another stamp environment and a developer group (issue 11, defect 5)', () => {
+  it('passes the stamp environment to the app and assigns the developer roles as a group', () => {
+    const staging = snapshot(
+      'main.json',
+      'control-plane-staging',
+      {
+        environmentName: 'stg',
+        location: 'westeurope',
+        stampEnvironment: 'staging',
+        principalId: '00000000-0000-0000-0000-00000000beef',
+        principalType: 'Group',
+      },
+      'westeurope',
+    );
+    const settings = staging
+      .ofType('Microsoft.Web/sites/config')
+      .map((c) => at(c.body, 'properties.STAMPS_ENVIRONMENT'))
+      .filter((v) => v !== undefined);
+    assert.deepEqual(settings, ['staging']);
+    const developer = staging
+      .ofType('Microsoft.Authorization/roleAssignments')
+      .filter((a) => String(at(a.body, 'properties.principalId')).includes('beef'));
+    assert.ok(developer.length >= 3);
+    for (const assignment of developer)
+      assert.equal(at(assignment.body, 'properties.principalType'), 'Group');
   });
 });
 

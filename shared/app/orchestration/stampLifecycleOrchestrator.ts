@@ -333,7 +333,14 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
   // Events may have arrived while no execution was listening: the inbox has them.
   if (!(yield* apply())) return { stampId, outcome: 'not-found' };
   const executionPhase = phase;
-  let wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+  // Every wait task created in this execution and not yet taken. A fresh one goes into each
+  // Task.any: durable-functions 3.5.0 tracks a wait task again each time it is yielded
+  // (TaskOrchestrationExecutor.trackOpenTask pushes it onto openEvents[name]) and gives each
+  // raised event to the last one pushed, so re-yielding one task leaves a stale copy behind that
+  // swallows a later wake-up. A wait that lost to a timer stays open, and a wake-up raised while
+  // the orchestration is busy completes it: such a completed wait counts as a wake-up. Task.any
+  // does not look at children completed before it is built, so it is taken here, not yielded.
+  let waits: Task[] = [];
   for (;;) {
     while (effects.length > 0) {
       const effect = effects.shift();
@@ -349,21 +356,20 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       ctx.df.continueAsNew({ stampId, effects: [], watches, drainTimers } satisfies LifecycleInput);
       return undefined;
     }
-    if (wake.isCompleted) {
-      // A wake-up that arrived while the orchestration was busy (it completed the previous
-      // iteration's losing task): Task.any does not look at children already completed when it
-      // is built (durable-functions 3.5.0 CompoundTask), so it must be taken here, not yielded.
-      wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+    if (waits.some((w) => w.isCompleted)) {
+      waits = waits.filter((w) => !w.isCompleted);
       if (!(yield* apply())) return { stampId, outcome: 'not-found' };
       continue;
     }
     ctx.df.setCustomStatus({ phase, traffic, waitingFor: watches.map((w) => `${w.kind}@${w.at}`) });
     const due = nextWatch(watches);
     const timer = due === undefined ? undefined : ctx.df.createTimer(new Date(due.at));
+    const wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+    waits.push(wake);
     const winner = (yield ctx.df.Task.any(timer === undefined ? [wake] : [wake, timer])) as Task;
     if (winner === wake) {
       timer?.cancel();
-      wake = ctx.df.waitForExternalEvent(WAKE_EVENT);
+      waits = waits.filter((w) => w !== wake);
       if (!(yield* apply())) return { stampId, outcome: 'not-found' };
     } else if (due !== undefined) {
       yield* observe(due);
