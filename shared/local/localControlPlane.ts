@@ -9,7 +9,12 @@ import { type Config, type Env, loadConfig } from '../config/loadConfig';
 import type { Clock } from '../ports/clock';
 import { LocalServiceBus } from './bus';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
-import { CosmosInstanceStore, ensureDurableInstancesContainer, LocalDurableRuntime } from './durable';
+import {
+  CosmosInstanceStore,
+  ensureDurableInstancesContainer,
+  InstanceAlreadyExistsError,
+  LocalDurableRuntime,
+} from './durable';
 import { LocalEventGrid } from './eventgrid';
 import { type HostLog, silentLog } from './host/hostLog';
 import { loadFunctionApp } from './host/installFunctionsCore';
@@ -174,22 +179,26 @@ export class LocalControlPlane {
     this.runtimeValue = runtime;
     this.hostValue = host;
 
-    await runtime.start();
-    const origin = await host.start();
-    listening.origin = origin;
-    if (this.options.seed ?? true) {
-      const alreadySeeded = (await store.list({ phase: 'active' })).length > 0;
-      if (!alreadySeeded) {
-        for (const stampId of await seedFleet(services, sim)) {
-          await runtime.startNew(STAMP_LIFECYCLE, {
-            instanceId: stampId,
-            input: { stampId, effects: [], watches: [], drainTimers: {} },
-          });
-        }
+    // Ready before open: the seed fleet and its orchestrations exist before the host accepts a
+    // request or arms a timer (a reconciliation sweep racing the seed started the same
+    // orchestration twice), and a start that fails half-way stops what it started, so the
+    // process never serves a partial fleet.
+    try {
+      await runtime.start();
+      await runtime.listen();
+      if (this.options.seed ?? true) {
+        const alreadySeeded = (await store.list({ phase: 'active' })).length > 0;
+        const seeded = alreadySeeded ? [] : await seedFleet(provided, sim);
+        for (const stampId of seeded) await startSeedOrchestrationOnce(runtime, stampId);
       }
+      const origin = await host.start();
+      listening.origin = origin;
+      sim.start();
+      return origin;
+    } catch (error) {
+      await this.stop();
+      throw error;
     }
-    sim.start();
-    return origin;
   }
 
   /**
@@ -215,6 +224,27 @@ export class LocalControlPlane {
     this.client?.dispose();
     await this.embedded?.stop();
   }
+}
+
+/**
+ * Starts a seeded stamp's orchestration unless one is already running (started once, like every
+ * other start of an orchestration: a repeat is a no-op, never InstanceAlreadyExistsError).
+ */
+export async function startSeedOrchestrationOnce(runtime: LocalDurableRuntime, stampId: string): Promise<void> {
+  const status = await runtime.getStatus(stampId);
+  if (status !== undefined && !isFinishedStatus(status.runtimeStatus)) return;
+  try {
+    await runtime.startNew(STAMP_LIFECYCLE, {
+      instanceId: stampId,
+      input: { stampId, effects: [], watches: [], drainTimers: {} },
+    });
+  } catch (error) {
+    if (!(error instanceof InstanceAlreadyExistsError)) throw error;
+  }
+}
+
+function isFinishedStatus(status: string): boolean {
+  return status === 'Completed' || status === 'Failed' || status === 'Terminated';
 }
 
 function required<T>(value: T | undefined, what: string): T {

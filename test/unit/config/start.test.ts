@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -17,6 +18,35 @@ describe('npm start (shared/local/start)', () => {
       run.stderr,
       /STAMPS_MAX_UNHEALTHY_PERCENT: must be a whole number from 1 to 100 \(got '140'\)/,
     );
+  });
+
+  it('exits 1 when it cannot start (the port is taken), instead of serving half a control plane', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = address !== null && typeof address !== 'string' ? address.port : 0;
+    try {
+      const child = spawn(process.execPath, [START], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`still running after 60 s:\n${stderr}`));
+        }, 60_000);
+        child.once('exit', (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /failed to start: .*EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('serves the control plane with the seed fleet, answers the API, and stops cleanly on SIGINT', async () => {
