@@ -230,7 +230,10 @@ export class LocalControlPlane {
  * Starts a seeded stamp's orchestration unless one is already running (started once, like every
  * other start of an orchestration: a repeat is a no-op, never InstanceAlreadyExistsError).
  */
-export async function startSeedOrchestrationOnce(runtime: LocalDurableRuntime, stampId: string): Promise<void> {
+export async function startSeedOrchestrationOnce(
+  runtime: LocalDurableRuntime,
+  stampId: string,
+): Promise<void> {
   const status = await runtime.getStatus(stampId);
   if (status !== undefined && !isFinishedStatus(status.runtimeStatus)) return;
   try {

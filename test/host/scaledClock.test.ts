@@ -38,6 +38,17 @@ class FakeRealTime implements RealTime {
     this.current = end;
   }
 
+  /** Fires the earliest timer that is due now, as one turn of Node's timers phase (microtasks run after it). */
+  fireOne(): boolean {
+    const due = [...this.pending.entries()]
+      .filter(([, t]) => t.at <= this.current)
+      .sort((a, b) => a[1].at - b[1].at)[0];
+    if (due === undefined) return false;
+    this.pending.delete(due[0]);
+    due[1].callback();
+    return true;
+  }
+
   delays(): number[] {
     return [...this.pending.values()].map((t) => t.ms);
   }
@@ -118,6 +129,47 @@ describe('ScaledClock', () => {
     await assert.rejects(sleep, { message: 'stop' });
     assert.equal(real.pending.size, 0);
     assert.equal(clock.pendingCount(), 0);
+  });
+
+  it('after a stall, fires due sleepers in due order, holding now() at each one while others wait (issue 11, defect 7)', async () => {
+    const real = new FakeRealTime();
+    const clock = new ScaledClock({ scale: 600, start: START, realTime: real });
+    const fired: string[] = [];
+    const minutes = (at: number): number => (at - START.getTime()) / 60_000;
+    // A registration timeout at +5 min, and a health poll every 30 s (from the time it ran) that is due first.
+    const timeoutAt = START.getTime() + 5 * 60_000;
+    void clock.sleepUntil(new Date(timeoutAt)).then(() => fired.push(`timeout@${minutes(timeoutAt)}`));
+    const poll = (at: number): void => {
+      void clock.sleepUntil(new Date(at)).then(() => {
+        fired.push(`poll@${minutes(at)}`);
+        if (fired.length < 12) poll(clock.now().getTime() + 30_000);
+      });
+    };
+    poll(START.getTime() + 30_000);
+    // The process stalls for one real second (ten simulated minutes) before any timer runs.
+    real.current += 1_000;
+    for (let turn = 0; turn < 50 && fired.length < 12; turn += 1) {
+      real.fireOne();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // Before the fix the first poll saw +10 min, scheduled the next at +10.5 and the timeout won.
+    assert.deepEqual(fired, [
+      'poll@0.5',
+      'poll@1',
+      'poll@1.5',
+      'poll@2',
+      'poll@2.5',
+      'poll@3',
+      'poll@3.5',
+      'poll@4',
+      'poll@4.5',
+      'timeout@5',
+      'poll@5',
+    ]);
+    // The last one due ran with nothing else waiting, so it saw real time: the next poll is at +10.5.
+    assert.equal(clock.pendingCount(), 1);
+    // Once what was due has fired, simulated time is real time again.
+    assert.equal(clock.now().toISOString(), '2025-01-01T00:10:00.000Z');
   });
 
   it('reads STAMPS_TIME_SCALE', () => {

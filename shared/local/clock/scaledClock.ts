@@ -28,7 +28,6 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 interface Sleeper {
   readonly at: number;
   readonly resolve: () => void;
-  handle: unknown;
 }
 
 /** Reads STAMPS_TIME_SCALE (a positive number; default 60). */
@@ -45,13 +44,16 @@ export function timeScaleFromEnv(env: Readonly<Record<string, string | undefined
 /**
  * Simulated time for local mode: it runs `scale` times faster than real time from `start`, and
  * `advance(ms)` jumps it forward (the `/sim/clock/advance` route), waking every sleeper that
- * became due. A sleeper waits `(at - now) / scale` real ms and then re-checks, because a
- * jump or timer imprecision can make the first wait too long or too short; it never fires early.
+ * became due. It never fires a sleeper early, and it fires due sleepers one at a time in due-time
+ * order, each in its own macrotask, with `now()` held at the due time of the earliest sleeper not
+ * yet fired. So when the process stalls (at 600×, one busy real second is ten simulated minutes),
+ * effects are delayed but never reordered: a poll due before a timeout still runs first, sees the
+ * time it was due at, and whatever it schedules next is fired before the later timeout.
  *
  * @example
  * const clock = new ScaledClock({ scale: 60 }); // one simulated minute per real second
  * await clock.sleepUntil(new Date(clock.now().getTime() + 15 * 60_000)); // ~15 real seconds
- * await clock.advance(60 * 60_000); // jump an hour: due sleepers resolve now
+ * await clock.advance(60 * 60_000); // jump an hour: due sleepers resolve now, in order
  */
 export class ScaledClock implements Clock {
   readonly scale: number;
@@ -60,7 +62,13 @@ export class ScaledClock implements Clock {
   private readonly simulatedStart: number;
   /** Simulated ms added by {@link advance}. */
   private offset = 0;
+  /** The latest instant `now()` returned: simulated time never goes back. */
+  private lastNow: number;
   private readonly sleepers = new Set<Sleeper>();
+  /** The one real timer: for the earliest sleeper, or 0 ms for the next due one. */
+  private timer: unknown;
+  /** While due sleepers wait their turn: the instant of the one fired last, which `now()` holds. */
+  private heldAt: number | undefined;
 
   constructor(options: ScaledClockOptions = {}) {
     const scale = options.scale ?? 60;
@@ -69,6 +77,7 @@ export class ScaledClock implements Clock {
     this.realTime = options.realTime ?? nodeRealTime;
     this.realStart = this.realTime.now();
     this.simulatedStart = (options.start ?? new Date()).getTime();
+    this.lastNow = this.simulatedStart;
   }
 
   now(): Date {
@@ -83,33 +92,27 @@ export class ScaledClock implements Clock {
       }
       const sleeper: Sleeper = {
         at: at.getTime(),
-        handle: undefined,
         resolve: () => {
-          this.sleepers.delete(sleeper);
           signal?.removeEventListener('abort', onAbort);
           resolve();
         },
       };
       const onAbort = (): void => {
-        this.realTime.clearTimeout(sleeper.handle);
         this.sleepers.delete(sleeper);
+        this.rearm();
         reject(abortReason(signal as AbortSignal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.sleepers.add(sleeper);
-      this.arm(sleeper);
+      this.pump();
     });
   }
 
-  /** Jumps simulated time forward by `ms` and wakes every sleeper that became due. */
+  /** Jumps simulated time forward by `ms` and wakes every sleeper that became due, in due order. */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(ms) needs a finite ms >= 0, got ${ms}`);
     this.offset += ms;
-    // Re-arm everyone: the due ones resolve at once, the others wait the shorter remainder.
-    for (const sleeper of [...this.sleepers]) {
-      this.realTime.clearTimeout(sleeper.handle);
-      this.arm(sleeper);
-    }
+    this.pump();
     return Promise.resolve();
   }
 
@@ -120,20 +123,60 @@ export class ScaledClock implements Clock {
 
   /** The real ms a sleeper due at simulated `at` still has to wait (0 if due). */
   realDelayUntil(at: Date): number {
-    return Math.max(0, Math.ceil((at.getTime() - this.nowMs()) / this.scale));
+    return Math.max(0, Math.ceil((at.getTime() - this.unheldMs()) / this.scale));
   }
 
-  private nowMs(): number {
+  /** Simulated time as real time alone says, before holding it at a due sleeper. */
+  private unheldMs(): number {
     return this.simulatedStart + (this.realTime.now() - this.realStart) * this.scale + this.offset;
   }
 
-  private arm(sleeper: Sleeper): void {
-    if (this.nowMs() >= sleeper.at) {
-      sleeper.resolve();
-      return;
+  private nowMs(): number {
+    const unheld = this.unheldMs();
+    const earliest = this.earliest()?.at ?? Number.POSITIVE_INFINITY;
+    const held = Math.min(unheld, earliest, this.heldAt ?? Number.POSITIVE_INFINITY);
+    if (held > this.lastNow) this.lastNow = held;
+    return this.lastNow;
+  }
+
+  private earliest(): Sleeper | undefined {
+    let first: Sleeper | undefined;
+    for (const sleeper of this.sleepers) if (first === undefined || sleeper.at < first.at) first = sleeper;
+    return first;
+  }
+
+  /** Fires the earliest sleeper if it is due, then arms the one timer for what comes next. */
+  private pump(): void {
+    const next = this.earliest();
+    if (next !== undefined && this.unheldMs() >= next.at) {
+      this.heldAt = undefined;
+      this.nowMs(); // now() reaches the sleeper's instant before it wakes
+      this.sleepers.delete(next);
+      // Hold now() at this instant while others are due, so that what it schedules is ordered by it.
+      const following = this.earliest();
+      this.heldAt = following !== undefined && this.unheldMs() >= following.at ? next.at : undefined;
+      next.resolve();
+    } else {
+      this.heldAt = undefined;
     }
-    // At least 1 ms: a rounding remainder must not spin on a 0 ms timer.
-    const delay = Math.max(1, this.realDelayUntil(new Date(sleeper.at)));
-    sleeper.handle = this.realTime.setTimeout(() => this.arm(sleeper), Math.min(delay, MAX_TIMEOUT_MS));
+    this.rearm();
+  }
+
+  private rearm(): void {
+    if (this.timer !== undefined) this.realTime.clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.earliest();
+    if (next === undefined) return;
+    // A due sleeper waits for the next macrotask, so that the one woken before it runs (and
+    // schedules what it schedules) first. Otherwise at least 1 ms: a rounding remainder must not
+    // spin on a 0 ms timer.
+    const delay = this.unheldMs() >= next.at ? 0 : Math.max(1, this.realDelayUntil(new Date(next.at)));
+    this.timer = this.realTime.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pump();
+      },
+      Math.min(delay, MAX_TIMEOUT_MS),
+    );
   }
 }
