@@ -6,22 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 
 import type { Services } from '../../shared/app/services';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { LocalControlPlane, startSeedOrchestrationOnce } from '../../shared/local/localControlPlane';
+import { closedPort } from '../cli/support';
 import { T0 } from './support/harness';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function answers(port: number): Promise<boolean> {
   try {
@@ -60,7 +51,7 @@ function onCreate(before: (count: number) => Promise<void>): (services: Services
 
 describe('local control plane start (issue 11, defect 6)', () => {
   it('accepts requests only once the seed fleet and its orchestrations exist', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const seen: boolean[] = [];
     const control = plane(
       port,
@@ -87,7 +78,7 @@ describe('local control plane start (issue 11, defect 6)', () => {
   });
 
   it('a start that fails half-way rejects and leaves nothing serving', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const control = plane(
       port,
       onCreate((count) =>
