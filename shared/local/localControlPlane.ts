@@ -188,7 +188,7 @@ export class LocalControlPlane {
       await runtime.listen();
       if (this.options.seed ?? true) {
         const alreadySeeded = (await store.list({ phase: 'active' })).length > 0;
-        const seeded = alreadySeeded ? [] : await seedFleet(provided, sim);
+        const seeded = alreadySeeded ? [] : await seedFleet(services, sim);
         for (const stampId of seeded) await startSeedOrchestrationOnce(runtime, stampId);
       }
       const origin = await host.start();

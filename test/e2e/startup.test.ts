@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import type { Services } from '../../shared/app/services';
+import { loadConfig } from '../../shared/config/loadConfig';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { LocalControlPlane, startSeedOrchestrationOnce } from '../../shared/local/localControlPlane';
+import { SimulatedAzure } from '../../shared/local/sim';
 import { closedPort } from '../cli/support';
 import { T0 } from './support/harness';
 
@@ -23,29 +24,31 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-function plane(port: number, decorate: (services: Services) => Services): LocalControlPlane {
+/** A simulated Azure that runs `before` each time a deployment is read (the seed reads one per stamp). */
+class WatchedAzure extends SimulatedAzure {
+  private count = 0;
+  constructor(
+    clock: ManualClock,
+    private readonly before: (count: number) => Promise<void>,
+  ) {
+    super({ clock, regions: loadConfig({}).policy.regions, onAlert: () => Promise.resolve() });
+  }
+  override async getDeployment(name: string): ReturnType<SimulatedAzure['getDeployment']> {
+    this.count += 1;
+    await this.before(this.count);
+    return super.getDeployment(name);
+  }
+}
+
+function plane(port: number, before: (count: number) => Promise<void>): LocalControlPlane {
+  const clock = new ManualClock(T0);
   return new LocalControlPlane({
     env: {},
-    clock: new ManualClock(T0),
+    clock,
     port,
     seed: true,
     databaseName: `startup-${randomUUID().slice(0, 8)}`,
-    decorate,
-  });
-}
-
-/** A store whose create runs `before` first. */
-function onCreate(before: (count: number) => Promise<void>): (services: Services) => Services {
-  let count = 0;
-  return (services) => ({
-    ...services,
-    store: Object.assign(Object.create(services.store) as Services['store'], {
-      create: async (...args: Parameters<Services['store']['create']>) => {
-        count += 1;
-        await before(count);
-        return services.store.create(...args);
-      },
-    }),
+    azure: new WatchedAzure(clock, before),
   });
 }
 
@@ -53,16 +56,13 @@ describe('local control plane start (issue 11, defect 6)', () => {
   it('accepts requests only once the seed fleet and its orchestrations exist', async () => {
     const port = await closedPort();
     const seen: boolean[] = [];
-    const control = plane(
-      port,
-      onCreate(async () => {
-        seen.push(await answers(port));
-      }),
-    );
+    const control = plane(port, async () => {
+      seen.push(await answers(port));
+    });
     await control.start();
     try {
       assert.equal(seen.length, 10);
-      assert.deepEqual([...new Set(seen)], [false], 'the host answered while the fleet was seeded');
+      assert.deepEqual([...new Set(seen)], [false], 'the host answered while seeding');
       assert.ok(await answers(port));
       for (const stamp of await control.services.store.list()) {
         const status = await control.runtime.getStatus(stamp.id);
@@ -79,13 +79,10 @@ describe('local control plane start (issue 11, defect 6)', () => {
 
   it('a start that fails half-way rejects and leaves nothing serving', async () => {
     const port = await closedPort();
-    const control = plane(
-      port,
-      onCreate((count) =>
-        count === 4 ? Promise.reject(new Error('store refused the 4th stamp')) : Promise.resolve(),
-      ),
+    const control = plane(port, (count) =>
+      count === 4 ? Promise.reject(new Error('the 4th stamp could not be imported')) : Promise.resolve(),
     );
-    await assert.rejects(control.start(), /store refused the 4th stamp/);
+    await assert.rejects(control.start(), /the 4th stamp could not be imported/);
     assert.equal(await answers(port), false);
     await control.stop();
   });
