@@ -228,14 +228,13 @@ export class LocalControlPlane {
 
 /**
  * Starts a seeded stamp's orchestration unless one is already running (started once, like every
- * other start of an orchestration: a repeat is a no-op, never InstanceAlreadyExistsError).
+ * other start of an orchestration: a repeat is a no-op). The runtime refuses a start only while
+ * the instance is running, as the Durable extension does.
  */
 export async function startSeedOrchestrationOnce(
   runtime: LocalDurableRuntime,
   stampId: string,
 ): Promise<void> {
-  const status = await runtime.getStatus(stampId);
-  if (status !== undefined && !isFinishedStatus(status.runtimeStatus)) return;
   try {
     await runtime.startNew(STAMP_LIFECYCLE, {
       instanceId: stampId,
@@ -244,10 +243,6 @@ export async function startSeedOrchestrationOnce(
   } catch (error) {
     if (!(error instanceof InstanceAlreadyExistsError)) throw error;
   }
-}
-
-function isFinishedStatus(status: string): boolean {
-  return status === 'Completed' || status === 'Failed' || status === 'Terminated';
 }
 
 function required<T>(value: T | undefined, what: string): T {

@@ -9,10 +9,10 @@
  * https://learn.microsoft.com/azure/role-based-access-control/conditions-overview
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-/** The repository root (this file runs from dist/test/support/). */
-const repoRoot = resolve(__dirname, '..', '..', '..');
+import { repoRoot } from '../infra/support';
+
 export const ROLE_TABLE_PATH = join(repoRoot, 'infra', 'roles', 'built-in-roles.json');
 
 export interface RolePermissions {

@@ -5,7 +5,7 @@
  * carries its role definition id for the assigner's condition.
  * https://learn.microsoft.com/azure/azure-resource-manager/templates/deploy-to-subscription#required-access
  */
-import { type AccessRequest, allowed, type RoleGrant, roleNameOf, roleTable } from './azureRbac';
+import { type AccessRequest, allowed, type RoleGrant, roleNameOf } from './azureRbac';
 
 /** A resource ARM would create, as `bicep snapshot` predicts it. */
 export interface PredictedResource {
@@ -57,9 +57,4 @@ export function unknownRoleDefinitions(resources: readonly PredictedResource[]):
 /** `AuthorizationFailed`'s message, as ARM words it. */
 export function authorizationFailedMessage(principal: string, request: WriteRequest): string {
   return `The client '${principal}' with object id '${principal}' does not have authorization to perform action '${request.action}' over scope '${request.resourceId}' or the scope is invalid.`;
-}
-
-/** Every built-in role id the table knows, lower case. */
-export function knownRoleIds(): Set<string> {
-  return new Set(Object.values(roleTable.azureRbac).map((id) => id.toLowerCase()));
 }
