@@ -7,6 +7,7 @@ export * from './alerts/classifyAlert';
 export * from './alerts/commonAlertSchema';
 export * from './conditions';
 export * from './decide';
+export * from './decide/healthAlerts';
 export * from './decision';
 export * from './effects';
 export * from './effectSchema';

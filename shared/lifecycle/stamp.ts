@@ -42,11 +42,26 @@ export const deadlinesSchema = z.object({
 });
 export type StampDeadlines = z.infer<typeof deadlinesSchema>;
 
+/** One health alert as last seen: Azure Monitor keeps the alert id from Fired to Resolved. */
+export const healthAlertSchema = z.object({
+  alertId: z.string().min(1),
+  state: z.enum(['firing', 'resolved']),
+  /** The alert's own time, clamped to at most the allowed skew past the control plane's clock. */
+  at: isoInstant,
+});
+export type HealthAlert = z.infer<typeof healthAlertSchema>;
+
 export const healthSchema = z.object({
+  /** Failing while any remembered health alert is firing. */
   probe: z.enum(['healthy', 'failing']),
-  /** The alert's own fired/resolved time of the last health signal applied (guard 5). */
+  /** The (clamped) time of the last health signal applied. */
   observedAt: isoInstant.optional(),
   alertId: z.string().optional(),
+  /**
+   * The health alerts remembered, at most HEALTH_ALERT_MEMORY: each alert is ordered only against
+   * itself, so no alert (a crafted one, one dated in the future) can make another one stale.
+   */
+  alerts: z.array(healthAlertSchema).optional(),
   /** The guard holding back the isolation of this failing stamp, while one does. */
   heldBy: z.enum(['blast-radius', 'min-in-rotation']).optional(),
 });

@@ -6,11 +6,13 @@ import { checkMinInRotation } from '../guards/minInRotation';
 import type { IsolationState, Stamp, StampDeadlines, StampHealth } from '../stamp';
 import { addMinutes, isAtOrAfter, isBefore } from '../time';
 import { type DecideContext, ignore, memberOf, overrides, refuse, transition, update } from './context';
+import { applyHealthAlert, type HealthAlertResult } from './healthAlerts';
 
-/** Alerts arrive late, duplicated and out of order: only a newer observation counts (guard 5). */
-function isStale(stamp: Stamp, observedAt: string): boolean {
-  const last = stamp.health.observedAt;
-  return last !== undefined && !isBefore(last, observedAt);
+/** What a decision note adds when the alert's time was clamped to the clock. */
+function clampNote(applied: Extract<HealthAlertResult, { kind: 'applied' }>, now: string): string {
+  return applied.clampedFrom === undefined
+    ? ''
+    : ` (alert time ${applied.clampedFrom} is ahead of the control plane's clock ${now}; taken as ${applied.health.observedAt ?? now})`;
 }
 
 function replacementRequest(stamp: Stamp, excludeRegions: readonly string[]): Effect[] {
@@ -19,19 +21,20 @@ function replacementRequest(stamp: Stamp, excludeRegions: readonly string[]): Ef
 }
 
 export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFailed'>>): Decision {
-  const { stamp, event } = ctx;
-  if (isStale(stamp, event.observedAt)) {
-    return ignore(
-      'stale-signal',
-      `alert observed at ${event.observedAt} is not newer than ${stamp.health.observedAt}`,
-    );
-  }
-  const health = { probe: 'failing' as const, observedAt: event.observedAt, alertId: event.alertId };
+  const { stamp, event, now } = ctx;
   if (stamp.phase !== 'active') {
     return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
   }
+  const applied = applyHealthAlert(
+    stamp.health,
+    { alertId: event.alertId, state: 'firing', observedAt: event.observedAt },
+    now,
+  );
+  if (applied.kind === 'stale') return ignore('stale-signal', applied.detail);
+  const { health } = applied;
+  const clamped = clampNote(applied, now);
   if (stamp.traffic !== 'in-rotation') {
-    return update(ctx, { health }, `${stamp.id} is already out of rotation; alert recorded`);
+    return update(ctx, { health }, `${stamp.id} is already out of rotation; alert recorded${clamped}`);
   }
   const window = ctx.policy.alertCorrelationSeconds;
   if (window <= 0) return isolateFailingStamp(ctx, { ...stamp, health });
@@ -39,7 +42,7 @@ export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFaile
     return update(
       ctx,
       { health },
-      `${stamp.id}: isolation already due at ${stamp.deadlines.isolationDecisionAt}`,
+      `${stamp.id}: isolation already due at ${stamp.deadlines.isolationDecisionAt}${clamped}`,
     );
   }
   // Alerts fired together are judged together: wait for the others before deciding.
@@ -47,7 +50,7 @@ export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFaile
   return update(
     ctx,
     { health, deadlines: { ...stamp.deadlines, isolationDecisionAt: due } },
-    `${stamp.id} probe failing; isolation decided at ${due}`,
+    `${stamp.id} probe failing; isolation decided at ${due}${clamped}`,
     [{ kind: 'start-timer', stampId: stamp.id, timer: 'isolation-decision', at: due }],
   );
 }
@@ -158,23 +161,32 @@ function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
 }
 
 export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRecovered'>>): Decision {
-  const { stamp, event } = ctx;
-  if (isStale(stamp, event.observedAt)) {
-    return ignore(
-      'stale-signal',
-      `alert observed at ${event.observedAt} is not newer than ${stamp.health.observedAt}`,
-    );
-  }
-  const health = { probe: 'healthy' as const, observedAt: event.observedAt, alertId: event.alertId };
+  const { stamp, event, now } = ctx;
   if (stamp.phase !== 'active') {
     return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
+  }
+  const applied = applyHealthAlert(
+    stamp.health,
+    { alertId: event.alertId, state: 'resolved', observedAt: event.observedAt },
+    now,
+  );
+  if (applied.kind === 'stale') return ignore('stale-signal', applied.detail);
+  const { health } = applied;
+  const clamped = clampNote(applied, now);
+  if (health.probe === 'failing') {
+    // Another alert still fires: one resolved alert does not make the stamp healthy.
+    return update(
+      ctx,
+      { health },
+      `${stamp.id}: alert ${event.alertId} resolved, ${applied.stillFiring.join(', ')} still firing${clamped}`,
+    );
   }
   if (stamp.deadlines.isolationDecisionAt !== undefined && stamp.traffic === 'in-rotation') {
     const { isolationDecisionAt: _cancelled, ...deadlines } = stamp.deadlines;
     return update(
       ctx,
       { health, deadlines },
-      `${stamp.id} probe recovered before its isolation was decided`,
+      `${stamp.id} probe recovered before its isolation was decided${clamped}`,
       [{ kind: 'cancel-timer', stampId: stamp.id, timer: 'isolation-decision' }],
     );
   }
@@ -184,9 +196,9 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
     stamp.isolation !== undefined &&
     stamp.isolation.by !== 'operator' &&
     graceEnd !== undefined &&
-    isBefore(event.observedAt, graceEnd);
+    isBefore(health.observedAt ?? now, graceEnd);
   if (!rejoins) {
-    return update(ctx, { health }, `${stamp.id} probe recovered; traffic stays ${stamp.traffic}`);
+    return update(ctx, { health }, `${stamp.id} probe recovered; traffic stays ${stamp.traffic}${clamped}`);
   }
   const { isolationGraceEndsAt: _ended, ...deadlines } = stamp.deadlines;
   return transition(ctx, 'active', {

@@ -183,16 +183,32 @@ const CASES: readonly NoCase[] = [
     expect: { ignored: 'not-applicable' },
   },
   {
-    name: 'an alert older than the last one applied',
-    stamp: stampIn('active', { health: { probe: 'healthy', observedAt: at(10) } }),
-    event: { type: 'HealthProbeFailed', id: 'x', alertId: 'a', observedAt: at(5) },
+    name: "a Fired notification older than the same alert's Resolved",
+    stamp: stampIn('active', {
+      health: {
+        probe: 'healthy',
+        observedAt: at(0),
+        alerts: [{ alertId: 'a', state: 'resolved', at: at(0) }],
+      },
+    }),
+    event: { type: 'HealthProbeFailed', id: 'x', alertId: 'a', observedAt: at(-5) },
     fleet: seedFleet(),
     expect: { ignored: 'stale-signal' },
   },
   {
-    name: 'a recovery older than the failure',
-    stamp: stampIn('active', { traffic: 'isolated', health: { probe: 'failing', observedAt: at(10) } }),
-    event: { type: 'HealthProbeRecovered', id: 'x', alertId: 'a', observedAt: at(5) },
+    name: "a recovery older than the same alert's failure",
+    stamp: stampIn('active', {
+      traffic: 'isolated',
+      health: { probe: 'failing', observedAt: at(0), alerts: [{ alertId: 'a', state: 'firing', at: at(0) }] },
+    }),
+    event: { type: 'HealthProbeRecovered', id: 'x', alertId: 'a', observedAt: at(-5) },
+    expect: { ignored: 'stale-signal' },
+  },
+  {
+    name: 'an alert older than the alert memory (the stored probe state stands)',
+    stamp: stampIn('active'),
+    event: { type: 'HealthProbeFailed', id: 'x', alertId: 'a', observedAt: at(-25 * 60) },
+    fleet: seedFleet(),
     expect: { ignored: 'stale-signal' },
   },
   {
@@ -331,6 +347,7 @@ describe('decide: guard side effects', () => {
       probe: 'failing',
       observedAt: at(1),
       alertId: 'a',
+      alerts: [{ alertId: 'a', state: 'firing', at: at(1) }],
       heldBy: 'min-in-rotation',
     });
     assert.deepEqual(

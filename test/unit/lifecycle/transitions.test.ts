@@ -346,7 +346,12 @@ describe('decide: what each transition records', () => {
     );
     assert.equal(d.stamp.deadlines.isolationGraceEndsAt, at(12));
     assert.deepEqual(d.stamp.isolation, { by: 'alert', at: at(2) });
-    assert.deepEqual(d.stamp.health, { probe: 'failing', observedAt: at(1), alertId: 'a1' });
+    assert.deepEqual(d.stamp.health, {
+      probe: 'failing',
+      observedAt: at(1),
+      alertId: 'a1',
+      alerts: [{ alertId: 'a1', state: 'firing', at: at(1) }],
+    });
     assert.deepEqual(
       d.effects.find((e) => e.kind === 'request-replacement'),
       { kind: 'request-replacement', stampId: 'weu-001', region: 'westeurope', excludeRegions: [] },
