@@ -1,15 +1,22 @@
 import type { HttpRequest } from '@azure/functions';
 
+import { jsonDepth } from '../text/jsonDepth';
+
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * JSON nested deeper than this is refused with 400 before it is parsed. Azure Monitor's deepest
+ * common-alert-schema sample (log search results) nests 8 levels; our own bodies 3.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 export type BodyResult =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: unknown; readonly text: string }
   | { readonly ok: false; readonly status: 400 | 413 | 415; readonly detail: string };
 
 /**
  * Reads a JSON body as `unknown` (STYLE practice 2): empty means `{}`; more than 64 KiB is 413;
- * a body that is not JSON is 400 with the parser's reason.
+ * a body that is not JSON, or nested deeper than {@link MAX_JSON_DEPTH}, is 400 with the reason.
  */
 export async function readJsonBody(request: HttpRequest): Promise<BodyResult> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -17,13 +24,21 @@ export async function readJsonBody(request: HttpRequest): Promise<BodyResult> {
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return tooLarge(bytes.length);
   const text = bytes.toString('utf8').trim();
-  if (text === '') return { ok: true, value: {} };
+  if (text === '') return { ok: true, value: {}, text };
   const type = request.headers.get('content-type');
   if (type !== null && type !== '' && !/json/i.test(type)) {
     return { ok: false, status: 415, detail: `send the body as application/json, not '${type}'` };
   }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    return {
+      ok: false,
+      status: 400,
+      detail: `the body nests ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`,
+    };
+  }
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown, text };
   } catch (error) {
     return { ok: false, status: 400, detail: `the body is not valid JSON: ${(error as Error).message}` };
   }

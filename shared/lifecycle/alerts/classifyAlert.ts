@@ -32,13 +32,22 @@ const CAPACITY_METRICS = new Set([
   'node_memory_working_set_percentage',
   'node_memory_rss_percentage',
 ]);
+/** The stamp template's names: `rg-synaxis-stamp-{id}` and the cluster `aks-synaxis-{id}`. */
 const RESOURCE_GROUP_STAMP = /\/resourcegroups\/rg-synaxis-stamp-([a-z0-9-]+)(\/|$)/i;
+const CLUSTER_STAMP = /^aks-synaxis-([a-z0-9-]+)$/i;
+
+/** What the signal's text fields may hold once published (the signal event's own limits). */
+const MAX_RULE_CHARS = 256;
+const MAX_SEVERITY_CHARS = 64;
+const MAX_METRIC_CHARS = 256;
 
 /**
- * Maps an Azure Monitor common-alert-schema payload to a stamp signal. The stamp is found by
- * `customProperties.stampId`, else the metric dimension `Origin` (origins are named after their
- * stamp), else a target resource inside `rg-synaxis-stamp-{id}`. `receivedAt` stands in for a
- * Resolved time that the alert did not carry (log alerts have none).
+ * Maps an Azure Monitor common-alert-schema payload to a stamp signal. The stamp is found by a
+ * declared `stampId` (custom properties, the alert context's properties, Prometheus labels), else
+ * a metric dimension `Origin` or `stampId` (origins are named after their stamp), else the stamp's
+ * AKS cluster (`aks-synaxis-{id}`: a configuration item or the Prometheus `cluster` label), else
+ * a target resource inside `rg-synaxis-stamp-{id}`. `receivedAt` stands in for a Resolved time
+ * that the alert did not carry (log alerts have none).
  *
  * @example
  * classifyAlert(body, '2026-01-01T10:05:00Z')
@@ -56,12 +65,13 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
   }
   const alert = parsed.data;
   const { essentials } = alert.data;
+  const rule = cut(essentials.alertRule ?? '(unnamed rule)', MAX_RULE_CHARS);
   const stampId = findStampId(alert);
   if (stampId === undefined) {
     return {
       kind: 'unmatched',
       alertId: essentials.alertId,
-      reason: `alert '${essentials.alertRule}' names no stamp (no customProperties.stampId, Origin dimension or stamp resource group)`,
+      reason: `alert '${rule}' names no stamp (no stampId property or label, Origin dimension, stamp cluster or stamp resource group)`,
     };
   }
   const type = signalType(alert);
@@ -69,11 +79,12 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
     return {
       kind: 'unmatched',
       alertId: essentials.alertId,
-      reason: `alert '${essentials.alertRule}' (${essentials.monitorCondition}) on ${stampId} is neither a health-probe nor a capacity signal`,
+      reason: `alert '${rule}' (${essentials.monitorCondition}) on ${stampId} is ${describeNonSignal(alert)}`,
     };
   }
   const fired = essentials.monitorCondition === 'Fired';
-  const condition = firstCondition(alert);
+  const condition = signalCondition(alert);
+  const time = fired ? essentials.firedDateTime : essentials.resolvedDateTime;
   return {
     kind: 'signal',
     signal: {
@@ -81,62 +92,123 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
       stampId,
       eventId: `${essentials.alertId}:${essentials.monitorCondition}`,
       alertId: essentials.alertId,
-      alertRule: essentials.alertRule,
-      observedAt: normalise(fired ? essentials.firedDateTime : (essentials.resolvedDateTime ?? receivedAt)),
-      ...(essentials.severity === undefined ? {} : { severity: essentials.severity }),
-      ...(condition?.metricName === undefined ? {} : { metricName: condition.metricName }),
-      ...(typeof condition?.metricValue === 'number' ? { metricValue: condition.metricValue } : {}),
+      alertRule: rule,
+      observedAt: normalise(time ?? receivedAt),
+      ...(essentials.severity === undefined
+        ? {}
+        : { severity: cut(essentials.severity, MAX_SEVERITY_CHARS) }),
+      ...(condition?.metricName === undefined
+        ? {}
+        : { metricName: cut(condition.metricName, MAX_METRIC_CHARS) }),
+      ...(condition?.metricValue !== undefined && Number.isFinite(condition.metricValue)
+        ? { metricValue: condition.metricValue }
+        : {}),
     },
   };
 }
 
-function firstCondition(alert: CommonAlert) {
-  return alert.data.alertContext?.condition?.allOf?.[0];
+type Condition = NonNullable<NonNullable<CommonAlert['data']['alertContext']>['condition']>['allOf'][number];
+
+function conditions(alert: CommonAlert): Condition[] {
+  return alert.data.alertContext?.condition?.allOf ?? [];
+}
+
+/** The condition that makes the signal: a health or capacity metric if any, else the first. */
+function signalCondition(alert: CommonAlert): Condition | undefined {
+  const all = conditions(alert);
+  const known = (c: Condition) => {
+    const metric = c.metricName?.toLowerCase();
+    return metric !== undefined && (HEALTH_METRICS.has(metric) || CAPACITY_METRICS.has(metric));
+  };
+  return all.find(known) ?? all[0];
+}
+
+/** A property the alert declares, from the first place that has it. */
+function declared(alert: CommonAlert, key: 'stampId' | 'signal'): string | undefined {
+  const { customProperties, alertContext } = alert.data;
+  for (const source of [customProperties, alertContext?.properties ?? {}, alertContext?.labels ?? {}]) {
+    const value = source[key]?.trim().toLowerCase();
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
+function stampIn(value: string, pattern?: RegExp): string | undefined {
+  const candidate = (pattern === undefined ? value : pattern.exec(value.trim())?.[1])?.trim().toLowerCase();
+  return candidate !== undefined && STAMP_ID_PATTERN.test(candidate) ? candidate : undefined;
 }
 
 function findStampId(alert: CommonAlert): string | undefined {
-  const custom = alert.data.customProperties?.stampId?.trim().toLowerCase();
+  const custom = declared(alert, 'stampId');
   if (custom !== undefined && STAMP_ID_PATTERN.test(custom)) return custom;
 
-  for (const condition of alert.data.alertContext?.condition?.allOf ?? []) {
-    for (const dimension of condition.dimensions ?? []) {
-      const value = dimension.value.trim().toLowerCase();
-      if (dimension.name.toLowerCase() === 'origin' && STAMP_ID_PATTERN.test(value)) return value;
+  for (const condition of conditions(alert)) {
+    for (const dimension of condition.dimensions) {
+      const name = dimension.name.toLowerCase();
+      const found = name === 'origin' || name === 'stampid' ? stampIn(dimension.value) : undefined;
+      if (found !== undefined) return found;
     }
   }
 
-  const { alertTargetIDs = [], configurationItems = [] } = alert.data.essentials;
+  const { alertTargetIDs, configurationItems } = alert.data.essentials;
+  const cluster = alert.data.alertContext?.labels.cluster;
+  for (const item of [...(cluster === undefined ? [] : [cluster]), ...configurationItems]) {
+    const found = stampIn(item, CLUSTER_STAMP);
+    if (found !== undefined) return found;
+  }
   for (const target of [...alertTargetIDs, ...configurationItems]) {
-    const id = RESOURCE_GROUP_STAMP.exec(target)?.[1]?.toLowerCase();
-    if (id !== undefined && STAMP_ID_PATTERN.test(id)) return id;
+    const found = stampIn(target, RESOURCE_GROUP_STAMP);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
 
 /**
- * Health: Front Door `OriginHealthPercentage`, or `customProperties.signal = health-probe`.
- * Capacity: AKS node utilisation metrics (a `LessThan` rule means capacity low), or
- * `customProperties.signal = capacity-high | capacity-low`. A capacity alert's Resolved
- * notification asks for nothing.
+ * Health: Front Door `OriginHealthPercentage`, or a declared `signal = health-probe`.
+ * Capacity: AKS node utilisation metrics (a `LessThan` rule means capacity low), or a declared
+ * `signal = capacity-high | capacity-low`. A capacity alert's Resolved notification asks for
+ * nothing.
  */
 function signalType(alert: CommonAlert): StampSignalType | undefined {
   const fired = alert.data.essentials.monitorCondition === 'Fired';
-  const declared = alert.data.customProperties?.signal?.trim().toLowerCase();
-  const condition = firstCondition(alert);
+  const signal = declared(alert, 'signal');
+  const condition = signalCondition(alert);
   const metric = condition?.metricName?.toLowerCase();
 
   const isHealth =
-    declared === 'health-probe' ||
-    (declared === undefined && metric !== undefined && HEALTH_METRICS.has(metric));
+    signal === 'health-probe' || (signal === undefined && metric !== undefined && HEALTH_METRICS.has(metric));
   if (isHealth) return fired ? 'HealthProbeFailed' : 'HealthProbeRecovered';
 
   if (!fired) return undefined;
-  if (declared === 'capacity-high') return 'CapacityHigh';
-  if (declared === 'capacity-low') return 'CapacityLow';
-  if (declared === undefined && metric !== undefined && CAPACITY_METRICS.has(metric)) {
+  if (signal === 'capacity-high') return 'CapacityHigh';
+  if (signal === 'capacity-low') return 'CapacityLow';
+  if (signal === undefined && metric !== undefined && CAPACITY_METRICS.has(metric)) {
     return condition?.operator?.toLowerCase().startsWith('less') === true ? 'CapacityLow' : 'CapacityHigh';
   }
   return undefined;
+}
+
+/** Why an alert on a stamp is not a signal, in words an operator can act on. */
+function describeNonSignal(alert: CommonAlert): string {
+  const fired = alert.data.essentials.monitorCondition === 'Fired';
+  const signal = declared(alert, 'signal');
+  const metric = signalCondition(alert)?.metricName;
+  if (!fired && (signal?.startsWith('capacity') === true || isCapacityMetric(metric))) {
+    return 'a capacity alert resolving, which asks for nothing';
+  }
+  if (signal !== undefined) {
+    return `declared signal '${cut(signal, 64)}', which is none of health-probe, capacity-high, capacity-low`;
+  }
+  const what = metric === undefined ? alert.data.essentials.monitoringService : `metric '${metric}'`;
+  return `neither a health-probe nor a capacity signal (${cut(what ?? 'unknown kind', 64)})`;
+}
+
+function isCapacityMetric(metric: string | undefined): boolean {
+  return metric !== undefined && CAPACITY_METRICS.has(metric.toLowerCase());
+}
+
+function cut(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
 function normalise(instant: string): string {

@@ -23,6 +23,15 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Handles a request if its path belongs to the Durable HTTP API; resolves false otherwise. */
 export type DurableHttpHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
+/** Path segments, percent-decoded; a malformed escape (`%zz`) is the caller's error (400). */
+function decodeSegments(rest: string): string[] {
+  try {
+    return rest.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    throw new InvalidInputError(`the path '${rest.slice(0, 200)}' has an invalid percent-encoding`);
+  }
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -115,10 +124,10 @@ export function createDurableHttpHandler(
       if (url.pathname.startsWith(prefix)) rest = url.pathname.slice(prefix.length);
     }
     if (rest === undefined) return false;
-    const segments = rest.split('/').map((s) => decodeURIComponent(s));
     const method = (request.method ?? 'GET').toUpperCase();
     const webhookBase = `${url.origin}${WEBHOOK_PATH}`;
     try {
+      const segments = decodeSegments(rest);
       const [collection, first, second, third] = segments;
       if (collection === 'orchestrators' && method === 'POST' && first !== undefined && first.length > 0) {
         const input = parseJsonBody(await readBody(request), 'orchestration input');

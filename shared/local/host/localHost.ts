@@ -6,6 +6,7 @@ import { format } from 'node:util';
 import type { LogHandler, LogLevel, Timer } from '@azure/functions';
 
 import type { Clock } from '../../ports/clock';
+import { forLog } from '../../text/forLog';
 import type { LocalServiceBus } from '../bus/localServiceBus';
 import { bindServiceBusFunctions } from '../bus/serviceBusTriggers';
 import { RPC_PATH, WEBHOOK_PATH } from '../durable/clientBinding';
@@ -25,7 +26,7 @@ import {
   toHostReply,
 } from './httpFunctions';
 import type { InvokeOptions } from './invokeFunction';
-import { readRequestBody } from './requestBody';
+import { readRequestBody, tooLargeHeaders } from './requestBody';
 import { handleSimRequest, type HostSimulation } from './simRoutes';
 import { TimerScheduler } from './timerTriggers';
 
@@ -239,7 +240,8 @@ export class LocalHost {
   ): Promise<unknown> {
     const logHandler: LogHandler = (level, ...args) => {
       const mapped = LOG_LEVELS[level];
-      if (mapped !== undefined) this.log(mapped, `${fn.name}: ${format(...args)}`);
+      // Function logs carry request text: one call stays one line, whatever the text holds.
+      if (mapped !== undefined) this.log(mapped, `${fn.name}: ${forLog(format(...args), 4000)}`);
     };
     // Every non-HTTP, non-timer trigger carries `sys` in its metadata, as the Functions host binds it.
     const triggerMetadata =
@@ -299,7 +301,10 @@ export class LocalHost {
     if (path === EVENT_GRID_WEBHOOK_PATH) {
       const body = await readRequestBody(request, MAX_EVENT_BYTES);
       if (body.kind === 'tooLarge')
-        return problemReply(413, `Event Grid requests are limited to ${MAX_EVENT_BYTES} bytes`, { instance });
+        return problemReply(413, `Event Grid requests are limited to ${MAX_EVENT_BYTES} bytes`, {
+          instance,
+          headers: tooLargeHeaders(body),
+        });
       return handleEventGridWebhook(
         { method, url, header, body: body.bytes },
         this.options.registry,
@@ -316,7 +321,10 @@ export class LocalHost {
     if (first === 'sim' && this.options.simulation !== undefined) {
       const body = await readRequestBody(request, MAX_HTTP_BODY_BYTES);
       if (body.kind === 'tooLarge')
-        return problemReply(413, `request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`, { instance });
+        return problemReply(413, `request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`, {
+          instance,
+          headers: tooLargeHeaders(body),
+        });
       const clock = this.options.clock;
       return handleSimRequest(
         { method, segments: rest, body: body.bytes, instance },
@@ -345,6 +353,7 @@ export class LocalHost {
     if (body.kind === 'tooLarge') {
       return problemReply(413, `request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes (64 KiB)`, {
         instance,
+        headers: tooLargeHeaders(body),
       });
     }
     const fn = match.route.fn;

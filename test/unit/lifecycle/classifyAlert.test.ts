@@ -184,7 +184,7 @@ describe('classifyAlert', () => {
         metricName: 'node_cpu_usage_percentage',
         customProperties: { stampId: 'weu-001' },
       },
-      reason: /neither a health-probe nor a capacity signal/,
+      reason: /a capacity alert resolving, which asks for nothing/,
     },
     { name: 'an unrelated metric', shape: { metricName: 'certificate_expiry_days' }, reason: /neither/ },
   ];
@@ -201,7 +201,7 @@ describe('classifyAlert', () => {
     {
       name: 'another schema',
       payload: { schemaId: 'AzureMonitorMetricAlert', data: {} },
-      reason: /schemaId/,
+      reason: /data\.essentials/,
     },
     {
       name: 'an unknown monitor condition',
