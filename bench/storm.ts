@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { HttpRequest, InvocationContext } from '@azure/functions';
+
 import type { Services } from '../shared/app/services';
 import { ManualClock } from '../shared/local/clock/manualClock';
 import type { EmbeddedCosmos } from '../shared/local/cosmos';
@@ -7,7 +9,7 @@ import { LocalControlPlane } from '../shared/local/localControlPlane';
 import { seedFleet } from '../shared/local/seedFleet';
 import { healthAlert } from './alerts';
 import { writeArchived } from './fleet';
-import { percentile, pool, shuffled, timed } from './stats';
+import { median, percentile, pool, shuffled, timed } from './stats';
 
 export interface StormOptions {
   /** Active stamps, split over two regions. */
@@ -29,8 +31,10 @@ export interface StormResult {
   readonly signalsPerSecond: number;
   readonly isolateP50Ms: number;
   readonly isolateP99Ms: number;
-  /** Per duplicate of an already handled signal, sent one at a time, ms. */
+  /** Per duplicate of an already handled signal, sent one at a time over HTTP until idle, ms. */
   readonly msPerDuplicate: number;
+  /** Per duplicate, the receiver's own work (its handler called in process), ms (median). */
+  readonly msPerDuplicateAtReceiver: number;
   readonly isolatedOnce: boolean;
   readonly isolations: number;
   readonly replacements: number;
@@ -138,6 +142,25 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
         }
     });
 
+    // The receiver's own cost of a duplicate: its handler in process, without the HTTP hop to it.
+    // Imported after the host loaded the app, so the function registered with the host's core.
+    const { receiveAlert } = await import('../functions/alerts.js');
+    const receiverMs: number[] = [];
+    for (let round = 0; round < 20; round += 1) {
+      for (const { body } of duplicates) {
+        const request = new HttpRequest({
+          method: 'POST',
+          url: `${plane.origin}/api/alerts`,
+          headers: { 'content-type': 'application/json' },
+          body: { string: body },
+        });
+        const started = performance.now();
+        const answer = await receiveAlert(request, new InvocationContext({ functionName: 'alerts' }));
+        receiverMs.push(performance.now() - started);
+        if (!JSON.stringify(answer.body).includes('duplicate')) throw new Error('expected a duplicate');
+      }
+    }
+
     const stamps = await svc.store.list();
     const replacements = stamps.filter(
       (s) => s.replacementFor !== undefined && failing.includes(s.replacementFor),
@@ -151,6 +174,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
       isolateP50Ms: percentile(latencies, 50),
       isolateP99Ms: percentile(latencies, 99),
       msPerDuplicate: dupMs / (duplicates.length * 5),
+      msPerDuplicateAtReceiver: median(receiverMs),
       isolatedOnce: isolations === failing.length && isolated.length === failing.length,
       isolations,
       replacements: replacements.length,

@@ -1,53 +1,42 @@
-import { createHash } from 'node:crypto';
-
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
+import { takeAlert } from '../shared/app/alertIntake';
 import { services } from '../shared/app/services';
-import { signalCloudEvent } from '../shared/app/stampSignalEvent';
 import { answerErrors } from '../shared/http/answerErrors';
-import { readJsonBody } from '../shared/http/body';
-import { json, problem } from '../shared/http/problem';
+import { MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
+import { json } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
+import { forLog } from '../shared/text/forLog';
 
 /**
  * The Azure Monitor action-group receiver (common alert schema, Fired and Resolved). Alerts
  * cannot reach Event Grid directly, so this classifies them and publishes a stamp signal.
- * Anything that is not a usable alert is recorded and acknowledged with 202: an error status
- * would only make Azure Monitor retry (408/429/503/504) or drop it.
+ * Every answer is 202 with what was done (`published`, `duplicate`, `unmatched`, `rejected`):
+ * an error status would only make Azure Monitor retry (408/429/503/504) or drop the alert, and
+ * what was not accepted is kept in the signal log (`GET /api/signals`) instead.
  */
 export async function receiveAlert(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const body = await readJsonBody(request);
-  if (!body.ok && body.status === 413) return problem(413, body.detail);
+  const body = await readJsonBody(request, MAX_ALERT_BODY_BYTES);
   const svc = await services();
-  const now = svc.clock.now().toISOString();
   const classification = body.ok
-    ? classifyAlert(body.value, now)
+    ? classifyAlert(body.value, svc.clock.now().toISOString())
     : { kind: 'invalid' as const, reason: body.detail };
-
-  if (classification.kind === 'signal') {
-    await svc.events.publish([signalCloudEvent(classification.signal)]);
-    context.log(
-      `alert ${classification.signal.eventId} → ${classification.signal.type} for ${classification.signal.stampId}`,
-    );
-    return json(202, { status: 'published', signal: classification.signal });
-  }
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify(body.ok ? body.value : body.detail))
-    .digest('hex')
-    .slice(0, 32);
-  const recordId =
-    classification.kind === 'unmatched'
-      ? `alert-unmatched:${classification.alertId}`
-      : `alert-rejected:${fingerprint}`;
-  await svc.store.recordProcessedEvent(recordId, { source: `alert-${classification.kind}`, at: now });
-  context.warn(`alert ${classification.kind}: ${classification.reason}`);
-  return json(202, {
-    status: classification.kind === 'unmatched' ? 'unmatched' : 'rejected',
-    detail: classification.reason,
+  const answer = await takeAlert(svc, {
+    classification,
+    text: body.ok ? body.text : (body.text ?? body.detail),
   });
+  if (answer.status === 'published') {
+    const { signal } = answer;
+    context.log(`alert ${forLog(signal.eventId)} → ${signal.type} for ${signal.stampId}`);
+    return json(202, { status: answer.status, signal });
+  }
+  const message = `alert ${answer.status}: ${forLog(answer.detail)}`;
+  if (answer.status === 'duplicate') context.log(message);
+  else context.warn(message);
+  return json(202, { status: answer.status, detail: answer.detail });
 }
 
 app.http('alerts', {

@@ -6,6 +6,7 @@
  */
 import './stampsApi';
 import './alerts';
+import './signalsApi';
 import './stampSignals';
 import './lifecycleQueue';
 import './sweeps';

@@ -1,11 +1,13 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { notAccepted } from '../shared/app/alertIntake';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import { handleStampSignal } from '../shared/app/signals';
 import { parseSignalEvent } from '../shared/app/stampSignalEvent';
 import { STAMP_EVENT_TYPES } from '../shared/ports/eventPublisher';
+import { forLog } from '../shared/text/forLog';
 
 /**
  * Stamp signals from Event Grid (CloudEvents 1.0): health signals become events in the stamp's
@@ -15,14 +17,23 @@ import { STAMP_EVENT_TYPES } from '../shared/ports/eventPublisher';
 export async function onStampSignal(event: unknown, context: InvocationContext): Promise<void> {
   if (isLifecycleNotification(event)) return;
   const svc = await services();
+  const now = svc.clock.now().toISOString();
   const parsed = parseSignalEvent(event);
   if (!parsed.ok) {
     const id = typeof event === 'object' && event !== null && 'id' in event ? String(event.id) : 'unknown';
-    await svc.store.recordProcessedEvent(`signal-rejected:${id}`.slice(0, 1000), {
-      source: 'signal-rejected',
-      at: svc.clock.now().toISOString(),
-    });
-    context.warn(`stamp signal rejected: ${parsed.detail}`);
+    await notAccepted(
+      svc,
+      {
+        id: `signal:${id}`.slice(0, 1000),
+        outcome: 'rejected',
+        receivedAt: now,
+        via: 'event-grid',
+        reason: parsed.detail,
+        sample: forLog(safeText(event), 1024),
+      },
+      now,
+    );
+    context.warn(`stamp signal rejected: ${forLog(parsed.detail)}`);
     return;
   }
   const client = df.getClient(context);
@@ -38,13 +49,40 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
       await wakeStamp(client, outcome.drained);
       break;
     case 'duplicate':
+      svc.signalCounts.add('duplicate');
+      break;
     case 'unknown-stamp':
+      await notAccepted(
+        svc,
+        {
+          id: `signal:${parsed.signal.eventId}`,
+          outcome: 'unmatched',
+          receivedAt: now,
+          via: 'event-grid',
+          reason: `signal ${parsed.signal.type} names stamp ${parsed.signal.stampId}, which this control plane does not have`,
+          stampId: parsed.signal.stampId,
+          alertId: parsed.signal.alertId,
+          alertRule: parsed.signal.alertRule,
+          signalType: parsed.signal.type,
+        },
+        now,
+      );
+      break;
     case 'hold':
       break;
   }
   context.log(
-    `signal ${parsed.signal.type} ${parsed.signal.eventId} for ${parsed.signal.stampId}: ${outcome.kind}`,
+    `signal ${parsed.signal.type} ${forLog(parsed.signal.eventId)} for ${parsed.signal.stampId}: ${outcome.kind}`,
   );
+}
+
+/** An event as text for the signal log; an event that cannot be serialised is described instead. */
+function safeText(event: unknown): string {
+  try {
+    return JSON.stringify(event) ?? String(event);
+  } catch {
+    return `(an event that cannot be serialised: ${typeof event})`;
+  }
 }
 
 /** Our own PhaseChanged / IncidentRaised notifications share the topic; they are not signals. */

@@ -34,6 +34,26 @@ export interface ApplyResult {
   readonly traffic?: Traffic;
   readonly effects: readonly Effect[];
   readonly outcomes: readonly EventOutcome[];
+  /**
+   * The stamp's timer deadlines after the decision. The orchestration keeps exactly these timers,
+   * so a timer whose start-timer effect was lost (an execution that failed after the commit, a
+   * restarted orchestration) is armed again from the document.
+   */
+  readonly timers?: StampTimers;
+}
+
+/** The orchestration's durable timers, as the stamp document's deadlines say. */
+export type StampTimers = Partial<
+  Record<'registration-timeout' | 'isolation-decision' | 'isolation-grace', string>
+>;
+
+export function timersOf(stamp: Stamp): StampTimers {
+  const { registrationTimeoutAt, isolationDecisionAt, isolationGraceEndsAt } = stamp.deadlines;
+  return {
+    ...(registrationTimeoutAt === undefined ? {} : { 'registration-timeout': registrationTimeoutAt }),
+    ...(isolationDecisionAt === undefined ? {} : { 'isolation-decision': isolationDecisionAt }),
+    ...(isolationGraceEndsAt === undefined ? {} : { 'isolation-grace': isolationGraceEndsAt }),
+  };
 }
 
 /** Events whose guards look at the rest of the fleet. */
@@ -80,6 +100,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
         traffic: stored.stamp.traffic,
         effects: inbox.lastBatch.effects,
         outcomes: [],
+        timers: timersOf(stored.stamp),
       };
     }
     const events = [...(request.event === undefined ? [] : [request.event]), ...inbox.pending];
@@ -90,6 +111,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
         traffic: stored.stamp.traffic,
         effects: [],
         outcomes: [],
+        timers: timersOf(stored.stamp),
       };
     }
 
@@ -142,6 +164,13 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       ...(inboxEtag === undefined ? {} : { inboxEtag }),
     });
     await syncLedger(store, config.policy, stamp);
-    return { found: true, phase: stamp.phase, traffic: stamp.traffic, effects, outcomes };
+    return {
+      found: true,
+      phase: stamp.phase,
+      traffic: stamp.traffic,
+      effects,
+      outcomes,
+      timers: timersOf(stamp),
+    };
   });
 }

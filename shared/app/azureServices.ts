@@ -1,10 +1,16 @@
-import { createCosmosStampStore, ensureStampsDatabase, getCosmosClient } from '../azure/cosmos';
+import {
+  createCosmosSignalLog,
+  createCosmosStampStore,
+  ensureStampsDatabase,
+  getCosmosClient,
+} from '../azure/cosmos';
 import { createAzureAdapters } from '../azure/index';
 import { type Env, loadConfig } from '../config/loadConfig';
 import { TerminalError } from '../errors';
 import { systemClock } from '../ports/clock';
 import type { StampOperations } from '../ports/stampOperations';
 import type { Services } from './serviceTypes';
+import { SignalCounts } from './signalCounts';
 
 /**
  * Work inside a stamp's AKS cluster (in-flight requests, quarantine checks, workload deletion,
@@ -58,5 +64,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     bus: adapters.lifecycleBus,
     events: adapters.eventPublisher,
     operations: unavailableStampOperations(),
+    signals: createCosmosSignalLog({ client, databaseName }),
+    signalCounts: new SignalCounts(systemClock.now().toISOString()),
   };
 }

@@ -44,6 +44,18 @@ export type Parsed<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
 
 /** Parses `input` with `schema`; the error names the field and says what is expected. */
+/** `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which outcome. */
+export const signalsQuery = z.strictObject({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  outcome: z.enum(['accepted', 'unmatched', 'rejected']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): Parsed<z.infer<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };

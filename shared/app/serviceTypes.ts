@@ -3,9 +3,11 @@ import type { Clock } from '../ports/clock';
 import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
 import type { LifecycleBus } from '../ports/lifecycleBus';
+import type { SignalLog } from '../ports/signalLog';
 import type { StampOperations } from '../ports/stampOperations';
 import type { StampStore } from '../ports/stampStore';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
+import type { SignalCounts } from './signalCounts';
 
 /** Everything the functions need from the outside world, built once per process. */
 export interface Services {
@@ -18,4 +20,8 @@ export interface Services {
   readonly bus: LifecycleBus;
   readonly events: EventPublisher;
   readonly operations: StampOperations;
+  /** What was done with each inbound alert and signal, kept for inspection. */
+  readonly signals: SignalLog;
+  /** This process's counts of signal outcomes, duplicates included. */
+  readonly signalCounts: SignalCounts;
 }

@@ -14,7 +14,7 @@ export const DASHBOARD_JS = String.raw`
   var TIMELINE_MAX = 100;
   // Relative to this page, so the route prefix (api) is whatever the host uses.
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
-  var state = { stamps: [], regions: [], sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
+  var state = { stamps: [], regions: [], signals: null, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
   var DEADLINES = { registrationTimeoutAt: 'registration timeout', isolationDecisionAt: 'isolation decision',
     isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due' };
   var RETIRED = { archived: true, purged: true };
@@ -180,15 +180,41 @@ export const DASHBOARD_JS = String.raw`
     $('sd-sim').hidden = !state.local;
   }
 
+  // What was done with the alerts that arrived: nothing dropped goes unseen.
+  function renderSignals() {
+    var sig = state.signals;
+    if (!sig) return;
+    fillList('sig-counts', [
+      ['accepted', String(sig.counts.accepted)],
+      ['duplicate', sig.duplicates.count + ' (this instance)'],
+      ['unmatched', String(sig.counts.unmatched)],
+      ['rejected', String(sig.counts.rejected)],
+    ]);
+    var burst = $('sig-burst');
+    burst.hidden = !sig.burst.incident;
+    burst.textContent = sig.burst.incident ? sig.burst.notAccepted + ' alerts not accepted in ' + sig.burst.windowMinutes +
+      ' minutes: an incident was raised. Check the alert rules and the senders.' : '';
+    var list = $('sig-recent');
+    list.replaceChildren.apply(list, sig.recent.slice(0, 20).map(function (r) {
+      return el('li', { className: 'signal-' + r.outcome }, [
+        el('span', { text: when(r.receivedAt) + ' ' + r.outcome + (r.stampId ? ' ' + r.stampId : '') + ': ' }),
+        el('span', { text: r.reason || '' }),
+      ]);
+    }));
+  }
+
   async function refresh() {
     try {
       var answers = await Promise.all([
         call('GET', api('stamps')), call('GET', api('regions')),
         state.local ? call('GET', '/sim/state').catch(function () { return null; }) : Promise.resolve(null),
+        call('GET', api('signals')).catch(function () { return null; }),
       ]);
       state.stamps = answers[0].stamps;
       state.regions = answers[1].regions;
       state.sim = answers[2];
+      state.signals = answers[3];
+      renderSignals();
       var timelineChanged = await updateTimeline();
       var drawn = JSON.stringify([state.stamps, state.regions, state.sim && [state.sim.failingStamps, state.sim.failedRegions, state.sim.load], $('show-retired').checked]);
       if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }

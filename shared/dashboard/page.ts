@@ -35,6 +35,12 @@ const BODY = String.raw`
       </form>
       <p id="sim-message" class="message" role="status" aria-live="polite"></p>
     </section>
+    <section class="panel" aria-labelledby="sig-h">
+      <h2 id="sig-h">Signals (last hour)</h2>
+      <p id="sig-burst" class="message error" role="alert" hidden></p>
+      <dl id="sig-counts" class="counts"></dl>
+      <ol id="sig-recent" class="timeline" aria-label="alerts not accepted, newest first"></ol>
+    </section>
     <section class="panel" aria-labelledby="tl-h">
       <h2 id="tl-h">Transitions</h2>
       <ol id="timeline" class="timeline" aria-label="transitions, newest first"></ol>

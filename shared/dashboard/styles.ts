@@ -57,6 +57,10 @@ button.secondary { background: #fff; color: #1f2937; }
 button.danger { background: #b91c1c; border-color: #b91c1c; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .card:focus-visible { outline: 3px solid var(--focus); }
+.counts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem; margin: .3rem 0; font-size: .9rem; }
+.counts dd { margin: 0; font-variant-numeric: tabular-nums; }
+#sig-recent { max-height: 30vh; }
+.signal-rejected { color: #991b1b; }
 .message { min-height: 1.2em; font-size: .9rem; margin: .3rem 0; }
 .message.error { color: #991b1b; }
 .message.ok { color: #166534; }

@@ -4,8 +4,10 @@ import { CosmosClient } from '@azure/cosmos';
 
 import { STAMP_LIFECYCLE } from '../app/orchestration/stampLifecycleOrchestrator';
 import { provideServices, type Services } from '../app/services';
-import { createCosmosStampStore, ensureStampsDatabase } from '../azure/cosmos';
+import { SignalCounts } from '../app/signalCounts';
+import { createCosmosSignalLog, createCosmosStampStore, ensureStampsDatabase } from '../azure/cosmos';
 import { type Config, type Env, loadConfig } from '../config/loadConfig';
+import { MAX_ALERT_BODY_BYTES } from '../http/body';
 import type { Clock } from '../ports/clock';
 import { LocalServiceBus } from './bus';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
@@ -147,6 +149,8 @@ export class LocalControlPlane {
       operations: sim,
       bus,
       events: eventGrid,
+      signals: createCosmosSignalLog({ client: this.client, databaseName }),
+      signalCounts: new SignalCounts(clock.now().toISOString()),
     };
     const provided = this.options.decorate?.(services) ?? services;
     provideServices(() => Promise.resolve(provided));
@@ -170,6 +174,8 @@ export class LocalControlPlane {
       eventGrid,
       simulation: sim,
       port: this.options.port ?? config.local.port,
+      // The alert receiver takes Azure Monitor's largest alerts; each function refuses more itself.
+      maxBodyBytes: MAX_ALERT_BODY_BYTES,
       log,
     });
     this.simValue = sim;
@@ -206,11 +212,17 @@ export class LocalControlPlane {
    * orchestrations, and alerts the simulated Azure is still sending to the receiver.
    */
   async idle(): Promise<void> {
+    // An alert whose delivery failed waits for the next evaluation (simulated time), as a timer
+    // does: it is not in flight.
+    const settled = (): boolean => {
+      const delivery = this.sim.state().alertDelivery;
+      return delivery.pending === 0 || delivery.waitingForRetry;
+    };
     for (let pass = 0; pass < 1000; pass += 1) {
       await this.host.idle();
-      if (this.sim.state().alertDelivery.pending === 0) {
+      if (settled()) {
         await this.host.idle();
-        if (this.sim.state().alertDelivery.pending === 0) return;
+        if (settled()) return;
       }
       await new Promise<void>((resolve) => setTimeout(resolve, 2));
     }

@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 
 import type { Services } from '../../shared/app/services';
-import { createCosmosStampStore, ensureStampsDatabase } from '../../shared/azure/cosmos';
+import { SignalCounts } from '../../shared/app/signalCounts';
+import {
+  createCosmosSignalLog,
+  createCosmosStampStore,
+  ensureStampsDatabase,
+} from '../../shared/azure/cosmos';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
@@ -79,6 +84,8 @@ export async function startAppHarness(): Promise<AppHarness> {
         operations: sim,
         bus,
         events,
+        signals: createCosmosSignalLog({ client, databaseName }),
+        signalCounts: new SignalCounts(T0.toISOString()),
         sim,
       };
     },

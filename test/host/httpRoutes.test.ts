@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { fetchJson, type HostHarness, startHost } from './harness';
@@ -124,9 +125,36 @@ describe('local host: HTTP functions', () => {
     assert.ok(h.logs.some((l) => l.level === 'error' && l.message.includes('fixture failure')));
   });
 
-  it('answers 400 for a path with broken percent-encoding', async () => {
-    const { status } = await fetchJson(`${h.origin}/api/stamps/%E0%A4%A`);
-    assert.equal(status, 400);
+  it('answers 400 for a path with broken percent-encoding, on every path the host serves', async () => {
+    for (const path of [
+      '/api/stamps/%E0%A4%A',
+      '/api/stamps/%zz',
+      '/runtime/webhooks/durabletask/instances/%zz',
+      '/durabletask/instances/%E0%A4%A',
+    ]) {
+      const { status, body } = await fetchJson(`${h.origin}${path}`);
+      assert.equal(status, 400, `${path}: ${JSON.stringify(body)}`);
+    }
+  });
+
+  it('refuses a declared Content-Length over the limit without reading the body, and closes', async () => {
+    const socket = connect(Number(new URL(h.origin).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Only a host that waits for the body gets here: fail instead of hanging.
+    socket.setTimeout(10_000, () => socket.destroy());
+    // Headers and a few bytes of a "100 MB" body that never comes: an answer proves nothing waited for it.
+    socket.write(
+      'POST /api/stamps/s1/drain HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${100 * 1024 * 1024}\r\n\r\n{"pad":"`,
+    );
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+    });
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    assert.match(received, /^HTTP\/1\.1 413 /);
+    assert.match(received, /connection: close/i);
+    assert.match(received, /64 KiB/);
   });
 
   it('starts an orchestration through df.getClient and serves the check-status URLs', async () => {

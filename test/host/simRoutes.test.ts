@@ -37,7 +37,13 @@ function fakeSimulation(): HostSimulation & { calls: string[] } {
       failedRegions: [],
       load: { westeurope: 40 },
       activeAlerts: [],
-      alertDelivery: { pending: 0, delivered: 0, failedDeliveries: 0 },
+      alertDelivery: {
+        pending: 0,
+        delivering: false,
+        waitingForRetry: false,
+        delivered: 0,
+        failedDeliveries: 0,
+      },
       archivedRecords: {},
     }),
   };

@@ -24,6 +24,8 @@ describe('alert delivery to onAlert', () => {
     await clock.advance(2 * MINUTE); // both fire at 02:00; the first attempt is rejected
     assert.deepEqual(sim.state().alertDelivery, {
       pending: 2,
+      delivering: false,
+      waitingForRetry: true,
       delivered: 0,
       failedDeliveries: 1,
       lastDeliveryError: '503 from the receiver',

@@ -121,7 +121,13 @@ describe('the simulation as a whole', () => {
         failedRegions: ['southeastasia'],
         load: { westeurope: 50, eastus: 85, southeastasia: 50 },
         activeAlerts: ['frontdoor-origin-health weu-001'],
-        alertDelivery: { pending: 0, delivered: 1, failedDeliveries: 0 },
+        alertDelivery: {
+          pending: 0,
+          delivering: false,
+          waitingForRetry: false,
+          delivered: 1,
+          failedDeliveries: 0,
+        },
         archivedRecords: {},
       },
     );

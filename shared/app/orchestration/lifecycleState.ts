@@ -111,3 +111,17 @@ export function plusSeconds(at: Date, seconds: number): string {
 }
 
 export type { Effect };
+
+/** `watches` with exactly the timer watches `timers` names (other watches kept as they are). */
+export function withTimers(
+  watches: readonly Watch[],
+  timers: Partial<Record<'registration-timeout' | 'isolation-decision' | 'isolation-grace', string>>,
+): Watch[] {
+  const kept = watches.filter((w) => w.kind !== 'timer');
+  const armed: Watch[] = [];
+  for (const [timer, at] of Object.entries(timers)) {
+    if (timer === 'registration-timeout' || timer === 'isolation-decision' || timer === 'isolation-grace')
+      armed.push({ kind: 'timer', timer, at });
+  }
+  return [...kept, ...armed];
+}

@@ -17,6 +17,7 @@ import {
   type Watch,
   watchesFor,
   withoutWatch,
+  withTimers,
 } from './lifecycleState';
 
 /** The orchestration of one stamp; its instance id is the stamp id. */
@@ -92,6 +93,9 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     traffic = result.traffic;
     effects.push(...result.effects);
     if (phase !== undefined) watches = watchesFor(watches, phase);
+    // The document's deadlines are the timers to keep: one whose start-timer effect was lost
+    // with a failed execution is armed again (results recorded before this field keep theirs).
+    if (result.timers !== undefined) watches = withTimers(watches, result.timers);
     return true;
   }
 

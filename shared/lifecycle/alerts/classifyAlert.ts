@@ -20,7 +20,16 @@ export interface StampSignal {
 
 export type AlertClassification =
   | { readonly kind: 'signal'; readonly signal: StampSignal }
-  | { readonly kind: 'unmatched'; readonly alertId: string; readonly reason: string }
+  | {
+      readonly kind: 'unmatched';
+      readonly alertId: string;
+      /** `{alertId}:{Fired|Resolved}`, as a signal's would be. */
+      readonly eventId: string;
+      readonly alertRule: string;
+      /** The stamp it named, when it named one but is not a signal. */
+      readonly stampId?: string;
+      readonly reason: string;
+    }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 /** Stamp ids are `{region code}-{sequence}` (`weu-001`). */
@@ -66,11 +75,14 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
   const alert = parsed.data;
   const { essentials } = alert.data;
   const rule = cut(essentials.alertRule ?? '(unnamed rule)', MAX_RULE_CHARS);
+  const eventId = `${essentials.alertId}:${essentials.monitorCondition}`;
   const stampId = findStampId(alert);
   if (stampId === undefined) {
     return {
       kind: 'unmatched',
       alertId: essentials.alertId,
+      eventId,
+      alertRule: rule,
       reason: `alert '${rule}' names no stamp (no stampId property or label, Origin dimension, stamp cluster or stamp resource group)`,
     };
   }
@@ -79,6 +91,9 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
     return {
       kind: 'unmatched',
       alertId: essentials.alertId,
+      eventId,
+      alertRule: rule,
+      stampId,
       reason: `alert '${rule}' (${essentials.monitorCondition}) on ${stampId} is ${describeNonSignal(alert)}`,
     };
   }
@@ -90,7 +105,7 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
     signal: {
       type,
       stampId,
-      eventId: `${essentials.alertId}:${essentials.monitorCondition}`,
+      eventId,
       alertId: essentials.alertId,
       alertRule: rule,
       observedAt: normalise(time ?? receivedAt),

@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from '../../http/body';
+import { jsonDepth } from '../../text/jsonDepth';
 import { AEG_EVENT_TYPE, eventSchemaOf, validationCodeOf } from '../eventgrid/schemas';
 import type { FunctionRegistry, RegisteredFunction } from './functionRegistry';
 import { describeError, type HostLog } from './hostLog';
@@ -56,9 +58,16 @@ export async function handleEventGridWebhook(
     });
   }
 
+  const text = request.body.toString('utf8');
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    return problemReply(400, `the request body nests ${depth} levels deep; the limit is ${MAX_JSON_DEPTH}`, {
+      instance,
+    });
+  }
   let body: unknown;
   try {
-    body = JSON.parse(request.body.toString('utf8')) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     return problemReply(400, 'the request body is not valid JSON', { instance });
   }

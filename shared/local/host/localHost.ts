@@ -30,7 +30,10 @@ import { readRequestBody, tooLargeHeaders } from './requestBody';
 import { handleSimRequest, type HostSimulation } from './simRoutes';
 import { TimerScheduler } from './timerTriggers';
 
-/** The largest request body an HTTP function accepts (issue 4: "over 64 KiB → 413"). */
+/**
+ * The largest request body the host passes to an HTTP function by default (issue 4: "over 64 KiB
+ * → 413"); a function may refuse less, and a host may allow more (`maxBodyBytes`).
+ */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 /** host.json `extensions.http.routePrefix`. */
 export const ROUTE_PREFIX = 'api';
@@ -48,6 +51,8 @@ export interface LocalHostOptions {
   readonly eventGrid?: LocalEventGrid;
   /** Enables `/sim/*`. */
   readonly simulation?: HostSimulation;
+  /** The largest body passed to an HTTP function, {@link MAX_HTTP_BODY_BYTES} by default. */
+  readonly maxBodyBytes?: number;
   /** 7071 by default; 0 picks a free port (tests). */
   readonly port?: number;
   readonly log?: HostLog;
@@ -321,7 +326,7 @@ export class LocalHost {
     if (first === 'sim' && this.options.simulation !== undefined) {
       const body = await readRequestBody(request, MAX_HTTP_BODY_BYTES);
       if (body.kind === 'tooLarge')
-        return problemReply(413, `request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`, {
+        return problemReply(413, `simulation requests are limited to ${MAX_HTTP_BODY_BYTES} bytes`, {
           instance,
           headers: tooLargeHeaders(body),
         });
@@ -349,9 +354,10 @@ export class LocalHost {
         headers: { allow: match.allowed.join(', ') },
       });
     }
-    const body = await readRequestBody(request, MAX_HTTP_BODY_BYTES);
+    const limit = this.options.maxBodyBytes ?? MAX_HTTP_BODY_BYTES;
+    const body = await readRequestBody(request, limit);
     if (body.kind === 'tooLarge') {
-      return problemReply(413, `request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes (64 KiB)`, {
+      return problemReply(413, `request bodies are limited to ${limit} bytes (${limit / 1024} KiB)`, {
         instance,
         headers: tooLargeHeaders(body),
       });

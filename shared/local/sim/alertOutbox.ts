@@ -11,6 +11,8 @@ export class AlertOutbox {
   private deliveredCount = 0;
   private failureCount = 0;
   private lastFailure: string | undefined;
+  /** The last pass stopped at a failed delivery: the queue waits for the next evaluation. */
+  private stalled = false;
 
   constructor(private readonly deliver: (payload: unknown) => Promise<void>) {}
 
@@ -37,9 +39,18 @@ export class AlertOutbox {
     await this.pass;
   }
 
-  stats(): { pending: number; delivered: number; failedDeliveries: number; lastDeliveryError?: string } {
+  stats(): {
+    pending: number;
+    delivering: boolean;
+    waitingForRetry: boolean;
+    delivered: number;
+    failedDeliveries: number;
+    lastDeliveryError?: string;
+  } {
     return {
       pending: this.queue.length,
+      delivering: this.pass !== undefined,
+      waitingForRetry: this.pass === undefined && this.stalled && this.queue.length > 0,
       delivered: this.deliveredCount,
       failedDeliveries: this.failureCount,
       ...(this.lastFailure === undefined ? {} : { lastDeliveryError: this.lastFailure }),
@@ -47,6 +58,7 @@ export class AlertOutbox {
   }
 
   private async deliverQueued(): Promise<void> {
+    this.stalled = false;
     while (this.queue.length > 0) {
       const head = this.queue[0];
       try {
@@ -55,6 +67,7 @@ export class AlertOutbox {
       } catch (error: unknown) {
         this.failureCount += 1;
         this.lastFailure = ensureError(error).message;
+        this.stalled = true;
         return;
       }
       this.queue.shift();

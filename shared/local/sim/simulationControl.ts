@@ -44,6 +44,10 @@ export interface SimulationState {
   /** Delivery of alert notifications to `onAlert`: failed ones are retried at the next evaluation. */
   readonly alertDelivery: {
     readonly pending: number;
+    /** A delivery pass is running. */
+    readonly delivering: boolean;
+    /** The last pass stopped at a failed delivery; the rest waits for the next evaluation. */
+    readonly waitingForRetry: boolean;
     readonly delivered: number;
     readonly failedDeliveries: number;
     readonly lastDeliveryError?: string;

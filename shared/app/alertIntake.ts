@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+
+import type { AlertClassification, StampSignal } from '../lifecycle/alerts/classifyAlert';
+import { addMinutes } from '../lifecycle/time';
+import { STAMP_EVENT_SOURCE, STAMP_EVENT_TYPES, type StampCloudEvent } from '../ports/eventPublisher';
+import type { SignalRecord } from '../ports/signalLog';
+import { forLog } from '../text/forLog';
+import type { Services } from './serviceTypes';
+import { signalCloudEvent } from './stampSignalEvent';
+
+/** What the receiver answers (always with 202: Azure Monitor would only retry anything else). */
+export type AlertAnswer =
+  | { readonly status: 'published'; readonly signal: StampSignal }
+  | { readonly status: 'duplicate'; readonly detail: string }
+  | { readonly status: 'unmatched'; readonly detail: string }
+  | { readonly status: 'rejected'; readonly detail: string };
+
+/** A body the receiver could not read at all: its text (possibly cut) and why. */
+export interface UnreadableBody {
+  readonly text: string;
+  readonly detail: string;
+}
+
+/** So many alerts not accepted within the window raise one incident (per window). */
+export const REJECTION_BURST = { count: 20, windowMinutes: 5 } as const;
+/** How much of a rejected body is kept for inspection. */
+const SAMPLE_CHARS = 1024;
+
+/**
+ * Takes one alert at the edge. A duplicate (its `{alertId}:{condition}` seen before) costs one
+ * point read of the signal log and nothing else. A new signal for a known stamp is published,
+ * then recorded (a crash between the two re-publishes on Azure Monitor's retry, and the stamp's
+ * inbox drops the copy). Anything not accepted is recorded with its reason and counted, and a
+ * burst of those raises an incident.
+ */
+export async function takeAlert(
+  svc: Services,
+  input: { readonly classification: AlertClassification; readonly text: string },
+): Promise<AlertAnswer> {
+  const { classification } = input;
+  const now = svc.clock.now().toISOString();
+  if (classification.kind === 'signal') return takeSignal(svc, classification.signal, now);
+
+  const record: SignalRecord =
+    classification.kind === 'unmatched'
+      ? {
+          id: `alert:${classification.eventId}`,
+          outcome: 'unmatched',
+          receivedAt: now,
+          via: 'alert-receiver',
+          reason: classification.reason,
+          alertId: classification.alertId,
+          alertRule: classification.alertRule,
+          ...(classification.stampId === undefined ? {} : { stampId: classification.stampId }),
+        }
+      : {
+          id: `alert-rejected:${createHash('sha256').update(input.text).digest('hex').slice(0, 40)}`,
+          outcome: 'rejected',
+          receivedAt: now,
+          via: 'alert-receiver',
+          reason: classification.reason,
+          sample: forLog(input.text, SAMPLE_CHARS),
+        };
+  return notAccepted(svc, record, now);
+}
+
+async function takeSignal(svc: Services, signal: StampSignal, now: string): Promise<AlertAnswer> {
+  const id = `alert:${signal.eventId}`;
+  if ((await svc.signals.find(id)) !== undefined) {
+    svc.signalCounts.add('duplicate');
+    return { status: 'duplicate', detail: `alert ${signal.eventId} was already received` };
+  }
+  if ((await svc.store.get(signal.stampId)) === undefined) {
+    return notAccepted(
+      svc,
+      {
+        id,
+        outcome: 'unmatched',
+        receivedAt: now,
+        via: 'alert-receiver',
+        reason: `alert '${signal.alertRule}' names stamp ${signal.stampId}, which this control plane does not have`,
+        stampId: signal.stampId,
+        alertId: signal.alertId,
+        alertRule: signal.alertRule,
+        signalType: signal.type,
+      },
+      now,
+    );
+  }
+  await svc.events.publish([signalCloudEvent(signal)]);
+  await svc.signals.record({
+    id,
+    outcome: 'accepted',
+    receivedAt: now,
+    via: 'alert-receiver',
+    stampId: signal.stampId,
+    alertId: signal.alertId,
+    alertRule: signal.alertRule,
+    signalType: signal.type,
+  });
+  svc.signalCounts.add('accepted');
+  return { status: 'published', signal };
+}
+
+/** Records a signal that was not accepted; the first of its id counts, a repeat is a duplicate. */
+export async function notAccepted(svc: Services, record: SignalRecord, now: string): Promise<AlertAnswer> {
+  const detail = record.reason ?? record.outcome;
+  if (!(await svc.signals.record(record))) {
+    svc.signalCounts.add('duplicate');
+    return { status: 'duplicate', detail: `already received and ${record.outcome}: ${detail}` };
+  }
+  svc.signalCounts.add(record.outcome);
+  await raiseBurstIncident(svc, now);
+  return { status: record.outcome === 'unmatched' ? 'unmatched' : 'rejected', detail };
+}
+
+/**
+ * Many alerts not accepted in a few minutes mean a broken alert rule, a changed schema or someone
+ * probing the receiver: an operator must hear of it, once per window.
+ */
+async function raiseBurstIncident(svc: Services, now: string): Promise<void> {
+  const since = addMinutes(now, -REJECTION_BURST.windowMinutes);
+  const [rejected, unmatched] = await Promise.all([
+    svc.signals.count('rejected', since),
+    svc.signals.count('unmatched', since),
+  ]);
+  if (rejected + unmatched < REJECTION_BURST.count) return;
+  const windowMs = REJECTION_BURST.windowMinutes * 60_000;
+  const windowStart = new Date(Math.floor(Date.parse(now) / windowMs) * windowMs).toISOString();
+  const incidentId = `incident:signals-not-accepted:${windowStart}`;
+  if (!(await svc.store.recordProcessedEvent(incidentId, { source: 'signal-burst', at: now }))) return;
+  const detail = `${rejected} rejected and ${unmatched} unmatched alerts in the last ${REJECTION_BURST.windowMinutes} minutes; see GET /api/signals`;
+  await svc.events.publish([signalBurstIncident(incidentId, now, detail, { rejected, unmatched })]);
+}
+
+function signalBurstIncident(
+  id: string,
+  now: string,
+  detail: string,
+  counts: { rejected: number; unmatched: number },
+): StampCloudEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source: STAMP_EVENT_SOURCE,
+    type: STAMP_EVENT_TYPES.IncidentRaised,
+    subject: 'signals',
+    time: now,
+    datacontenttype: 'application/json',
+    data: { incident: 'signals-not-accepted', detail, ...counts },
+  };
+}
