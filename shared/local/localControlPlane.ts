@@ -9,6 +9,7 @@ import { createCosmosSignalLog, createCosmosStampStore, ensureStampsDatabase } f
 import { type Config, type Env, loadConfig } from '../config/loadConfig';
 import { MAX_ALERT_BODY_BYTES } from '../http/body';
 import type { Clock } from '../ports/clock';
+import { forLog } from '../text/forLog';
 import { LocalServiceBus } from './bus';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
 import {
@@ -102,7 +103,9 @@ export class LocalControlPlane {
   async start(): Promise<string> {
     const { config } = this;
     const { clock } = this.options;
-    const log = this.options.log ?? silentLog;
+    // Every component logs text that may come from a request (alert ids, rules): one entry, one line.
+    const sink = this.options.log ?? silentLog;
+    const log: HostLog = (level, message) => sink(level, forLog(message, 8000));
     let cosmos = this.options.cosmos;
     if (cosmos === undefined) {
       this.embedded = await startEmbeddedCosmos();

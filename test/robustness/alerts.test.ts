@@ -3,16 +3,19 @@ import { after, before, describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
+import { MAX_JSON_DEPTH } from '../../shared/http/body';
 import { classifyAlert } from '../../shared/lifecycle/alerts/classifyAlert';
+import { jsonDepth } from '../../shared/text/jsonDepth';
 import { type E2E, startE2E } from '../e2e/support/harness';
 import { rawRequest } from './support/http';
-import { anyString, bodyText, instant, shapedText } from './support/input';
+import { anyString, bodyText, controlText, deepJson, instant, shapedText } from './support/input';
 import { stateSnapshot } from './support/state';
 
 /**
  * The Azure Monitor receiver under hostile input: it answers 202 (or 413 for a body over
- * 64 KiB), never 5xx, and an alert it cannot use (rejected, unmatched, or naming a stamp that does
- * not exist) changes nothing in the store.
+ * 256 KiB), never 5xx, an alert it cannot use (rejected, unmatched, or naming a stamp that does
+ * not exist) changes nothing in the store, and whatever the body holds (deep nesting, control
+ * characters) every host log entry stays one line.
  */
 
 const SEED_IDS = ['weu-001', 'weu-003', 'eus-002', 'sea-001'];
@@ -24,8 +27,8 @@ const stampRef = fc.oneof(
 
 const essentials = shapedText(
   {
-    alertId: fc.string({ minLength: 1 }),
-    alertRule: fc.string(),
+    alertId: fc.oneof(fc.string({ minLength: 1 }), controlText),
+    alertRule: fc.oneof(fc.string(), controlText),
     severity: fc.constantFrom('Sev0', 'Sev3'),
     monitorCondition: fc.constantFrom('Fired', 'Resolved'),
     firedDateTime: instant,
@@ -101,16 +104,26 @@ describe('robustness: the alert receiver under hostile input', () => {
     const body = fc.oneof(
       { weight: 3, arbitrary: alertText },
       { weight: 1, arbitrary: bodyText(shapedText({ schemaId: fc.string() })) },
+      { weight: 1, arbitrary: deepJson },
     );
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
         const before = await stateSnapshot(e2e.plane);
+        const logsBefore = e2e.logs.length;
         const answer = await rawRequest(e2e, 'POST', '/api/alerts', text, 'application/json');
         const shown = `${text.slice(0, 300)} → ${answer.status} ${answer.body.slice(0, 300)}`;
         assert.ok(answer.status === 202 || answer.status === 413, shown);
+        for (const line of e2e.logs.slice(logsBefore)) {
+          assert.doesNotMatch(
+            line,
+            // eslint-disable-next-line no-control-regex -- control characters are what is checked
+            /[\n\r\u0000\u2028\u2029\u202e]/,
+            `one line per log entry: ${JSON.stringify(line)}`,
+          );
+        }
         let payload: unknown;
         try {
-          payload = JSON.parse(text) as unknown;
+          payload = jsonDepth(text) > MAX_JSON_DEPTH ? undefined : (JSON.parse(text) as unknown);
         } catch {
           payload = undefined;
         }

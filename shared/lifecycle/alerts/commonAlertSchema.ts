@@ -77,7 +77,8 @@ const alertContextSchema = z
 
 const essentialsSchema = z
   .object({
-    alertId: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+    // At most 1000, so that `{alertId}:Resolved` fits the signal's 1024-character event id.
+    alertId: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
     alertRule: text,
     severity: text,
     signalType: text,

@@ -14,7 +14,17 @@ export const hugeString: fc.Arbitrary<string> = fc
   )
   .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
 
+/** Text that would break a log line or hide what follows it: newlines, NUL, ANSI escapes, bidi overrides. */
+export const controlText: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.string({ maxLength: 8 }),
+    fc.constantFrom('\n', '\r\n', '\u0000', '\u001b[31m', '\u2028', '\u202e', '\u0085', '\t'),
+    fc.constantFrom('2026-06-01T00:00:00.000Z error FORGED', 'x', ''),
+  )
+  .map(([before, control, after]) => `${before}${control}${after}`);
+
 export const anyString: fc.Arbitrary<string> = fc.oneof(
+  controlText,
   fc.string(),
   fc.string({ unit: 'binary' }),
   fc.string({ unit: 'grapheme' }),
@@ -78,10 +88,23 @@ export function shapedValue(
   return shapedText(fields, optional).map((text) => JSON.parse(text) as unknown);
 }
 
-/** A request body: shaped like the route's input, any JSON, or not JSON. */
+/**
+ * JSON nested from a little past the limit to thousands of levels deep, as a whole body or as a
+ * member of an otherwise normal one; what a recursive walk (stringify, a validator) would choke on.
+ */
+export const deepJson: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 30, max: 6000 }), fc.constantFrom('[', '{"a":'), fc.boolean())
+  .map(([depth, open, wrapped]) => {
+    const close = open === '[' ? ']' : '}';
+    const nested = `${open.repeat(depth)}1${close.repeat(depth)}`;
+    return wrapped ? `{"schemaId":"azureMonitorCommonAlertSchema","data":{"essentials":${nested}}}` : nested;
+  });
+
+/** A request body: shaped like the route's input, any JSON, deeply nested JSON, or not JSON. */
 export function bodyText(shaped: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 5, arbitrary: shaped },
+    { weight: 1, arbitrary: deepJson },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: anyString },
     { weight: 1, arbitrary: fc.constantFrom('', '{', '{"a":1,}', '[', 'true', '1e999', '{"a":"\\ud800"}') },
