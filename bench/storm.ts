@@ -155,7 +155,10 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
           body: { string: body },
         });
         const started = performance.now();
-        const answer = await receiveAlert(request, new InvocationContext({ functionName: 'alerts', logHandler: () => undefined }));
+        const answer = await receiveAlert(
+          request,
+          new InvocationContext({ functionName: 'alerts', logHandler: () => undefined }),
+        );
         receiverMs.push(performance.now() - started);
         if (!JSON.stringify(answer.body).includes('duplicate')) throw new Error('expected a duplicate');
       }
