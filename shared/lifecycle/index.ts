@@ -20,6 +20,7 @@ export * from './guards/retention';
 export * from './newStamp';
 export * from './phase';
 export * from './placement';
+export * from './planFleet';
 export * from './policy';
 export * from './scaling';
 export * from './stamp';

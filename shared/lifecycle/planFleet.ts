@@ -1,0 +1,276 @@
+import type { FleetMember } from './fleet';
+import { holdsCapacity } from './phase';
+import type { LifecyclePolicy, RegionPolicy } from './policy';
+
+/**
+ * The fleet reconciler's pure plan: from the desired stamp count of each region and the fleet as
+ * observed, the actions that move the fleet towards it, like a Kubernetes controller (Cluster
+ * API's MachineSet) and unlike event-by-event replacement bookkeeping.
+ *
+ * A stamp **serves** its region's desired count when it is being built (provisioning,
+ * registering) or active, in rotation and healthy. Isolated, failing, draining and later stamps
+ * do not: they are on their way out, so their region has a deficit, and a rejoined stamp makes a
+ * surplus that the plan retires.
+ */
+
+/** Why a region cannot take new stamps right now (computed by the caller from what it observes). */
+export interface RegionUnavailable {
+  readonly reason: string;
+}
+
+export interface FleetPlanInput {
+  /** Desired stamp count per region name (regions not named desire 0). */
+  readonly desired: Readonly<Record<string, number>>;
+  /** The live fleet (not archived or purged). */
+  readonly members: readonly FleetMember[];
+  /** Regions that cannot take a new stamp now (an outage, no quota left), with the reason. */
+  readonly unavailable?: Readonly<Record<string, RegionUnavailable>>;
+  /** Stamps each region's quota still allows (absent: not limited by quota). */
+  readonly quotaLeft?: Readonly<Record<string, number>>;
+}
+
+export type FleetAction =
+  | {
+      readonly kind: 'place';
+      readonly region: string;
+      /** The region whose deficit this stamp covers (itself, or a region that is out). */
+      readonly coversFor: string;
+      readonly reason: string;
+    }
+  | { readonly kind: 'retire'; readonly stampId: string; readonly region: string; readonly reason: string }
+  | { readonly kind: 'hold'; readonly region: string; readonly reason: string };
+
+export interface RegionTally {
+  readonly region: string;
+  readonly desired: number;
+  /** Stamps that serve the desired count (see the module comment). */
+  readonly serving: number;
+  /** Stamps holding a capacity slot (provisioning, registering, active, draining): the max applies to these. */
+  readonly holding: number;
+  readonly inRotation: number;
+}
+
+export interface FleetPlan {
+  readonly actions: readonly FleetAction[];
+  readonly tallies: readonly RegionTally[];
+}
+
+export function serves(member: FleetMember): boolean {
+  if (member.phase === 'provisioning' || member.phase === 'registering') return true;
+  return member.phase === 'active' && member.traffic === 'in-rotation' && member.probe === 'healthy';
+}
+
+/**
+ * Plans the actions that bring every region to its desired count, within the guards:
+ * - a region's deficit is placed in the region itself while it can take stamps; while it is out
+ *   (or its quota is spent) the deficit is placed in the other regions, by priority;
+ * - no region ever holds more than `max + replacementSurgePerRegion` stamps, nor the fleet more
+ *   than `totalMax` plus the surge of every region;
+ * - a surplus (more serving than desired, beyond what covers a region that is out) is retired,
+ *   least preferred first: a stamp still being built before one in service, the newest first, the
+ *   lowest-priority region first; never a stamp whose retirement would leave its region below
+ *   `minInRotationPerRegion` in rotation;
+ * - what cannot be done is a `hold` with the reason.
+ *
+ * @example
+ * planFleet({ desired: { westeurope: 4 }, members }, policy)
+ * // → { actions: [{ kind: 'place', region: 'westeurope', coversFor: 'westeurope', ... }], tallies }
+ */
+export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): FleetPlan {
+  const regions = [...policy.regions].sort((a, b) => a.priority - b.priority);
+  const unavailable = input.unavailable ?? {};
+  const actions: FleetAction[] = [];
+  // Blast radius, as Cluster API's max-unhealthy short-circuit: when too much of the fleet fails
+  // at once the cause is more likely the probes than the stamps, so failing stamps still in
+  // rotation are not replaced (they keep counting) until the storm passes.
+  const inRotation = input.members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation');
+  const failing = inRotation.filter((m) => m.probe === 'failing').length;
+  const storm = failing > 0 && failing * 100 > policy.maxUnhealthyPercent * inRotation.length;
+  if (storm) {
+    actions.push({
+      kind: 'hold',
+      region: '*',
+      reason: `${failing} of ${inRotation.length} stamps in rotation fail (over ${policy.maxUnhealthyPercent}%): failing stamps are not replaced until that passes`,
+    });
+  }
+  const counts = (m: FleetMember): boolean =>
+    serves(m) || (storm && m.phase === 'active' && m.traffic === 'in-rotation');
+  const tallies = regions.map((r) => tally(r, input, counts));
+  const byName = new Map(tallies.map((t) => [t.region, { ...t }]));
+  const quotaLeft = new Map(Object.entries(input.quotaLeft ?? {}));
+  const surge = policy.replacementSurgePerRegion;
+  const totalLimit = policy.totalMax + surge * regions.length;
+  let totalHolding = tallies.reduce((sum, t) => sum + t.holding, 0);
+
+  /** Why `region` cannot take one more stamp now, or undefined when it can. */
+  const blocked = (region: RegionPolicy): string | undefined => {
+    const out = unavailable[region.name];
+    if (out !== undefined) return out.reason;
+    const t = byName.get(region.name);
+    if (t !== undefined && t.holding >= region.max + surge)
+      return `${region.name} holds ${t.holding} stamps, its maximum is ${region.max} (+${surge} surge)`;
+    const quota = quotaLeft.get(region.name);
+    if (quota !== undefined && quota <= 0) return `${region.name} has no quota left for another stamp`;
+    if (totalHolding >= totalLimit)
+      return `the fleet holds ${totalHolding} stamps, its maximum is ${totalLimit} (with surge)`;
+    return undefined;
+  };
+  const take = (region: RegionPolicy): void => {
+    const t = byName.get(region.name);
+    if (t !== undefined) byName.set(region.name, { ...t, serving: t.serving + 1, holding: t.holding + 1 });
+    const quota = quotaLeft.get(region.name);
+    if (quota !== undefined) quotaLeft.set(region.name, quota - 1);
+    totalHolding += 1;
+  };
+
+  // 1. Each region's deficit, at home while it can take stamps.
+  const uncovered = new Map<string, number>();
+  for (const region of regions) {
+    const t = byName.get(region.name);
+    if (t === undefined) continue;
+    let deficit = t.desired - t.serving;
+    while (deficit > 0) {
+      const why = blocked(region);
+      if (why !== undefined) {
+        uncovered.set(region.name, deficit);
+        break;
+      }
+      actions.push({
+        kind: 'place',
+        region: region.name,
+        coversFor: region.name,
+        reason: `${region.name} serves ${t.desired - deficit} of ${t.desired} desired`,
+      });
+      take(region);
+      deficit -= 1;
+    }
+  }
+
+  // 2. What a region cannot take goes to the others, by priority; stamps already serving above
+  //    their own region's desired cover it first.
+  let spare = 0;
+  for (const region of regions) {
+    const t = byName.get(region.name);
+    if (t !== undefined && unavailable[region.name] === undefined)
+      spare += Math.max(0, t.serving - t.desired);
+  }
+  for (const [home, missing] of uncovered) {
+    let deficit = missing;
+    const covered = Math.min(spare, deficit);
+    spare -= covered;
+    deficit -= covered;
+    const homeWhy = blocked(regionOf(regions, home)) ?? 'it cannot take stamps';
+    for (const region of regions) {
+      if (deficit === 0) break;
+      if (region.name === home) continue;
+      while (deficit > 0 && blocked(region) === undefined) {
+        actions.push({
+          kind: 'place',
+          region: region.name,
+          coversFor: home,
+          reason: `${home} is short of ${deficit} (${homeWhy}); ${region.name} covers it`,
+        });
+        take(region);
+        deficit -= 1;
+      }
+    }
+    if (deficit > 0) {
+      actions.push({
+        kind: 'hold',
+        region: home,
+        reason: `${home} is short of ${deficit} stamp(s): ${homeWhy}; no other region can take them`,
+      });
+    }
+  }
+
+  // 3. A surplus beyond what covers the regions still short is retired, least preferred first.
+  const stillShort = [...byName.values()].reduce((sum, t) => sum + Math.max(0, t.desired - t.serving), 0);
+  let surplusTotal = 0;
+  for (const t of byName.values())
+    if (unavailable[t.region] === undefined) surplusTotal += Math.max(0, t.serving - t.desired);
+  let toRetire = Math.max(0, surplusTotal - stillShort);
+  // A stamp in service is given back only once nothing is being built: capacity never dips while
+  // the stamps meant to take over are still on their way.
+  const building = input.members.filter((m) => m.phase === 'provisioning' || m.phase === 'registering');
+  const placing = actions.some((a) => a.kind === 'place');
+  for (const region of [...regions].reverse()) {
+    if (toRetire === 0) break;
+    const t = byName.get(region.name);
+    if (t === undefined || unavailable[region.name] !== undefined) continue;
+    let surplus = Math.min(toRetire, t.serving - t.desired);
+    let rotating = t.inRotation;
+    for (const member of retirementOrder(input.members, region.name, counts)) {
+      if (surplus <= 0) break;
+      const leavesRotation = member.phase === 'active';
+      if (leavesRotation && (placing || building.length > 0)) {
+        const waitingFor = building.map((m) => m.id).join(', ') || 'the stamps placed now';
+        actions.push({
+          kind: 'hold',
+          region: region.name,
+          reason: `${region.name} has a surplus; ${member.id} is retired once ${waitingFor} serve`,
+        });
+        break;
+      }
+      if (leavesRotation && rotating - 1 < policy.minInRotationPerRegion) {
+        actions.push({
+          kind: 'hold',
+          region: region.name,
+          reason: `${region.name} has a surplus, but retiring ${member.id} would leave it below ${policy.minInRotationPerRegion} in rotation`,
+        });
+        break;
+      }
+      actions.push({
+        kind: 'retire',
+        stampId: member.id,
+        region: region.name,
+        reason: `${region.name} serves ${t.serving} of ${t.desired} desired`,
+      });
+      if (leavesRotation) rotating -= 1;
+      surplus -= 1;
+      toRetire -= 1;
+    }
+  }
+  return { actions, tallies };
+}
+
+function tally(
+  region: RegionPolicy,
+  input: FleetPlanInput,
+  counts: (m: FleetMember) => boolean,
+): RegionTally {
+  const members = input.members.filter((m) => m.region === region.name);
+  return {
+    region: region.name,
+    desired: Math.max(0, Math.floor(input.desired[region.name] ?? 0)),
+    serving: members.filter(counts).length,
+    holding: members.filter((m) => holdsCapacity(m.phase)).length,
+    inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
+  };
+}
+
+function regionOf(regions: readonly RegionPolicy[], name: string): RegionPolicy {
+  const found = regions.find((r) => r.name === name);
+  if (found === undefined) throw new Error(`planFleet: region ${name} is not in the policy`);
+  return found;
+}
+
+/**
+ * The order a surplus is retired in: stamps still being built first (nothing serves from them
+ * yet), then stamps in service; the newest (highest sequence number) first within each.
+ */
+export function retirementOrder(
+  members: readonly FleetMember[],
+  region: string,
+  counts: (m: FleetMember) => boolean = serves,
+): FleetMember[] {
+  const rank = (m: FleetMember): number =>
+    m.phase === 'provisioning' ? 0 : m.phase === 'registering' ? 1 : 2;
+  return members
+    .filter((m) => m.region === region && counts(m))
+    .sort((a, b) => rank(a) - rank(b) || sequenceOf(b) - sequenceOf(a));
+}
+
+function sequenceOf(member: FleetMember): number {
+  const match = /-(\d+)$/.exec(member.id);
+  return match?.[1] === undefined ? 0 : Number(match[1]);
+}
