@@ -41,6 +41,7 @@ function medianStorm(runs: readonly StormResult[]): StormResult {
     isolateP99Ms: pick((r) => r.isolateP99Ms),
     msPerDuplicate: pick((r) => r.msPerDuplicate),
     msPerDuplicateAtReceiver: pick((r) => r.msPerDuplicateAtReceiver),
+    msPerSignalLogRead: pick((r) => r.msPerSignalLogRead),
     isolatedOnce: runs.every((r) => r.isolatedOnce),
     isolations: Math.max(...runs.map((r) => r.isolations)),
     replacements: Math.min(...runs.map((r) => r.replacements)),
@@ -101,9 +102,9 @@ async function main(): Promise<void> {
     rows.push({
       id: 'B1d',
       what: `a duplicate alert, dropped at the receiver by one point read of the signal log (over HTTP to the local host and until idle: ${fmt(b1.msPerDuplicate, 2)} ms)`,
-      measured: `${fmt(b1.msPerDuplicateAtReceiver, 2)} ms at the receiver vs ${fmt(baseline.pointRead, 2)} ms point read`,
+      measured: `${fmt(b1.msPerDuplicateAtReceiver, 2)} ms at the receiver vs ${fmt(b1.msPerSignalLogRead, 2)} ms for its point read alone (interleaved)`,
       target: '≤ 1.2×',
-      ratio: b1.msPerDuplicateAtReceiver / baseline.pointRead,
+      ratio: b1.msPerDuplicateAtReceiver / b1.msPerSignalLogRead,
       limit: 1.2,
     });
 

@@ -35,6 +35,8 @@ export interface StormResult {
   readonly msPerDuplicate: number;
   /** Per duplicate, the receiver's own work (its handler called in process), ms (median). */
   readonly msPerDuplicateAtReceiver: number;
+  /** One point read of the signal log, interleaved with the receiver's runs, ms (median). */
+  readonly msPerSignalLogRead: number;
   readonly isolatedOnce: boolean;
   readonly isolations: number;
   readonly replacements: number;
@@ -146,14 +148,19 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
     // Imported after the host loaded the app, so the function registered with the host's core.
     const { receiveAlert } = await import('../functions/alerts.js');
     const receiverMs: number[] = [];
+    // Its baseline, interleaved with it: the same point read of the signal log, on its own.
+    const pointReadMs: number[] = [];
     for (let round = 0; round < 20; round += 1) {
-      for (const { body } of duplicates) {
+      for (const { id, body } of duplicates) {
         const request = new HttpRequest({
           method: 'POST',
           url: `${plane.origin}/api/alerts`,
           headers: { 'content-type': 'application/json' },
           body: { string: body },
         });
+        const readStarted = performance.now();
+        await svc.signals.find(`alert:alert-${id}-current:Fired`);
+        pointReadMs.push(performance.now() - readStarted);
         const started = performance.now();
         const answer = await receiveAlert(
           request,
@@ -178,6 +185,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
       isolateP99Ms: percentile(latencies, 99),
       msPerDuplicate: dupMs / (duplicates.length * 5),
       msPerDuplicateAtReceiver: median(receiverMs),
+      msPerSignalLogRead: median(pointReadMs),
       isolatedOnce: isolations === failing.length && isolated.length === failing.length,
       isolations,
       replacements: replacements.length,

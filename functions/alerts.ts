@@ -11,7 +11,8 @@ import { forLog } from '../shared/text/forLog';
 /**
  * The Azure Monitor action-group receiver (common alert schema, Fired and Resolved). Alerts
  * cannot reach Event Grid directly, so this classifies them and publishes a stamp signal.
- * Every answer is 202 with what was done (`published`, `duplicate`, `unmatched`, `rejected`):
+ * Every answer is 202 with what was done (`published`, `accepted`, `duplicate`, `unmatched`,
+ * `rejected`):
  * an error status would only make Azure Monitor retry (408/429/503/504) or drop the alert, and
  * what was not accepted is kept in the signal log (`GET /api/signals`) instead.
  */
@@ -34,7 +35,7 @@ export async function receiveAlert(
     return json(202, { status: answer.status, signal });
   }
   const message = `alert ${answer.status}: ${forLog(answer.detail)}`;
-  if (answer.status === 'duplicate') context.log(message);
+  if (answer.status === 'duplicate' || answer.status === 'accepted') context.log(message);
   else context.warn(message);
   return json(202, { status: answer.status, detail: answer.detail });
 }

@@ -11,6 +11,7 @@ import { signalCloudEvent } from './stampSignalEvent';
 /** What the receiver answers (always with 202: Azure Monitor would only retry anything else). */
 export type AlertAnswer =
   | { readonly status: 'published'; readonly signal: StampSignal }
+  | { readonly status: 'accepted'; readonly detail: string }
   | { readonly status: 'duplicate'; readonly detail: string }
   | { readonly status: 'unmatched'; readonly detail: string }
   | { readonly status: 'rejected'; readonly detail: string };
@@ -40,6 +41,22 @@ export async function takeAlert(
   const { classification } = input;
   const now = svc.clock.now().toISOString();
   if (classification.kind === 'signal') return takeSignal(svc, classification.signal, now);
+  if (classification.kind === 'no-action') {
+    const recorded = await svc.signals.record({
+      id: `alert:${classification.eventId}`,
+      outcome: 'accepted',
+      receivedAt: now,
+      via: 'alert-receiver',
+      reason: classification.reason,
+      stampId: classification.stampId,
+      alertId: classification.alertId,
+      alertRule: classification.alertRule,
+    });
+    svc.signalCounts.add(recorded ? 'accepted' : 'duplicate');
+    return recorded
+      ? { status: 'accepted', detail: classification.reason }
+      : { status: 'duplicate', detail: `alert ${classification.eventId} was already received` };
+  }
 
   const record: SignalRecord =
     classification.kind === 'unmatched'
@@ -66,15 +83,17 @@ export async function takeAlert(
 
 async function takeSignal(svc: Services, signal: StampSignal, now: string): Promise<AlertAnswer> {
   const id = `alert:${signal.eventId}`;
+  // Only an accepted record makes a duplicate: a record of another outcome (kept under its own
+  // id) must not let anyone who knows an alert id pre-empt the genuine alert.
   if ((await svc.signals.find(id)) !== undefined) {
     svc.signalCounts.add('duplicate');
-    return { status: 'duplicate', detail: `alert ${signal.eventId} was already received` };
+    return { status: 'duplicate', detail: `alert ${signal.eventId} was already received and published` };
   }
   if ((await svc.store.get(signal.stampId)) === undefined) {
     return notAccepted(
       svc,
       {
-        id,
+        id: `${id}:unknown-stamp:${signal.stampId}`,
         outcome: 'unmatched',
         receivedAt: now,
         via: 'alert-receiver',
@@ -110,7 +129,11 @@ export async function notAccepted(svc: Services, record: SignalRecord, now: stri
     return { status: 'duplicate', detail: `already received and ${record.outcome}: ${detail}` };
   }
   svc.signalCounts.add(record.outcome);
-  await raiseBurstIncident(svc, now);
+  try {
+    await raiseBurstIncident(svc, now);
+  } catch {
+    // Best effort: the record is kept, and the next alert not accepted checks the burst again.
+  }
   return { status: record.outcome === 'unmatched' ? 'unmatched' : 'rejected', detail };
 }
 
@@ -119,18 +142,21 @@ export async function notAccepted(svc: Services, record: SignalRecord, now: stri
  * probing the receiver: an operator must hear of it, once per window.
  */
 async function raiseBurstIncident(svc: Services, now: string): Promise<void> {
+  const windowMs = REJECTION_BURST.windowMinutes * 60_000;
+  const windowStart = new Date(Math.floor(Date.parse(now) / windowMs) * windowMs).toISOString();
+  const incidentId = `incident:signals-not-accepted:${windowStart}`;
+  // Raised already in this window: one point read, no counting.
+  if (await svc.store.isEventProcessed(incidentId)) return;
   const since = addMinutes(now, -REJECTION_BURST.windowMinutes);
   const [rejected, unmatched] = await Promise.all([
     svc.signals.count('rejected', since),
     svc.signals.count('unmatched', since),
   ]);
   if (rejected + unmatched < REJECTION_BURST.count) return;
-  const windowMs = REJECTION_BURST.windowMinutes * 60_000;
-  const windowStart = new Date(Math.floor(Date.parse(now) / windowMs) * windowMs).toISOString();
-  const incidentId = `incident:signals-not-accepted:${windowStart}`;
-  if (!(await svc.store.recordProcessedEvent(incidentId, { source: 'signal-burst', at: now }))) return;
   const detail = `${rejected} rejected and ${unmatched} unmatched alerts in the last ${REJECTION_BURST.windowMinutes} minutes; see GET /api/signals`;
+  // Published first (its id is the window's, so a second publish is the same event), then marked.
   await svc.events.publish([signalBurstIncident(incidentId, now, detail, { rejected, unmatched })]);
+  await svc.store.recordProcessedEvent(incidentId, { source: 'signal-burst', at: now });
 }
 
 function signalBurstIncident(

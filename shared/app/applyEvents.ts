@@ -1,6 +1,6 @@
 import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
-import type { Effect } from '../lifecycle/effects';
+import type { Effect, LifecycleTimer } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
 import type { FleetView } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
@@ -43,9 +43,7 @@ export interface ApplyResult {
 }
 
 /** The orchestration's durable timers, as the stamp document's deadlines say. */
-export type StampTimers = Partial<
-  Record<'registration-timeout' | 'isolation-decision' | 'isolation-grace', string>
->;
+export type StampTimers = Partial<Record<LifecycleTimer, string>>;
 
 export function timersOf(stamp: Stamp): StampTimers {
   const { registrationTimeoutAt, isolationDecisionAt, isolationGraceEndsAt } = stamp.deadlines;

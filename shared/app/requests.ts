@@ -35,17 +35,11 @@ export const verifyBody = z.strictObject({
   override: z.boolean().optional(),
 });
 
-export const listQuery = z.object({
-  phase: z.enum(PHASES).optional(),
-  region: z.string().trim().min(1).max(64).optional(),
-});
-
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
-
-/** Parses `input` with `schema`; the error names the field and says what is expected. */
-/** `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which outcome. */
-export const signalsQuery = z.strictObject({
+/**
+ * `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which
+ * outcome. Not strict: the function key may travel as `?code=`.
+ */
+export const signalsQuery = z.object({
   minutes: z.coerce
     .number()
     .int()
@@ -56,6 +50,15 @@ export const signalsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+export const listQuery = z.object({
+  phase: z.enum(PHASES).optional(),
+  region: z.string().trim().min(1).max(64).optional(),
+});
+
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
+
+/** Parses `input` with `schema`; the error names the field and says what is expected. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): Parsed<z.infer<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };

@@ -62,6 +62,11 @@ export const healthSchema = z.object({
    * itself, so no alert (a crafted one, one dated in the future) can make another one stale.
    */
   alerts: z.array(healthAlertSchema).optional(),
+  /**
+   * When a firing alert could not be remembered (every remembered alert was firing): the probe
+   * stays failing until the alert memory has passed, since its Resolved could not be matched.
+   */
+  overflowAt: isoInstant.optional(),
   /** The guard holding back the isolation of this failing stamp, while one does. */
   heldBy: z.enum(['blast-radius', 'min-in-rotation']).optional(),
 });

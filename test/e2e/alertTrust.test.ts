@@ -194,7 +194,8 @@ describe('e2e: alerts you can trust', () => {
     assert.ok(burst.notAccepted >= REJECTION_BURST.count);
   });
 
-  it('GET /api/signals refuses an unknown query member with 400 problem+json', async () => {
+  it('GET /api/signals takes the function key as ?code=, and refuses a bad window with 400 problem+json', async () => {
+    assert.equal((await e2e.api('GET', '/api/signals?code=abc&minutes=5')).status, 200);
     const answer = await e2e.api('GET', '/api/signals?minutes=0');
     assert.equal(answer.status, 400);
     assert.match(answer.contentType, /problem\+json/);

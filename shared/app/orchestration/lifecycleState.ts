@@ -112,16 +112,28 @@ export function plusSeconds(at: Date, seconds: number): string {
 
 export type { Effect };
 
-/** `watches` with exactly the timer watches `timers` names (other watches kept as they are). */
+/**
+ * `watches` with the timer watches of the stamp's deadlines added where missing: only timers of
+ * `phase`, and only ones not already consumed in this execution (`fired`), so a deadline left in
+ * the document can never make a timer fire again and again.
+ */
 export function withTimers(
   watches: readonly Watch[],
-  timers: Partial<Record<'registration-timeout' | 'isolation-decision' | 'isolation-grace', string>>,
+  timers: Partial<Record<LifecycleTimer, string>>,
+  phase: Phase,
+  fired: ReadonlySet<string>,
 ): Watch[] {
-  const kept = watches.filter((w) => w.kind !== 'timer');
-  const armed: Watch[] = [];
-  for (const [timer, at] of Object.entries(timers)) {
-    if (timer === 'registration-timeout' || timer === 'isolation-decision' || timer === 'isolation-grace')
-      armed.push({ kind: 'timer', timer, at });
+  const armed: Watch[] = [...watches];
+  for (const timer of Object.keys(TIMER_PHASE) as LifecycleTimer[]) {
+    const at = timers[timer];
+    if (at === undefined || TIMER_PHASE[timer] !== phase || fired.has(timerKey(timer, at))) continue;
+    if (armed.some((w) => w.kind === 'timer' && w.timer === timer)) continue;
+    armed.push({ kind: 'timer', timer, at });
   }
-  return [...kept, ...armed];
+  return armed;
+}
+
+/** Identifies one firing of one timer. */
+export function timerKey(timer: LifecycleTimer, at: string): string {
+  return `${timer}@${at}`;
 }

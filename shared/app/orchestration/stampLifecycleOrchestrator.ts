@@ -14,6 +14,7 @@ import {
   parseLifecycleInput,
   plusSeconds,
   POLL_SECONDS,
+  timerKey,
   type Watch,
   watchesFor,
   withoutWatch,
@@ -57,6 +58,9 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
   let phase: Phase | undefined;
   let traffic: Traffic | undefined;
   let steps = 0;
+  let firstApply = true;
+  /** Timers fired in this execution: never armed again from the document. */
+  const firedTimers = new Set<string>();
   const now = (): Date => ctx.df.currentUtcDateTime;
   const log = (message: string): void => {
     if (!ctx.df.isReplaying) ctx.log(`[${stampId}] ${message}`);
@@ -93,9 +97,12 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     traffic = result.traffic;
     effects.push(...result.effects);
     if (phase !== undefined) watches = watchesFor(watches, phase);
-    // The document's deadlines are the timers to keep: one whose start-timer effect was lost
-    // with a failed execution is armed again (results recorded before this field keep theirs).
-    if (result.timers !== undefined) watches = withTimers(watches, result.timers);
+    // The document's deadlines are timers to keep: one whose start-timer effect was lost with a
+    // failed execution is armed again, at the first apply of an execution (results recorded
+    // before this field existed keep their watches).
+    if (firstApply && result.timers !== undefined && phase !== undefined)
+      watches = withTimers(watches, result.timers, phase, firedTimers);
+    firstApply = false;
     return true;
   }
 
@@ -278,6 +285,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'timer':
+        firedTimers.add(timerKey(due.timer, due.at));
         yield* apply(
           due.timer === 'registration-timeout'
             ? { type: 'RegistrationTimedOut', id: `${stampId}:registration-timeout:${due.at}` }

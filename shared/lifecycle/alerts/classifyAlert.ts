@@ -30,6 +30,15 @@ export type AlertClassification =
       readonly stampId?: string;
       readonly reason: string;
     }
+  | {
+      /** A readable alert on a stamp that asks for nothing (a capacity alert resolving). */
+      readonly kind: 'no-action';
+      readonly alertId: string;
+      readonly eventId: string;
+      readonly alertRule: string;
+      readonly stampId: string;
+      readonly reason: string;
+    }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 /** Stamp ids are `{region code}-{sequence}` (`weu-001`). */
@@ -87,6 +96,16 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
     };
   }
   const type = signalType(alert);
+  if (type === undefined && isCapacityResolved(alert)) {
+    return {
+      kind: 'no-action',
+      alertId: essentials.alertId,
+      eventId,
+      alertRule: rule,
+      stampId,
+      reason: `alert '${rule}' (Resolved) on ${stampId} is a capacity alert resolving, which asks for nothing`,
+    };
+  }
   if (type === undefined) {
     return {
       kind: 'unmatched',
@@ -203,14 +222,20 @@ function signalType(alert: CommonAlert): StampSignalType | undefined {
   return undefined;
 }
 
+function isCapacityResolved(alert: CommonAlert): boolean {
+  if (alert.data.essentials.monitorCondition !== 'Resolved') return false;
+  const signal = declared(alert, 'signal');
+  return (
+    signal === 'capacity-high' ||
+    signal === 'capacity-low' ||
+    (signal === undefined && isCapacityMetric(signalCondition(alert)?.metricName))
+  );
+}
+
 /** Why an alert on a stamp is not a signal, in words an operator can act on. */
 function describeNonSignal(alert: CommonAlert): string {
-  const fired = alert.data.essentials.monitorCondition === 'Fired';
   const signal = declared(alert, 'signal');
   const metric = signalCondition(alert)?.metricName;
-  if (!fired && (signal?.startsWith('capacity') === true || isCapacityMetric(metric))) {
-    return 'a capacity alert resolving, which asks for nothing';
-  }
   if (signal !== undefined) {
     return `declared signal '${cut(signal, 64)}', which is none of health-probe, capacity-high, capacity-low`;
   }

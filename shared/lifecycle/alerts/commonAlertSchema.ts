@@ -86,8 +86,8 @@ const essentialsSchema = z
     monitoringService: text,
     alertTargetIDs: texts,
     configurationItems: texts,
-    // A malformed fired time is an error naming the field; a malformed resolved time reads as absent.
-    firedDateTime: instant.nullish().transform((v) => v ?? undefined),
+    // Read liberally here; a Fired alert without a usable fired time is refused below.
+    firedDateTime: instant.optional().catch(undefined),
     resolvedDateTime: instant.optional().catch(undefined),
   })
   .superRefine((e, ctx) => {

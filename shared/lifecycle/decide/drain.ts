@@ -35,9 +35,12 @@ export function onDrainRequested(ctx: DecideContext<EventOf<'DrainRequested'>>):
     }
   }
   const drainEndsAt = addMinutes(now, minutes);
-  const { isolationGraceEndsAt: _ended, ...deadlines } = stamp.deadlines;
+  // A pending isolation decision and a guard's hold end with the drain: the stamp is leaving.
+  const { isolationGraceEndsAt: _ended, isolationDecisionAt: _decided, ...deadlines } = stamp.deadlines;
+  const { heldBy: _held, ...health } = stamp.health;
   return transition({ ...ctx, cause }, 'draining', {
     patch: {
+      health,
       deadlines: { ...deadlines, drainEndsAt },
       drain: { id: `drain-${event.id}`, reason: event.reason, startedAt: now, endsAt: drainEndsAt },
     },

@@ -7,15 +7,16 @@ import { addMinutes, isBefore } from '../time';
  */
 export const ALERT_CLOCK_SKEW_MINUTES = 5;
 /**
- * How long alert ids are remembered (here and by the alert receiver's record of seen alerts). An
- * alert older than this cannot be ordered against what was seen, so it changes nothing: the
- * current probe state stands.
+ * How long a stamp remembers its health alerts (the receiver's signal log keeps alert ids for 7
+ * days, longer). An alert older than this cannot be ordered against what was seen, so it changes
+ * nothing: the current probe state stands.
  */
 export const ALERT_MEMORY_HOURS = 24;
 /**
  * At most this many health alerts are remembered per stamp. Resolved ones are forgotten first; a
- * firing one is never forgotten (a flood of other alerts must not erase a real failure), so when
- * every remembered alert fires a new Fired is not remembered: the probe is failing either way.
+ * firing one is never forgotten (a flood of other alerts must not erase a real failure). When
+ * every remembered alert fires, a new Fired cannot be remembered: `overflowAt` then keeps the
+ * probe failing for the alert memory, whatever Resolved notifications follow.
  */
 export const HEALTH_ALERT_MEMORY = 32;
 
@@ -91,10 +92,17 @@ export function applyHealthAlert(
   const others = remembered.filter(
     (a) => a.alertId !== alert.alertId && (a.state === 'firing' || !isBefore(a.at, oldest)),
   );
-  const alerts = bounded(others, { alertId: alert.alertId, state: alert.state, at });
+  const incoming: HealthAlert = { alertId: alert.alertId, state: alert.state, at };
+  const alerts = bounded(others, incoming);
+  const forgotten = incoming.state === 'firing' && !alerts.includes(incoming);
+  const { heldBy, overflowAt: previousOverflow, ...rest } = health;
+  const overflowAt = forgotten
+    ? at
+    : previousOverflow !== undefined && !isBefore(previousOverflow, oldest)
+      ? previousOverflow
+      : undefined;
   const stillFiring = alerts.filter((a) => a.state === 'firing' && a.alertId !== alert.alertId);
-  const { heldBy, ...rest } = health;
-  const probe = alerts.some((a) => a.state === 'firing') ? 'failing' : 'healthy';
+  const probe = alerts.some((a) => a.state === 'firing') || overflowAt !== undefined ? 'failing' : 'healthy';
   return {
     kind: 'applied',
     health: {
@@ -103,6 +111,7 @@ export function applyHealthAlert(
       observedAt: at,
       alertId: alert.alertId,
       alerts,
+      ...(overflowAt === undefined ? {} : { overflowAt }),
       ...(heldBy === undefined || probe !== 'failing' ? {} : { heldBy }),
     },
     ...(clamped ? { clampedFrom: alert.observedAt } : {}),

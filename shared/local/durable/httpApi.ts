@@ -118,7 +118,13 @@ export function createDurableHttpHandler(
 ): DurableHttpHandler {
   const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
   return async (request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    // The Host header is the client's: one that is not a host name must not make a 500.
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    } catch {
+      url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    }
     let rest: string | undefined;
     for (const prefix of [`${WEBHOOK_PATH}/`, `${RPC_PATH}/`]) {
       if (url.pathname.startsWith(prefix)) rest = url.pathname.slice(prefix.length);

@@ -141,6 +141,23 @@ describe('health alerts: each alert ordered against itself, times bounded by the
     });
   }
 
+  it('a flood that fills the memory with firing alerts cannot hide the real one behind it', () => {
+    let health: StampHealth = { probe: 'healthy' };
+    const send = (alertId: string, state: 'firing' | 'resolved'): void => {
+      // Each Resolved a minute after its Fired, so that none is stale.
+      const observedAt = state === 'firing' ? at(59) : at(60);
+      const result = applyHealthAlert(health, { alertId, state, observedAt }, NOW);
+      assert.equal(result.kind, 'applied', JSON.stringify(result));
+      if (result.kind === 'applied') health = result.health;
+    };
+    for (let i = 0; i < HEALTH_ALERT_MEMORY; i += 1) send(`crafted-${i}`, 'firing');
+    send('real', 'firing'); // the memory is full: the real alert cannot be remembered
+    for (let i = 0; i < HEALTH_ALERT_MEMORY; i += 1) send(`crafted-${i}`, 'resolved');
+    assert.equal(health.probe, 'failing', JSON.stringify(health));
+    assert.equal(HEALTH_ALERT_MEMORY, 32, 'the memory the README promises');
+    assert.equal(ALERT_CLOCK_SKEW_MINUTES, 5, 'the skew the README promises');
+  });
+
   it('a flood of other alerts never erases a firing one', () => {
     let health: StampHealth = healthOf([firing('real', 59)]);
     for (let i = 0; i < HEALTH_ALERT_MEMORY * 3; i += 1) {
