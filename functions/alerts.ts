@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
-import { takeAlert } from '../shared/app/alertIntake';
+import { findDuplicate, takeAlert } from '../shared/app/alertIntake';
 import { services } from '../shared/app/services';
 import { answerErrors } from '../shared/http/answerErrors';
 import { MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
@@ -22,12 +22,18 @@ export async function receiveAlert(
 ): Promise<HttpResponseInit> {
   const body = await readJsonBody(request, MAX_ALERT_BODY_BYTES);
   const svc = await services();
+  const duplicate = body.ok ? await findDuplicate(svc, body.value) : undefined;
+  if (duplicate !== undefined) {
+    context.log(`alert duplicate: ${forLog(duplicate.detail)}`);
+    return json(202, { status: duplicate.status, detail: duplicate.detail });
+  }
   const classification = body.ok
     ? classifyAlert(body.value, svc.clock.now().toISOString())
     : { kind: 'invalid' as const, reason: body.detail };
   const answer = await takeAlert(svc, {
     classification,
     text: body.ok ? body.text : (body.text ?? body.detail),
+    duplicateChecked: body.ok,
   });
   if (answer.status === 'published') {
     const { signal } = answer;

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 
-import type { AlertClassification, StampSignal } from '../lifecycle/alerts/classifyAlert';
+import {
+  type AlertClassification,
+  peekAlertEventId,
+  type StampSignal,
+} from '../lifecycle/alerts/classifyAlert';
 import { addMinutes } from '../lifecycle/time';
 import { STAMP_EVENT_SOURCE, STAMP_EVENT_TYPES, type StampCloudEvent } from '../ports/eventPublisher';
 import type { SignalRecord } from '../ports/signalLog';
@@ -36,14 +40,20 @@ const SAMPLE_CHARS = 1024;
  */
 export async function takeAlert(
   svc: Services,
-  input: { readonly classification: AlertClassification; readonly text: string },
+  input: {
+    readonly classification: AlertClassification;
+    readonly text: string;
+    /** The signal log was already read for this alert's id (see {@link findDuplicate}). */
+    readonly duplicateChecked?: boolean;
+  },
 ): Promise<AlertAnswer> {
   const { classification } = input;
   const now = svc.clock.now().toISOString();
-  if (classification.kind === 'signal') return takeSignal(svc, classification.signal, now);
+  if (classification.kind === 'signal')
+    return takeSignal(svc, classification.signal, now, input.duplicateChecked ?? false);
   if (classification.kind === 'no-action') {
     const recorded = await svc.signals.record({
-      id: `alert:${classification.eventId}`,
+      id: `alert:${classification.eventId}:no-action`,
       outcome: 'accepted',
       receivedAt: now,
       via: 'alert-receiver',
@@ -61,7 +71,7 @@ export async function takeAlert(
   const record: SignalRecord =
     classification.kind === 'unmatched'
       ? {
-          id: `alert:${classification.eventId}`,
+          id: `alert:${classification.eventId}:unmatched`,
           outcome: 'unmatched',
           receivedAt: now,
           via: 'alert-receiver',
@@ -81,13 +91,33 @@ export async function takeAlert(
   return notAccepted(svc, record, now);
 }
 
-async function takeSignal(svc: Services, signal: StampSignal, now: string): Promise<AlertAnswer> {
+/**
+ * The hot path of a duplicate: one point read of the signal log under the alert's event id, found
+ * from the payload without classifying it. Only an accepted record is there under that id (a
+ * record of another outcome is kept under its own), so nobody who knows an alert id can pre-empt
+ * the genuine alert with a bad copy.
+ */
+export async function findDuplicate(
+  svc: Services,
+  payload: unknown,
+): Promise<Extract<AlertAnswer, { status: 'duplicate' }> | undefined> {
+  const eventId = peekAlertEventId(payload);
+  if (eventId === undefined) return undefined;
+  if ((await svc.signals.find(`alert:${eventId}`)) === undefined) return undefined;
+  svc.signalCounts.add('duplicate');
+  return { status: 'duplicate', detail: `alert ${eventId} was already received` };
+}
+
+async function takeSignal(
+  svc: Services,
+  signal: StampSignal,
+  now: string,
+  duplicateChecked: boolean,
+): Promise<AlertAnswer> {
   const id = `alert:${signal.eventId}`;
-  // Only an accepted record makes a duplicate: a record of another outcome (kept under its own
-  // id) must not let anyone who knows an alert id pre-empt the genuine alert.
-  if ((await svc.signals.find(id)) !== undefined) {
+  if (!duplicateChecked && (await svc.signals.find(id)) !== undefined) {
     svc.signalCounts.add('duplicate');
-    return { status: 'duplicate', detail: `alert ${signal.eventId} was already received and published` };
+    return { status: 'duplicate', detail: `alert ${signal.eventId} was already received` };
   }
   if ((await svc.store.get(signal.stampId)) === undefined) {
     return notAccepted(

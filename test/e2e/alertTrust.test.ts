@@ -174,7 +174,30 @@ describe('e2e: alerts you can trust', () => {
     assert.ok((counts['accepted'] ?? 0) >= 3);
   });
 
+  it('a copy naming an unknown stamp cannot pre-empt the genuine alert of the same id', async () => {
+    const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/pre-empted';
+    const copy = await e2e.api(
+      'POST',
+      '/api/alerts',
+      alertBody({ alertId, stampId: 'weu-998', condition: 'Fired', firedAt: nowIso() }),
+    );
+    assert.equal(copy.body['status'], 'unmatched');
+    const genuine = await e2e.api(
+      'POST',
+      '/api/alerts',
+      alertBody({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() }),
+    );
+    assert.equal(genuine.body['status'], 'published', JSON.stringify(genuine.body));
+    const again = await e2e.api(
+      'POST',
+      '/api/alerts',
+      alertBody({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() }),
+    );
+    assert.equal(again.body['status'], 'duplicate');
+  });
+
   it('a burst of rejected alerts raises one incident', async () => {
+    assert.deepEqual(REJECTION_BURST, { count: 20, windowMinutes: 5 }, 'the burst the README promises');
     await e2e.advance(REJECTION_BURST.windowMinutes * 2);
     const incidents = (): number =>
       e2e.published.filter((e) => e.type === STAMP_EVENT_TYPES.IncidentRaised && e.subject === 'signals')

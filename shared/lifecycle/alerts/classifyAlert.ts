@@ -254,3 +254,23 @@ function cut(value: string, max: number): string {
 function normalise(instant: string): string {
   return new Date(Date.parse(instant)).toISOString();
 }
+
+/**
+ * The `{alertId}:{Fired|Resolved}` of a payload, read without validating the rest: enough to
+ * recognise a duplicate of an alert already taken, before the full (and costlier) classification.
+ * Undefined when the payload does not carry both as the schema requires.
+ */
+export function peekAlertEventId(payload: unknown): string | undefined {
+  const essentials = member(member(payload, 'data'), 'essentials');
+  const alertId = member(essentials, 'alertId');
+  const condition = member(essentials, 'monitorCondition');
+  if (typeof alertId !== 'string' || alertId.length === 0 || alertId.length > 1000) return undefined;
+  if (condition !== 'Fired' && condition !== 'Resolved') return undefined;
+  return `${alertId}:${condition}`;
+}
+
+function member(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
