@@ -40,6 +40,8 @@ export async function receiveAlert(
     context.log(`alert ${forLog(signal.eventId)} → ${signal.type} for ${signal.stampId}`);
     return json(202, { status: answer.status, signal });
   }
+  if ((answer.status === 'rejected' || answer.status === 'unmatched') && answer.incident !== undefined)
+    context.error(`incident raised: ${forLog(answer.incident)}`);
   const message = `alert ${answer.status}: ${forLog(answer.detail)}`;
   if (answer.status === 'duplicate' || answer.status === 'accepted') context.log(message);
   else context.warn(message);

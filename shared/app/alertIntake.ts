@@ -5,7 +5,8 @@ import {
   peekAlertEventId,
   type StampSignal,
 } from '../lifecycle/alerts/classifyAlert';
-import { addMinutes } from '../lifecycle/time';
+import { ALERT_MEMORY_HOURS } from '../lifecycle/decide/healthAlerts';
+import { addMinutes, isBefore } from '../lifecycle/time';
 import { STAMP_EVENT_SOURCE, STAMP_EVENT_TYPES, type StampCloudEvent } from '../ports/eventPublisher';
 import type { SignalRecord } from '../ports/signalLog';
 import { forLog } from '../text/forLog';
@@ -17,8 +18,8 @@ export type AlertAnswer =
   | { readonly status: 'published'; readonly signal: StampSignal }
   | { readonly status: 'accepted'; readonly detail: string }
   | { readonly status: 'duplicate'; readonly detail: string }
-  | { readonly status: 'unmatched'; readonly detail: string }
-  | { readonly status: 'rejected'; readonly detail: string };
+  | { readonly status: 'unmatched'; readonly detail: string; readonly incident?: string }
+  | { readonly status: 'rejected'; readonly detail: string; readonly incident?: string };
 
 /** A body the receiver could not read at all: its text (possibly cut) and why. */
 export interface UnreadableBody {
@@ -81,7 +82,9 @@ export async function takeAlert(
           ...(classification.stampId === undefined ? {} : { stampId: classification.stampId }),
         }
       : {
-          id: `alert-rejected:${createHash('sha256').update(input.text).digest('hex').slice(0, 40)}`,
+          // Per arrival: nothing retries a 202, so the same bad body sent again is sent again,
+          // and counts towards a burst.
+          id: `alert-rejected:${createHash('sha256').update(input.text).digest('hex').slice(0, 40)}:${now}`,
           outcome: 'rejected',
           receivedAt: now,
           via: 'alert-receiver',
@@ -118,6 +121,24 @@ async function takeSignal(
   if (!duplicateChecked && (await svc.signals.find(id)) !== undefined) {
     svc.signalCounts.add('duplicate');
     return { status: 'duplicate', detail: `alert ${signal.eventId} was already received` };
+  }
+  if (isBefore(signal.observedAt, addMinutes(now, -ALERT_MEMORY_HOURS * 60))) {
+    // The stamp would ignore it (its alert memory is shorter): say so here, not after a 202.
+    return notAccepted(
+      svc,
+      {
+        id: `${id}:too-old`,
+        outcome: 'unmatched',
+        receivedAt: now,
+        via: 'alert-receiver',
+        reason: `alert '${signal.alertRule}' on ${signal.stampId} is dated ${signal.observedAt}, older than the ${ALERT_MEMORY_HOURS} h alert memory, so it changes nothing; check the sender's clock or send a current alert`,
+        stampId: signal.stampId,
+        alertId: signal.alertId,
+        alertRule: signal.alertRule,
+        signalType: signal.type,
+      },
+      now,
+    );
   }
   if ((await svc.store.get(signal.stampId)) === undefined) {
     return notAccepted(
@@ -159,34 +180,37 @@ export async function notAccepted(svc: Services, record: SignalRecord, now: stri
     return { status: 'duplicate', detail: `already received and ${record.outcome}: ${detail}` };
   }
   svc.signalCounts.add(record.outcome);
+  let incident: string | undefined;
   try {
-    await raiseBurstIncident(svc, now);
+    incident = await raiseBurstIncident(svc, now);
   } catch {
     // Best effort: the record is kept, and the next alert not accepted checks the burst again.
   }
-  return { status: record.outcome === 'unmatched' ? 'unmatched' : 'rejected', detail };
+  const status = record.outcome === 'unmatched' ? 'unmatched' : 'rejected';
+  return incident === undefined ? { status, detail } : { status, detail, incident };
 }
 
 /**
  * Many alerts not accepted in a few minutes mean a broken alert rule, a changed schema or someone
  * probing the receiver: an operator must hear of it, once per window.
  */
-async function raiseBurstIncident(svc: Services, now: string): Promise<void> {
+async function raiseBurstIncident(svc: Services, now: string): Promise<string | undefined> {
   const windowMs = REJECTION_BURST.windowMinutes * 60_000;
   const windowStart = new Date(Math.floor(Date.parse(now) / windowMs) * windowMs).toISOString();
   const incidentId = `incident:signals-not-accepted:${windowStart}`;
   // Raised already in this window: one point read, no counting.
-  if (await svc.store.isEventProcessed(incidentId)) return;
+  if (await svc.store.isEventProcessed(incidentId)) return undefined;
   const since = addMinutes(now, -REJECTION_BURST.windowMinutes);
   const [rejected, unmatched] = await Promise.all([
     svc.signals.count('rejected', since),
     svc.signals.count('unmatched', since),
   ]);
-  if (rejected + unmatched < REJECTION_BURST.count) return;
+  if (rejected + unmatched < REJECTION_BURST.count) return undefined;
   const detail = `${rejected} rejected and ${unmatched} unmatched alerts in the last ${REJECTION_BURST.windowMinutes} minutes; see GET /api/signals`;
   // Published first (its id is the window's, so a second publish is the same event), then marked.
   await svc.events.publish([signalBurstIncident(incidentId, now, detail, { rejected, unmatched })]);
   await svc.store.recordProcessedEvent(incidentId, { source: 'signal-burst', at: now });
+  return detail;
 }
 
 function signalBurstIncident(

@@ -109,5 +109,10 @@ export const SETTINGS: readonly SettingSpec[] = [
       "azure, optional: resource ID of the action group the stamps' alerts notify (`actionGroupResourceId`)",
   },
   { key: 'PORT', default: '7071', description: 'local: port of the local host (0: any free port)' },
-  { key: 'STAMPS_TIME_SCALE', default: '60', description: 'local: simulated minutes per real second' },
+  {
+    key: 'STAMPS_TIME_SCALE',
+    default: '60',
+    description:
+      'local: how many times faster than real time the simulated clock runs (60: a minute each second)',
+  },
 ];

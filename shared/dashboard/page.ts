@@ -36,7 +36,7 @@ const BODY = String.raw`
       <p id="sim-message" class="message" role="status" aria-live="polite"></p>
     </section>
     <section class="panel" aria-labelledby="sig-h">
-      <h2 id="sig-h">Signals (last hour)</h2>
+      <h2 id="sig-h">Signals (last 24 h)</h2>
       <p id="sig-burst" class="message error" role="alert" hidden></p>
       <dl id="sig-counts" class="counts"></dl>
       <ol id="sig-recent" class="timeline" aria-label="alerts not accepted, newest first"></ol>

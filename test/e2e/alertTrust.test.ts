@@ -174,6 +174,30 @@ describe('e2e: alerts you can trust', () => {
     assert.ok((counts['accepted'] ?? 0) >= 3);
   });
 
+  it('an alert dated before the 24 h alert memory is unmatched with the reason, not published and ignored', async () => {
+    const answer = await e2e.api(
+      'POST',
+      '/api/alerts',
+      alertBody({
+        stampId: 'weu-004',
+        condition: 'Fired',
+        firedAt: new Date(e2e.clock.now().getTime() - 25 * 60 * MINUTE).toISOString(),
+      }),
+    );
+    assert.equal(answer.body['status'], 'unmatched', JSON.stringify(answer.body));
+    assert.match(String(answer.body['detail']), /older than the 24 h alert memory/);
+  });
+
+  it('another schemaId is rejected with what to do', async () => {
+    const body = alertBody({ stampId: 'weu-004', condition: 'Fired', firedAt: nowIso() });
+    const answer = await e2e.api('POST', '/api/alerts', {
+      ...body,
+      schemaId: 'Microsoft.Insights/activityLogs',
+    });
+    assert.equal(answer.body['status'], 'rejected');
+    assert.match(String(answer.body['detail']), /turn on the common alert schema/);
+  });
+
   it('a copy naming an unknown stamp cannot pre-empt the genuine alert of the same id', async () => {
     const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/pre-empted';
     const copy = await e2e.api(

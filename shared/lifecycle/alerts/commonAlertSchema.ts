@@ -103,6 +103,12 @@ const essentialsSchema = z
   });
 
 export const commonAlertSchema = z.object({
+  // May be absent (third-party senders); when a sender names another schema, it is not this one.
+  schemaId: z
+    .literal('azureMonitorCommonAlertSchema', {
+      error: 'names another schema; turn on the common alert schema in the action group',
+    })
+    .nullish(),
   data: z.object({
     essentials: essentialsSchema,
     alertContext: alertContextSchema,

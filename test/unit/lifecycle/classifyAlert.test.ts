@@ -206,7 +206,7 @@ describe('classifyAlert', () => {
     {
       name: 'another schema',
       payload: { schemaId: 'AzureMonitorMetricAlert', data: {} },
-      reason: /data\.essentials/,
+      reason: /schemaId: names another schema; turn on the common alert schema/,
     },
     {
       name: 'an unknown monitor condition',
