@@ -5,7 +5,7 @@ import {
   peekAlertEventId,
   type StampSignal,
 } from '../lifecycle/alerts/classifyAlert';
-import { ALERT_MEMORY_HOURS } from '../lifecycle/decide/healthAlerts';
+import { ALERT_MEMORY_HOURS, alertMemoryStart } from '../lifecycle/decide/healthAlerts';
 import { addMinutes, isBefore } from '../lifecycle/time';
 import { STAMP_EVENT_SOURCE, STAMP_EVENT_TYPES, type StampCloudEvent } from '../ports/eventPublisher';
 import type { SignalRecord } from '../ports/signalLog';
@@ -122,7 +122,7 @@ async function takeSignal(
     svc.signalCounts.add('duplicate');
     return { status: 'duplicate', detail: `alert ${signal.eventId} was already received` };
   }
-  if (isBefore(signal.observedAt, addMinutes(now, -ALERT_MEMORY_HOURS * 60))) {
+  if (isBefore(signal.observedAt, alertMemoryStart(now))) {
     // The stamp would ignore it (its alert memory is shorter): say so here, not after a 202.
     return notAccepted(
       svc,

@@ -7,14 +7,14 @@
  */
 import { ConfigError, loadConfig } from '../config/loadConfig';
 import { ensureError } from '../errors';
-import { forLog } from '../text/forLog';
 import { ScaledClock } from './clock/scaledClock';
 import type { HostLog } from './host/hostLog';
 import { LocalControlPlane } from './localControlPlane';
 
+// The control plane escapes every line before it reaches this sink (LocalControlPlane.start).
 const log: HostLog = (level, message) => {
   if (level === 'debug') return;
-  const line = `${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${forLog(message, 8000)}\n`;
+  const line = `${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}\n`;
   if (level === 'error' || level === 'warn') process.stderr.write(line);
   else process.stdout.write(line);
 };

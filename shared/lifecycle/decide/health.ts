@@ -6,13 +6,43 @@ import { checkMinInRotation } from '../guards/minInRotation';
 import type { IsolationState, Stamp, StampDeadlines, StampHealth } from '../stamp';
 import { addMinutes, isAtOrAfter, isBefore } from '../time';
 import { type DecideContext, ignore, memberOf, overrides, refuse, transition, update } from './context';
-import { applyHealthAlert, type HealthAlertResult } from './healthAlerts';
+import { applyHealthAlert } from './healthAlerts';
 
-/** What a decision note adds when the alert's time was clamped to the clock. */
-function clampNote(applied: Extract<HealthAlertResult, { kind: 'applied' }>, now: string): string {
-  return applied.clampedFrom === undefined
-    ? ''
-    : ` (alert time ${applied.clampedFrom} is ahead of the control plane's clock ${now}; taken as ${applied.health.observedAt ?? now})`;
+/** A health alert applied to an active stamp, with the note a decision adds about it. */
+interface AppliedAlert {
+  readonly health: StampHealth;
+  /** Appended to the decision note when the alert's time was clamped to the clock. */
+  readonly clamped: string;
+  readonly stillFiring: readonly string[];
+}
+
+/**
+ * The common start of both health handlers: only an active stamp takes health alerts, and a stale
+ * alert (see applyHealthAlert) is ignored.
+ */
+function applyToActive(
+  ctx: DecideContext<EventOf<'HealthProbeFailed'> | EventOf<'HealthProbeRecovered'>>,
+): AppliedAlert | Decision {
+  const { stamp, event, now } = ctx;
+  if (stamp.phase !== 'active') {
+    return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
+  }
+  const state = event.type === 'HealthProbeFailed' ? 'firing' : 'resolved';
+  const applied = applyHealthAlert(
+    stamp.health,
+    { alertId: event.alertId, state, observedAt: event.observedAt },
+    now,
+  );
+  if (applied.kind === 'stale') return ignore('stale-signal', applied.detail);
+  const clamped =
+    applied.clampedFrom === undefined
+      ? ''
+      : ` (alert time ${applied.clampedFrom} is ahead of the control plane's clock ${now}; taken as ${applied.health.observedAt ?? now})`;
+  return { health: applied.health, clamped, stillFiring: applied.stillFiring };
+}
+
+function isDecision(value: AppliedAlert | Decision): value is Decision {
+  return 'outcome' in value;
 }
 
 function replacementRequest(stamp: Stamp, excludeRegions: readonly string[]): Effect[] {
@@ -21,18 +51,10 @@ function replacementRequest(stamp: Stamp, excludeRegions: readonly string[]): Ef
 }
 
 export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFailed'>>): Decision {
-  const { stamp, event, now } = ctx;
-  if (stamp.phase !== 'active') {
-    return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
-  }
-  const applied = applyHealthAlert(
-    stamp.health,
-    { alertId: event.alertId, state: 'firing', observedAt: event.observedAt },
-    now,
-  );
-  if (applied.kind === 'stale') return ignore('stale-signal', applied.detail);
-  const { health } = applied;
-  const clamped = clampNote(applied, now);
+  const { stamp } = ctx;
+  const applied = applyToActive(ctx);
+  if (isDecision(applied)) return applied;
+  const { health, clamped } = applied;
   if (stamp.traffic !== 'in-rotation') {
     return update(ctx, { health }, `${stamp.id} is already out of rotation; alert recorded${clamped}`);
   }
@@ -162,24 +184,16 @@ function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
 
 export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRecovered'>>): Decision {
   const { stamp, event, now } = ctx;
-  if (stamp.phase !== 'active') {
-    return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; health alerts act on active stamps only`);
-  }
-  const applied = applyHealthAlert(
-    stamp.health,
-    { alertId: event.alertId, state: 'resolved', observedAt: event.observedAt },
-    now,
-  );
-  if (applied.kind === 'stale') return ignore('stale-signal', applied.detail);
-  const { health } = applied;
-  const clamped = clampNote(applied, now);
+  const applied = applyToActive(ctx);
+  if (isDecision(applied)) return applied;
+  const { health, clamped } = applied;
   if (health.probe === 'failing') {
     // Another alert still fires: one resolved alert does not make the stamp healthy.
-    return update(
-      ctx,
-      { health },
-      `${stamp.id}: alert ${event.alertId} resolved, ${applied.stillFiring.join(', ')} still firing${clamped}`,
-    );
+    const firing =
+      applied.stillFiring.length > 0
+        ? `${applied.stillFiring.join(', ')} still firing`
+        : `an alert that could not be remembered (the alert memory was full at ${health.overflowAt ?? now}) may still fire`;
+    return update(ctx, { health }, `${stamp.id}: alert ${event.alertId} resolved, ${firing}${clamped}`);
   }
   if (stamp.deadlines.isolationDecisionAt !== undefined && stamp.traffic === 'in-rotation') {
     const { isolationDecisionAt: _cancelled, ...deadlines } = stamp.deadlines;

@@ -20,6 +20,11 @@ export const ALERT_MEMORY_HOURS = 24;
  */
 export const HEALTH_ALERT_MEMORY = 32;
 
+/** The oldest alert time the memory still orders; anything before it changes nothing. */
+export function alertMemoryStart(now: string): string {
+  return addMinutes(now, -ALERT_MEMORY_HOURS * 60);
+}
+
 export interface HealthAlertInput {
   readonly alertId: string;
   readonly state: HealthAlert['state'];
@@ -70,7 +75,7 @@ export function applyHealthAlert(
   const latest = addMinutes(now, ALERT_CLOCK_SKEW_MINUTES);
   const clamped = isBefore(latest, alert.observedAt);
   const at = clamped ? latest : new Date(Date.parse(alert.observedAt)).toISOString();
-  const oldest = addMinutes(now, -ALERT_MEMORY_HOURS * 60);
+  const oldest = alertMemoryStart(now);
   if (isBefore(at, oldest)) {
     return {
       kind: 'stale',
