@@ -59,7 +59,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
   let isolations = 0;
   const plane = new LocalControlPlane({
     env: {
-      STAMPS_REGIONS: `westeurope:weu:1:${half * 2},eastus:eus:2:${half * 2}`,
+      STAMPS_REGIONS: `westeurope:weu:1:${half * 2}:${half},eastus:eus:2:${half * 2}:${options.active - half}`,
       STAMPS_TOTAL_MAX: String(options.active * 3),
       STAMPS_ALERT_CORRELATION_SECONDS: '0',
     },

@@ -5,6 +5,7 @@
  * family; each registers its handlers at its bottom.
  */
 import './stampsApi';
+import './regionsApi';
 import './alerts';
 import './signalsApi';
 import './stampSignals';

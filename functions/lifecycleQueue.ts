@@ -1,9 +1,9 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { reconcileFleet } from '../shared/app/fleetReconciler';
 import { parseLifecycleMessage } from '../shared/app/lifecycleMessage';
 import { startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
-import { provideReplacement } from '../shared/app/replacement';
 import { services } from '../shared/app/services';
 import type { StampEvent } from '../shared/lifecycle/events';
 import { LIFECYCLE_QUEUE, type OperatorCommandMessage } from '../shared/ports/lifecycleBus';
@@ -29,12 +29,16 @@ function commandEvent(message: OperatorCommandMessage): StampEvent {
       return { type: 'QuarantineApproved', ...base };
     case 'cleanup':
       return { type: 'CleanupRequested', ...base };
+    case 'rejoin':
+      return { type: 'RejoinRequested', ...base };
+    case 'cancel-drain':
+      return { type: 'DrainCancelRequested', ...base };
   }
 }
 
 /**
- * The `stamp-lifecycle` queue (sessions keyed by stamp id): the drain timer, operator commands,
- * replacement requests and events for another stamp. A malformed message is logged and
+ * The `stamp-lifecycle` queue (sessions keyed by stamp id, and one `fleet` session): the drain
+ * timer, operator commands, events for another stamp and fleet reconciliation requests. A malformed message is logged and
  * completed (it would fail the same way ten times); a failure that may pass is thrown, so the
  * message is redelivered and, after ten deliveries, dead-lettered.
  */
@@ -69,24 +73,37 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       await svc.store.enqueueEvent(message.stampId, message.event);
       await wakeStamp(client, message.stampId);
       return;
-    case 'replacement': {
-      const outcome = await provideReplacement(svc, {
-        failingStampId: message.stampId,
-        region: message.region,
-        excludeRegions: message.excludeRegions,
-        requestId: message.requestId,
-      });
-      if (outcome.kind === 'created') {
-        if (outcome.created || outcome.stamp.phase === 'provisioning')
-          await startStampOnce(client, outcome.stamp.id, outcome.effects);
-        context.log(`replacement ${outcome.stamp.id} for ${message.stampId} in ${outcome.stamp.region}`);
-      } else {
-        context.warn(`no replacement for ${message.stampId}: ${outcome.reason}`);
+    case 'reconcile-fleet': {
+      // Requests pile up behind a run (every transition asks for one); a run that started after
+      // a request was made has already seen what the request was about.
+      const last = lastRunStartedAt.get(svc);
+      if (last !== undefined && message.requestedAt < last) return;
+      lastRunStartedAt.set(svc, svc.clock.now().toISOString());
+      const run = await reconcileFleet(svc, { requestId: message.requestId, reason: message.reason });
+      for (const created of run.placed) {
+        if (created.created || created.stamp.phase === 'provisioning')
+          await startStampOnce(client, created.stamp.id, created.effects);
+        context.log(
+          `fleet reconciler: placed ${created.stamp.id} in ${created.stamp.region}: ${created.stamp.cause.reason}`,
+        );
       }
+      for (const stampId of run.woken) await wakeStamp(client, stampId);
+      for (const action of run.plan.actions)
+        if (action.kind !== 'place')
+          context.log(
+            `fleet reconciler: ${action.kind} ${action.kind === 'retire' ? action.stampId : action.region}: ${action.reason}`,
+          );
+      for (const line of run.missed) context.warn(`fleet reconciler: ${line}`);
       return;
     }
   }
 }
+
+/**
+ * When a reconciliation last started, per service set (one per control plane in this process): an
+ * optimisation only, runs are idempotent.
+ */
+const lastRunStartedAt = new WeakMap<object, string>();
 
 app.serviceBusQueue('onLifecycleMessage', {
   connection: 'ServiceBusConnection',

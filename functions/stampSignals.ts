@@ -2,7 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { notAccepted } from '../shared/app/alertIntake';
-import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
+import { wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import { handleStampSignal } from '../shared/app/signals';
 import { parseSignalEvent } from '../shared/app/stampSignalEvent';
@@ -42,11 +42,8 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
     case 'queued':
       await wakeStamp(client, outcome.stampId);
       break;
-    case 'scaled-out':
-      await startStamp(client, outcome.stamp.id, outcome.effects);
-      break;
-    case 'scaled-in':
-      await wakeStamp(client, outcome.drained);
+    case 'desired-changed':
+      context.log(`desired of ${outcome.region} set to ${outcome.desired}; the fleet reconciler follows`);
       break;
     case 'duplicate':
       svc.signalCounts.add('duplicate');

@@ -1,21 +1,22 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { readLedgers } from '../shared/app/fleet';
 import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
+  cleanupBody,
   createStampBody,
   drainBody,
   isolateBody,
   isStampId,
   listQuery,
   parseWith,
+  returnBody,
   verifyBody,
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
 import { type Services, services } from '../shared/app/services';
-import { historyView, regionsView, stampView } from '../shared/app/views';
+import { historyView, stampView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
@@ -142,6 +143,43 @@ export const isolateStamp = operatorCommand((request, value, context) => {
   };
 });
 
+/** rejoin, cancel-drain, cleanup: a reason, and an override where a guard can refuse. */
+function returnCommand(
+  type: 'RejoinRequested' | 'DrainCancelRequested',
+  what: string,
+): ReturnType<typeof operatorCommand> {
+  return operatorCommand((request, value, context) => {
+    const parsed = parseWith(returnBody, value, what);
+    if (!parsed.ok) return { detail: parsed.detail };
+    const { reason, override, actor } = parsed.value;
+    return {
+      event: {
+        type,
+        id: context.invocationId,
+        actor: actorOf(request, actor),
+        reason,
+        ...(override === undefined ? {} : { override }),
+      },
+    };
+  });
+}
+
+export const rejoinStamp = returnCommand('RejoinRequested', 'rejoin request');
+export const cancelDrain = returnCommand('DrainCancelRequested', 'cancel-drain request');
+
+export const cleanupStamp = operatorCommand((request, value, context) => {
+  const parsed = parseWith(cleanupBody, value, 'cleanup request');
+  if (!parsed.ok) return { detail: parsed.detail };
+  return {
+    event: {
+      type: 'CleanupRequested',
+      id: context.invocationId,
+      actor: actorOf(request, parsed.value.actor),
+      reason: parsed.value.reason,
+    },
+  };
+});
+
 export const verifyStamp = operatorCommand((_request, value, context) => {
   const parsed = parseWith(verifyBody, value, 'verify request');
   if (!parsed.ok) return { detail: parsed.detail };
@@ -156,12 +194,6 @@ export const verifyStamp = operatorCommand((_request, value, context) => {
     },
   };
 });
-
-export async function listRegions(): Promise<HttpResponseInit> {
-  const svc = await services();
-  const ledgers = await readLedgers(svc.store, svc.config.policy);
-  return json(200, { regions: regionsView(svc.config.policy, ledgers) });
-}
 
 const client = [df.input.durableClient()];
 
@@ -205,9 +237,24 @@ app.http('verifyStamp', {
   extraInputs: client,
   handler: answerErrors(verifyStamp),
 });
-app.http('listRegions', {
-  route: 'regions',
-  methods: ['GET'],
+app.http('rejoinStamp', {
+  route: 'stamps/{id}/rejoin',
+  methods: ['POST'],
   authLevel: 'function',
-  handler: answerErrors(listRegions),
+  extraInputs: client,
+  handler: answerErrors(rejoinStamp),
+});
+app.http('cancelDrain', {
+  route: 'stamps/{id}/cancel-drain',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: answerErrors(cancelDrain),
+});
+app.http('cleanupStamp', {
+  route: 'stamps/{id}/cleanup',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: client,
+  handler: answerErrors(cleanupStamp),
 });

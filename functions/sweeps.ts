@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { requestReconciliation } from '../shared/app/fleetReconciler';
 import { wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import { reconcile, sweepRetention } from '../shared/app/sweeps';
@@ -16,9 +17,9 @@ export async function retentionSweep(_timer: Timer, context: InvocationContext):
 }
 
 /**
- * Every 5 minutes: stuck stamps are reported as incidents, drifted Front Door origins repaired,
- * ledgers corrected, and every live stamp's orchestration made to look at its inbox (restarted
- * if it stopped).
+ * Every 5 minutes: stuck stamps are reported as incidents, drifted Front Door origins repaired
+ * (and reported), ledgers corrected, every live stamp's orchestration made to look at its inbox
+ * (restarted if it stopped), and the fleet reconciler asked to run.
  */
 export async function reconciliationSweep(_timer: Timer, context: InvocationContext): Promise<void> {
   const svc = await services();
@@ -47,8 +48,23 @@ export async function reconciliationSweep(_timer: Timer, context: InvocationCont
       ),
     );
   }
+  if (report.repairedOrigins.length > 0) {
+    await svc.events.publish(
+      report.repairedOrigins.map((repaired) =>
+        stampCloudEvent(
+          STAMP_EVENT_TYPES.IncidentRaised,
+          `origin-drift:${repaired.stampId}:${now}`,
+          repaired.stampId,
+          now,
+          { stampId: repaired.stampId, incident: 'origin-drift', detail: repaired.detail },
+        ),
+      ),
+    );
+  }
   for (const repaired of report.repairedOrigins)
     context.warn(`reconciliation: ${repaired.stampId}: ${repaired.detail}`);
+  // The fleet reconciler runs after every change of the fleet's shape; this is its backstop.
+  await requestReconciliation(svc, `timer:${now}`, 'reconciliation sweep');
   for (const stampId of report.missingOrigins)
     context.warn(`reconciliation: active stamp ${stampId} has no Front Door origin`);
 }

@@ -61,6 +61,8 @@ const FLEET_EVENTS: ReadonlySet<StampEvent['type']> = new Set([
   'ReplacementActive',
   'IsolateRequested',
   'DrainRequested',
+  'RejoinRequested',
+  'DrainCancelRequested',
 ]);
 
 function detailOf(decision: Decision): string {
@@ -139,7 +141,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       if (decision.outcome === 'ignored') continue;
       stamp = decision.stamp;
       effects.push(...decision.effects);
-      if (decision.outcome === 'transition') audits.push(decision.audit);
+      if (decision.outcome !== 'updated' && decision.audit !== undefined) audits.push(decision.audit);
       fleet = withStamp(fleet, stamp);
     }
 

@@ -2,7 +2,15 @@ import { ConflictError } from '../errors';
 import type { Effect } from '../lifecycle/effects';
 import { newStamp } from '../lifecycle/newStamp';
 import { type PlacementRequest, placeStamp } from '../lifecycle/placement';
+import type { LifecyclePolicy } from '../lifecycle/policy';
+import {
+  desiredBounds,
+  effectiveDesired,
+  withDesiredChange,
+  withoutReservation,
+} from '../lifecycle/regionDesired';
 import type { Cause, Stamp } from '../lifecycle/stamp';
+import type { RegionLedger } from '../ports/stampStore';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
@@ -12,6 +20,12 @@ export interface StampRequest {
   readonly cause: Cause;
   /** The isolated stamp this one replaces. */
   readonly replacementFor?: string;
+}
+
+/** Who asked for a stamp the fleet did not plan: the region's desired count goes up with it. */
+export interface DesiredRaise {
+  readonly actor: string;
+  readonly reason: string;
 }
 
 export type Reservation =
@@ -24,8 +38,12 @@ export type Reservation =
  * write of that region's ledger, allocates the stamp id and takes the slot. Two requests for the
  * last slot cannot both win: the loser re-reads and is refused or placed elsewhere.
  */
-export function reserveStamp(svc: Services, placement: PlacementRequest): Promise<Reservation> {
-  const { store, config } = svc;
+export function reserveStamp(
+  svc: Services,
+  placement: PlacementRequest,
+  raise?: DesiredRaise,
+): Promise<Reservation> {
+  const { store, config, clock } = svc;
   return retryOnConflict('reserve a stamp slot', async () => {
     const ledgers = await readLedgers(store, config.policy);
     const placed = placeStamp(placement, fleetFromLedgers(ledgers), config.policy);
@@ -37,6 +55,9 @@ export function reserveStamp(svc: Services, placement: PlacementRequest): Promis
     await store.replaceLedger(
       {
         ...stored.ledger,
+        ...(raise === undefined
+          ? {}
+          : raisedDesired(stored.ledger, config.policy, raise, clock.now().toISOString(), stampId)),
         lastSeq: seq,
         members: {
           ...stored.ledger.members,
@@ -53,6 +74,34 @@ export function reserveStamp(svc: Services, placement: PlacementRequest): Promis
     );
     return { kind: 'reserved', stampId, region: placed.region.name, surge: placed.surge };
   });
+}
+
+/**
+ * A stamp asked for outside the plan (POST /api/stamps) raises its region's desired count by one,
+ * within the region's maximum, so the reconciler keeps it instead of retiring it as a surplus.
+ */
+function raisedDesired(
+  ledger: RegionLedger,
+  policy: LifecyclePolicy,
+  raise: DesiredRaise,
+  now: string,
+  stampId: string,
+): Pick<RegionLedger, 'desired' | 'desiredChanges'> {
+  const from = effectiveDesired(policy, ledger.region, ledger.desired);
+  const to = Math.min(from + 1, desiredBounds(policy, ledger.region)?.max ?? from);
+  if (to === from) return ledger.desired === undefined ? {} : { desired: ledger.desired };
+  return {
+    desired: to,
+    desiredChanges: withDesiredChange(ledger.desiredChanges, {
+      at: now,
+      from,
+      to,
+      actor: raise.actor,
+      reason: `${stampId} requested: ${raise.reason}`,
+      source: 'stamp-request',
+      stampId,
+    }),
+  };
 }
 
 export interface CreatedStamp {
@@ -98,7 +147,10 @@ export type StampRequestOutcome =
 
 /** A new stamp: reserve a slot and an id, then write its first state. */
 export async function requestStamp(svc: Services, request: StampRequest): Promise<StampRequestOutcome> {
-  const reservation = await reserveStamp(svc, request.placement);
+  const reservation = await reserveStamp(svc, request.placement, {
+    actor: request.cause.actor ?? 'operator',
+    reason: request.cause.reason,
+  });
   if (reservation.kind !== 'reserved') return reservation;
   try {
     const created = await createReservedStamp(svc, {
@@ -124,7 +176,9 @@ export async function releaseReservation(svc: Services, region: string, stampId:
     if ((await svc.store.get(stampId)) !== undefined) return;
     const stored = await svc.store.ensureLedger(policy.name, policy.code);
     if (stored.ledger.members[stampId] === undefined) return;
-    const { [stampId]: _released, ...members } = stored.ledger.members;
-    await svc.store.replaceLedger({ ...stored.ledger, members }, stored.etag);
+    await svc.store.replaceLedger(
+      withoutReservation(stored.ledger, stampId, svc.clock.now().toISOString()),
+      stored.etag,
+    );
   });
 }

@@ -16,24 +16,69 @@ export const createStampBody = z.strictObject({
   reason: reason.optional(),
 });
 
-export const drainBody = z.strictObject({
-  reason: reason.optional(),
-  drainMinutes: z.number().int().min(1).max(1440).optional(),
-  override: z.boolean().optional(),
+/** An override of a guard is only ever taken with a reason, which the audit record keeps. */
+function overrideNeedsReason(
+  body: { override?: boolean | undefined; reason?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (body.override === true && (body.reason ?? '').trim() === '') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reason'],
+      message:
+        'an override needs a reason: say why the guard may be overridden (it goes into the audit record)',
+    });
+  }
+}
+
+const requiredReason = z
+  .string()
+  .trim()
+  .min(1, 'a reason is required; it goes into the audit record')
+  .max(500);
+
+export const drainBody = z
+  .strictObject({
+    reason: reason.optional(),
+    drainMinutes: z.number().int().min(1).max(1440).optional(),
+    override: z.boolean().optional(),
+    actor: actor.optional(),
+  })
+  .superRefine(overrideNeedsReason);
+
+export const isolateBody = z
+  .strictObject({
+    reason: requiredReason,
+    override: z.boolean().optional(),
+    actor: actor.optional(),
+  })
+  .superRefine(overrideNeedsReason);
+
+/** `rejoin`, `cancel-drain` and `cleanup`: a reason always, an override only where a guard can refuse. */
+export const returnBody = z
+  .strictObject({
+    reason: requiredReason,
+    override: z.boolean().optional(),
+    actor: actor.optional(),
+  })
+  .superRefine(overrideNeedsReason);
+
+export const cleanupBody = z.strictObject({ reason: requiredReason, actor: actor.optional() });
+
+/** `PUT /api/regions/{name}`: the desired stamp count and why. */
+export const desiredBody = z.strictObject({
+  desired: z.number().int('desired must be a whole number'),
+  reason: requiredReason,
   actor: actor.optional(),
 });
 
-export const isolateBody = z.strictObject({
-  reason: z.string().trim().min(1, 'a reason is required; it goes into the audit record').max(500),
-  override: z.boolean().optional(),
-  actor: actor.optional(),
-});
-
-export const verifyBody = z.strictObject({
-  approvedBy: actor,
-  reason: reason.optional(),
-  override: z.boolean().optional(),
-});
+export const verifyBody = z
+  .strictObject({
+    approvedBy: actor,
+    reason: reason.optional(),
+    override: z.boolean().optional(),
+  })
+  .superRefine(overrideNeedsReason);
 
 /**
  * `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which

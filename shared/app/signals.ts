@@ -1,9 +1,9 @@
 import type { StampSignal } from '../lifecycle/alerts/classifyAlert';
 import type { StampEvent } from '../lifecycle/events';
-import { placeStamp } from '../lifecycle/placement';
+import { effectiveDesired, withDesiredChange } from '../lifecycle/regionDesired';
 import { decideScaling } from '../lifecycle/scaling';
 import { fleetFromLedgers, readLedgers } from './fleet';
-import { type CreatedStamp, createReservedStamp } from './requestStamp';
+import { requestReconciliation } from './fleetReconciler';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
@@ -11,14 +11,19 @@ export type SignalOutcome =
   | { readonly kind: 'queued'; readonly stampId: string }
   | { readonly kind: 'duplicate'; readonly stampId: string }
   | { readonly kind: 'unknown-stamp'; readonly stampId: string }
-  | ({ readonly kind: 'scaled-out'; readonly stampId: string } & CreatedStamp)
-  | { readonly kind: 'scaled-in'; readonly stampId: string; readonly drained: string }
+  | {
+      readonly kind: 'desired-changed';
+      readonly stampId: string;
+      readonly region: string;
+      readonly desired: number;
+    }
   | { readonly kind: 'hold'; readonly stampId: string; readonly reason: string };
 
 /**
  * A stamp signal from Event Grid. Health signals go into the stamp's inbox for its
- * orchestration; capacity signals scale the stamp's region out or in (pure decision, cooldown
- * and slot taken in one If-Match write of the region ledger).
+ * orchestration; capacity signals change the desired stamp count of the stamp's region by one
+ * (pure decision, cooldown and the new count in one If-Match write of the region ledger), and the
+ * fleet reconciler places or retires the stamp.
  */
 export async function handleStampSignal(svc: Services, signal: StampSignal): Promise<SignalOutcome> {
   const { store } = svc;
@@ -54,49 +59,41 @@ async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome>
     const ledgers = await readLedgers(store, config.policy);
     const home = ledgers.find((l) => l.ledger.members[stampId] !== undefined);
     if (home === undefined) return { kind: 'unknown' as const };
-    const fleet = fleetFromLedgers(ledgers);
+    const { ledger } = home;
+    const desired = effectiveDesired(config.policy, ledger.region, ledger.desired);
     const decision = decideScaling(
       {
         kind: signal.type === 'CapacityHigh' ? 'CapacityHigh' : 'CapacityLow',
         stampId,
-        region: home.ledger.region,
+        region: ledger.region,
       },
-      fleet,
+      fleetFromLedgers(ledgers),
       config.policy,
       now,
       {
-        ...(home.ledger.lastScaleOutAt === undefined ? {} : { lastScaleOutAt: home.ledger.lastScaleOutAt }),
-        ...(home.ledger.lastScaleInAt === undefined ? {} : { lastScaleInAt: home.ledger.lastScaleInAt }),
+        ...(ledger.lastScaleOutAt === undefined ? {} : { lastScaleOutAt: ledger.lastScaleOutAt }),
+        ...(ledger.lastScaleInAt === undefined ? {} : { lastScaleInAt: ledger.lastScaleInAt }),
       },
+      desired,
     );
     if (decision.kind === 'hold') return decision;
-    if (decision.kind === 'scale-in') {
-      await store.replaceLedger({ ...home.ledger, lastScaleInAt: now }, home.etag);
-      return decision;
-    }
-    const placed = placeStamp({ region: decision.region, allowOtherRegions: false }, fleet, config.policy);
-    if (placed.kind !== 'placed') return { kind: 'hold' as const, reason: placed.reason };
-    const seq = home.ledger.lastSeq + 1;
-    const newId = `${placed.region.code}-${String(seq).padStart(3, '0')}`;
     await store.replaceLedger(
       {
-        ...home.ledger,
-        lastSeq: seq,
-        lastScaleOutAt: now,
-        members: {
-          ...home.ledger.members,
-          [newId]: {
-            id: newId,
-            region: placed.region.name,
-            phase: 'provisioning',
-            traffic: 'none',
-            probe: 'healthy',
-          },
-        },
+        ...ledger,
+        ...(decision.direction === 'out' ? { lastScaleOutAt: now } : { lastScaleInAt: now }),
+        desired: decision.desired,
+        desiredChanges: withDesiredChange(ledger.desiredChanges, {
+          at: now,
+          from: desired,
+          to: decision.desired,
+          actor: 'autoscale',
+          reason: `${decision.reason} (alert ${signal.alertRule})`,
+          source: 'capacity-alert',
+        }),
       },
       home.etag,
     );
-    return { kind: 'scale-out' as const, stampId: newId, region: placed.region.name };
+    return decision;
   });
 
   switch (plan.kind) {
@@ -104,29 +101,8 @@ async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome>
       return { kind: 'unknown-stamp', stampId };
     case 'hold':
       return { kind: 'hold', stampId, reason: plan.reason };
-    case 'scale-in': {
-      const event: StampEvent = {
-        type: 'DrainRequested',
-        id: `${signal.eventId}:scale-in`,
-        source: 'scale-in',
-        actor: 'autoscale',
-        reason: `capacity low in ${signal.stampId}'s region (alert ${signal.alertRule})`,
-      };
-      await store.enqueueEvent(plan.stampId, event);
-      return { kind: 'scaled-in', stampId, drained: plan.stampId };
-    }
-    case 'scale-out': {
-      const created = await createReservedStamp(svc, {
-        stampId: plan.stampId,
-        region: plan.region,
-        cause: {
-          kind: 'scale',
-          eventId: signal.eventId,
-          reason: `capacity high (alert ${signal.alertRule} on ${stampId})`,
-          actor: 'autoscale',
-        },
-      });
-      return { kind: 'scaled-out', ...created, stampId: plan.stampId };
-    }
+    case 'set-desired':
+      await requestReconciliation(svc, `capacity:${signal.eventId}`, plan.reason);
+      return { kind: 'desired-changed', stampId, region: plan.region, desired: plan.desired };
   }
 }

@@ -1,4 +1,5 @@
 import type { Phase } from '../lifecycle/phase';
+import { withoutReservation } from '../lifecycle/regionDesired';
 import type { Stamp } from '../lifecycle/stamp';
 import { addMinutes, isBefore } from '../lifecycle/time';
 import { isLive, readLedgers, syncLedger } from './fleet';
@@ -57,9 +58,9 @@ function stuckDetail(stamp: Stamp, now: string): string | undefined {
 
 /**
  * Reconciliation sweep: stamps stuck in a phase beyond its expected duration are reported;
- * an enabled Front Door origin on a stamp that is not active and in rotation is disabled
- * (drift that would send traffic to a retiring or isolated stamp); region ledgers are brought
- * in line with the stamps. Runs on a timer; every step is idempotent.
+ * Front Door is brought in line with the records both ways (an enabled origin on a stamp that is
+ * not active and in rotation is disabled; a disabled origin on a stamp in rotation is enabled);
+ * region ledgers are brought in line with the stamps. Runs on a timer; every step is idempotent.
  */
 export async function reconcile(svc: Services): Promise<ReconciliationReport> {
   const { store, traffic, config, clock } = svc;
@@ -87,6 +88,14 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
         stampId: origin.stampId,
         detail: `origin was enabled while the stamp is ${stamp === undefined ? 'unknown' : `${stamp.phase}/${stamp.traffic}`}; disabled`,
       });
+    } else if (!origin.enabled && shouldServe) {
+      // The other way: the guards count this stamp in rotation, but Front Door sends it nothing
+      // (someone disabled it by hand, or a disable outlived an undo). The record is the intent.
+      await traffic.setOriginEnabled(origin.stampId, true);
+      repairedOrigins.push({
+        stampId: origin.stampId,
+        detail: `origin was disabled while the stamp is active/in-rotation and counted as serving; enabled`,
+      });
     }
   }
   const originIds = new Set(origins.map((o) => o.stampId));
@@ -104,10 +113,8 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
     orphanLedgerMembers.push(...orphans);
     await retryOnConflict(`drop orphans of ${stored.ledger.region}`, async () => {
       const current = await store.ensureLedger(stored.ledger.region, stored.ledger.code);
-      const members = Object.fromEntries(
-        Object.entries(current.ledger.members).filter(([id]) => !orphans.includes(id)),
-      );
-      await store.replaceLedger({ ...current.ledger, members }, current.etag);
+      const cleaned = orphans.reduce((ledger, id) => withoutReservation(ledger, id, now), current.ledger);
+      await store.replaceLedger(cleaned, current.etag);
     });
   }
   return { stuck, repairedOrigins, missingOrigins, orphanLedgerMembers, live };

@@ -1,9 +1,11 @@
 import { stampConditions } from '../lifecycle/conditions';
-import type { FleetMember } from '../lifecycle/fleet';
+import { type FleetMember, serves } from '../lifecycle/fleet';
 import { type Phase, PHASES } from '../lifecycle/phase';
-import type { LifecyclePolicy } from '../lifecycle/policy';
+import { type LifecyclePolicy, regionPolicy } from '../lifecycle/policy';
+import { isBlocked } from '../lifecycle/regionBlock';
+import { desiredBounds, effectiveDesired } from '../lifecycle/regionDesired';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
-import type { StoredLedger } from '../ports/stampStore';
+import type { RegionLedger, StoredLedger } from '../ports/stampStore';
 
 /** A stamp as the API shows it (bookkeeping such as processed event ids stays inside). */
 /** `now` computes the conditions (retention); the API passes the service clock's time. */
@@ -46,30 +48,68 @@ export function historyView(history: readonly AuditRecord[]): Record<string, unk
     to: record.to,
     ...(record.traffic === undefined ? {} : { traffic: record.traffic }),
     cause: record.cause,
+    ...(record.refused === undefined ? {} : { refused: record.refused }),
   }));
 }
 
-/** Capacity per region from the ledgers: counts of live stamps by phase, and how many serve. */
+/**
+ * Capacity per region from the ledgers: the desired count and how many stamps serve it, counts of
+ * live stamps by phase, what the fleet reconciler last did and what holds the region back.
+ */
 export function regionsView(
   policy: LifecyclePolicy,
   ledgers: readonly StoredLedger[],
+  now: string,
 ): Record<string, unknown>[] {
   return [...policy.regions]
     .sort((a, b) => a.priority - b.priority)
-    .map((region) => {
-      const members: FleetMember[] = Object.values(
-        ledgers.find((l) => l.ledger.region === region.name)?.ledger.members ?? {},
-      );
-      const counts = Object.fromEntries(
-        PHASES.map((phase): [Phase, number] => [phase, members.filter((m) => m.phase === phase).length]),
-      );
-      return {
-        name: region.name,
-        code: region.code,
-        priority: region.priority,
-        max: region.max,
-        counts,
-        inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
-      };
-    });
+    .map((region) =>
+      regionView(policy, region.name, ledgers.find((l) => l.ledger.region === region.name)?.ledger, now),
+    );
+}
+
+export function regionView(
+  policy: LifecyclePolicy,
+  name: string,
+  ledger: RegionLedger | undefined,
+  now: string,
+): Record<string, unknown> {
+  const region = regionPolicy(policy, name);
+  const members: FleetMember[] = Object.values(ledger?.members ?? {});
+  const counts = Object.fromEntries(
+    PHASES.map((phase): [Phase, number] => [phase, members.filter((m) => m.phase === phase).length]),
+  );
+  const bounds = desiredBounds(policy, name);
+  return {
+    name,
+    code: region?.code ?? '',
+    priority: region?.priority ?? 0,
+    max: region?.max ?? 0,
+    desired: effectiveDesired(policy, name, ledger?.desired),
+    desiredBounds: bounds ?? null,
+    serving: members.filter(serves).length,
+    counts,
+    inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
+    blocked: isBlocked(ledger?.block, now) ? (ledger?.block ?? null) : null,
+    reconciler: ledger?.status ?? null,
+  };
+}
+
+/** One region with its desired-count audit trail (GET /api/regions/{name}). */
+export function regionDetailView(
+  policy: LifecyclePolicy,
+  ledger: RegionLedger,
+  now: string,
+): Record<string, unknown> {
+  return {
+    ...regionView(policy, ledger.region, ledger, now),
+    stamps: Object.values(ledger.members).map((m) => ({
+      id: m.id,
+      phase: m.phase,
+      traffic: m.traffic,
+      probe: m.probe,
+      serves: serves(m),
+    })),
+    desiredChanges: [...(ledger.desiredChanges ?? [])].reverse(),
+  };
 }

@@ -196,6 +196,13 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
       return 'Deleting';
     },
 
+    remainingStampQuota() {
+      // Not known yet on Azure: the compute usages of the stamp's VM families (Microsoft.Compute
+      // usages per location) are not read. The fleet reconciler learns a region's quota from a
+      // refused deployment (QuotaExceeded blocks the region, see regionBlock.ts) instead.
+      return Promise.resolve(undefined);
+    },
+
     async whatIf(request) {
       checkRequest(request);
       const client = await options.client();

@@ -1,7 +1,12 @@
 import type { ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 
 import { TerminalError, TransientError, ValidationError } from '../errors';
-import { type LifecycleBus, type LifecycleMessage, lifecycleMessageId } from '../ports/lifecycleBus';
+import {
+  type LifecycleBus,
+  type LifecycleMessage,
+  lifecycleMessageId,
+  lifecycleSessionId,
+} from '../ports/lifecycleBus';
 import { lazy } from './lazy';
 
 /** The part of a `ServiceBusSender` used here: the seam the contract tests fake (the real one needs a broker). */
@@ -85,12 +90,12 @@ export function createServiceBusLifecycleBus(options: ServiceBusLifecycleBusOpti
   };
 }
 
-/** The exact message handed to the SDK: session = stamp, deterministic id, JSON body. */
+/** The exact message handed to the SDK: session from lifecycleSessionId, deterministic id, JSON body. */
 export function toServiceBusMessage(message: LifecycleMessage): ServiceBusMessage {
   return {
     body: message,
     contentType: 'application/json',
-    sessionId: message.stampId,
+    sessionId: lifecycleSessionId(message),
     messageId: lifecycleMessageId(message),
     subject: message.kind,
   };

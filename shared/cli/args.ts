@@ -17,7 +17,12 @@ commands:
   drain <id> [--reason T] [--minutes N] [--override]
   isolate <id> --reason T [--override]
   verify <id> --approved-by NAME [--reason T] [--override]
-  regions                                  capacity per region
+  rejoin <id> --reason T [--override]      put an isolated stamp back in rotation
+  cancel-drain <id> --reason T [--override]
+                                           stop a drain; the stamp goes back in rotation
+  cleanup <id> --reason T                  clean up a failed stamp (record kept, resources removed)
+  regions                                  desired and actual stamps per region, and what holds them
+  regions set <name> <desired> --reason T  the stamp count the fleet reconciler keeps in a region
   watch [--interval MS] [--timeout S] [--once]
                                            print transitions as they happen (Ctrl-C stops)
 
@@ -57,7 +62,11 @@ const COMMANDS = {
   drain: { ids: 1, options: ['reason', 'minutes', 'override'] },
   isolate: { ids: 1, options: ['reason', 'override'] },
   verify: { ids: 1, options: ['approved-by', 'reason', 'override'] },
+  rejoin: { ids: 1, options: ['reason', 'override'] },
+  'cancel-drain': { ids: 1, options: ['reason', 'override'] },
+  cleanup: { ids: 1, options: ['reason'] },
   regions: { ids: 0, options: [] },
+  'regions set': { ids: 2, options: ['reason'] },
   watch: { ids: 0, options: ['interval', 'timeout', 'once'] },
 } as const satisfies Record<string, { ids: number; options: readonly OptionName[] }>;
 
@@ -65,7 +74,10 @@ export type CommandName = keyof typeof COMMANDS;
 
 export interface Invocation {
   readonly command: CommandName | 'help';
+  /** The stamp id, or the region name of `regions set`. */
   readonly id: string | undefined;
+  /** `regions set`: the desired count. */
+  readonly desired: number | undefined;
   readonly url: string;
   readonly key: string | undefined;
   readonly json: boolean;
@@ -88,8 +100,9 @@ function isCommand(name: string): name is CommandName {
 function whole(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
+  const what = option === 'desired' ? 'the desired count' : `--${option}`;
   if (!/^\d+$/.test(value) || n < min || n > max)
-    throw new UsageError(`--${option} must be a whole number from ${min} to ${max} (got '${value}')`);
+    throw new UsageError(`${what} must be a whole number from ${min} to ${max} (got '${value}')`);
   return n;
 }
 
@@ -105,7 +118,11 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const [name, ...rest] = positionals;
+  const [first, ...afterFirst] = positionals;
+  // `regions set <name> <n>` is a sub-command of `regions`.
+  const sub = first === 'regions' && afterFirst[0] === 'set';
+  const name = sub ? 'regions set' : first;
+  const rest = sub ? afterFirst.slice(1) : afterFirst;
   if (values.help === true || name === 'help') return invocation('help', undefined, values, env);
   if (name === undefined) throw new UsageError('no command given');
   if (!isCommand(name)) throw new UsageError(`unknown command '${name}'`);
@@ -115,12 +132,19 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (misplaced.length > 0) throw new UsageError(`${name} does not take --${misplaced.join(', --')}`);
   if (rest.length !== spec.ids) {
     throw new UsageError(
-      spec.ids === 1 ? `${name} takes one stamp id (e.g. weu-001)` : `${name} takes no arguments`,
+      spec.ids === 2
+        ? 'regions set takes a region name and a desired count (e.g. regions set westeurope 3 --reason T)'
+        : spec.ids === 1
+          ? `${name} takes one stamp id (e.g. weu-001)`
+          : `${name} takes no arguments`,
     );
   }
-  const result = invocation(name, rest[0], values, env);
-  if (name === 'isolate' && (result.reason ?? '').trim() === '')
-    throw new UsageError('isolate needs --reason: it goes into the audit record');
+  const result = invocation(name, rest[0], values, env, sub ? whole(rest[1], 'desired', 0, 1000) : undefined);
+  const needsReason: readonly string[] = ['isolate', 'rejoin', 'cancel-drain', 'cleanup', 'regions set'];
+  if (needsReason.includes(name) && (result.reason ?? '').trim() === '')
+    throw new UsageError(`${name} needs --reason: it goes into the audit record`);
+  if (result.override && (result.reason ?? '').trim() === '')
+    throw new UsageError('--override needs --reason: say why the guard may be overridden');
   if (name === 'verify' && (result.approvedBy ?? '').trim() === '')
     throw new UsageError('verify needs --approved-by NAME');
   return result;
@@ -133,6 +157,7 @@ function invocation(
   id: string | undefined,
   values: Values,
   env: NodeJS.ProcessEnv,
+  desired?: number,
 ): Invocation {
   const s = (o: OptionName): string | undefined => {
     const v = values[o];
@@ -142,6 +167,7 @@ function invocation(
   return {
     command,
     id,
+    desired,
     url: s('url') ?? (env['STAMPCTL_URL'] || DEFAULT_URL),
     key: s('key') ?? (env['STAMPCTL_KEY'] || undefined),
     json: values.json === true,

@@ -32,7 +32,7 @@ export class UnreachableError extends Error {
 
 export interface ApiClient {
   readonly url: string;
-  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown>;
 }
 
 function problemOf(status: number, statusText: string, text: string): ProblemError {

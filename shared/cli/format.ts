@@ -58,7 +58,11 @@ export function stampDetail(stamp: StampSummary, history: readonly TransitionVie
   lines.push(
     table(
       ['AT', 'TRANSITION', 'CAUSE'],
-      history.map((t) => [t.at, describeMove(t), describeCause(t.cause)]),
+      history.map((t) => [
+        t.at,
+        t.refused === undefined ? describeMove(t) : `refused (${t.refused.guard})`,
+        t.refused === undefined ? describeCause(t.cause) : `${describeCause(t.cause)}: ${t.refused.reason}`,
+      ]),
     ),
   );
   return lines.join('\n');
@@ -66,7 +70,7 @@ export function stampDetail(stamp: StampSummary, history: readonly TransitionVie
 
 export function regionsTable(regions: readonly RegionView[]): string {
   return table(
-    ['REGION', 'CODE', 'MAX', 'HOLDING', 'IN ROTATION', 'BY PHASE'],
+    ['REGION', 'DESIRED', 'SERVING', 'MAX', 'HOLDING', 'IN ROTATION', 'BY PHASE', 'HELD BY'],
     regions.map((r) => {
       // The phases that hold capacity against the region's max (README, guard 3).
       const holding = ['provisioning', 'registering', 'active', 'draining']
@@ -76,7 +80,16 @@ export function regionsTable(regions: readonly RegionView[]): string {
         .filter(([, n]) => n > 0)
         .map(([p, n]) => `${p} ${n}`)
         .join(', ');
-      return [r.name, r.code, String(r.max), String(holding), String(r.inRotation), byPhase || '-'];
+      return [
+        r.name,
+        String(r.desired),
+        String(r.serving),
+        String(r.max),
+        String(holding),
+        String(r.inRotation),
+        byPhase || '-',
+        r.heldBy.join('; ') || '-',
+      ];
     }),
   );
 }

@@ -90,9 +90,24 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
       });
       return 0;
     }
+    case 'regions set': {
+      const name = inv.id ?? '';
+      const body = await api.call('PUT', `/api/regions/${encodeURIComponent(name)}`, {
+        desired: inv.desired,
+        reason: inv.reason,
+      });
+      print(io, inv, body, () => {
+        const region = toRegions({ regions: [body] })[0];
+        return `${name}: desired ${region?.desired ?? inv.desired ?? '?'} (serving ${region?.serving ?? '?'}); the fleet reconciler converges to it; follow it with: stampctl regions`;
+      });
+      return 0;
+    }
     case 'drain':
     case 'isolate':
     case 'verify':
+    case 'rejoin':
+    case 'cancel-drain':
+    case 'cleanup':
       return operatorCommand(api, inv, io);
     case 'watch':
       return watch(api, inv, io);

@@ -27,14 +27,20 @@ export interface TransitionView {
   readonly to: string;
   readonly traffic?: { readonly from: string; readonly to: string };
   readonly cause: CauseView;
+  /** Set on a request that a guard refused after it was accepted. */
+  readonly refused?: { readonly guard: string; readonly reason: string };
 }
 
 export interface RegionView {
   readonly name: string;
   readonly code: string;
   readonly max: number;
+  readonly desired: number;
+  readonly serving: number;
   readonly counts: Readonly<Record<string, number>>;
   readonly inRotation: number;
+  /** What holds the region back from its desired count (the fleet reconciler's words). */
+  readonly heldBy: readonly string[];
 }
 
 /** Thrown when an answer does not have the shape the CLI expects (a different server?). */
@@ -110,17 +116,43 @@ function toTransition(value: unknown): TransitionView {
   const o = obj(value, 'history record');
   const traffic = o['traffic'];
   const t = traffic === undefined ? undefined : obj(traffic, 'history record.traffic');
+  const refused = o['refused'] === undefined ? undefined : obj(o['refused'], 'history record.refused');
   return {
     at: str(o, 'at', 'history record'),
     from: optStr(o, 'from') ?? null,
     to: str(o, 'to', 'history record'),
     ...(t === undefined ? {} : { traffic: { from: str(t, 'from', 'traffic'), to: str(t, 'to', 'traffic') } }),
     cause: cause(o['cause']),
+    ...(refused === undefined
+      ? {}
+      : { refused: { guard: str(refused, 'guard', 'refused'), reason: str(refused, 'reason', 'refused') } }),
   };
 }
 
 export function toHistory(body: unknown): TransitionView[] {
   return list(obj(body, 'stamp')['history'], 'history').map(toTransition);
+}
+
+/** The reconciler's holds of a region, plus its block when deployments there are refused. */
+function heldByOf(o: Obj): string[] {
+  const held: string[] = [];
+  const blocked = o['blocked'];
+  if (
+    typeof blocked === 'object' &&
+    blocked !== null &&
+    'reason' in blocked &&
+    typeof blocked.reason === 'string'
+  )
+    held.push(`blocked: ${blocked.reason}`);
+  const reconciler = o['reconciler'];
+  if (
+    typeof reconciler === 'object' &&
+    reconciler !== null &&
+    'heldBy' in reconciler &&
+    Array.isArray(reconciler.heldBy)
+  )
+    for (const line of reconciler.heldBy) if (typeof line === 'string') held.push(line);
+  return held;
 }
 
 export function toRegions(body: unknown): RegionView[] {
@@ -133,8 +165,11 @@ export function toRegions(body: unknown): RegionView[] {
       name: str(o, 'name', 'region'),
       code: str(o, 'code', 'region'),
       max: num(o, 'max', 'region'),
+      desired: num(o, 'desired', 'region'),
+      serving: num(o, 'serving', 'region'),
       counts,
       inRotation: num(o, 'inRotation', 'region'),
+      heldBy: heldByOf(o),
     };
   });
 }

@@ -75,16 +75,29 @@ const regionList = z
   .transform((text, ctx): RegionPolicy[] => {
     const regions: RegionPolicy[] = [];
     for (const entry of text.split(',').map((e) => e.trim())) {
-      const match = /^([a-z0-9]+):([a-z]{2,8}):(\d+):(\d+)$/.exec(entry);
+      const match = /^([a-z0-9]+):([a-z]{2,8}):(\d+):(\d+)(?::(\d+))?$/.exec(entry);
       if (match === null) {
         ctx.addIssue({
           code: 'custom',
-          message: `entry '${entry}' is not name:code:priority:max (e.g. westeurope:weu:1:4)`,
+          message: `entry '${entry}' is not name:code:priority:max[:desired] (e.g. westeurope:weu:1:4)`,
         });
         return z.NEVER;
       }
-      const [, name = '', code = '', priority = '0', max = '0'] = match;
-      regions.push({ name, code, priority: Number(priority), max: Number(max) });
+      const [, name = '', code = '', priority = '0', max = '0', desired] = match;
+      if (desired !== undefined && Number(desired) > Number(max)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry '${entry}': the desired count ${desired} is above the region's max ${max}`,
+        });
+        return z.NEVER;
+      }
+      regions.push({
+        name,
+        code,
+        priority: Number(priority),
+        max: Number(max),
+        ...(desired === undefined ? {} : { desired: Number(desired) }),
+      });
     }
     const names = new Set(regions.map((r) => r.name));
     const codes = new Set(regions.map((r) => r.code));
@@ -106,6 +119,7 @@ const schema = z.object({
   STAMPS_REPLACEMENT_SURGE_PER_REGION: wholeNumber(0, 100),
   STAMPS_REGISTRATION_TIMEOUT_MINUTES: wholeNumber(1, 1440),
   STAMPS_SCALE_COOLDOWN_MINUTES: wholeNumber(0, 1440),
+  STAMPS_FAILED_CLEANUP_MINUTES: wholeNumber(0, 10_080),
   STAMPS_ALERT_CORRELATION_SECONDS: wholeNumber(0, 3600),
   STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
   STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,
@@ -208,6 +222,7 @@ export function loadConfig(env: Env): Config {
     replacementSurgePerRegion: s.STAMPS_REPLACEMENT_SURGE_PER_REGION,
     registrationTimeoutMinutes: s.STAMPS_REGISTRATION_TIMEOUT_MINUTES,
     scaleCooldownMinutes: s.STAMPS_SCALE_COOLDOWN_MINUTES,
+    failedCleanupMinutes: s.STAMPS_FAILED_CLEANUP_MINUTES,
     alertCorrelationSeconds: s.STAMPS_ALERT_CORRELATION_SECONDS,
     quarantine: {
       autoVerify: s.STAMPS_QUARANTINE_AUTO_VERIFY,

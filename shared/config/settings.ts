@@ -17,7 +17,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'STAMPS_REGIONS',
     default: 'westeurope:weu:1:4,eastus:eus:2:3,southeastasia:sea:3:3',
-    description: 'regions as `name:code:priority:max`, comma-separated; lower priority is preferred',
+    description:
+      'regions as `name:code:priority:max[:desired]`, comma-separated; lower priority is preferred; desired (the stamp count the fleet reconciler keeps until an operator sets another) defaults to max',
   },
   { key: 'STAMPS_TOTAL_MAX', default: '10', description: 'most stamps holding capacity across all regions' },
   { key: 'STAMPS_DRAIN_MINUTES', default: '30', description: 'default drain duration (1-1440)' },
@@ -51,6 +52,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'STAMPS_SCALE_COOLDOWN_MINUTES',
     default: '15',
     description: 'minimum time between two automatic scale actions in a region',
+  },
+  {
+    key: 'STAMPS_FAILED_CLEANUP_MINUTES',
+    default: '60',
+    description:
+      'a failed stamp is cleaned up automatically this long after it failed (its record kept, its resources removed); 0 never',
   },
   {
     key: 'STAMPS_ALERT_CORRELATION_SECONDS',

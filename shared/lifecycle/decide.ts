@@ -10,6 +10,7 @@ import {
   onIsolationGraceExpired,
   onReplacementActive,
 } from './decide/health';
+import { onDrainCancelRequested, onRejoinRequested } from './decide/operatorReturn';
 import {
   onDeploymentFailed,
   onDeploymentSucceeded,
@@ -31,7 +32,7 @@ import type { Stamp } from './stamp';
  *
  * @example
  * const decision = decide(stamp, { type: 'DrainRequested', id: 'req-1', source: 'operator',
- *   actor: 'ana', reason: 'scale-in' }, DEFAULT_POLICY, '2026-01-01T00:00:00.000Z', fleet);
+ *   actor: 'ana', reason: 'retire' }, DEFAULT_POLICY, '2026-01-01T00:00:00.000Z', fleet);
  * if (decision.outcome === 'refused') console.log(decision.guard, decision.reason);
  */
 export function decide(
@@ -89,6 +90,10 @@ function route(ctx: DecideContext): Decision {
       return onRetentionElapsed(narrow(ctx, event));
     case 'CleanupRequested':
       return onCleanupRequested(narrow(ctx, event));
+    case 'RejoinRequested':
+      return onRejoinRequested(narrow(ctx, event));
+    case 'DrainCancelRequested':
+      return onDrainCancelRequested(narrow(ctx, event));
   }
 }
 

@@ -10,6 +10,7 @@ export type GuardName =
   | 'retention'
   | 'quarantine-verification'
   | 'stale-timer'
+  | 'health'
   | 'input';
 
 /** Why an event changed nothing at all. */
@@ -41,6 +42,11 @@ export type Decision =
       readonly reason: string;
       readonly stamp: Stamp;
       readonly effects: readonly Effect[];
+      /**
+       * For a request someone made (an operator, the reconciler): the refusal as an audit record,
+       * so the stamp's history shows an accepted request that a guard refused later.
+       */
+      readonly audit?: AuditRecord;
     }
   | { readonly outcome: 'ignored'; readonly reason: IgnoreReason; readonly detail: string };
 

@@ -26,12 +26,7 @@ export const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('schedule-drain-timer'), stampId, drainId: z.string(), at: instant }),
   z.object({ kind: z.literal('cancel-drain-timer'), stampId, drainId: z.string() }),
   z.object({ kind: z.literal('watch-in-flight'), stampId, drainId: z.string() }),
-  z.object({
-    kind: z.literal('request-replacement'),
-    stampId,
-    region: z.string(),
-    excludeRegions: z.array(z.string()),
-  }),
+  z.object({ kind: z.literal('reconcile-fleet'), stampId, reason: z.string() }),
   z.object({ kind: z.literal('notify-replaced-stamp'), stampId, replacedStampId: z.string() }),
   z.object({ kind: z.literal('preserve-diagnostics'), stampId }),
   z.object({ kind: z.literal('run-quarantine-checks'), stampId }),

@@ -32,12 +32,12 @@ export type Effect =
     }
   | { readonly kind: 'cancel-drain-timer'; readonly stampId: string; readonly drainId: string }
   | { readonly kind: 'watch-in-flight'; readonly stampId: string; readonly drainId: string }
-  | {
-      readonly kind: 'request-replacement';
-      readonly stampId: string;
-      readonly region: string;
-      readonly excludeRegions: readonly string[];
-    }
+  /**
+   * The stamp changed what the fleet reconciler sees (it stopped or started serving, took or
+   * gave back a capacity slot, failed): the reconciler runs again to bring every region to its
+   * desired stamp count. Replacements come from there, never from one stamp's decision.
+   */
+  | { readonly kind: 'reconcile-fleet'; readonly stampId: string; readonly reason: string }
   | { readonly kind: 'notify-replaced-stamp'; readonly stampId: string; readonly replacedStampId: string }
   | { readonly kind: 'preserve-diagnostics'; readonly stampId: string }
   | { readonly kind: 'run-quarantine-checks'; readonly stampId: string }

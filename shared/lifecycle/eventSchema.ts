@@ -30,7 +30,7 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('DrainRequested'),
     id,
-    source: z.enum(['operator', 'scale-in']),
+    source: z.enum(['operator', 'reconciler']),
     drainMinutes: z.number().optional(),
     ...operator,
   }),
@@ -41,4 +41,6 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DecommissionCompleted'), id }),
   z.object({ type: z.literal('RetentionElapsed'), id }),
   z.object({ type: z.literal('CleanupRequested'), id, ...operator }),
+  z.object({ type: z.literal('RejoinRequested'), id, ...operator }),
+  z.object({ type: z.literal('DrainCancelRequested'), id, ...operator }),
 ]) satisfies z.ZodType<StampEvent>;

@@ -40,8 +40,8 @@ export type StampEvent =
   | (EventBase &
       OperatorInput & {
         readonly type: 'DrainRequested';
-        /** `scale-in` drains come from automation and never override a guard. */
-        readonly source: 'operator' | 'scale-in';
+        /** `reconciler` drains (a surplus retired) come from automation and never override a guard. */
+        readonly source: 'operator' | 'reconciler';
         readonly drainMinutes?: number;
       })
   | (EventBase & { readonly type: 'DrainTimerFired'; readonly drainId: string })
@@ -54,7 +54,11 @@ export type StampEvent =
   | (EventBase & OperatorInput & { readonly type: 'QuarantineApproved' })
   | (EventBase & { readonly type: 'DecommissionCompleted' })
   | (EventBase & { readonly type: 'RetentionElapsed' })
-  | (EventBase & OperatorInput & { readonly type: 'CleanupRequested' });
+  | (EventBase & OperatorInput & { readonly type: 'CleanupRequested' })
+  /** Ends an isolation and puts the stamp back in rotation. */
+  | (EventBase & OperatorInput & { readonly type: 'RejoinRequested' })
+  /** Ends a drain while it runs: the stamp goes back to rotation. */
+  | (EventBase & OperatorInput & { readonly type: 'DrainCancelRequested' });
 
 export type StampEventType = StampEvent['type'];
 
@@ -79,4 +83,6 @@ export const STAMP_EVENT_TYPES: readonly StampEventType[] = [
   'DecommissionCompleted',
   'RetentionElapsed',
   'CleanupRequested',
+  'RejoinRequested',
+  'DrainCancelRequested',
 ];

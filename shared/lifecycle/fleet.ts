@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { PHASES, TRAFFIC_STATES } from './phase';
+import { holdsCapacity, PHASES, TRAFFIC_STATES } from './phase';
 import type { Stamp } from './stamp';
 
 /**
@@ -14,6 +14,10 @@ export const fleetMemberSchema = z.object({
   traffic: z.enum(TRAFFIC_STATES),
   probe: z.enum(['healthy', 'failing']),
   replacementFor: z.string().optional(),
+  /** The guard holding back this failing stamp's isolation, while one does. */
+  heldBy: z.enum(['blast-radius', 'min-in-rotation']).optional(),
+  /** Who took the stamp out of rotation, while it is isolated. */
+  isolatedBy: z.enum(['alert', 'operator', 'region-outage']).optional(),
 });
 export type FleetMember = z.infer<typeof fleetMemberSchema>;
 
@@ -35,5 +39,40 @@ export function memberOf(stamp: Stamp): FleetMember {
     traffic: stamp.traffic,
     probe: stamp.health.probe,
     ...(stamp.replacementFor === undefined ? {} : { replacementFor: stamp.replacementFor }),
+    ...(stamp.health.heldBy === undefined ? {} : { heldBy: stamp.health.heldBy }),
+    ...(stamp.traffic !== 'isolated' || stamp.isolation === undefined
+      ? {}
+      : { isolatedBy: stamp.isolation.by }),
   };
+}
+
+/**
+ * Whether a stamp counts towards its region's desired stamp count: it is being built
+ * (provisioning, registering) or active and in rotation. A failing stamp still in rotation
+ * counts (its isolation is being decided, or the blast-radius guard holds it, in which case
+ * replacing it would make a probe fault worse) unless the minimum-in-rotation guard holds its
+ * isolation: then a replacement is what lets it go. Isolated, draining and later stamps do not.
+ */
+export function serves(member: FleetMember): boolean {
+  if (member.phase === 'provisioning' || member.phase === 'registering') return true;
+  return member.phase === 'active' && member.traffic === 'in-rotation' && member.heldBy !== 'min-in-rotation';
+}
+
+/**
+ * Whether a change of this stamp changes what the fleet reconciler sees: whether it serves, holds
+ * a capacity slot, is still being built (a surplus waits for that), has failed, or is isolated by
+ * a region outage.
+ */
+export function changesFleetShape(before: FleetMember | undefined, after: FleetMember | undefined): boolean {
+  const shape = (m: FleetMember | undefined): string =>
+    m === undefined
+      ? 'gone'
+      : [
+          serves(m),
+          holdsCapacity(m.phase),
+          m.phase === 'provisioning' || m.phase === 'registering',
+          m.phase === 'failed',
+          m.isolatedBy ?? '',
+        ].join(':');
+  return shape(before) !== shape(after);
 }

@@ -1,4 +1,4 @@
-import type { FleetMember } from './fleet';
+import { type FleetMember, serves } from './fleet';
 import { holdsCapacity } from './phase';
 import type { LifecyclePolicy, RegionPolicy } from './policy';
 
@@ -7,10 +7,10 @@ import type { LifecyclePolicy, RegionPolicy } from './policy';
  * observed, the actions that move the fleet towards it, like a Kubernetes controller (Cluster
  * API's MachineSet) and unlike event-by-event replacement bookkeeping.
  *
- * A stamp **serves** its region's desired count when it is being built (provisioning,
- * registering) or active, in rotation and healthy. Isolated, failing, draining and later stamps
- * do not: they are on their way out, so their region has a deficit, and a rejoined stamp makes a
- * surplus that the plan retires.
+ * A stamp **serves** its region's desired count as `serves` (fleet.ts) says: being built, or
+ * active and in rotation (unless the minimum-in-rotation guard holds its isolation until a
+ * replacement serves). Isolated, draining, failed and later stamps do not: they are on their way
+ * out, so their region has a deficit, and a rejoined stamp makes a surplus that the plan retires.
  */
 
 /** Why a region cannot take new stamps right now (computed by the caller from what it observes). */
@@ -55,11 +55,6 @@ export interface FleetPlan {
   readonly tallies: readonly RegionTally[];
 }
 
-export function serves(member: FleetMember): boolean {
-  if (member.phase === 'provisioning' || member.phase === 'registering') return true;
-  return member.phase === 'active' && member.traffic === 'in-rotation' && member.probe === 'healthy';
-}
-
 /**
  * Plans the actions that bring every region to its desired count, within the guards:
  * - a region's deficit is placed in the region itself while it can take stamps; while it is out
@@ -78,11 +73,11 @@ export function serves(member: FleetMember): boolean {
  */
 export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): FleetPlan {
   const regions = [...policy.regions].sort((a, b) => a.priority - b.priority);
-  const unavailable = input.unavailable ?? {};
+  const unavailable = { ...outages(input.members), ...input.unavailable };
   const actions: FleetAction[] = [];
   // Blast radius, as Cluster API's max-unhealthy short-circuit: when too much of the fleet fails
   // at once the cause is more likely the probes than the stamps, so failing stamps still in
-  // rotation are not replaced (they keep counting) until the storm passes.
+  // rotation are not replaced (they keep counting, whatever guard holds them) until it passes.
   const inRotation = input.members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation');
   const failing = inRotation.filter((m) => m.probe === 'failing').length;
   const storm = failing > 0 && failing * 100 > policy.maxUnhealthyPercent * inRotation.length;
@@ -190,7 +185,8 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     if (unavailable[t.region] === undefined) surplusTotal += Math.max(0, t.serving - t.desired);
   let toRetire = Math.max(0, surplusTotal - stillShort);
   // A stamp in service is given back only once nothing is being built: capacity never dips while
-  // the stamps meant to take over are still on their way.
+  // the stamps meant to take over are still on their way. A stamp being built is never cancelled
+  // (a half-made deployment leaves half-made resources); it is retired once it serves.
   const building = input.members.filter((m) => m.phase === 'provisioning' || m.phase === 'registering');
   const placing = actions.some((a) => a.kind === 'place');
   for (const region of [...regions].reverse()) {
@@ -198,20 +194,20 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     const t = byName.get(region.name);
     if (t === undefined || unavailable[region.name] !== undefined) continue;
     let surplus = Math.min(toRetire, t.serving - t.desired);
+    if (surplus <= 0) continue;
+    if (placing || building.length > 0) {
+      const waitingFor = building.map((m) => m.id).join(', ') || 'the stamps placed now';
+      actions.push({
+        kind: 'hold',
+        region: region.name,
+        reason: `${region.name} serves ${t.serving} of ${t.desired} desired; the surplus is retired once ${waitingFor} serve`,
+      });
+      continue;
+    }
     let rotating = t.inRotation;
     for (const member of retirementOrder(input.members, region.name, counts)) {
       if (surplus <= 0) break;
-      const leavesRotation = member.phase === 'active';
-      if (leavesRotation && (placing || building.length > 0)) {
-        const waitingFor = building.map((m) => m.id).join(', ') || 'the stamps placed now';
-        actions.push({
-          kind: 'hold',
-          region: region.name,
-          reason: `${region.name} has a surplus; ${member.id} is retired once ${waitingFor} serve`,
-        });
-        break;
-      }
-      if (leavesRotation && rotating - 1 < policy.minInRotationPerRegion) {
+      if (rotating - 1 < policy.minInRotationPerRegion) {
         actions.push({
           kind: 'hold',
           region: region.name,
@@ -225,7 +221,7 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
         region: region.name,
         reason: `${region.name} serves ${t.serving} of ${t.desired} desired`,
       });
-      if (leavesRotation) rotating -= 1;
+      rotating -= 1;
       surplus -= 1;
       toRetire -= 1;
     }
@@ -248,6 +244,19 @@ function tally(
   };
 }
 
+/**
+ * A region whose stamps the blast-radius guard isolated as a region outage, and that still fail:
+ * no new stamp goes there until they recover or leave (a deployment there fails too).
+ */
+function outages(members: readonly FleetMember[]): Record<string, RegionUnavailable> {
+  const out: Record<string, RegionUnavailable> = {};
+  for (const m of members) {
+    if (m.phase === 'active' && m.isolatedBy === 'region-outage' && m.probe === 'failing')
+      out[m.region] = { reason: `${m.region} is out (its stamps were isolated by a region outage)` };
+  }
+  return out;
+}
+
 function regionOf(regions: readonly RegionPolicy[], name: string): RegionPolicy {
   const found = regions.find((r) => r.name === name);
   if (found === undefined) throw new Error(`planFleet: region ${name} is not in the policy`);
@@ -255,19 +264,21 @@ function regionOf(regions: readonly RegionPolicy[], name: string): RegionPolicy 
 }
 
 /**
- * The order a surplus is retired in: stamps still being built first (nothing serves from them
- * yet), then stamps in service; the newest (highest sequence number) first within each.
+ * The order a surplus is retired in: among the region's stamps in service, a failing one first
+ * (it serves least), then the newest (highest sequence number): the one that was added last to
+ * cover a gap is the one given back.
  */
 export function retirementOrder(
   members: readonly FleetMember[],
   region: string,
   counts: (m: FleetMember) => boolean = serves,
 ): FleetMember[] {
-  const rank = (m: FleetMember): number =>
-    m.phase === 'provisioning' ? 0 : m.phase === 'registering' ? 1 : 2;
   return members
-    .filter((m) => m.region === region && counts(m))
-    .sort((a, b) => rank(a) - rank(b) || sequenceOf(b) - sequenceOf(a));
+    .filter((m) => m.region === region && m.phase === 'active' && counts(m))
+    .sort(
+      (a, b) =>
+        Number(b.probe === 'failing') - Number(a.probe === 'failing') || sequenceOf(b) - sequenceOf(a),
+    );
 }
 
 function sequenceOf(member: FleetMember): number {

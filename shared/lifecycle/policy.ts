@@ -7,6 +7,11 @@ export interface RegionPolicy {
   /** Lower is preferred when a stamp may go to another region. */
   readonly priority: number;
   readonly max: number;
+  /**
+   * The desired stamp count until an operator or a capacity alert sets another (0 to max;
+   * default max). 0 starts the region empty: nothing is placed there until a stamp is asked for.
+   */
+  readonly desired?: number;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface LifecyclePolicy {
   readonly alertCorrelationSeconds: number;
   /** Minimum time between two automatic scale actions in one region. */
   readonly scaleCooldownMinutes: number;
+  /** A failed stamp is cleaned up by the fleet reconciler this long after it failed; 0: never. */
+  readonly failedCleanupMinutes: number;
   readonly quarantine: {
     /** Run the automatic checks when a stamp enters quarantine. */
     readonly autoVerify: boolean;
@@ -55,6 +62,7 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   replacementSurgePerRegion: 1,
   registrationTimeoutMinutes: 15,
   scaleCooldownMinutes: 15,
+  failedCleanupMinutes: 60,
   alertCorrelationSeconds: 60,
   quarantine: { autoVerify: true, requireHumanApproval: false },
 };

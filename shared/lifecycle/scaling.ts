@@ -1,7 +1,6 @@
-import type { FleetMember, FleetView } from './fleet';
-import { checkMinInRotation } from './guards/minInRotation';
-import { placeStamp } from './placement';
+import type { FleetView } from './fleet';
 import type { LifecyclePolicy } from './policy';
+import { desiredBounds } from './regionDesired';
 import { addMinutes, isBefore } from './time';
 
 export interface CapacitySignal {
@@ -16,14 +15,20 @@ export interface ScaleHistory {
 }
 
 export type ScalePlan =
-  | { readonly kind: 'scale-out'; readonly region: string }
-  | { readonly kind: 'scale-in'; readonly stampId: string }
+  | {
+      readonly kind: 'set-desired';
+      readonly direction: 'out' | 'in';
+      readonly region: string;
+      readonly desired: number;
+      readonly reason: string;
+    }
   | { readonly kind: 'hold'; readonly reason: string };
 
 /**
- * Capacity alerts → scale out (a new stamp in the region) or in (drain the newest stamp in
- * rotation). One action per region per cooldown, and no new scale-out while a stamp of the
- * region is still being built, so an alert storm cannot pile stamps up.
+ * Capacity alerts change the region's desired stamp count by one, within its bounds; the fleet
+ * reconciler then places or retires the stamp. One change per region per cooldown, and no new
+ * scale-out while a stamp of the region is still being built, so an alert storm cannot pile
+ * stamps up.
  */
 export function decideScaling(
   signal: CapacitySignal,
@@ -31,47 +36,55 @@ export function decideScaling(
   policy: LifecyclePolicy,
   now: string,
   history: ScaleHistory,
+  desired: number,
 ): ScalePlan {
   const region = signal.region;
-  const inRegion = fleet.members.filter((member) => member.region === region);
+  const bounds = desiredBounds(policy, region);
+  if (bounds === undefined) return { kind: 'hold', reason: `${region} is not a configured region` };
   if (signal.kind === 'CapacityHigh') {
     const cooling = cooldownUntil(history.lastScaleOutAt, policy);
     if (cooling !== undefined && isBefore(now, cooling)) {
       return { kind: 'hold', reason: `${region} scaled out recently; next scale-out after ${cooling}` };
     }
-    const building = inRegion.filter((m) => m.phase === 'provisioning' || m.phase === 'registering');
+    const building = fleet.members.filter(
+      (m) => m.region === region && (m.phase === 'provisioning' || m.phase === 'registering'),
+    );
     if (building.length > 0) {
       return {
         kind: 'hold',
         reason: `${region} already has ${building.map((m) => m.id).join(', ')} on the way`,
       };
     }
-    const placement = placeStamp({ region, allowOtherRegions: false }, fleet, policy);
-    if (placement.kind !== 'placed') return { kind: 'hold', reason: placement.reason };
-    return { kind: 'scale-out', region };
+    if (desired >= bounds.max)
+      return { kind: 'hold', reason: `${region} already desires ${desired}, its maximum` };
+    return {
+      kind: 'set-desired',
+      direction: 'out',
+      region,
+      desired: desired + 1,
+      reason: `capacity high on ${signal.stampId}: desired ${desired} → ${desired + 1}`,
+    };
   }
 
   const cooling = cooldownUntil(history.lastScaleInAt, policy);
   if (cooling !== undefined && isBefore(now, cooling)) {
     return { kind: 'hold', reason: `${region} scaled in recently; next scale-in after ${cooling}` };
   }
-  const candidates = inRegion
-    .filter((m) => m.phase === 'active' && m.traffic === 'in-rotation' && m.probe === 'healthy')
-    .sort((a, b) => sequenceOf(b) - sequenceOf(a));
-  const newest = candidates[0];
-  if (newest === undefined)
-    return { kind: 'hold', reason: `${region} has no healthy stamp in rotation to retire` };
-  const guard = checkMinInRotation(newest.id, region, fleet, policy);
-  if (!guard.ok) return { kind: 'hold', reason: guard.reason };
-  return { kind: 'scale-in', stampId: newest.id };
+  if (desired <= bounds.min) {
+    return {
+      kind: 'hold',
+      reason: `${region} already desires ${desired}, the minimum (at least ${bounds.min} in rotation)`,
+    };
+  }
+  return {
+    kind: 'set-desired',
+    direction: 'in',
+    region,
+    desired: desired - 1,
+    reason: `capacity low on ${signal.stampId}: desired ${desired} → ${desired - 1}`,
+  };
 }
 
 function cooldownUntil(last: string | undefined, policy: LifecyclePolicy): string | undefined {
   return last === undefined ? undefined : addMinutes(last, policy.scaleCooldownMinutes);
-}
-
-/** Stamp ids end in a sequence number (`weu-012`); a higher one is newer. */
-function sequenceOf(member: FleetMember): number {
-  const match = /-(\d+)$/.exec(member.id);
-  return match?.[1] === undefined ? 0 : Number(match[1]);
 }

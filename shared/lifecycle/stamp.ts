@@ -145,6 +145,8 @@ export const auditRecordSchema = z.object({
   to: z.enum(PHASES),
   traffic: z.object({ from: z.enum(TRAFFIC_STATES), to: z.enum(TRAFFIC_STATES) }).optional(),
   cause: causeSchema,
+  /** Set on a request that a guard refused: the phase did not change (`from` equals `to`). */
+  refused: z.object({ guard: z.string().min(1), reason: z.string() }).optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

@@ -35,4 +35,9 @@ export interface Deployer {
   /** Starts deleting a stamp's resource group; a missing group counts as deleted. */
   startResourceGroupDeletion(resourceGroup: string): Promise<void>;
   getResourceGroupDeletion(resourceGroup: string): Promise<ResourceGroupDeletionStatus>;
+  /**
+   * How many more stamps the subscription's quota allows in the region now, or undefined when
+   * that is not known (the fleet reconciler then learns it from a refused deployment).
+   */
+  remainingStampQuota(region: string): Promise<number | undefined>;
 }

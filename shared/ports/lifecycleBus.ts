@@ -19,22 +19,28 @@ export interface OperatorCommandMessage {
   readonly stampId: string;
   /** Idempotency key of the command. */
   readonly commandId: string;
-  readonly command: 'drain' | 'isolate' | 'verify' | 'cleanup';
+  readonly command: 'drain' | 'isolate' | 'verify' | 'cleanup' | 'rejoin' | 'cancel-drain';
   readonly actor: string;
   readonly reason: string;
   readonly override?: boolean;
   readonly drainMinutes?: number;
 }
 
-/** Asks for the replacement of an isolated stamp (handled where a durable client can start it). */
-export interface ReplacementMessage {
-  readonly kind: 'replacement';
-  /** The isolated stamp; also the session, so its requests are handled in order. */
-  readonly stampId: string;
-  readonly region: string;
-  readonly excludeRegions: readonly string[];
+/**
+ * Asks the fleet reconciler to run (handled where a durable client can start new stamps). Every
+ * request shares the session {@link FLEET_SESSION}, so Service Bus hands them over one at a time:
+ * two reconciliations never plan the same deficit at once.
+ */
+export interface FleetReconcileMessage {
+  readonly kind: 'reconcile-fleet';
+  /** Deterministic per cause (a stamp's transition, a timer tick), so a resend is dropped. */
   readonly requestId: string;
+  readonly requestedAt: string;
+  readonly reason: string;
 }
+
+/** The session of every fleet reconciliation request. */
+export const FLEET_SESSION = 'fleet';
 
 /** An event for another stamp's orchestration (e.g. "your replacement is active"). */
 export interface StampEventMessage {
@@ -44,7 +50,12 @@ export interface StampEventMessage {
 }
 
 export type LifecycleMessage =
-  DrainTimerMessage | OperatorCommandMessage | ReplacementMessage | StampEventMessage;
+  DrainTimerMessage | OperatorCommandMessage | FleetReconcileMessage | StampEventMessage;
+
+/** The message's session: its stamp, or the fleet's for a reconciliation request. */
+export function lifecycleSessionId(message: LifecycleMessage): string {
+  return message.kind === 'reconcile-fleet' ? FLEET_SESSION : message.stampId;
+}
 
 /** Deterministic message ids, so that duplicate detection drops a resend. */
 export function lifecycleMessageId(message: LifecycleMessage): string {
@@ -53,8 +64,8 @@ export function lifecycleMessageId(message: LifecycleMessage): string {
       return `${message.stampId}:drain-timer:${message.drainId}`;
     case 'command':
       return `${message.stampId}:command:${message.commandId}`;
-    case 'replacement':
-      return `${message.stampId}:replacement:${message.requestId}`;
+    case 'reconcile-fleet':
+      return `${FLEET_SESSION}:reconcile:${message.requestId}`;
     case 'stamp-event':
       return `${message.stampId}:event:${message.event.id}`;
   }
@@ -62,7 +73,7 @@ export function lifecycleMessageId(message: LifecycleMessage): string {
 
 export interface LifecycleBus {
   /**
-   * Schedules the drain timer for `dueAt` (sessionId = stamp id, messageId from
+   * Schedules the drain timer for `dueAt` (sessionId from {@link lifecycleSessionId}, messageId from
    * {@link lifecycleMessageId}). Returns the sequence number, as a string, to cancel it.
    */
   scheduleDrainTimer(message: DrainTimerMessage): Promise<{ readonly sequenceNumber: string }>;

@@ -2,6 +2,9 @@ import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
 import type { FleetMember } from '../lifecycle/fleet';
 import type { Phase } from '../lifecycle/phase';
+import type { RegionBlock } from '../lifecycle/regionBlock';
+import type { DesiredChange } from '../lifecycle/regionDesired';
+import type { RegionStatus } from '../lifecycle/regionStatus';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 
 /** A stamp as stored, with the ETag that a conditional write must present. */
@@ -24,6 +27,14 @@ export interface RegionLedger {
   /** When automation last scaled this region out or in (cooldown), ISO instants. */
   readonly lastScaleOutAt?: string;
   readonly lastScaleInAt?: string;
+  /** The desired stamp count the fleet reconciler converges to; absent: the region's max. */
+  readonly desired?: number;
+  /** The changes of `desired`, newest last (the region's audit trail). */
+  readonly desiredChanges?: readonly DesiredChange[];
+  /** Set while deployments there are refused for the region's own reasons (quota, outage). */
+  readonly block?: RegionBlock;
+  /** What the fleet reconciler last said about the region. */
+  readonly status?: RegionStatus;
 }
 
 /**

@@ -66,7 +66,7 @@ describe('applyEvents', () => {
     assert.equal(result.traffic, 'isolated');
     assert.deepEqual(
       result.effects.map((e) => e.kind),
-      ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+      ['disable-origin', 'start-timer', 'reconcile-fleet', 'publish-phase-changed'],
     );
     assert.deepEqual((await svc.store.readInbox(a)).inbox.pending, []);
     const history = await svc.store.history(a);
@@ -78,6 +78,7 @@ describe('applyEvents', () => {
       phase: 'active',
       traffic: 'isolated',
       probe: 'failing',
+      isolatedBy: 'alert',
     });
   });
 

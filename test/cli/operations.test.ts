@@ -11,7 +11,7 @@ before(async () => {
   // a quarantined stamp waits for an operator, so that `verify` has something to approve.
   e2e = await startE2E({
     env: {
-      STAMPS_REGIONS: 'westeurope:weu:1:5,eastus:eus:2:3,southeastasia:sea:3:3',
+      STAMPS_REGIONS: 'westeurope:weu:1:5:4,eastus:eus:2:3,southeastasia:sea:3:3',
       STAMPS_TOTAL_MAX: '11',
       STAMPS_QUARANTINE_REQUIRE_APPROVAL: 'true',
     },

@@ -66,8 +66,11 @@ describe('stampctl: reading the fleet', () => {
       ],
     );
     const human = await stampctl(['regions', '--url', url]);
-    assert.match(human.stdout, /^REGION\s+CODE\s+MAX\s+HOLDING\s+IN ROTATION\s+BY PHASE$/m);
-    assert.match(human.stdout, /^westeurope\s+weu\s+4\s+4\s+4\s+active 4$/m);
+    assert.match(
+      human.stdout,
+      /^REGION\s+DESIRED\s+SERVING\s+MAX\s+HOLDING\s+IN ROTATION\s+BY PHASE\s+HELD BY$/m,
+    );
+    assert.match(human.stdout, /^westeurope\s+4\s+4\s+4\s+4\s+4\s+active 4\s+-$/m);
   });
 
   it('watch --once prints the transitions so far, one JSON object a line with --json', async () => {

@@ -135,6 +135,7 @@ describe('end to end: operations', () => {
           getDeployment: (name) => services.deployer.getDeployment(name),
           startResourceGroupDeletion: (group) => services.deployer.startResourceGroupDeletion(group),
           getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
+          remainingStampQuota: (region) => services.deployer.remainingStampQuota(region),
         },
       }),
     });

@@ -6,7 +6,7 @@ import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
-import { drive, phasesOf, T0 } from './support/harness';
+import { drive, EMPTY_REGIONS, phasesOf, T0 } from './support/harness';
 
 let cosmos: EmbeddedCosmos;
 before(async () => {
@@ -35,7 +35,7 @@ describe('end to end: the local host restarted mid-lifecycle', () => {
       },
     });
     const options = {
-      env: {},
+      env: { STAMPS_REGIONS: EMPTY_REGIONS },
       clock,
       port: 0,
       seed: false,

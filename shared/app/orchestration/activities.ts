@@ -99,16 +99,13 @@ export const ACTIVITIES = {
   getResourceGroupDeletion: activity(z.object({ resourceGroup: name }), (svc, input) =>
     svc.deployer.getResourceGroupDeletion(input.resourceGroup),
   ),
-  requestReplacement: activity(
-    z.object({ stampId, region: name, excludeRegions: z.array(z.string()) }),
-    (svc, input) =>
-      svc.bus.send({
-        kind: 'replacement',
-        stampId: input.stampId,
-        region: input.region,
-        excludeRegions: input.excludeRegions,
-        requestId: `replace-${input.stampId}`,
-      }),
+  requestFleetReconciliation: activity(z.object({ requestId: name, reason: z.string() }), (svc, input) =>
+    svc.bus.send({
+      kind: 'reconcile-fleet',
+      requestId: input.requestId,
+      requestedAt: svc.clock.now().toISOString(),
+      reason: input.reason,
+    }),
   ),
   notifyReplacedStamp: activity(z.object({ stampId, replacedStampId: stampId }), (svc, input) =>
     svc.bus.send({

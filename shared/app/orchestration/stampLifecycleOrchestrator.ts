@@ -167,11 +167,10 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       case 'watch-in-flight':
         watch({ kind: 'in-flight', at: plusSeconds(now(), POLL_SECONDS.inFlight), drainId: effect.drainId });
         return;
-      case 'request-replacement':
-        yield* call('requestReplacement', {
-          stampId,
-          region: effect.region,
-          excludeRegions: effect.excludeRegions,
+      case 'reconcile-fleet':
+        yield* call('requestFleetReconciliation', {
+          requestId: ctx.df.newGuid(`${stampId}:reconcile-fleet`),
+          reason: effect.reason,
         });
         return;
       case 'notify-replaced-stamp':

@@ -4,6 +4,9 @@ import { InvalidDocumentError, ValidationError } from '../../errors';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { type FleetMember, fleetMemberSchema } from '../../lifecycle/fleet';
+import { regionBlockSchema } from '../../lifecycle/regionBlock';
+import { desiredChangeSchema } from '../../lifecycle/regionDesired';
+import { regionStatusSchema } from '../../lifecycle/regionStatus';
 import {
   type AuditRecord,
   parseStoredAuditRecord,
@@ -114,6 +117,10 @@ const regionLedgerSchema = z.object({
   members: z.record(z.string(), fleetMemberSchema),
   lastScaleOutAt: isoInstant.optional(),
   lastScaleInAt: isoInstant.optional(),
+  desired: z.number().int().min(0).optional(),
+  desiredChanges: z.array(desiredChangeSchema).optional(),
+  block: regionBlockSchema.optional(),
+  status: regionStatusSchema.optional(),
 });
 
 export function toLedgerDocument(ledger: RegionLedger): Record<string, unknown> {

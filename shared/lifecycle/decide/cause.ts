@@ -1,6 +1,9 @@
 import type { StampEvent } from '../events';
 import type { Cause } from '../stamp';
 
+/** The actor the fleet reconciler signs its own requests with (a surplus drained, a failed stamp cleaned up). */
+export const RECONCILER_ACTOR = 'fleet-reconciler';
+
 /** The audit cause of an event: who or what asked, and why, in words a person can read. */
 export function causeOf(event: StampEvent): Cause {
   const base = { eventId: event.id };
@@ -40,7 +43,7 @@ export function causeOf(event: StampEvent): Cause {
     case 'DrainRequested':
       return event.source === 'operator'
         ? { ...base, kind: 'operator', actor: event.actor, reason: event.reason }
-        : { ...base, kind: 'scale', actor: event.actor, reason: event.reason };
+        : { ...base, kind: 'reconciliation', actor: event.actor, reason: event.reason };
     case 'DrainTimerFired':
       return { ...base, kind: 'timer', reason: `drain timer fired (${event.drainId})` };
     case 'InFlightDrained':
@@ -63,6 +66,13 @@ export function causeOf(event: StampEvent): Cause {
     case 'RetentionElapsed':
       return { ...base, kind: 'timer', reason: 'retention period elapsed' };
     case 'CleanupRequested':
-      return { ...base, kind: 'operator', actor: event.actor, reason: event.reason };
+    case 'RejoinRequested':
+    case 'DrainCancelRequested':
+      return {
+        ...base,
+        kind: event.actor === RECONCILER_ACTOR ? 'reconciliation' : 'operator',
+        actor: event.actor,
+        reason: event.reason,
+      };
   }
 }

@@ -1,7 +1,7 @@
 import type { Decision, GuardName, IgnoreReason } from '../decision';
 import type { Effect } from '../effects';
 import type { StampEvent } from '../events';
-import type { FleetView } from '../fleet';
+import { changesFleetShape, type FleetView, memberOf } from '../fleet';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { type AuditRecord, type Cause, PROCESSED_EVENT_WINDOW, type Stamp } from '../stamp';
@@ -9,6 +9,12 @@ import { isLegalTransition } from '../transitionTable';
 import { effectsOnEntering } from './phaseEntry';
 
 export { memberOf } from '../fleet';
+
+/** The reconcile-fleet effect when the decision changes what the fleet reconciler sees. */
+function fleetEffects(before: Stamp, after: Stamp, why: string): Effect[] {
+  if (!changesFleetShape(memberOf(before), memberOf(after))) return [];
+  return [{ kind: 'reconcile-fleet', stampId: after.id, reason: why }];
+}
 
 /** Everything one decision may look at; nothing else. */
 export interface DecideContext<E extends StampEvent = StampEvent> {
@@ -66,6 +72,7 @@ export function transition(ctx: DecideContext, to: Phase, options: TransitionOpt
   const effects: Effect[] = [
     ...(phaseChanged ? effectsOnEntering(next, stamp, ctx.policy) : []),
     ...(options.effects ?? []),
+    ...fleetEffects(stamp, next, `${stamp.id} ${from}/${stamp.traffic} → ${to}/${traffic}`),
     {
       kind: 'publish-phase-changed',
       stampId: stamp.id,
@@ -86,10 +93,11 @@ export function update(
   note: string,
   effects: readonly Effect[] = [],
 ): Decision {
+  const stamp: Stamp = { ...ctx.stamp, ...patch, processedEventIds: remember(ctx.stamp, ctx.event.id) };
   return {
     outcome: 'updated',
-    stamp: { ...ctx.stamp, ...patch, processedEventIds: remember(ctx.stamp, ctx.event.id) },
-    effects,
+    stamp,
+    effects: [...effects, ...fleetEffects(ctx.stamp, stamp, note)],
     note,
   };
 }
@@ -101,12 +109,34 @@ export function refuse(
   patch: Partial<Stamp> = {},
   effects: readonly Effect[] = [],
 ): Decision {
+  // A request someone made (it has an actor) is audited when refused: it was accepted earlier,
+  // and its refusal must be on the record, not only in a log. Alerts and timers are not: a held
+  // isolation re-checks every few minutes and would fill the history.
+  const requested = 'actor' in ctx.event;
+  const stamp: Stamp = {
+    ...ctx.stamp,
+    ...patch,
+    processedEventIds: remember(ctx.stamp, ctx.event.id),
+    auditSeq: requested ? ctx.stamp.auditSeq + 1 : ctx.stamp.auditSeq,
+  };
+  const audit: AuditRecord | undefined = requested
+    ? {
+        stampId: stamp.id,
+        seq: stamp.auditSeq,
+        at: ctx.now,
+        from: ctx.stamp.phase,
+        to: ctx.stamp.phase,
+        cause: ctx.cause,
+        refused: { guard, reason },
+      }
+    : undefined;
   return {
     outcome: 'refused',
     guard,
     reason,
-    stamp: { ...ctx.stamp, ...patch, processedEventIds: remember(ctx.stamp, ctx.event.id) },
-    effects,
+    stamp,
+    effects: [...effects, ...fleetEffects(ctx.stamp, stamp, `${guard}: ${reason}`)],
+    ...(audit === undefined ? {} : { audit }),
   };
 }
 
@@ -114,7 +144,7 @@ export function ignore(reason: IgnoreReason, detail: string): Decision {
   return { outcome: 'ignored', reason, detail };
 }
 
-/** An operator may override a guard only by giving a reason, which the audit record keeps. */
+/** An operator may override a guard only by giving a reason, which the audit record keeps (the API answers 400 to an override without one). */
 export function overrides(event: StampEvent): boolean {
   return 'override' in event && event.override === true && event.reason.trim().length > 0;
 }

@@ -1,5 +1,4 @@
 import type { Decision } from '../decision';
-import type { Effect } from '../effects';
 import type { EventOf } from '../events';
 import { assessHealthFailure } from '../guards/blastRadius';
 import { checkMinInRotation } from '../guards/minInRotation';
@@ -43,11 +42,6 @@ function applyToActive(
 
 function isDecision(value: AppliedAlert | Decision): value is Decision {
   return 'outcome' in value;
-}
-
-function replacementRequest(stamp: Stamp, excludeRegions: readonly string[]): Effect[] {
-  if (stamp.replacedBy !== undefined) return [];
-  return [{ kind: 'request-replacement', stampId: stamp.id, region: stamp.region, excludeRegions }];
 }
 
 export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFailed'>>): Decision {
@@ -121,7 +115,6 @@ function holdIsolation(
   failing: Stamp,
   guard: 'blast-radius' | 'min-in-rotation',
   reason: string,
-  extra: Effect[],
 ): Decision {
   const recheckAt = addMinutes(ctx.now, ISOLATION_RECHECK_MINUTES);
   const firstHold = failing.health.heldBy !== guard;
@@ -134,7 +127,6 @@ function holdIsolation(
       deadlines: { ...failing.deadlines, isolationDecisionAt: recheckAt },
     },
     [
-      ...extra,
       ...(firstHold
         ? [{ kind: 'raise-incident' as const, stampId: failing.id, incident: guard, detail: reason }]
         : []),
@@ -151,12 +143,11 @@ function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
   const { fleet, policy, now } = ctx;
   const assessment = assessHealthFailure(memberOf(failing), fleet, policy);
   if (assessment.kind === 'blast-radius')
-    return holdIsolation(ctx, failing, 'blast-radius', assessment.detail, []);
+    return holdIsolation(ctx, failing, 'blast-radius', assessment.detail);
   const outage = assessment.kind === 'region-outage';
   if (!outage) {
     const guard = checkMinInRotation(failing.id, failing.region, fleet, policy);
-    if (!guard.ok)
-      return holdIsolation(ctx, failing, 'min-in-rotation', guard.reason, replacementRequest(failing, []));
+    if (!guard.ok) return holdIsolation(ctx, failing, 'min-in-rotation', guard.reason);
   }
   const isolation: IsolationState = { by: outage ? 'region-outage' : 'alert', at: now };
   return transition(ctx, 'active', {
@@ -171,7 +162,6 @@ function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
     },
     effects: [
       { kind: 'disable-origin', stampId: failing.id },
-      ...replacementRequest(failing, outage ? [failing.region] : []),
       {
         kind: 'start-timer',
         stampId: failing.id,
@@ -217,7 +207,9 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
   const { isolationGraceEndsAt: _ended, ...deadlines } = stamp.deadlines;
   return transition(ctx, 'active', {
     traffic: 'in-rotation',
-    patch: { health, deadlines, isolation: undefined },
+    // Back in rotation: a replacement placed meanwhile no longer replaces it (the fleet
+    // reconciler retires the surplus), so the link goes.
+    patch: { health, deadlines, isolation: undefined, replacedBy: undefined },
     effects: [
       { kind: 'enable-origin', stampId: stamp.id },
       { kind: 'cancel-timer', stampId: stamp.id, timer: 'isolation-grace' },
@@ -284,6 +276,6 @@ export function onIsolateRequested(ctx: DecideContext<EventOf<'IsolateRequested'
   return transition({ ...ctx, cause }, 'active', {
     traffic: 'isolated',
     patch: { isolation: { by: 'operator', at: now } },
-    effects: [{ kind: 'disable-origin', stampId: stamp.id }, ...replacementRequest(stamp, [])],
+    effects: [{ kind: 'disable-origin', stampId: stamp.id }],
   });
 }

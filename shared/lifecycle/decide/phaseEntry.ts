@@ -20,6 +20,15 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
         })),
       ];
     case 'active':
+      if (previous.phase === 'draining') {
+        // A cancelled drain: traffic comes back, the drain timer goes.
+        return [
+          { kind: 'enable-origin', stampId },
+          ...(previous.drain === undefined
+            ? []
+            : [{ kind: 'cancel-drain-timer' as const, stampId, drainId: previous.drain.id }]),
+        ];
+      }
       return [
         { kind: 'cancel-timer', stampId, timer: 'registration-timeout' },
         { kind: 'enable-origin', stampId },

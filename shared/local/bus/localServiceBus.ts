@@ -5,6 +5,7 @@ import {
   type LifecycleBus,
   type LifecycleMessage,
   lifecycleMessageId,
+  lifecycleSessionId,
 } from '../../ports/lifecycleBus';
 import { describeError, type HostLog, silentLog } from '../host/hostLog';
 import { BusClosedError, SessionIdRequiredError, SessionModeMismatchError } from './errors';
@@ -459,12 +460,12 @@ export class LocalServiceBus implements LifecycleBus {
   }
 }
 
-/** The lifecycle queue's wire form: sessionId = stamp id, deterministic messageId, JSON body. */
+/** The lifecycle queue's wire form: sessionId from lifecycleSessionId, deterministic messageId, JSON body. */
 function lifecycleOutgoing(message: LifecycleMessage): OutgoingMessage {
   return {
     body: message,
     messageId: lifecycleMessageId(message),
-    sessionId: message.stampId,
+    sessionId: lifecycleSessionId(message),
     contentType: 'application/json',
     subject: message.kind,
   };

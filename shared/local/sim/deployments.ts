@@ -247,6 +247,13 @@ export class SimulatedDeployments implements Deployer {
   }
 
   /** Stamp resource groups in the region that are not yet deleted, other than `except`. */
+  /** The simulated quota: `max + 2` live stamp resource groups per region, as `start` enforces. */
+  remainingStampQuota(region: string): Promise<number | undefined> {
+    const policy = this.regions.policy(region);
+    const used = this.liveGroupsInRegion(region, '', this.clock.now().getTime());
+    return Promise.resolve(Math.max(0, policy.max + 2 - used));
+  }
+
   private liveGroupsInRegion(region: string, except: string, at: number): number {
     let count = 0;
     for (const group of this.resourceGroups.values()) {

@@ -141,6 +141,10 @@ export class SimulatedAzure
     return this.deployments.getResourceGroupDeletion(resourceGroup);
   }
 
+  remainingStampQuota(region: string): Promise<number | undefined> {
+    return this.deployments.remainingStampQuota(region);
+  }
+
   // ---- TrafficManager and OriginHealthProbe ----
 
   upsertOrigin(spec: OriginSpec): Promise<void> {

@@ -8,6 +8,9 @@ import type { StampCloudEvent } from '../../../shared/ports/eventPublisher';
 export const T0 = new Date('2026-06-01T00:00:00.000Z');
 export const MINUTE = 60_000;
 
+/** The seed's regions with nothing desired: a control plane that starts with no stamps. */
+export const EMPTY_REGIONS = 'westeurope:weu:1:4:0,eastus:eus:2:3:0,southeastasia:sea:3:3:0';
+
 export interface ApiAnswer {
   readonly status: number;
   readonly contentType: string;
@@ -46,11 +49,18 @@ export async function startE2E(
       },
     },
   });
+  const seed = options.seed ?? true;
+  // An unseeded control plane starts with empty regions (desired 0) unless the test says
+  // otherwise: the fleet reconciler would otherwise build every region up to its maximum.
+  const env =
+    seed || options.env?.['STAMPS_REGIONS'] !== undefined
+      ? (options.env ?? {})
+      : { ...options.env, STAMPS_REGIONS: EMPTY_REGIONS };
   const plane = new LocalControlPlane({
-    env: options.env ?? {},
+    env,
     clock,
     port: 0,
-    seed: options.seed ?? true,
+    seed,
     databaseName: `e2e-${randomUUID().slice(0, 8)}`,
     log: (level, message) => {
       if (level !== 'debug') logs.push(`${clock.now().toISOString()} ${level} ${message}`);

@@ -18,7 +18,7 @@ export interface Scenario {
 }
 
 const ENV = {
-  STAMPS_REGIONS: 'westeurope:weu:1:5,eastus:eus:2:3,southeastasia:sea:3:3',
+  STAMPS_REGIONS: 'westeurope:weu:1:5:4,eastus:eus:2:3,southeastasia:sea:3:3',
   STAMPS_TOTAL_MAX: '12',
 };
 

@@ -94,12 +94,48 @@ const cases: Case[] = [
     expect: ['retire eus-004', 'retire weu-005'],
   },
   {
-    name: 'a stamp that rejoined while its replacement is built: the replacement is retired',
+    name: 'a stamp that rejoined while its replacement is built: held, the replacement is not cancelled',
     input: {
       desired: SEED_DESIRED,
       members: [...seedFleet(), member('weu-005', 'westeurope', { phase: 'provisioning', traffic: 'none' })],
     },
+    expect: ['hold westeurope'],
+  },
+  {
+    name: 'a stamp that rejoined after its replacement became active: the newest is retired',
+    input: {
+      desired: SEED_DESIRED,
+      members: [...seedFleet(), member('weu-005', 'westeurope')],
+    },
     expect: ['retire weu-005'],
+  },
+  {
+    name: 'a failing stamp whose isolation is being decided still serves: nothing is placed yet',
+    input: { desired: SEED_DESIRED, members: withChanges(seedFleet(), { 'weu-002': { probe: 'failing' } }) },
+    expect: [],
+  },
+  {
+    name: 'a failing stamp held by the minimum in rotation is replaced, so that it can be isolated',
+    input: {
+      desired: { ...SEED_DESIRED, eastus: 1 },
+      members: withChanges(
+        seedFleet().filter((m) => m.id !== 'eus-002' && m.id !== 'eus-003'),
+        { 'eus-001': { probe: 'failing', heldBy: 'min-in-rotation' } },
+      ),
+    },
+    expect: ['place eastus'],
+  },
+  {
+    name: 'stamps isolated by a region outage mark their region out without being told',
+    input: {
+      desired: SEED_DESIRED,
+      members: withChanges(seedFleet(), {
+        'sea-001': { ...isolated, isolatedBy: 'region-outage' },
+        'sea-002': { ...isolated, isolatedBy: 'region-outage' },
+        'sea-003': { ...isolated, isolatedBy: 'region-outage' },
+      }),
+    },
+    expect: ['place westeurope for southeastasia', 'place eastus for southeastasia', 'hold southeastasia'],
   },
   {
     name: 'desired lowered: the newest stamp in service is retired',

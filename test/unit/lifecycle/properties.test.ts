@@ -16,6 +16,8 @@ import {
   isLegalTransition,
   newStamp,
   placeStamp,
+  planFleet,
+  RECONCILER_ACTOR,
   type Stamp,
   type StampEvent,
   stampEventSchema,
@@ -79,7 +81,11 @@ class Model {
   readonly history: { stampId: string; event: StampEvent }[] = [];
   readonly lastSeq = new Map<string, number>();
   now = at(0);
+  /** Each region's desired count: the seed's two, raised by the stamps the steps ask for. */
+  readonly desired: Record<string, number> = Object.fromEntries(REGIONS.map((r) => [r.name, 2]));
   private eventCounter = 0;
+  private reconciling = false;
+  private started = false;
 
   constructor() {
     for (const region of REGIONS) {
@@ -95,6 +101,7 @@ class Model {
       });
       this.apply(stamp.id, { type: 'OriginHealthy', id: this.nextId() });
     }
+    this.started = true;
   }
 
   nextId(): string {
@@ -110,12 +117,17 @@ class Model {
     };
   }
 
-  create(region: string, allowOther: boolean, replacementFor: Stamp | undefined): string | undefined {
+  create(
+    region: string,
+    allowOther: boolean,
+    replacementFor: Stamp | undefined,
+    planned = false,
+  ): string | undefined {
     const placement = placeStamp(
       {
         region,
         allowOtherRegions: allowOther,
-        ...(replacementFor === undefined ? {} : { replacement: { excludeRegions: [] } }),
+        ...(replacementFor === undefined && !planned ? {} : { replacement: { excludeRegions: [] } }),
       },
       this.fleet(),
       policy,
@@ -136,7 +148,11 @@ class Model {
     this.audits.set(id, [created.audit]);
     if (replacementFor !== undefined)
       this.stamps.set(replacementFor.id, { ...replacementFor, replacedBy: id });
-    this.checkCapacity(replacementFor !== undefined);
+    this.checkCapacity(replacementFor !== undefined || planned);
+    if (!planned && this.started) {
+      const name = placement.region.name;
+      this.desired[name] = Math.min(placement.region.max, (this.desired[name] ?? 0) + 1);
+    }
     return id;
   }
 
@@ -149,13 +165,10 @@ class Model {
     checkDecision(before, event, decision, this.now, fleetBefore.members);
     if (decision.outcome === 'ignored') return decision;
     this.stamps.set(stampId, decision.stamp);
-    if (decision.outcome === 'transition') this.audits.get(stampId)?.push(decision.audit);
+    if (decision.outcome !== 'updated' && decision.audit !== undefined)
+      this.audits.get(stampId)?.push(decision.audit);
     for (const effect of decision.effects) {
-      if (effect.kind === 'request-replacement') {
-        const current = this.stamps.get(stampId);
-        if (current !== undefined && current.replacedBy === undefined)
-          this.create(effect.region, effect.excludeRegions.length > 0, current);
-      }
+      if (effect.kind === 'reconcile-fleet') this.reconcile();
       if (effect.kind === 'notify-replaced-stamp' && this.stamps.has(effect.replacedStampId)) {
         this.apply(effect.replacedStampId, {
           type: 'ReplacementActive',
@@ -165,6 +178,28 @@ class Model {
       }
     }
     return decision;
+  }
+
+  /** The fleet reconciler, as the app runs it: the pure plan, carried out at once. */
+  reconcile(): void {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      const plan = planFleet({ desired: this.desired, members: this.fleet().members }, policy);
+      for (const action of plan.actions) {
+        if (action.kind === 'place') this.create(action.region, false, undefined, true);
+        if (action.kind === 'retire')
+          this.apply(action.stampId, {
+            type: 'DrainRequested',
+            id: this.nextId(),
+            source: 'reconciler',
+            actor: RECONCILER_ACTOR,
+            reason: action.reason,
+          });
+      }
+    } finally {
+      this.reconciling = false;
+    }
   }
 
   checkCapacity(replacement: boolean): void {
@@ -211,7 +246,13 @@ function checkDecision(
   if (decision.outcome !== 'transition') {
     assert.equal(after.phase, before.phase, 'only a transition changes the phase');
     assert.equal(after.traffic, before.traffic, 'only a transition changes the traffic');
-    assert.equal(after.auditSeq, before.auditSeq, 'no audit record without a transition');
+    // A refused request is audited (one record, phase unchanged); nothing else writes one.
+    const audited = decision.outcome === 'refused' && decision.audit !== undefined;
+    assert.equal(
+      after.auditSeq,
+      before.auditSeq + (audited ? 1 : 0),
+      'an audit record only for a transition or a refused request',
+    );
     return;
   }
   assert.ok(
@@ -283,7 +324,7 @@ function naturalEvent(model: Model, stamp: Stamp, variant: number, alertAge: num
       return {
         type: 'DrainRequested',
         id,
-        source: variant === 8 ? 'scale-in' : 'operator',
+        source: variant === 8 ? 'reconciler' : 'operator',
         actor: 'model',
         reason: 'model',
       };

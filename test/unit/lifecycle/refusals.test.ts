@@ -109,9 +109,9 @@ const CASES: readonly NoCase[] = [
     },
   },
   {
-    name: 'scale-in drain of the last stamp, even with override',
+    name: 'reconciler drain of the last stamp, even with override',
     stamp: seaStamp(),
-    event: { type: 'DrainRequested', id: 'x', source: 'scale-in', override: true, ...op },
+    event: { type: 'DrainRequested', id: 'x', source: 'reconciler', override: true, ...op },
     fleet: lonelySea,
     expect: { refused: 'min-in-rotation', reason: /below the minimum/ },
   },
@@ -313,7 +313,16 @@ function check(c: NoCase, decision: Decision): void {
     assert.match(decision.reason, c.expect.reason);
     assert.equal(decision.stamp.phase, c.stamp.phase, 'a refusal never changes the phase');
     assert.equal(decision.stamp.traffic, c.stamp.traffic, 'a refusal never changes the traffic');
-    assert.equal(decision.stamp.auditSeq, c.stamp.auditSeq, 'a refusal writes no audit record');
+    // A request someone made is audited as a refusal (one record, phase unchanged); an alert or a
+    // timer that a guard refuses is not.
+    const requested = 'actor' in c.event;
+    assert.equal(decision.stamp.auditSeq, c.stamp.auditSeq + (requested ? 1 : 0), 'audit sequence');
+    assert.equal(decision.audit !== undefined, requested, 'a refused request is audited');
+    if (decision.audit !== undefined) {
+      assert.equal(decision.audit.from, c.stamp.phase);
+      assert.equal(decision.audit.to, c.stamp.phase);
+      assert.deepEqual(decision.audit.refused, { guard: decision.guard, reason: decision.reason });
+    }
     assert.ok(decision.stamp.processedEventIds.includes(c.event.id), 'a refused event is remembered');
   } else {
     assert.deepEqual(
@@ -352,13 +361,13 @@ describe('decide: guard side effects', () => {
     });
     assert.deepEqual(
       d.effects.map((e) => e.kind),
-      ['request-replacement', 'raise-incident', 'start-timer'],
+      ['raise-incident', 'start-timer', 'reconcile-fleet'],
     );
     assert.equal(d.stamp.health.heldBy, 'min-in-rotation');
     assert.equal(d.stamp.deadlines.isolationDecisionAt, at(7), 'the guards are asked again in five minutes');
   });
 
-  it('a blast-radius refusal raises one incident and requests no replacement', () => {
+  it('a blast-radius refusal raises one incident and does not ask the fleet reconciler for a replacement', () => {
     const storm = seedFleet().map((m) =>
       ['weu-002', 'weu-003', 'eus-001', 'eus-002', 'eus-003'].includes(m.id)
         ? { ...m, probe: 'failing' as const }
@@ -380,16 +389,48 @@ describe('decide: guard side effects', () => {
     );
   });
 
-  it('a stamp that already has a replacement does not ask for another', () => {
+  it('an isolation asks the fleet reconciler to run; the stamp never places its own replacement', () => {
     const d = decide(
-      stampIn('active', { replacedBy: 'weu-005' }),
+      stampIn('active'),
       { type: 'HealthProbeFailed', id: 'x', alertId: 'a', observedAt: at(1) },
       policyWith(),
       at(2),
       fleet(seedFleet()),
     );
     assert.equal(d.outcome, 'transition');
-    assert.ok(d.outcome === 'transition' && !d.effects.some((e) => e.kind === 'request-replacement'));
+    assert.deepEqual(
+      d.effects.filter((e) => e.kind === 'reconcile-fleet').map((e) => e.stampId),
+      [d.outcome === 'transition' ? d.stamp.id : ''],
+    );
+  });
+
+  it('an accepted request that a guard refuses is written to the history as a refusal', () => {
+    const d = decide(
+      seaStamp(),
+      { type: 'DrainRequested', id: 'x', source: 'operator', ...op },
+      policyWith(),
+      at(2),
+      fleet(lonelySea),
+    );
+    assert.equal(d.outcome, 'refused');
+    if (d.outcome !== 'refused') return;
+    assert.deepEqual(d.audit?.refused, { guard: 'min-in-rotation', reason: d.reason });
+    assert.equal(d.audit?.from, 'active');
+    assert.equal(d.audit?.to, 'active');
+    assert.equal(d.audit?.seq, seaStamp().auditSeq + 1);
+    assert.equal(d.stamp.auditSeq, seaStamp().auditSeq + 1);
+  });
+
+  it('a refused alert is not written to the history (a held isolation re-checks every few minutes)', () => {
+    const d = decide(
+      seaStamp(),
+      { type: 'HealthProbeFailed', id: 'x', alertId: 'a', observedAt: at(1) },
+      policyWith({ alertCorrelationSeconds: 0 }),
+      at(2),
+      fleet(lonelySea),
+    );
+    assert.equal(d.outcome, 'refused');
+    assert.ok(d.outcome === 'refused' && d.audit === undefined);
   });
 
   it('an operator override with a reason passes the guard and is audited', () => {

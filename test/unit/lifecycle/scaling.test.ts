@@ -19,103 +19,106 @@ interface ScaleCase {
   readonly signal: CapacitySignal;
   readonly members: FleetMember[];
   readonly history?: ScaleHistory;
+  readonly desired?: number;
   readonly expect: ScalePlan['kind'];
-  readonly detail?: RegExp | string;
+  /** The new desired count, or a pattern the hold's reason matches. */
+  readonly detail?: RegExp | number;
 }
 
 const CASES: readonly ScaleCase[] = [
   {
-    name: 'capacity high scales out in the region',
+    name: 'capacity high raises the desired count by one',
     signal: high,
     members: two,
-    expect: 'scale-out',
-    detail: 'westeurope',
+    desired: 2,
+    expect: 'set-desired',
+    detail: 3,
   },
   {
     name: 'capacity high within the cooldown holds',
     signal: high,
     members: two,
+    desired: 2,
     history: { lastScaleOutAt: at(-5) },
     expect: 'hold',
     detail: /scaled out recently; next scale-out after 2026-01-01T00:10:00.000Z/,
   },
   {
-    name: 'capacity high after the cooldown scales out',
+    name: 'capacity high after the cooldown raises it',
     signal: high,
     members: two,
+    desired: 2,
     history: { lastScaleOutAt: at(-15) },
-    expect: 'scale-out',
+    expect: 'set-desired',
+    detail: 3,
   },
   {
     name: 'capacity high while a stamp is being built holds (no pile-up)',
     signal: high,
     members: [...two, member('weu-003', 'westeurope', { phase: 'provisioning', traffic: 'none' })],
+    desired: 3,
     expect: 'hold',
     detail: /weu-003 on the way/,
   },
   {
-    name: 'capacity high in a full region holds',
+    name: 'capacity high at the region maximum holds',
     signal: high,
     members: ['001', '002', '003', '004'].map((n) => member(`weu-${n}`, 'westeurope')),
+    desired: 4,
     expect: 'hold',
-    detail: /westeurope 4\/4/,
+    detail: /already desires 4, its maximum/,
   },
   {
-    name: 'capacity low drains the newest healthy stamp in rotation',
+    name: 'capacity low lowers the desired count by one (the reconciler picks the stamp)',
     signal: low,
-    members: [
-      member('weu-010', 'westeurope'),
-      member('weu-002', 'westeurope'),
-      member('weu-009', 'westeurope'),
-    ],
-    expect: 'scale-in',
-    detail: 'weu-010',
-  },
-  {
-    name: 'capacity low skips failing and isolated stamps',
-    signal: low,
-    members: [
-      member('weu-001', 'westeurope'),
-      member('weu-002', 'westeurope'),
-      member('weu-003', 'westeurope', { probe: 'failing' }),
-      member('weu-004', 'westeurope', { traffic: 'isolated' }),
-    ],
-    expect: 'scale-in',
-    detail: 'weu-002',
+    members: two,
+    desired: 2,
+    expect: 'set-desired',
+    detail: 1,
   },
   {
     name: 'capacity low never goes below the minimum in rotation',
     signal: low,
     members: [member('weu-001', 'westeurope')],
+    desired: 1,
     expect: 'hold',
-    detail: /below the minimum/,
+    detail: /already desires 1, the minimum/,
   },
   {
     name: 'capacity low within the cooldown holds',
     signal: low,
     members: two,
+    desired: 2,
     history: { lastScaleInAt: at(-1) },
     expect: 'hold',
     detail: /scaled in recently/,
   },
   {
-    name: 'capacity low with nothing healthy in rotation holds',
-    signal: low,
-    members: [member('weu-001', 'westeurope', { probe: 'failing' })],
+    name: 'a signal for a region the policy does not have holds',
+    signal: { ...high, region: 'mars' },
+    members: two,
+    desired: 2,
     expect: 'hold',
-    detail: /no healthy stamp in rotation/,
+    detail: /not a configured region/,
   },
 ];
 
-describe('decideScaling', () => {
+describe('decideScaling: capacity alerts change the desired count', () => {
   for (const c of CASES) {
     it(c.name, () => {
-      const plan = decideScaling(c.signal, fleet(c.members), policyWith(), at(0), c.history ?? {});
+      const plan = decideScaling(
+        c.signal,
+        fleet(c.members),
+        policyWith(),
+        at(0),
+        c.history ?? {},
+        c.desired ?? 2,
+      );
       assert.equal(plan.kind, c.expect, JSON.stringify(plan));
-      const detail =
-        plan.kind === 'scale-out' ? plan.region : plan.kind === 'scale-in' ? plan.stampId : plan.reason;
-      if (typeof c.detail === 'string') assert.equal(detail, c.detail);
-      else if (c.detail !== undefined) assert.match(detail, c.detail);
+      if (plan.kind === 'set-desired') {
+        assert.equal(plan.desired, c.detail);
+        assert.equal(plan.direction, c.signal.kind === 'CapacityHigh' ? 'out' : 'in');
+      } else if (c.detail instanceof RegExp) assert.match(plan.reason, c.detail);
     });
   }
 });

@@ -56,7 +56,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(20),
     to: 'failed',
     traffic: 'none',
-    effects: ['raise-incident', 'publish-phase-changed'],
+    effects: ['raise-incident', 'reconcile-fleet', 'publish-phase-changed'],
   },
   {
     name: 'registering → active when the origin is healthy',
@@ -65,7 +65,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(5),
     to: 'active',
     traffic: 'in-rotation',
-    effects: ['cancel-timer', 'enable-origin', 'publish-phase-changed'],
+    effects: ['cancel-timer', 'enable-origin', 'reconcile-fleet', 'publish-phase-changed'],
   },
   {
     name: 'registering → failed when registration timed out',
@@ -74,7 +74,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(15),
     to: 'failed',
     traffic: 'none',
-    effects: ['cancel-timer', 'remove-origin', 'raise-incident', 'publish-phase-changed'],
+    effects: ['cancel-timer', 'remove-origin', 'raise-incident', 'reconcile-fleet', 'publish-phase-changed'],
   },
   {
     name: 'active in rotation → isolated on a health-probe failure',
@@ -83,7 +83,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(2),
     to: 'active',
     traffic: 'isolated',
-    effects: ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+    effects: ['disable-origin', 'start-timer', 'reconcile-fleet', 'publish-phase-changed'],
     fleet: seedFleet(),
   },
   {
@@ -96,7 +96,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(2),
     to: 'active',
     traffic: 'isolated',
-    effects: ['disable-origin', 'request-replacement', 'start-timer', 'publish-phase-changed'],
+    effects: ['disable-origin', 'start-timer', 'reconcile-fleet', 'publish-phase-changed'],
     fleet: seedFleet(),
     policy: policyWith({ alertCorrelationSeconds: 60 }),
   },
@@ -113,7 +113,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(11),
     to: 'active',
     traffic: 'in-rotation',
-    effects: ['enable-origin', 'cancel-timer', 'publish-phase-changed'],
+    effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
     fleet: seedFleet(),
   },
   {
@@ -123,7 +123,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(1),
     to: 'active',
     traffic: 'isolated',
-    effects: ['disable-origin', 'request-replacement', 'publish-phase-changed'],
+    effects: ['disable-origin', 'reconcile-fleet', 'publish-phase-changed'],
     fleet: seedFleet(),
   },
   {
@@ -138,7 +138,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(30),
     to: 'active',
     traffic: 'isolated',
-    effects: ['disable-origin', 'start-timer', 'publish-phase-changed'],
+    effects: ['disable-origin', 'start-timer', 'reconcile-fleet', 'publish-phase-changed'],
     fleet: [
       member('sea-001', 'southeastasia', { probe: 'failing' }),
       member('sea-004', 'southeastasia'),
@@ -152,7 +152,13 @@ const CASES: readonly TransitionCase[] = [
     now: at(1),
     to: 'draining',
     traffic: 'none',
-    effects: ['disable-origin', 'schedule-drain-timer', 'watch-in-flight', 'publish-phase-changed'],
+    effects: [
+      'disable-origin',
+      'schedule-drain-timer',
+      'watch-in-flight',
+      'reconcile-fleet',
+      'publish-phase-changed',
+    ],
     fleet: seedFleet(),
   },
   {
@@ -172,6 +178,7 @@ const CASES: readonly TransitionCase[] = [
       'cancel-timer',
       'schedule-drain-timer',
       'watch-in-flight',
+      'reconcile-fleet',
       'publish-phase-changed',
     ],
     fleet: seedFleet(),
@@ -188,6 +195,7 @@ const CASES: readonly TransitionCase[] = [
       'remove-origin',
       'preserve-diagnostics',
       'run-quarantine-checks',
+      'reconcile-fleet',
       'publish-phase-changed',
     ],
   },
@@ -203,6 +211,7 @@ const CASES: readonly TransitionCase[] = [
       'remove-origin',
       'preserve-diagnostics',
       'run-quarantine-checks',
+      'reconcile-fleet',
       'publish-phase-changed',
     ],
   },
@@ -255,7 +264,33 @@ const CASES: readonly TransitionCase[] = [
     now: at(60),
     to: 'decommissioning',
     traffic: 'none',
-    effects: ['delete-workloads', 'publish-phase-changed'],
+    effects: ['delete-workloads', 'reconcile-fleet', 'publish-phase-changed'],
+  },
+  {
+    name: 'active isolated → in rotation when an operator rejoins it',
+    stamp: stampIn('active', {
+      traffic: 'isolated',
+      isolation: { by: 'operator', at: at(0) },
+      deadlines: { isolationGraceEndsAt: at(15) },
+    }),
+    event: { type: 'RejoinRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
+  },
+  {
+    name: 'draining → active in rotation when an operator cancels the drain',
+    stamp: stampIn('draining', {
+      traffic: 'none',
+      drain: { id: 'drain-1', reason: 'r', startedAt: at(0), endsAt: at(30) },
+      deadlines: { drainEndsAt: at(30) },
+    }),
+    event: { type: 'DrainCancelRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['enable-origin', 'cancel-drain-timer', 'reconcile-fleet', 'publish-phase-changed'],
   },
 ];
 
@@ -353,8 +388,12 @@ describe('decide: what each transition records', () => {
       alerts: [{ alertId: 'a1', state: 'firing', at: at(1) }],
     });
     assert.deepEqual(
-      d.effects.find((e) => e.kind === 'request-replacement'),
-      { kind: 'request-replacement', stampId: 'weu-001', region: 'westeurope', excludeRegions: [] },
+      d.effects.find((e) => e.kind === 'reconcile-fleet'),
+      {
+        kind: 'reconcile-fleet',
+        stampId: 'weu-001',
+        reason: 'weu-001 active/in-rotation → active/isolated',
+      },
     );
   });
 
@@ -461,6 +500,7 @@ describe('decide: what each transition records', () => {
       'cancel-drain-timer',
       'remove-origin',
       'preserve-diagnostics',
+      'reconcile-fleet',
       'publish-phase-changed',
     ]);
   });

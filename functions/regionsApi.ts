@@ -1,0 +1,89 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+
+import { setDesired } from '../shared/app/desiredCapacity';
+import { readLedgers } from '../shared/app/fleet';
+import { desiredBody, parseWith } from '../shared/app/requests';
+import { services } from '../shared/app/services';
+import { regionDetailView, regionsView, regionView } from '../shared/app/views';
+import { answerErrors } from '../shared/http/answerErrors';
+import { readJsonBody } from '../shared/http/body';
+import { json, problem } from '../shared/http/problem';
+import { regionPolicy } from '../shared/lifecycle/policy';
+
+/** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
+function actorOf(request: HttpRequest, fromBody: string | undefined): string {
+  return request.headers.get('x-ms-client-principal-name') ?? fromBody ?? 'operator';
+}
+
+function unknownRegion(name: string | undefined, known: readonly string[]): HttpResponseInit {
+  return problem(404, `there is no region '${name ?? ''}'; configured regions are ${known.join(', ')}`);
+}
+
+/** `GET /api/regions`: every region's desired count, what serves it, and what holds it back. */
+export async function listRegions(): Promise<HttpResponseInit> {
+  const svc = await services();
+  const ledgers = await readLedgers(svc.store, svc.config.policy);
+  return json(200, { regions: regionsView(svc.config.policy, ledgers, svc.clock.now().toISOString()) });
+}
+
+/** `GET /api/regions/{name}`: one region, its stamps and the audit trail of its desired count. */
+export async function getRegion(request: HttpRequest): Promise<HttpResponseInit> {
+  const svc = await services();
+  const policy = svc.config.policy;
+  const name = request.params['name'];
+  const region = name === undefined ? undefined : regionPolicy(policy, name);
+  if (region === undefined)
+    return unknownRegion(
+      name,
+      policy.regions.map((r) => r.name),
+    );
+  const stored = await svc.store.ensureLedger(region.name, region.code);
+  return json(200, regionDetailView(policy, stored.ledger, svc.clock.now().toISOString()));
+}
+
+/** `PUT /api/regions/{name}` `{desired, reason}`: the count the fleet reconciler converges to. */
+export async function putRegion(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const svc = await services();
+  const policy = svc.config.policy;
+  const name = request.params['name'];
+  if (name === undefined || regionPolicy(policy, name) === undefined)
+    return unknownRegion(
+      name,
+      policy.regions.map((r) => r.name),
+    );
+  const body = await readJsonBody(request);
+  if (!body.ok) return problem(body.status, body.detail);
+  const parsed = parseWith(desiredBody, body.value, 'region update');
+  if (!parsed.ok) return problem(400, parsed.detail);
+  const actor = actorOf(request, parsed.value.actor);
+  const outcome = await setDesired(svc, name, parsed.value.desired, {
+    actor,
+    reason: parsed.value.reason,
+    requestId: context.invocationId,
+  });
+  if (outcome.kind === 'unknown-region') return problem(404, outcome.reason);
+  if (outcome.kind === 'invalid') return problem(400, outcome.reason);
+  context.log(`desired of ${name}: ${outcome.from} → ${outcome.to} by ${actor}: ${parsed.value.reason}`);
+  return json(202, regionView(policy, name, outcome.ledger.ledger, svc.clock.now().toISOString()), {
+    location: `/api/regions/${name}`,
+  });
+}
+
+app.http('listRegions', {
+  route: 'regions',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(listRegions),
+});
+app.http('getRegion', {
+  route: 'regions/{name}',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(getRegion),
+});
+app.http('putRegion', {
+  route: 'regions/{name}',
+  methods: ['PUT'],
+  authLevel: 'function',
+  handler: answerErrors(putRegion),
+});

@@ -1,0 +1,62 @@
+import { regionPolicy } from '../lifecycle/policy';
+import {
+  checkDesired,
+  desiredChangeSchema,
+  effectiveDesired,
+  withDesiredChange,
+} from '../lifecycle/regionDesired';
+import type { StoredLedger } from '../ports/stampStore';
+import { requestReconciliation } from './fleetReconciler';
+import { retryOnConflict } from './retryOnConflict';
+import type { Services } from './services';
+
+export type DesiredOutcome =
+  | { readonly kind: 'set'; readonly ledger: StoredLedger; readonly from: number; readonly to: number }
+  | { readonly kind: 'unknown-region'; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/**
+ * An operator sets a region's desired stamp count (PUT /api/regions/{name}): checked against
+ * the region's bounds, written with the change into the ledger's audit trail (If-Match), then the
+ * fleet reconciler is asked to converge to it.
+ */
+export async function setDesired(
+  svc: Services,
+  region: string,
+  desired: number,
+  who: { readonly actor: string; readonly reason: string; readonly requestId: string },
+): Promise<DesiredOutcome> {
+  const policy = svc.config.policy;
+  const known = regionPolicy(policy, region);
+  if (known === undefined) {
+    return {
+      kind: 'unknown-region',
+      reason: `there is no region '${region}'; configured regions are ${policy.regions.map((r) => r.name).join(', ')}`,
+    };
+  }
+  const check = checkDesired(policy, region, desired);
+  if (!check.ok) return { kind: 'invalid', reason: check.reason };
+  const outcome = await retryOnConflict(`set desired of ${region}`, async () => {
+    const stored = await svc.store.ensureLedger(known.name, known.code);
+    const from = effectiveDesired(policy, region, stored.ledger.desired);
+    const change = desiredChangeSchema.parse({
+      at: svc.clock.now().toISOString(),
+      from,
+      to: desired,
+      actor: who.actor,
+      reason: who.reason,
+      source: 'operator',
+    });
+    const ledger = await svc.store.replaceLedger(
+      { ...stored.ledger, desired, desiredChanges: withDesiredChange(stored.ledger.desiredChanges, change) },
+      stored.etag,
+    );
+    return { kind: 'set' as const, ledger, from, to: desired };
+  });
+  await requestReconciliation(
+    svc,
+    `desired:${region}:${who.requestId}`,
+    `desired of ${region} set to ${desired} by ${who.actor}`,
+  );
+  return outcome;
+}

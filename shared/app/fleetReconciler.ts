@@ -1,0 +1,261 @@
+import { RECONCILER_ACTOR } from '../lifecycle/decide/cause';
+import type { StampEvent } from '../lifecycle/events';
+import type { FleetMember } from '../lifecycle/fleet';
+import { type FleetAction, type FleetPlan, planFleet, type RegionUnavailable } from '../lifecycle/planFleet';
+import { blockAfterFailure, isBlocked } from '../lifecycle/regionBlock';
+import { effectiveDesired } from '../lifecycle/regionDesired';
+import { describeAction, type RegionStatus, sameStatus, statusOf } from '../lifecycle/regionStatus';
+import type { Cause } from '../lifecycle/stamp';
+import { addMinutes, isAtOrAfter } from '../lifecycle/time';
+import type { RegionLedger, StoredLedger } from '../ports/stampStore';
+import { fleetFromLedgers, readLedgers } from './fleet';
+import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
+import { retryOnConflict } from './retryOnConflict';
+import type { Services } from './services';
+
+export interface ReconcileTrigger {
+  /** Deterministic per cause: the ids of the events this run sends derive from it. */
+  readonly requestId: string;
+  readonly reason: string;
+}
+
+export interface FleetReconciliation {
+  readonly plan: FleetPlan;
+  /** New stamps written; the caller starts their orchestrations with the effects. */
+  readonly placed: readonly CreatedStamp[];
+  /** Stamps sent a retirement (drain) or clean-up request; the caller wakes their orchestrations. */
+  readonly woken: readonly string[];
+  /** Actions that could not be carried out (a slot taken meanwhile), in words. */
+  readonly missed: readonly string[];
+}
+
+/**
+ * The fleet reconciler, like a Kubernetes controller: observes the fleet (the region ledgers),
+ * each region's desired count, the quota left and the regions that refused deployments, asks the
+ * pure `planFleet` what to do, and does it: places new stamps (a ledger slot taken with If-Match,
+ * then the stamp written), asks surplus stamps to drain, cleans up stamps failed for longer than
+ * the policy allows, and writes what it did and what holds it back into each region's ledger.
+ *
+ * Runs one at a time (every request shares one Service Bus session) on a timer and after every
+ * transition that changes what it sees. Each run re-plans from what is stored, so a redelivered
+ * request or a crashed run repeats nothing that already happened: a placed stamp holds its slot,
+ * a requested drain carries an id derived from the stamp's audit sequence.
+ */
+export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): Promise<FleetReconciliation> {
+  const { store, config, clock } = svc;
+  const policy = config.policy;
+  const now = clock.now().toISOString();
+  const woken: string[] = [];
+
+  const failed = await recordFailures(svc, await readLedgers(store, policy), now);
+  woken.push(...(await cleanUpFailed(svc, failed, now)));
+
+  const ledgers = await readLedgers(store, policy);
+  const members = fleetFromLedgers(ledgers).members;
+  const desired: Record<string, number> = {};
+  const unavailable: Record<string, RegionUnavailable> = {};
+  const quotaLeft: Record<string, number> = {};
+  for (const { ledger } of ledgers) {
+    desired[ledger.region] = effectiveDesired(policy, ledger.region, ledger.desired);
+    if (isBlocked(ledger.block, now))
+      unavailable[ledger.region] = {
+        reason: `${ledger.region} is blocked until ${ledger.block.until}: ${ledger.block.reason}`,
+      };
+    const quota = await svc.deployer.remainingStampQuota(ledger.region);
+    // A stamp reserved a moment ago may not be deploying yet, so not in the quota's count: the
+    // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
+    if (quota !== undefined) quotaLeft[ledger.region] = quota;
+  }
+  const plan = planFleet({ desired, members, unavailable, quotaLeft }, policy);
+
+  const placed: CreatedStamp[] = [];
+  const missed: string[] = [];
+  const done = new Map<string, string[]>();
+  const note = (region: string, line: string): void => {
+    done.set(region, [...(done.get(region) ?? []), line]);
+  };
+  const vacancies = vacanciesOf(members);
+  let placeIndex = 0;
+  for (const action of plan.actions) {
+    if (action.kind === 'place') {
+      const created = await place(svc, action, trigger, placeIndex, vacancies);
+      placeIndex += 1;
+      if (created === undefined) {
+        missed.push(`${action.region}: the slot was taken meanwhile`);
+        continue;
+      }
+      placed.push(created);
+      note(action.region, describeAction(action, created.stamp.id));
+      if (action.coversFor !== action.region)
+        note(action.coversFor, describeAction(action, created.stamp.id));
+    } else if (action.kind === 'retire') {
+      if (await retire(svc, action)) woken.push(action.stampId);
+      note(action.region, describeAction(action));
+    }
+  }
+  await writeStatuses(svc, ledgers, plan, done, now);
+  return { plan, placed, woken, missed };
+}
+
+/** Asks the fleet reconciler to run (one Service Bus message on the fleet's session). */
+export async function requestReconciliation(svc: Services, requestId: string, reason: string): Promise<void> {
+  await svc.bus.send({
+    kind: 'reconcile-fleet',
+    requestId,
+    requestedAt: svc.clock.now().toISOString(),
+    reason,
+  });
+}
+
+/** Stamps of each region that have left service and no live stamp names as the one it replaces. */
+function vacanciesOf(members: readonly FleetMember[]): Map<string, string[]> {
+  const covered = new Set(members.flatMap((m) => (m.replacementFor === undefined ? [] : [m.replacementFor])));
+  const byRegion = new Map<string, string[]>();
+  for (const m of members) {
+    const gone =
+      (m.phase === 'active' && (m.traffic === 'isolated' || m.heldBy === 'min-in-rotation')) ||
+      m.phase === 'draining' ||
+      m.phase === 'failed';
+    if (!gone || covered.has(m.id)) continue;
+    byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m.id]);
+  }
+  return byRegion;
+}
+
+async function place(
+  svc: Services,
+  action: Extract<FleetAction, { kind: 'place' }>,
+  trigger: ReconcileTrigger,
+  index: number,
+  vacancies: Map<string, string[]>,
+): Promise<CreatedStamp | undefined> {
+  const reservation = await reserveStamp(svc, {
+    region: action.region,
+    allowOtherRegions: false,
+    replacement: { excludeRegions: [] },
+  });
+  if (reservation.kind !== 'reserved') return undefined;
+  const replaces = vacancies.get(action.coversFor)?.shift();
+  const cause: Cause = {
+    kind: 'reconciliation',
+    eventId: `${trigger.requestId}:place:${index}`,
+    actor: RECONCILER_ACTOR,
+    reason: `${action.reason}${replaces === undefined ? '' : `; replaces ${replaces}`}`,
+  };
+  const created = await createReservedStamp(svc, {
+    stampId: reservation.stampId,
+    region: reservation.region,
+    cause,
+    ...(replaces === undefined ? {} : { replacementFor: replaces }),
+  });
+  if (replaces !== undefined) await linkReplacement(svc, replaces, created.stamp.id);
+  return created;
+}
+
+/**
+ * Writes "replaced by" on the stamp a new one covers: the why, for the operator. It decides
+ * nothing (capacity is the plan's), so a stamp that moved on meanwhile is left as it is.
+ */
+async function linkReplacement(svc: Services, stampId: string, replacementId: string): Promise<void> {
+  await retryOnConflict(`record ${replacementId} as the replacement of ${stampId}`, async () => {
+    const stored = await svc.store.get(stampId);
+    if (stored === undefined || stored.stamp.replacedBy === replacementId) return;
+    await svc.store.replace({ ...stored.stamp, replacedBy: replacementId }, stored.etag);
+  });
+}
+
+/** Queues the drain of a surplus stamp; false when it is no longer there to drain. */
+async function retire(svc: Services, action: Extract<FleetAction, { kind: 'retire' }>): Promise<boolean> {
+  const stored = await svc.store.get(action.stampId);
+  if (stored === undefined || stored.stamp.phase !== 'active') return false;
+  // Derived from the audit sequence: a second run before the stamp moved asks for the same drain.
+  const event: StampEvent = {
+    type: 'DrainRequested',
+    id: `reconciler-retire:${action.stampId}:${stored.stamp.auditSeq}`,
+    source: 'reconciler',
+    actor: RECONCILER_ACTOR,
+    reason: `surplus: ${action.reason}`,
+  };
+  await svc.store.enqueueEvent(action.stampId, event);
+  return true;
+}
+
+interface FailedStamp {
+  readonly stampId: string;
+  readonly failedAt: string;
+}
+
+/** Reads the failed stamps, and blocks the regions whose failures are the region's own. */
+async function recordFailures(
+  svc: Services,
+  ledgers: readonly StoredLedger[],
+  now: string,
+): Promise<FailedStamp[]> {
+  const failed: FailedStamp[] = [];
+  for (const { ledger } of ledgers) {
+    const ids = Object.values(ledger.members)
+      .filter((m) => m.phase === 'failed')
+      .map((m) => m.id);
+    let block = ledger.block;
+    for (const id of ids) {
+      const stamp = (await svc.store.get(id))?.stamp;
+      if (stamp?.phase !== 'failed') continue;
+      failed.push({ stampId: id, failedAt: stamp.phaseSince });
+      block = blockAfterFailure(
+        block,
+        { stampId: id, error: stamp.deployment?.error, at: stamp.phaseSince },
+        now,
+      );
+    }
+    if (block !== ledger.block && block !== undefined) {
+      const newBlock = block;
+      await updateLedger(svc, ledger, (current) => ({ ...current, block: newBlock }));
+    }
+  }
+  return failed;
+}
+
+/** Failed stamps older than the policy's clean-up time are cleaned up (record kept, resources removed). */
+async function cleanUpFailed(svc: Services, failed: readonly FailedStamp[], now: string): Promise<string[]> {
+  const minutes = svc.config.policy.failedCleanupMinutes;
+  if (minutes <= 0) return [];
+  const due = failed.filter((f) => isAtOrAfter(now, addMinutes(f.failedAt, minutes)));
+  for (const f of due) {
+    await svc.store.enqueueEvent(f.stampId, {
+      type: 'CleanupRequested',
+      id: `reconciler-cleanup:${f.stampId}`,
+      actor: RECONCILER_ACTOR,
+      reason: `failed at ${f.failedAt}, more than ${minutes} minutes ago: cleaned up automatically`,
+    });
+  }
+  return due.map((f) => f.stampId);
+}
+
+async function writeStatuses(
+  svc: Services,
+  ledgers: readonly StoredLedger[],
+  plan: FleetPlan,
+  done: ReadonlyMap<string, readonly string[]>,
+  now: string,
+): Promise<void> {
+  for (const { ledger } of ledgers) {
+    const status: RegionStatus = {
+      ...statusOf(plan, ledger.region, now),
+      actions: [...(done.get(ledger.region) ?? [])],
+    };
+    if (sameStatus(ledger.status, status)) continue;
+    await updateLedger(svc, ledger, (current) => ({ ...current, status }));
+  }
+}
+
+/** Read-modify-write of one ledger with If-Match, re-read on a lost race. */
+async function updateLedger(
+  svc: Services,
+  ledger: RegionLedger,
+  change: (current: RegionLedger) => RegionLedger,
+): Promise<void> {
+  await retryOnConflict(`update the ledger of ${ledger.region}`, async () => {
+    const stored = await svc.store.ensureLedger(ledger.region, ledger.code);
+    await svc.store.replaceLedger(change(stored.ledger), stored.etag);
+  });
+}
