@@ -8,7 +8,7 @@ import { describeAction, type RegionStatus, sameStatus, statusOf } from '../life
 import type { Cause } from '../lifecycle/stamp';
 import { addMinutes, isAtOrAfter } from '../lifecycle/time';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
-import { fleetFromLedgers, readLedgers } from './fleet';
+import { fleetFromLedgers, readLedgers, syncLedger } from './fleet';
 import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
 import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
@@ -148,6 +148,9 @@ async function place(
     cause,
     ...(replaces === undefined ? {} : { replacementFor: replaces }),
   });
+  // The ledger entry carries the link now, not at the stamp's first commit: a run before that
+  // must not see the stamp it replaces as uncovered and place a second one.
+  await syncLedger(svc.store, svc.config.policy, created.stamp);
   if (replaces !== undefined) await linkReplacement(svc, replaces, created.stamp.id);
   return created;
 }

@@ -123,6 +123,24 @@ export const DASHBOARD_JS = String.raw`
     ])]);
   }
 
+  // What holds the region back from its desired count, in the reconciler's words.
+  function heldBy(r) {
+    var lines = [];
+    if (r.blocked) lines.push('blocked until ' + when(r.blocked.until) + ': ' + r.blocked.reason);
+    if (r.reconciler) lines = lines.concat(r.reconciler.heldBy);
+    return el('ul', { className: 'held', 'aria-label': 'what holds ' + r.name + ' back' },
+      lines.map(function (line) { return el('li', { text: line }); }));
+  }
+
+  function desiredForm(r) {
+    var input = el('input', { type: 'number', name: 'desired', min: String(r.desiredBounds ? r.desiredBounds.min : 0),
+      max: String(r.max), value: String(r.desired), 'aria-label': 'desired stamps in ' + r.name });
+    var reason = el('input', { name: 'reason', maxlength: '500', placeholder: 'reason', 'aria-label': 'reason for the change in ' + r.name });
+    var form = el('form', { className: 'row desired-form', 'data-region': r.name }, [
+      input, reason, el('button', { type: 'submit', className: 'secondary', text: 'Set desired' })]);
+    return form;
+  }
+
   function renderFleet() {
     var showRetired = $('show-retired').checked;
     var focused = document.activeElement && document.activeElement.getAttribute('data-stamp-id');
@@ -141,8 +159,12 @@ export const DASHBOARD_JS = String.raw`
       return el('section', { className: 'region' + (down ? ' down' : ''), 'aria-label': 'region ' + r.name, 'data-region': r.name }, [
         el('header', {}, [el('h3', { text: r.name }), el('span', { className: 'meta', text: r.code + (down ? ' \u00b7 DOWN (simulated)' : '') })]),
         bar,
+        el('div', { className: 'meta desired', text: 'desired ' + r.desired + ' \u00b7 serving ' + r.serving +
+          (r.serving === r.desired ? '' : r.serving < r.desired ? ' (short ' + (r.desired - r.serving) + ')' : ' (surplus ' + (r.serving - r.desired) + ')') }),
         el('div', { className: 'meta', text: holding + ' / ' + r.max + ' held \u00b7 ' + r.inRotation + ' in rotation' +
           (load === undefined ? '' : ' \u00b7 load ' + load + '%') }),
+        heldBy(r),
+        desiredForm(r),
         el('ul', { className: 'cards', 'aria-label': 'stamps in ' + r.name }, stamps.map(card)),
       ]);
     }));
@@ -175,6 +197,10 @@ export const DASHBOARD_JS = String.raw`
     fillList('sd-deadlines', Object.keys(s.deadlines || {}).map(function (k) { return [DEADLINES[k] || k, when(s.deadlines[k])]; }));
     var body = $('sd-history');
     body.replaceChildren.apply(body, (s.history || []).slice().reverse().map(function (t) {
+      if (t.refused) {
+        return el('tr', { className: 'refused' }, [el('td', { text: when(t.at) }),
+          el('td', { text: 'refused (' + t.refused.guard + ')' }), el('td', { text: cause(t.cause) + ': ' + t.refused.reason })]);
+      }
       return el('tr', {}, [el('td', { text: when(t.at) }), el('td', { text: move(t) }), el('td', { text: cause(t.cause) })]);
     }));
     $('sd-sim').hidden = !state.local;
@@ -260,7 +286,10 @@ export const DASHBOARD_JS = String.raw`
     if (reason) body.reason = reason;
     if ($('op-override').checked) body.override = true;
     if (action === 'drain' && minutes) body.drainMinutes = Number(minutes);
-    if (action === 'isolate' && !reason) return setMessage('sd-message', 'isolate needs a reason: it goes into the audit record', false);
+    if (['isolate', 'rejoin', 'cancel-drain', 'cleanup'].indexOf(action) >= 0 && !reason)
+      return setMessage('sd-message', action + ' needs a reason: it goes into the audit record', false);
+    if (body.override && !reason) return setMessage('sd-message', 'an override needs a reason: it goes into the audit record', false);
+    if (action === 'cleanup') delete body.override;
     if (action === 'verify') {
       if (!approvedBy) return setMessage('sd-message', 'verify needs the approver\u2019s name', false);
       body.approvedBy = approvedBy;
@@ -271,6 +300,23 @@ export const DASHBOARD_JS = String.raw`
       setMessage('sd-message', action + ' accepted for ' + s.id + ' (was ' + s.phase + ', ' + s.traffic + ')', true);
     } catch (e) {
       setMessage('sd-message', action + ' ' + describeError(e), false);
+    }
+    await refresh();
+  });
+
+  document.addEventListener('submit', async function (event) {
+    var form = event.target.closest('form.desired-form');
+    if (!form) return;
+    event.preventDefault();
+    var region = form.getAttribute('data-region');
+    var desired = Number(form.elements.desired.value);
+    var reason = form.elements.reason.value.trim();
+    if (!reason) return setMessage('fleet-message', 'setting the desired count of ' + region + ' needs a reason', false);
+    try {
+      await call('PUT', api('regions/' + encodeURIComponent(region)), { desired: desired, reason: reason });
+      setMessage('fleet-message', region + ': desired set to ' + desired + '; the fleet reconciler follows', true);
+    } catch (e) {
+      setMessage('fleet-message', region + ': ' + describeError(e), false);
     }
     await refresh();
   });

@@ -15,6 +15,7 @@ const BODY = String.raw`
     <div class="row">
       <label class="check"><input type="checkbox" id="show-retired"> show archived and purged stamps</label>
     </div>
+    <p id="fleet-message" class="message" role="status" aria-live="polite"></p>
     <div id="regions" class="regions"></div>
   </section>
   <div>
@@ -65,6 +66,9 @@ const BODY = String.raw`
       <button type="submit" value="drain">Drain</button>
       <button type="submit" value="isolate">Isolate</button>
       <button type="submit" value="verify">Verify</button>
+      <button type="submit" value="rejoin" class="secondary">Rejoin</button>
+      <button type="submit" value="cancel-drain" class="secondary">Cancel drain</button>
+      <button type="submit" value="cleanup" class="secondary">Clean up</button>
     </form>
     <div id="sd-sim" class="row" hidden>
       <button type="button" class="danger" data-stamp-sim="fail">Fail stamp (simulated)</button>

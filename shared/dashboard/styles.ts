@@ -19,6 +19,12 @@ h3 { font-size: 1rem; margin: 0; }
 .region.down { border: 2px solid #b91c1c; }
 .region header { all: unset; display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; }
 .meta { color: var(--muted); font-size: .85rem; }
+.meta.desired { color: var(--ink); font-weight: 600; }
+.held { list-style: none; margin: .2rem 0; padding: 0; font-size: .8rem; color: #92400e; overflow-wrap: anywhere; }
+.desired-form { margin: .3rem 0; gap: .3rem; }
+.desired-form input[type=number] { width: 4rem; }
+.desired-form input[name=reason] { flex: 1 1 6rem; min-width: 0; }
+tr.refused td { color: #b91c1c; }
 .bar { position: relative; height: 12px; background: #e5e7eb; border-radius: 6px; overflow: hidden; margin: .4rem 0 .2rem; }
 .bar span { position: absolute; top: 0; bottom: 0; left: 0; }
 .bar .holding { background: #93c5fd; }
