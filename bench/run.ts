@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { startEmbeddedCosmos } from '../shared/local/cosmos';
 import { measureBaseline } from './baseline';
 import { measureColdStart } from './coldStart';
+import { measureConvergence } from './convergence';
 import { measureReplay } from './replay';
 import { measureSweep } from './retention';
 import { median } from './stats';
 import { runStorm, type StormResult } from './storm';
 
 /**
- * `npm run bench`: B1-B5 of issue 7. Every figure is a median over repeated runs, and each
+ * `npm run bench`: B1-B5 of issue 7, B6 of issue 13. Every figure is a median over repeated runs, and each
  * target's baseline is measured in the same run on the same embedded Cosmos. Prints a table
  * (markdown) and writes bench-results/latest.json and bench-results/latest.md.
  */
@@ -154,6 +155,18 @@ async function main(): Promise<void> {
       target: '≤ 1.5×',
       ratio: replay.many / replay.few,
       limit: 1.5,
+    });
+
+    log('B6 convergence after a region outage');
+    const conv = await measureConvergence(cosmos);
+    details['B6'] = conv;
+    rows.push({
+      id: 'B6',
+      what: `convergence after a region outage: southeastasia down 90 simulated minutes (serving during it ${JSON.stringify(conv.duringOutage)}), then recovered; at the end ${JSON.stringify(conv.atEnd)}${conv.converged ? '' : ' (NOT converged within 12 h)'}`,
+      measured: `${conv.convergenceMinutes} simulated min from recovery to every region at desired vs ${conv.provisionMinutes} min for one provision-plus-register`,
+      target: '≤ 2×',
+      ratio: conv.convergenceMinutes / conv.provisionMinutes,
+      limit: 2,
     });
   } finally {
     await cosmos.stop();

@@ -3,9 +3,10 @@ import * as df from 'durable-functions';
 
 import { reconcileFleet } from '../shared/app/fleetReconciler';
 import { parseLifecycleMessage } from '../shared/app/lifecycleMessage';
-import { startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
+import { isListening, startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import type { StampEvent } from '../shared/lifecycle/events';
+import { resumeEffects } from '../shared/lifecycle/newStamp';
 import { LIFECYCLE_QUEUE, type OperatorCommandMessage } from '../shared/ports/lifecycleBus';
 
 function commandEvent(message: OperatorCommandMessage): StampEvent {
@@ -88,6 +89,14 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
         );
       }
       for (const stampId of run.woken) await wakeStamp(client, stampId);
+      const started = new Set(run.placed.map((p) => p.stamp.id));
+      for (const stampId of run.provisioning) {
+        if (started.has(stampId) || (await isListening(client, stampId))) continue;
+        const stored = await svc.store.get(stampId);
+        if (stored === undefined) continue;
+        context.warn(`fleet reconciler: ${stampId} is provisioning without an orchestration; starting it`);
+        await startStampOnce(client, stampId, resumeEffects(stored.stamp));
+      }
       for (const action of run.plan.actions)
         if (action.kind !== 'place')
           context.log(

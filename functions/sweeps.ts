@@ -5,6 +5,7 @@ import { requestReconciliation } from '../shared/app/fleetReconciler';
 import { wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import { reconcile, sweepRetention } from '../shared/app/sweeps';
+import { resumeEffects } from '../shared/lifecycle/newStamp';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../shared/ports/eventPublisher';
 
 /** Hourly: archived stamps past their retention get a RetentionElapsed event. */
@@ -27,7 +28,7 @@ export async function reconciliationSweep(_timer: Timer, context: InvocationCont
   const client = df.getClient(context);
   const now = svc.clock.now().toISOString();
   for (const stamp of report.live) {
-    if ((await wakeStamp(client, stamp.id)) === 'started') {
+    if ((await wakeStamp(client, stamp.id, resumeEffects(stamp))) === 'started') {
       context.warn(`reconciliation: the orchestration of ${stamp.id} was not running; restarted`);
     }
   }

@@ -27,6 +27,11 @@ export interface FleetReconciliation {
   readonly woken: readonly string[];
   /** Actions that could not be carried out (a slot taken meanwhile), in words. */
   readonly missed: readonly string[];
+  /**
+   * Every stamp still provisioning: the caller makes sure each has an orchestration, since a run
+   * that crashed after writing a stamp (and was redelivered) does not place it again.
+   */
+  readonly provisioning: readonly string[];
 }
 
 /**
@@ -94,7 +99,8 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
     }
   }
   await writeStatuses(svc, ledgers, plan, done, now);
-  return { plan, placed, woken, missed };
+  const provisioning = members.filter((m) => m.phase === 'provisioning').map((m) => m.id);
+  return { plan, placed, woken, missed, provisioning };
 }
 
 /** Asks the fleet reconciler to run (one Service Bus message on the fleet's session). */

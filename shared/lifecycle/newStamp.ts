@@ -51,3 +51,22 @@ export function newStamp(input: NewStampInput): NewStamp {
     ],
   };
 }
+
+/**
+ * The effects an orchestration started for an existing stamp must run first: a `provisioning`
+ * stamp whose orchestration never started (its starter crashed after writing it) or stopped
+ * starts its deployment again. ARM deployments are idempotent by name, so one that is running or
+ * done is left as it is.
+ */
+export function resumeEffects(stamp: Stamp): Effect[] {
+  if (stamp.phase !== 'provisioning') return [];
+  return [
+    {
+      kind: 'start-deployment',
+      stampId: stamp.id,
+      region: stamp.region,
+      deploymentName: stamp.deployment?.name ?? deploymentName(stamp.id, stamp.generation),
+      generation: stamp.generation,
+    },
+  ];
+}

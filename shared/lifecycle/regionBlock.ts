@@ -7,7 +7,9 @@ import { addMinutes, isBefore } from './time';
  * (no quota, no capacity for the VM size, the region unavailable), is blocked for a while: the
  * fleet reconciler places that region's deficit elsewhere instead of failing there again, and
  * tries the region again when the block ends, like a circuit breaker. Each further refusal
- * doubles the wait, up to REGION_BLOCK_MAX_MINUTES.
+ * doubles the wait, up to REGION_BLOCK_MAX_MINUTES: nothing tells the control plane that a region
+ * has recovered but a deployment that works, so a short cap bounds how long a recovered region
+ * waits (bench B6), at the price of one refused attempt per cap during a long outage.
  */
 export const regionBlockSchema = z.object({
   reason: z.string().min(1),
@@ -19,8 +21,8 @@ export const regionBlockSchema = z.object({
 });
 export type RegionBlock = z.infer<typeof regionBlockSchema>;
 
-export const REGION_BLOCK_MINUTES = 30;
-export const REGION_BLOCK_MAX_MINUTES = 240;
+export const REGION_BLOCK_MINUTES = 15;
+export const REGION_BLOCK_MAX_MINUTES = 30;
 
 /**
  * ARM error codes that say the region (or the subscription's quota there) cannot take the

@@ -31,8 +31,8 @@ const VERBOSE = process.env['STAMPS_SOAK_VERBOSE'] === '1';
 
 /**
  * The convergence bound, in simulated minutes after the faults stop: an isolation grace and a
- * drain (15 + 30), then two provision-plus-register times (2 × (20 + 15)). A region whose
- * deployments were refused stays blocked up to 4 h; it is "limited" and covered meanwhile.
+ * drain (15 + 30), then two provision-plus-register times (2 × (20 + 15)). A region blocked by
+ * refused deployments waits at most 30 minutes more, inside the bound.
  */
 const CONVERGENCE_MINUTES = 15 + 30 + 2 * (20 + 15);
 

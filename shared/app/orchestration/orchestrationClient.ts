@@ -17,15 +17,20 @@ export async function isListening(client: DurableClient, stampId: string): Promi
 
 /**
  * Makes sure the stamp's orchestration will look at its inbox: wakes it when it is running,
- * (re)starts it otherwise. A raised event on a finished instance is silently lost (it answers
- * 410 and the client resolves), so the status is read first.
+ * (re)starts it otherwise, running `startWith` first (see resumeEffects). A raised event on a
+ * finished instance is silently lost (it answers 410 and the client resolves), so the status is
+ * read first.
  */
-export async function wakeStamp(client: DurableClient, stampId: string): Promise<'woken' | 'started'> {
+export async function wakeStamp(
+  client: DurableClient,
+  stampId: string,
+  startWith: readonly Effect[] = [],
+): Promise<'woken' | 'started'> {
   if (await isListening(client, stampId)) {
     await client.raiseEvent(stampId, WAKE_EVENT, null);
     return 'woken';
   }
-  await startStamp(client, stampId, []);
+  await startStamp(client, stampId, startWith);
   return 'started';
 }
 

@@ -2,7 +2,6 @@ import { isLive } from '../../../shared/app/fleet';
 import type { Services } from '../../../shared/app/services';
 import { serves } from '../../../shared/lifecycle/fleet';
 import { holdsCapacity } from '../../../shared/lifecycle/phase';
-import { isBlocked } from '../../../shared/lifecycle/regionBlock';
 import { effectiveDesired } from '../../../shared/lifecycle/regionDesired';
 import type { Stamp } from '../../../shared/lifecycle/stamp';
 import { addMinutes, isBefore } from '../../../shared/lifecycle/time';
@@ -85,8 +84,8 @@ async function auditProblems(svc: Services, stamps: readonly Stamp[]): Promise<s
 
 /**
  * After the faults stop and the bound has passed: every region serves its desired count, unless
- * deployments there are refused (blocked) or its quota is spent, and then the rest of the fleet
- * covers it; nothing is still being built, failed or draining past its time.
+ * its quota is spent, and then the rest of the fleet covers it; nothing is still being built, or
+ * failed past its clean-up time.
  */
 export async function convergenceProblems(svc: Services, now: string): Promise<string[]> {
   const { policy } = svc.config;
@@ -107,7 +106,8 @@ export async function convergenceProblems(svc: Services, now: string): Promise<s
     const desired = effectiveDesired(policy, region.name, ledger?.desired);
     const serving = members.filter((m) => m.region === region.name && serves(m)).length;
     const quota = await svc.deployer.remainingStampQuota(region.name);
-    const limited = isBlocked(ledger?.block, now) || quota === 0;
+    // Only quota excuses a short region: a block lasts at most 30 minutes, inside the bound.
+    const limited = quota === 0;
     if (serving < desired) {
       short += desired - serving;
       if (!limited) problems.push(`${region.name} serves ${serving} of ${desired} and nothing limits it`);
