@@ -58,7 +58,9 @@ export async function createStamp(
   if (outcome.kind === 'no-capacity') return problem(409, outcome.reason, { guard: 'capacity' });
   await startStamp(df.getClient(context), outcome.stamp.id, outcome.effects);
   context.log(`stamp ${outcome.stamp.id} requested in ${outcome.stamp.region}`);
-  return json(202, stampView(outcome.stamp, now(svc)), { location: `/api/stamps/${outcome.stamp.id}` });
+  return json(202, stampView(outcome.stamp, now(svc), svc.config.policy), {
+    location: `/api/stamps/${outcome.stamp.id}`,
+  });
 }
 
 export async function listStamps(request: HttpRequest): Promise<HttpResponseInit> {
@@ -67,7 +69,7 @@ export async function listStamps(request: HttpRequest): Promise<HttpResponseInit
   const svc = await services();
   const stamps = await svc.store.list(parsed.value);
   const at = now(svc);
-  return json(200, { stamps: stamps.map((stamp) => stampView(stamp, at)) });
+  return json(200, { stamps: stamps.map((stamp) => stampView(stamp, at, svc.config.policy)) });
 }
 
 export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
@@ -77,7 +79,10 @@ export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> 
   const stored = await svc.store.get(id);
   if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
   const history = await svc.store.history(id);
-  return json(200, { ...stampView(stored.stamp, now(svc)), history: historyView(history) });
+  return json(200, {
+    ...stampView(stored.stamp, now(svc), svc.config.policy),
+    history: historyView(history),
+  });
 }
 
 async function answerCommand(
@@ -90,7 +95,8 @@ async function answerCommand(
     return problem(409, outcome.reason, { guard: outcome.guard, stampId: id, phase: outcome.stamp.phase });
   }
   await wakeStamp(df.getClient(context), id);
-  return json(202, stampView(outcome.stamp, now(await services())), { location: `/api/stamps/${id}` });
+  const svc = await services();
+  return json(202, stampView(outcome.stamp, now(svc), svc.config.policy), { location: `/api/stamps/${id}` });
 }
 
 function operatorCommand(

@@ -5,11 +5,13 @@ import { type LifecyclePolicy, regionPolicy } from '../lifecycle/policy';
 import { isBlocked } from '../lifecycle/regionBlock';
 import { desiredBounds, effectiveDesired } from '../lifecycle/regionDesired';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import { waitingFor } from '../lifecycle/waitingFor';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
 
 /** A stamp as the API shows it (bookkeeping such as processed event ids stays inside). */
 /** `now` computes the conditions (retention); the API passes the service clock's time. */
-export function stampView(stamp: Stamp, now: string): Record<string, unknown> {
+export function stampView(stamp: Stamp, now: string, policy: LifecyclePolicy): Record<string, unknown> {
+  const waiting = waitingFor(stamp, policy);
   return {
     id: stamp.id,
     region: stamp.region,
@@ -38,6 +40,7 @@ export function stampView(stamp: Stamp, now: string): Record<string, unknown> {
     ...(stamp.archivedAt === undefined ? {} : { archivedAt: stamp.archivedAt }),
     ...(stamp.purgedAt === undefined ? {} : { purgedAt: stamp.purgedAt }),
     conditions: stampConditions(stamp, now),
+    waitingFor: waiting ?? null,
   };
 }
 

@@ -47,6 +47,7 @@ export function stampDetail(stamp: StampSummary, history: readonly TransitionVie
     `traffic   ${stamp.traffic}`,
     `cause     ${describeCause(stamp.cause)}`,
   ];
+  if (stamp.waitingFor !== null) lines.push(`waiting   ${stamp.waitingFor}`);
   if (stamp.replacementFor !== null) lines.push(`replaces  ${stamp.replacementFor}`);
   if (stamp.replacedBy !== null) lines.push(`replaced by ${stamp.replacedBy}`);
   const deadlines = Object.entries(stamp.deadlines);

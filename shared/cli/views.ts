@@ -19,6 +19,7 @@ export interface StampSummary {
   readonly deadlines: Readonly<Record<string, string>>;
   readonly replacementFor: string | null;
   readonly replacedBy: string | null;
+  readonly waitingFor: string | null;
 }
 
 export interface TransitionView {
@@ -105,6 +106,7 @@ export function toStamp(value: unknown): StampSummary {
     deadlines,
     replacementFor: optStr(o, 'replacementFor') ?? null,
     replacedBy: optStr(o, 'replacedBy') ?? null,
+    waitingFor: optStr(o, 'waitingFor') ?? null,
   };
 }
 

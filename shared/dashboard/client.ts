@@ -188,6 +188,7 @@ export const DASHBOARD_JS = String.raw`
     $('sd-title').textContent = 'Stamp ' + s.id;
     var facts = [['region', s.region], ['phase', s.phase + ' since ' + when(s.phaseSince)], ['traffic', s.traffic],
       ['cause', cause(s.cause)], ['health', s.health ? s.health.probe + (s.health.heldBy ? ' (isolation held by ' + s.health.heldBy + ')' : '') : '']];
+    if (s.waitingFor) facts.push(['waiting for', s.waitingFor]);
     if (s.replacementFor) facts.push(['replaces', s.replacementFor]);
     if (s.replacedBy) facts.push(['replaced by', s.replacedBy]);
     if (s.drain) facts.push(['drain', s.drain.reason + ', ' + when(s.drain.startedAt) + ' to ' + when(s.drain.endsAt)]);

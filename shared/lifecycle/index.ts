@@ -30,3 +30,4 @@ export * from './scaling';
 export * from './stamp';
 export * from './time';
 export * from './transitionTable';
+export * from './waitingFor';
