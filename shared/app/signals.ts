@@ -1,6 +1,7 @@
 import type { StampSignal } from '../lifecycle/alerts/classifyAlert';
 import type { StampEvent } from '../lifecycle/events';
 import { effectiveDesired, withDesiredChange } from '../lifecycle/regionDesired';
+import type { CapacitySignalRecord } from '../lifecycle/regionStatus';
 import { decideScaling } from '../lifecycle/scaling';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { requestReconciliation } from './fleetReconciler';
@@ -76,10 +77,24 @@ async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome>
       },
       desired,
     );
-    if (decision.kind === 'hold') return decision;
+    const record: CapacitySignalRecord = {
+      at: now,
+      signal: signal.type === 'CapacityHigh' ? 'CapacityHigh' : 'CapacityLow',
+      stampId,
+      outcome: decision.kind === 'hold' ? 'held' : 'desired-changed',
+      detail: decision.reason,
+    };
+    if (decision.kind === 'hold') {
+      // The reason reaches the region (GET /api/regions), written only when it says something new.
+      const last = ledger.capacitySignal;
+      if (last?.outcome !== 'held' || last.detail !== record.detail || last.signal !== record.signal)
+        await store.replaceLedger({ ...ledger, capacitySignal: record }, home.etag);
+      return decision;
+    }
     await store.replaceLedger(
       {
         ...ledger,
+        capacitySignal: record,
         ...(decision.direction === 'out' ? { lastScaleOutAt: now } : { lastScaleInAt: now }),
         desired: decision.desired,
         desiredChanges: withDesiredChange(ledger.desiredChanges, {

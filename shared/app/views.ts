@@ -95,6 +95,7 @@ export function regionView(
     inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
     blocked: isBlocked(ledger?.block, now) ? (ledger?.block ?? null) : null,
     reconciler: ledger?.status ?? null,
+    capacitySignal: ledger?.capacitySignal ?? null,
   };
 }
 

@@ -154,6 +154,16 @@ function heldByOf(o: Obj): string[] {
     Array.isArray(reconciler.heldBy)
   )
     for (const line of reconciler.heldBy) if (typeof line === 'string') held.push(line);
+  const capacity = o['capacitySignal'];
+  if (
+    typeof capacity === 'object' &&
+    capacity !== null &&
+    'outcome' in capacity &&
+    capacity.outcome === 'held' &&
+    'detail' in capacity &&
+    typeof capacity.detail === 'string'
+  )
+    held.push(`capacity alert held: ${capacity.detail}`);
   return held;
 }
 

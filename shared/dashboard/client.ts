@@ -128,6 +128,8 @@ export const DASHBOARD_JS = String.raw`
     var lines = [];
     if (r.blocked) lines.push('blocked until ' + when(r.blocked.until) + ': ' + r.blocked.reason);
     if (r.reconciler) lines = lines.concat(r.reconciler.heldBy);
+    if (r.capacitySignal && r.capacitySignal.outcome === 'held')
+      lines.push('capacity alert ' + r.capacitySignal.signal + ' held: ' + r.capacitySignal.detail);
     return el('ul', { className: 'held', 'aria-label': 'what holds ' + r.name + ' back' },
       lines.map(function (line) { return el('li', { text: line }); }));
   }

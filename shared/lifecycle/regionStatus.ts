@@ -19,6 +19,16 @@ export const regionStatusSchema = z.object({
 });
 export type RegionStatus = z.infer<typeof regionStatusSchema>;
 
+/** The last capacity alert of a region and what it did, so that a held scale-out is visible. */
+export const capacitySignalSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  signal: z.enum(['CapacityHigh', 'CapacityLow']),
+  stampId: z.string().min(1),
+  outcome: z.enum(['desired-changed', 'held']),
+  detail: z.string(),
+});
+export type CapacitySignalRecord = z.infer<typeof capacitySignalSchema>;
+
 /** One line for an action, as the region's status shows it. */
 export function describeAction(action: FleetAction, stampId?: string): string {
   switch (action.kind) {

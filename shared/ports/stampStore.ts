@@ -4,7 +4,7 @@ import type { FleetMember } from '../lifecycle/fleet';
 import type { Phase } from '../lifecycle/phase';
 import type { RegionBlock } from '../lifecycle/regionBlock';
 import type { DesiredChange } from '../lifecycle/regionDesired';
-import type { RegionStatus } from '../lifecycle/regionStatus';
+import type { CapacitySignalRecord, RegionStatus } from '../lifecycle/regionStatus';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 
 /** A stamp as stored, with the ETag that a conditional write must present. */
@@ -35,6 +35,8 @@ export interface RegionLedger {
   readonly block?: RegionBlock;
   /** What the fleet reconciler last said about the region. */
   readonly status?: RegionStatus;
+  /** The last capacity alert and what came of it (a change of desired, or why it was held). */
+  readonly capacitySignal?: CapacitySignalRecord;
 }
 
 /**

@@ -70,6 +70,19 @@ describe('end to end: operations', () => {
     }[];
     assert.equal(eastus.length, 3, 'the region max (3) holds while the load stays high');
     assert.ok(eastus.every((s) => s.phase === 'active'));
+    // Why the next alerts changed nothing is on the region, not only in a log.
+    const regions = (await e2e.api('GET', '/api/regions')).body['regions'] as {
+      name: string;
+      desired: number;
+      capacitySignal: { outcome: string; detail: string } | null;
+    }[];
+    const region = regions.find((r) => r.name === 'eastus');
+    assert.equal(region?.desired, 3);
+    assert.equal(region?.capacitySignal?.outcome, 'held');
+    assert.match(
+      region?.capacitySignal?.detail ?? '',
+      /eastus already has eus-003 on the way|already desires 3, its maximum/,
+    );
   });
 
   it('duplicated and reordered alerts: one isolation, and a stale Resolved does not rejoin', async () => {

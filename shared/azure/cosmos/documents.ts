@@ -6,7 +6,7 @@ import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { type FleetMember, fleetMemberSchema } from '../../lifecycle/fleet';
 import { regionBlockSchema } from '../../lifecycle/regionBlock';
 import { desiredChangeSchema } from '../../lifecycle/regionDesired';
-import { regionStatusSchema } from '../../lifecycle/regionStatus';
+import { capacitySignalSchema, regionStatusSchema } from '../../lifecycle/regionStatus';
 import {
   type AuditRecord,
   parseStoredAuditRecord,
@@ -121,6 +121,7 @@ const regionLedgerSchema = z.object({
   desiredChanges: z.array(desiredChangeSchema).optional(),
   block: regionBlockSchema.optional(),
   status: regionStatusSchema.optional(),
+  capacitySignal: capacitySignalSchema.optional(),
 });
 
 export function toLedgerDocument(ledger: RegionLedger): Record<string, unknown> {
