@@ -143,9 +143,37 @@ export const DASHBOARD_JS = String.raw`
     return form;
   }
 
+  // What an operator is typing into a region's desired form survives the re-render of a poll.
+  function editedForms() {
+    var edited = {};
+    document.querySelectorAll('form.desired-form').forEach(function (form) {
+      var region = form.getAttribute('data-region');
+      var inputs = form.querySelectorAll('input[data-dirty]');
+      if (inputs.length === 0) return;
+      edited[region] = { desired: form.elements.desired.value, reason: form.elements.reason.value,
+        focus: document.activeElement && form.contains(document.activeElement) ? document.activeElement.name : null };
+    });
+    return edited;
+  }
+  function restoreForms(edited) {
+    Object.keys(edited).forEach(function (region) {
+      var form = document.querySelector('form.desired-form[data-region="' + CSS.escape(region) + '"]');
+      if (!form) return;
+      form.elements.desired.value = edited[region].desired;
+      form.elements.reason.value = edited[region].reason;
+      form.elements.desired.setAttribute('data-dirty', '1');
+      form.elements.reason.setAttribute('data-dirty', '1');
+      if (edited[region].focus) form.elements[edited[region].focus].focus();
+    });
+  }
+  document.addEventListener('input', function (event) {
+    if (event.target.closest && event.target.closest('form.desired-form')) event.target.setAttribute('data-dirty', '1');
+  });
+
   function renderFleet() {
     var showRetired = $('show-retired').checked;
     var focused = document.activeElement && document.activeElement.getAttribute('data-stamp-id');
+    var edited = editedForms();
     var regions = $('regions');
     regions.replaceChildren.apply(regions, state.regions.map(function (r) {
       var holding = ['provisioning', 'registering', 'active', 'draining']
@@ -174,6 +202,7 @@ export const DASHBOARD_JS = String.raw`
       var again = regions.querySelector('[data-stamp-id="' + CSS.escape(focused) + '"]');
       if (again) again.focus();
     }
+    restoreForms(edited);
   }
 
   function fillList(id, pairs) {
@@ -317,6 +346,7 @@ export const DASHBOARD_JS = String.raw`
     if (!reason) return setMessage('fleet-message', 'setting the desired count of ' + region + ' needs a reason', false);
     try {
       await call('PUT', api('regions/' + encodeURIComponent(region)), { desired: desired, reason: reason });
+      form.querySelectorAll('input[data-dirty]').forEach(function (input) { input.removeAttribute('data-dirty'); });
       setMessage('fleet-message', region + ': desired set to ' + desired + '; the fleet reconciler follows', true);
     } catch (e) {
       setMessage('fleet-message', region + ': ' + describeError(e), false);

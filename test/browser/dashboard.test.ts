@@ -69,6 +69,11 @@ describe('dashboard in Chromium', () => {
     );
     assert.ok(await page.locator('#sim').isVisible(), 'local mode: /sim/state answered');
     assert.equal(await page.locator('#timeline li').count(), 10);
+    assert.equal(
+      await page.locator('[data-region="eastus"] .meta.desired').textContent(),
+      'desired 3 \u00b7 serving 3',
+      'desired vs actual per region',
+    );
     await page.close();
   });
 
@@ -144,6 +149,21 @@ describe('dashboard in Chromium', () => {
     assert.equal(new Set(lefts).size, 1, 'regions stacked');
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-phone.png'), fullPage: true });
+    await page.close();
+  });
+  it("sets a region's desired count from the page; the reconciler retires the surplus", async () => {
+    const page = await open({ width: 1280, height: 800 });
+    const form = page.locator('form.desired-form[data-region="eastus"]');
+    await form.locator('input[name="desired"]').fill('2');
+    await form.locator('input[name="reason"]').fill('night');
+    await form.getByRole('button', { name: 'Set desired' }).click();
+    await page.locator('#fleet-message', { hasText: 'eastus: desired set to 2' }).waitFor(WAIT);
+    await page.locator('[data-region="eastus"] .meta.desired', { hasText: 'desired 2 \u00b7' }).waitFor(WAIT);
+    // The surplus goes once nothing is being built (earlier tests left replacements building).
+    await e2e.advance(45);
+    await page
+      .locator('[data-region="eastus"] .meta.desired', { hasText: 'desired 2 \u00b7 serving 2' })
+      .waitFor(WAIT);
     await page.close();
   });
 });
