@@ -135,12 +135,22 @@ class Soak {
 
   /** One random action, named for the counts. */
   async act(): Promise<string> {
-    const r = this.random();
+    const roll = this.random();
     const stamps = await this.stamps();
     const active = stamps.filter((s) => s.phase === 'active');
     const regions = DEFAULT_POLICY.regions.map((g) => g.name);
     const reason = { reason: `soak ${this.seed}` };
     const id = (list: readonly { id: string }[]): string => pick(this.random, list)?.id ?? 'weu-001';
+    if (roll < 0.08) {
+      // Every stamp in rotation of one region drained or isolated at once (as 20 parallel drains
+      // were in issue 13): the guards must keep the region's minimum in rotation.
+      const region = pick(this.random, regions) ?? 'eastus';
+      const command = this.random() < 0.5 ? 'drain' : 'isolate';
+      const targets = active.filter((s) => s.region === region && s.traffic === 'in-rotation');
+      await Promise.all(targets.map((s) => this.api.api('POST', `/api/stamps/${s.id}/${command}`, reason)));
+      return `${command}-whole-region`;
+    }
+    const r = (roll - 0.08) / 0.92;
     if (r < 0.18) {
       await this.api.api('POST', `/sim/stamps/${id(active)}/fail`);
       return 'stamp-fails';

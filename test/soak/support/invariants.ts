@@ -52,11 +52,13 @@ export async function checkStep(
       if (after.inRotation.get(region.name)?.has(id) === true) continue;
       const stamp = after.stamps.find((s) => s.id === id);
       if (stamp === undefined) continue;
-      const overridden = stamp.cause.overriddenGuard !== undefined;
+      // The record that took it out of rotation says why (the stamp may have moved on since).
+      const left = (await svc.store.history(id)).filter((h) => h.traffic?.from === 'in-rotation').at(-1);
+      const overridden = left?.cause.overriddenGuard !== undefined;
       const outage = stamp.isolation?.by === 'region-outage';
       if (!overridden && !outage)
         problems.push(
-          `${region.name} fell to ${now} in rotation when ${id} left (${stamp.phase}/${stamp.traffic}, cause ${stamp.cause.kind}: ${stamp.cause.reason})`,
+          `${region.name} fell to ${now} in rotation when ${id} left (now ${stamp.phase}/${stamp.traffic}; left by ${left?.cause.kind ?? '?'}: ${left?.cause.reason ?? '?'})`,
         );
     }
   }
