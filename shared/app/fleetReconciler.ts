@@ -66,7 +66,7 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
       unavailable[ledger.region] = {
         reason: `${ledger.region} is blocked until ${ledger.block.until}: ${ledger.block.reason}`,
       };
-    const quota = await svc.deployer.remainingStampQuota(ledger.region);
+    const quota = await quotaOf(svc, ledger.region);
     // A stamp reserved a moment ago may not be deploying yet, so not in the quota's count: the
     // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
     if (quota !== undefined) quotaLeft[ledger.region] = quota;
@@ -101,6 +101,19 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
   await writeStatuses(svc, ledgers, plan, done, now);
   const provisioning = members.filter((m) => m.phase === 'provisioning').map((m) => m.id);
   return { plan, placed, woken, missed, provisioning };
+}
+
+/**
+ * The region's remaining stamp quota, or undefined when it cannot be read now: an unreadable
+ * quota is unknown, not zero, and must not stop the reconciliation (a refused deployment still
+ * blocks the region).
+ */
+async function quotaOf(svc: Services, region: string): Promise<number | undefined> {
+  try {
+    return await svc.deployer.remainingStampQuota(region);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Asks the fleet reconciler to run (one Service Bus message on the fleet's session). */

@@ -13,11 +13,20 @@ import type {
   StampDeploymentRequest,
 } from '../ports/deployer';
 import { type StampEnvironment, type StampTemplateParameters, toArmParameters } from '../ports/stampTemplate';
+import {
+  COMPUTE_USAGES_API_VERSION,
+  type ComputeUsage,
+  parseComputeUsages,
+  stampsAllowed,
+} from './computeQuota';
 import { armCodeOf, mapAzureError, parseLroFailure, statusOf } from './errors';
 import { lazy } from './lazy';
 
 /** The part of `ResourceManagementClient` the deployer uses: a seam for tests and for the lazy load. */
-export type ArmResourcesClient = Pick<ResourceManagementClient, 'deployments' | 'resourceGroups'>;
+export type ArmResourcesClient = Pick<
+  ResourceManagementClient,
+  'deployments' | 'resourceGroups' | 'sendRequest' | 'subscriptionId'
+>;
 
 /** The ARM template JSON of the stamp, as compiled by `npm run build:infra`. */
 export type ArmTemplate = Readonly<Record<string, unknown>>;
@@ -37,6 +46,8 @@ export interface ArmDeployerOptions {
   readonly settings: StampTemplateSettings;
   /** Poll interval of the SDK's one status read after a start, and of what-if; tests pass 5. */
   readonly updateIntervalInMs?: number;
+  /** The ARM endpoint the client was built for (default `https://management.azure.com`). */
+  readonly armEndpoint?: string;
 }
 
 /** A what-if's predicted changes, reduced to what a person reads first. */
@@ -196,11 +207,29 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
       return 'Deleting';
     },
 
-    remainingStampQuota() {
-      // Not known yet on Azure: the compute usages of the stamp's VM families (Microsoft.Compute
-      // usages per location) are not read. The fleet reconciler learns a region's quota from a
-      // refused deployment (QuotaExceeded blocks the region, see regionBlock.ts) instead.
-      return Promise.resolve(undefined);
+    async remainingStampQuota(region) {
+      // The Compute usages of the region (computeQuota.ts): no typed client in arm-resources, so
+      // one GET through the same client's pipeline (its credential, retries and host). Contributor
+      // at subscription scope includes Microsoft.Compute/locations/usages/read.
+      const client = await options.client();
+      const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
+      const usages: ComputeUsage[] = [];
+      let url: string | undefined =
+        `${(options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '')}/subscriptions/${encodeURIComponent(client.subscriptionId ?? '')}` +
+        `/providers/Microsoft.Compute/locations/${encodeURIComponent(region)}/usages?api-version=${COMPUTE_USAGES_API_VERSION}`;
+      for (let page = 0; url !== undefined && page < 5; page += 1) {
+        const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+        if (response.status !== 200) {
+          throw new TerminalError(
+            `read the compute usages of ${region}: ${response.status} ${response.bodyAsText?.slice(0, 300) ?? ''}`,
+            'ComputeUsagesUnavailable',
+          );
+        }
+        const parsed = parseComputeUsages(JSON.parse(response.bodyAsText ?? '{}') as unknown);
+        usages.push(...parsed.usages);
+        url = parsed.nextLink;
+      }
+      return stampsAllowed(usages);
     },
 
     async whatIf(request) {

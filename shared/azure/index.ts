@@ -120,6 +120,7 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
   const adapters: AzureAdapters = {
     deployer: createArmDeployer({
       client: resources,
+      ...(arm.endpoint === undefined ? {} : { armEndpoint: arm.endpoint }),
       ...(deps?.template === undefined ? {} : { template: deps.template }),
       settings: {
         environment: azure.environment,

@@ -509,6 +509,43 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
   });
 
+  void describe('remaining stamp quota (Compute usages)', () => {
+    void it("reads the region's usages with the caller's token and counts the stamps that fit every quota", async () => {
+      // A stamp needs 36 vCPUs of the DSv3 family and of the regional cores (computeQuota.ts).
+      arm.computeUsages = {
+        eastus: [
+          { name: 'cores', currentValue: 100, limit: 200 },
+          { name: 'standardDSv3Family', currentValue: 10, limit: 100 },
+          { name: 'virtualMachines', currentValue: 5, limit: 25000 },
+        ],
+      };
+      assert.equal(await deployer.remainingStampQuota('eastus'), 2);
+      const call = arm.calls.find((c) => c.path.endsWith('/usages'));
+      assert.equal(
+        call?.path,
+        `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Compute/locations/eastus/usages`,
+      );
+      assert.equal(call?.apiVersion, '2024-07-01');
+      assert.equal(call?.authorization, `Bearer ${STATIC_TOKEN}`);
+    });
+
+    void it('a spent family quota leaves no room even when regional cores are left', async () => {
+      arm.computeUsages = {
+        westeurope: [
+          { name: 'cores', currentValue: 0, limit: 1000 },
+          { name: 'standardDSv3Family', currentValue: 80, limit: 100 },
+        ],
+      };
+      assert.equal(await deployer.remainingStampQuota('westeurope'), 0);
+    });
+
+    void it('a quota the stamp needs that is not listed is unknown, not zero; an error answer is a typed error', async () => {
+      arm.computeUsages = { southeastasia: [{ name: 'cores', currentValue: 0, limit: 1000 }] };
+      assert.equal(await deployer.remainingStampQuota('southeastasia'), undefined);
+      await assert.rejects(deployer.remainingStampQuota('mars'), /compute usages of mars: 404/);
+    });
+  });
+
   void describe('the compiled stamp template', () => {
     void it('defaults to dist/infra/bicep/main.json, which takes every parameter the deployer passes', async () => {
       assert.match(DEFAULT_STAMP_TEMPLATE_PATH, /dist[\\/]infra[\\/]bicep[\\/]main\.json$/);

@@ -104,6 +104,8 @@ export interface ArmStandIn {
   /** Makes the next resource group delete operation fail on its Location poll. */
   resourceGroupDeletionFailure: ArmError | undefined;
   whatIfChanges: readonly { resourceId: string; changeType: string }[];
+  /** The Compute usages each region answers, as the usages API lists them. */
+  computeUsages: Record<string, readonly { name: string; currentValue: number; limit: number }[]>;
   origin(name: string): OriginRecord | undefined;
   /** Makes the next Front Door origin write fail on its Azure-AsyncOperation poll. */
   originOperationFailure: ArmError | undefined;
@@ -118,6 +120,7 @@ const SUBSCRIPTION = /^\/subscriptions\/([^/]+)/;
 const DEPLOYMENT = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Resources\/deployments\/([^/]+)$/;
 const DEPLOYMENT_STATUS =
   /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Resources\/deployments\/([^/]+)\/operationStatuses\/([^/]+)$/;
+const COMPUTE_USAGES = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/locations\/([^/]+)\/usages$/;
 const WHAT_IF = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Resources\/deployments\/([^/]+)\/whatIf$/;
 const RESOURCE_GROUP = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)$/i;
 const OPERATION_RESULT = /^\/subscriptions\/[^/]+\/operationresults\/([^/]+)$/;
@@ -267,6 +270,24 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
       });
       return;
     }
+    if ((match = COMPUTE_USAGES.exec(path)) !== null && method === 'GET') {
+      const usages = stand.computeUsages[match[1] ?? ''];
+      if (usages === undefined) {
+        armError(404, 'LocationNotFound', `no such location '${match[1] ?? ''}'`, send);
+        return;
+      }
+      // The shape of ListUsagesResult (https://learn.microsoft.com/rest/api/compute/usage/list).
+      send(200, {
+        value: usages.map((u) => ({
+          unit: 'Count',
+          currentValue: u.currentValue,
+          limit: u.limit,
+          name: { value: u.name, localizedValue: u.name },
+        })),
+      });
+      return;
+    }
+
     if ((match = WHAT_IF.exec(path)) !== null && method === 'POST') {
       const id = randomUUID();
       whatIfs.set(id, stand.operationPolls);
@@ -508,6 +529,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     },
     resourceGroupDeletionFailure: undefined,
     whatIfChanges: [],
+    computeUsages: {},
     originOperationFailure: undefined,
     origin: (name) => origins.get(name),
     originPageSize: 100,
