@@ -1,10 +1,11 @@
 import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
-import type { Effect, LifecycleTimer } from '../lifecycle/effects';
+import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
 import type { FleetView } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import { type StampTimers, timersOf } from '../lifecycle/timers';
 import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
 import { entryMatches, fleetMembersWith, syncLedger, withStamp } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
@@ -40,18 +41,6 @@ export interface ApplyResult {
    * restarted orchestration) is armed again from the document.
    */
   readonly timers?: StampTimers;
-}
-
-/** The orchestration's durable timers, as the stamp document's deadlines say. */
-export type StampTimers = Partial<Record<LifecycleTimer, string>>;
-
-export function timersOf(stamp: Stamp): StampTimers {
-  const { registrationTimeoutAt, isolationDecisionAt, isolationGraceEndsAt } = stamp.deadlines;
-  return {
-    ...(registrationTimeoutAt === undefined ? {} : { 'registration-timeout': registrationTimeoutAt }),
-    ...(isolationDecisionAt === undefined ? {} : { 'isolation-decision': isolationDecisionAt }),
-    ...(isolationGraceEndsAt === undefined ? {} : { 'isolation-grace': isolationGraceEndsAt }),
-  };
 }
 
 /** Events whose guards look at the rest of the fleet. */
@@ -100,7 +89,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
         traffic: stored.stamp.traffic,
         effects: inbox.lastBatch.effects,
         outcomes: [],
-        timers: timersOf(stored.stamp),
+        timers: timersOf(stored.stamp.deadlines),
       };
     }
     const events = [...(request.event === undefined ? [] : [request.event]), ...inbox.pending];
@@ -111,7 +100,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
         traffic: stored.stamp.traffic,
         effects: [],
         outcomes: [],
-        timers: timersOf(stored.stamp),
+        timers: timersOf(stored.stamp.deadlines),
       };
     }
 
@@ -170,7 +159,7 @@ export function applyEvents(svc: Services, request: ApplyRequest): Promise<Apply
       traffic: stamp.traffic,
       effects,
       outcomes,
-      timers: timersOf(stamp),
+      timers: timersOf(stamp.deadlines),
     };
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { STAMP_ID_PATTERN } from '../lifecycle/alerts/classifyAlert';
 import { stampEventSchema } from '../lifecycle/eventSchema';
+import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import type { LifecycleMessage } from '../ports/lifecycleBus';
 
 const stampId = z.string().regex(STAMP_ID_PATTERN, 'must be a stamp id such as weu-001');

@@ -10,6 +10,7 @@ import {
   withoutReservation,
 } from '../lifecycle/regionDesired';
 import type { Cause, Stamp } from '../lifecycle/stamp';
+import { formatStampId } from '../lifecycle/stampNames';
 import type { RegionLedger } from '../ports/stampStore';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { retryOnConflict } from './retryOnConflict';
@@ -51,7 +52,7 @@ export function reserveStamp(
     const stored = ledgers.find((l) => l.ledger.region === placed.region.name);
     if (stored === undefined) throw new ConflictError(`no ledger for ${placed.region.name}`);
     const seq = stored.ledger.lastSeq + 1;
-    const stampId = `${placed.region.code}-${String(seq).padStart(3, '0')}`;
+    const stampId = formatStampId(placed.region.code, seq);
     await store.replaceLedger(
       {
         ...stored.ledger,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { STAMP_ID_PATTERN } from '../lifecycle/alerts/classifyAlert';
 import { PHASES } from '../lifecycle/phase';
 
 /**
@@ -116,6 +115,4 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
   return { ok: false, detail: `invalid ${what}: ${message}` };
 }
 
-export function isStampId(value: string | undefined): value is string {
-  return value !== undefined && STAMP_ID_PATTERN.test(value);
-}
+export { isStampId } from '../lifecycle/stampNames';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { StampSignal, StampSignalType } from '../lifecycle/alerts/classifyAlert';
-import { STAMP_ID_PATTERN } from '../lifecycle/alerts/classifyAlert';
+import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../ports/eventPublisher';
 
 /** CloudEvent type ↔ signal type (DESIGN.md section 4). */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ResourceManagementClient } from '@azure/arm-resources';
 
 import { TerminalError, ValidationError } from '../errors';
-import { deploymentName as stampDeploymentName } from '../lifecycle/effects';
+import { deploymentName as stampDeploymentName } from '../lifecycle/stampNames';
 import type {
   Deployer,
   DeploymentStatus,

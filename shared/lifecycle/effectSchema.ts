@@ -1,14 +1,29 @@
 import { z } from 'zod';
 
-import type { Effect } from './effects';
 import { PHASES, TRAFFIC_STATES } from './phase';
 import { causeSchema } from './stamp';
+import { LIFECYCLE_TIMER_NAMES } from './timers';
 
 const stampId = z.string().min(1);
 const instant = z.iso.datetime({ offset: true });
-const timer = z.enum(['registration-timeout', 'isolation-decision', 'isolation-grace']);
+const timer = z.enum(LIFECYCLE_TIMER_NAMES);
 
-/** The schema of a stored Effect: decisions are kept so that a re-run activity returns them again. */
+/** What an incident is about; `effect-failed` is an effect no retry fixed (which one is in its detail). */
+export const INCIDENT_KINDS = [
+  'blast-radius',
+  'min-in-rotation',
+  'deployment-failed',
+  'registration-timeout',
+  'quarantine-checks-failed',
+  'effect-failed',
+] as const;
+
+/**
+ * Side effects a decision asks for, as data: the one definition of an effect (the type `Effect` is
+ * derived from it). The orchestration runs each as an idempotent activity after the new state is
+ * committed; the core never performs them. Decisions are stored with their effects so that a
+ * re-run activity returns them again.
+ */
 export const effectSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('start-deployment'),
@@ -26,6 +41,11 @@ export const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('schedule-drain-timer'), stampId, drainId: z.string(), at: instant }),
   z.object({ kind: z.literal('cancel-drain-timer'), stampId, drainId: z.string() }),
   z.object({ kind: z.literal('watch-in-flight'), stampId, drainId: z.string() }),
+  /**
+   * The stamp changed what the fleet reconciler sees (it stopped or started serving, took or gave
+   * back a capacity slot, failed): the reconciler runs again to bring every region to its desired
+   * stamp count. Replacements come from there, never from one stamp's decision.
+   */
   z.object({ kind: z.literal('reconcile-fleet'), stampId, reason: z.string() }),
   z.object({ kind: z.literal('notify-replaced-stamp'), stampId, replacedStampId: z.string() }),
   z.object({ kind: z.literal('preserve-diagnostics'), stampId }),
@@ -38,13 +58,7 @@ export const effectSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('raise-incident'),
     stampId,
-    incident: z.enum([
-      'blast-radius',
-      'min-in-rotation',
-      'deployment-failed',
-      'registration-timeout',
-      'quarantine-checks-failed',
-    ]),
+    incident: z.enum(INCIDENT_KINDS),
     detail: z.string(),
   }),
   z.object({
@@ -56,4 +70,4 @@ export const effectSchema = z.discriminatedUnion('kind', [
     at: instant,
     cause: causeSchema,
   }),
-]) satisfies z.ZodType<Effect>;
+]);

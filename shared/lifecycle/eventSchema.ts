@@ -1,15 +1,17 @@
 import { z } from 'zod';
 
-import type { StampEvent } from './events';
-
 const id = z.string().min(1).max(1024);
 const instant = z.iso.datetime({ offset: true });
 const text = z.string().max(2000);
 const operator = { actor: z.string().max(200), reason: text, override: z.boolean().optional() };
 
 /**
- * The schema of a stored or transported StampEvent (the inbox, queue messages). Parsing with it
- * is how an event that crossed a process boundary becomes typed again.
+ * Everything that can happen to one stamp, as data: the one definition of a stamp event. The type
+ * `StampEvent` is derived from it, and parsing with it is how an event that crossed a process
+ * boundary (the inbox, queue messages) becomes typed again. Each event carries the id of the
+ * inbound message it came from (an Event Grid, Service Bus or HTTP request id), so handling it
+ * twice has no further effect. Operator events carry who asked and why; `override` asks to
+ * override a guard and is only honoured with a non-empty reason, which is audited.
  */
 export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -30,6 +32,7 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('DrainRequested'),
     id,
+    /** `reconciler` drains (a surplus retired) come from automation and never override a guard. */
     source: z.enum(['operator', 'reconciler']),
     drainMinutes: z.number().optional(),
     ...operator,
@@ -41,6 +44,8 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DecommissionCompleted'), id }),
   z.object({ type: z.literal('RetentionElapsed'), id }),
   z.object({ type: z.literal('CleanupRequested'), id, ...operator }),
+  /** Ends an isolation and puts the stamp back in rotation. */
   z.object({ type: z.literal('RejoinRequested'), id, ...operator }),
+  /** Ends a drain while it runs: the stamp goes back to rotation. */
   z.object({ type: z.literal('DrainCancelRequested'), id, ...operator }),
-]) satisfies z.ZodType<StampEvent>;
+]);

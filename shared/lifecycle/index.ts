@@ -28,6 +28,8 @@ export * from './regionDesired';
 export * from './regionStatus';
 export * from './scaling';
 export * from './stamp';
+export * from './stampNames';
 export * from './time';
+export * from './timers';
 export * from './transitionTable';
 export * from './waitingFor';

@@ -1,5 +1,6 @@
-import { deploymentName, type Effect } from './effects';
+import type { Effect } from './effects';
 import type { AuditRecord, Cause, Stamp } from './stamp';
+import { deploymentName } from './stampNames';
 
 export interface NewStampInput {
   /** Allocated by the store (`weu-001`); never reused. */

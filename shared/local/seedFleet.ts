@@ -1,8 +1,8 @@
 import { syncLedger } from '../app/fleet';
 import { reserveStamp } from '../app/requestStamp';
 import type { Services } from '../app/services';
-import { deploymentName } from '../lifecycle/effects';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import { deploymentName } from '../lifecycle/stampNames';
 import type { SimulatedAzure } from './sim';
 
 /** The seed's production fleet: 4 in westeurope, 3 in eastus, 3 in southeastasia (DESIGN.md). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { formatStampId, mapCosmosError, processedEventDocumentId } from '../../shared/azure/cosmos';
+import { mapCosmosError, processedEventDocumentId } from '../../shared/azure/cosmos';
 import {
   ConflictError,
   InvalidDocumentError,
@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from '../../shared/errors';
 import type { Phase } from '../../shared/lifecycle/phase';
+import { formatStampId } from '../../shared/lifecycle/stampNames';
 import {
   type CosmosHarness,
   mapLimit,

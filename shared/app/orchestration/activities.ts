@@ -124,6 +124,11 @@ export const ACTIVITIES = {
 };
 
 export type ActivityName = keyof typeof ACTIVITIES;
+type Activities = typeof ACTIVITIES;
+/** What the orchestrator passes to an activity, as its schema accepts it. */
+export type ActivityInput<N extends ActivityName> = z.input<Activities[N]['input']>;
+/** What an activity returns to the orchestrator (after its trip through the durable history). */
+export type ActivityResult<N extends ActivityName> = Awaited<ReturnType<Activities[N]['run']>>;
 
 export function lifecycleCloudEvent(
   effect: z.infer<typeof effectSchema>,

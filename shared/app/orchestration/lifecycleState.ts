@@ -1,9 +1,15 @@
 import { z } from 'zod';
 
 import { ValidationError } from '../../errors';
-import type { Effect, LifecycleTimer } from '../../lifecycle/effects';
+import type { Effect } from '../../lifecycle/effects';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import type { Phase } from '../../lifecycle/phase';
+import {
+  LIFECYCLE_TIMER_NAMES,
+  type LifecycleTimer,
+  type StampTimers,
+  timerPhase,
+} from '../../lifecycle/timers';
 
 /**
  * What the stamp orchestration waits for besides wake-ups: its own durable timers and the polls
@@ -24,7 +30,7 @@ export const watchSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('timer'),
     at: instant,
-    timer: z.enum(['registration-timeout', 'isolation-decision', 'isolation-grace']),
+    timer: z.enum(LIFECYCLE_TIMER_NAMES),
   }),
   z.object({ kind: z.literal('in-flight'), at: instant, drainId: z.string() }),
   z.object({ kind: z.literal('quarantine-checks'), at: instant }),
@@ -72,24 +78,18 @@ export const POLL_SECONDS = {
 const WATCH_PHASES: Record<Watch['kind'], readonly Phase[]> = {
   deployment: ['provisioning'],
   'origin-health': ['registering'],
-  timer: ['registering', 'active'],
+  timer: [...new Set(LIFECYCLE_TIMER_NAMES.map(timerPhase))],
   'in-flight': ['draining'],
   'quarantine-checks': ['quarantined'],
   'workload-deletion': ['decommissioning'],
   'resource-group-deletion': ['purged'],
 };
 
-const TIMER_PHASE: Record<LifecycleTimer, Phase> = {
-  'registration-timeout': 'registering',
-  'isolation-decision': 'active',
-  'isolation-grace': 'active',
-};
-
 export function watchesFor(watches: readonly Watch[], phase: Phase): Watch[] {
   return watches.filter(
     (watch) =>
       WATCH_PHASES[watch.kind].includes(phase) &&
-      (watch.kind !== 'timer' || TIMER_PHASE[watch.timer] === phase),
+      (watch.kind !== 'timer' || timerPhase(watch.timer) === phase),
   );
 }
 
@@ -119,14 +119,14 @@ export type { Effect };
  */
 export function withTimers(
   watches: readonly Watch[],
-  timers: Partial<Record<LifecycleTimer, string>>,
+  timers: StampTimers,
   phase: Phase,
   fired: ReadonlySet<string>,
 ): Watch[] {
   const armed: Watch[] = [...watches];
-  for (const timer of Object.keys(TIMER_PHASE) as LifecycleTimer[]) {
+  for (const timer of LIFECYCLE_TIMER_NAMES) {
     const at = timers[timer];
-    if (at === undefined || TIMER_PHASE[timer] !== phase || fired.has(timerKey(timer, at))) continue;
+    if (at === undefined || timerPhase(timer) !== phase || fired.has(timerKey(timer, at))) continue;
     if (armed.some((w) => w.kind === 'timer' && w.timer === timer)) continue;
     armed.push({ kind: 'timer', timer, at });
   }

@@ -3,10 +3,8 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { Effect } from '../../lifecycle/effects';
 import type { StampEvent } from '../../lifecycle/events';
 import type { Phase, Traffic } from '../../lifecycle/phase';
-import type { DeploymentStatus } from '../../ports/deployer';
-import type { OperationProgress } from '../../ports/stampOperations';
-import type { ApplyResult } from '../applyEvents';
-import type { ActivityName } from './activities';
+import { timerFired } from '../../lifecycle/timers';
+import type { ActivityInput, ActivityName, ActivityResult } from './activities';
 import { decodeActivityError } from './activityErrors';
 import {
   type LifecycleInput,
@@ -66,11 +64,15 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     if (!ctx.df.isReplaying) ctx.log(`[${stampId}] ${message}`);
   };
 
-  function* call(name: ActivityName, activityInput: unknown): Step {
+  /** Calls an activity, retrying what may pass; the result is typed by the activity table. */
+  function* call<N extends ActivityName>(
+    name: N,
+    activityInput: ActivityInput<N>,
+  ): Generator<Task, ActivityResult<N>, unknown> {
     for (let attempt = 1; ; attempt += 1) {
       steps += 1;
       try {
-        return yield ctx.df.callActivity(name, activityInput);
+        return (yield ctx.df.callActivity(name, activityInput)) as ActivityResult<N>;
       } catch (error) {
         const decoded = decodeActivityError(error);
         if (!decoded.retryable || attempt >= MAX_ATTEMPTS) throw error;
@@ -82,11 +84,11 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
 
   function* apply(event?: StampEvent): Step {
     const key = ctx.df.newGuid(`${stampId}:apply`);
-    const result = (yield* call('applyStampEvents', {
+    const result = yield* call('applyStampEvents', {
       stampId,
       key,
       ...(event === undefined ? {} : { event }),
-    })) as ApplyResult;
+    });
     if (!result.found) {
       phase = undefined;
       return false;
@@ -152,11 +154,11 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         watches = watches.filter((w) => !(w.kind === 'timer' && w.timer === effect.timer));
         return;
       case 'schedule-drain-timer':
-        drainTimers[effect.drainId] = (yield* call('scheduleDrainTimer', {
+        drainTimers[effect.drainId] = yield* call('scheduleDrainTimer', {
           stampId,
           drainId: effect.drainId,
           dueAt: effect.at,
-        })) as string;
+        });
         return;
       case 'cancel-drain-timer': {
         const sequenceNumber = drainTimers[effect.drainId];
@@ -234,7 +236,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         effect: {
           kind: 'raise-incident',
           stampId,
-          incident: 'deployment-failed',
+          incident: 'effect-failed',
           detail: `effect ${effect.kind} of ${stampId} failed and was not retried further: ${decoded.code}: ${decoded.message}`,
         },
         eventId: ctx.df.newGuid(`${stampId}:effect-failed`),
@@ -246,9 +248,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     watches = withoutWatch(watches, due);
     switch (due.kind) {
       case 'deployment': {
-        const status = (yield* call('getDeployment', {
-          deploymentName: due.deploymentName,
-        })) as DeploymentStatus;
+        const status = yield* call('getDeployment', { deploymentName: due.deploymentName });
         if (status.state === 'Running') {
           watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.deployment) });
         } else if (status.state === 'Succeeded') {
@@ -277,7 +277,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'origin-health': {
-        const health = (yield* call('checkOriginHealth', { hostName: due.hostName })) as string;
+        const health = yield* call('checkOriginHealth', { hostName: due.hostName });
         if (health === 'Healthy')
           yield* apply({ type: 'OriginHealthy', id: `${stampId}:origin-healthy:${due.hostName}` });
         else watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.originHealth) });
@@ -285,16 +285,10 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       }
       case 'timer':
         firedTimers.add(timerKey(due.timer, due.at));
-        yield* apply(
-          due.timer === 'registration-timeout'
-            ? { type: 'RegistrationTimedOut', id: `${stampId}:registration-timeout:${due.at}` }
-            : due.timer === 'isolation-decision'
-              ? { type: 'IsolationDecisionDue', id: `${stampId}:isolation-decision:${due.at}` }
-              : { type: 'IsolationGraceExpired', id: `${stampId}:isolation-grace:${due.at}` },
-        );
+        yield* apply(timerFired(stampId, due.timer, due.at));
         return;
       case 'in-flight': {
-        const count = (yield* call('inFlightRequests', { stampId })) as number;
+        const count = yield* call('inFlightRequests', { stampId });
         if (count === 0)
           yield* apply({
             type: 'InFlightDrained',
@@ -305,10 +299,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'quarantine-checks': {
-        const progress = (yield* call('getQuarantineChecks', { stampId })) as OperationProgress<{
-          passed: boolean;
-          detail: string;
-        }>;
+        const progress = yield* call('getQuarantineChecks', { stampId });
         if (progress.state === 'Running')
           watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.quarantineChecks) });
         else {
@@ -322,18 +313,14 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'workload-deletion': {
-        const progress = (yield* call('getWorkloadDeletion', { stampId })) as OperationProgress<
-          Record<never, never>
-        >;
+        const progress = yield* call('getWorkloadDeletion', { stampId });
         if (progress.state === 'Running')
           watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.workloadDeletion) });
         else yield* apply({ type: 'DecommissionCompleted', id: `${stampId}:decommission-completed` });
         return;
       }
       case 'resource-group-deletion': {
-        const state = (yield* call('getResourceGroupDeletion', {
-          resourceGroup: due.resourceGroup,
-        })) as string;
+        const state = yield* call('getResourceGroupDeletion', { resourceGroup: due.resourceGroup });
         if (state !== 'Deleted')
           watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.resourceGroupDeletion) });
         return;

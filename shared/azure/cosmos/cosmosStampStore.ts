@@ -21,6 +21,7 @@ import type { StampEvent } from '../../lifecycle/events';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
 import type { FleetMember } from '../../lifecycle/fleet';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
+import { formatStampId } from '../../lifecycle/stampNames';
 import {
   type DecisionBatch,
   type RegionLedger,
@@ -93,9 +94,6 @@ export function createCosmosStampStore(options: CosmosStampStoreOptions): Cosmos
 }
 
 /** `weu-001`, `weu-1000`: three digits at least, more once a region passes 999 stamps. */
-export function formatStampId(code: string, seq: number): string {
-  return `${code}-${String(seq).padStart(3, '0')}`;
-}
 
 /**
  * Cosmos ids cannot hold `/ \ ? #` and are at most 255 characters, while an event id may be an

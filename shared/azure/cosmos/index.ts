@@ -4,7 +4,6 @@ export {
   type CosmosStampStore,
   type CosmosStampStoreOptions,
   createCosmosStampStore,
-  formatStampId,
   processedEventDocumentId,
   type StampPage,
 } from './cosmosStampStore';

@@ -1,9 +1,10 @@
+import { CLUSTER_STAMP, RESOURCE_GROUP_STAMP, STAMP_ID_PATTERN } from '../stampNames';
 import type { CommonAlert } from './commonAlertSchema';
 import { commonAlertSchema } from './commonAlertSchema';
 
 export type StampSignalType = 'HealthProbeFailed' | 'HealthProbeRecovered' | 'CapacityHigh' | 'CapacityLow';
 
-/** A stamp signal: what the alert receiver publishes to Event Grid (DESIGN.md section 4). */
+/** A stamp signal: what the alert receiver publishes to Event Grid (the `StampSignal` CloudEvent of `shared/app/stampSignalEvent.ts`). */
 export interface StampSignal {
   readonly type: StampSignalType;
   readonly stampId: string;
@@ -41,18 +42,12 @@ export type AlertClassification =
     }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-/** Stamp ids are `{region code}-{sequence}` (`weu-001`). */
-export const STAMP_ID_PATTERN = /^[a-z]{2,8}-\d{3,6}$/;
-
 const HEALTH_METRICS = new Set(['originhealthpercentage']);
 const CAPACITY_METRICS = new Set([
   'node_cpu_usage_percentage',
   'node_memory_working_set_percentage',
   'node_memory_rss_percentage',
 ]);
-/** The stamp template's names: `rg-synaxis-stamp-{id}` and the cluster `aks-synaxis-{id}`. */
-const RESOURCE_GROUP_STAMP = /\/resourcegroups\/rg-synaxis-stamp-([a-z0-9-]+)(\/|$)/i;
-const CLUSTER_STAMP = /^aks-synaxis-([a-z0-9-]+)$/i;
 
 /** What the signal's text fields may hold once published (the signal event's own limits). */
 const MAX_RULE_CHARS = 256;

@@ -1,6 +1,7 @@
-import { type Effect, stampResourceGroup } from '../effects';
+import type { Effect } from '../effects';
 import type { LifecyclePolicy } from '../policy';
 import type { Stamp } from '../stamp';
+import { stampResourceGroup } from '../stampNames';
 
 /**
  * The effects of entering a phase (DESIGN.md section 2, "what happens"). Computed from the

@@ -3,6 +3,8 @@
  * (infra/bicep/main.bicep) and the global resources (infra/global/main.bicep), so that what
  * the simulation reports looks like what Azure would.
  */
+import { aksClusterName, stampResourceGroup } from '../../lifecycle/stampNames';
+
 export const DEFAULT_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
 /** The environment the local global resources are named for. */
 const ENVIRONMENT = 'local';
@@ -11,20 +13,14 @@ export const FRONT_DOOR_PROFILE = `afd-synaxis-${ENVIRONMENT}`;
 export const FRONT_DOOR_ORIGIN_GROUP = 'stamps';
 const GLOBAL_RESOURCE_GROUP = `rg-synaxis-global-${ENVIRONMENT}`;
 
-export function resourceGroupName(stampId: string): string {
-  return `rg-synaxis-stamp-${stampId}`;
-}
-
-export function aksClusterName(stampId: string): string {
-  return `aks-synaxis-${stampId}`;
-}
+export { aksClusterName, stampResourceGroup as resourceGroupName } from '../../lifecycle/stampNames';
 
 export function originHostName(stampId: string): string {
   return `${stampId}.stamps.synaxis.example`;
 }
 
 export function resourceGroupId(subscriptionId: string, stampId: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName(stampId)}`;
+  return `/subscriptions/${subscriptionId}/resourceGroups/${stampResourceGroup(stampId)}`;
 }
 
 /** A resource inside the stamp's resource group, e.g. `Microsoft.KeyVault/vaults`, `kv-weu-001`. */

@@ -19,7 +19,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../../shared/errors';
-import { deploymentName } from '../../../shared/lifecycle/effects';
+import { deploymentName } from '../../../shared/lifecycle/stampNames';
 import type { StampDeploymentRequest } from '../../../shared/ports/deployer';
 import { STAMP_TEMPLATE_PARAMETERS } from '../../../shared/ports/stampTemplate';
 import { appSubscriptionGrants, controlPlaneSnapshot } from '../../infra/controlPlaneGrants';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { timersOf } from '../../../shared/app/applyEvents';
 import { decide } from '../../../shared/lifecycle';
+import { timersOf } from '../../../shared/lifecycle/timers';
 import { at, fleet, policyWith, seedFleet, stampIn } from './support/fixtures';
 
 /**
@@ -39,6 +39,6 @@ describe('decide: a drain while an isolation is pending', () => {
     assert.equal(d.stamp.phase, 'draining');
     assert.equal(d.stamp.deadlines.isolationDecisionAt, undefined);
     assert.equal(d.stamp.health.heldBy, undefined);
-    assert.deepEqual(timersOf(d.stamp), {});
+    assert.deepEqual(timersOf(d.stamp.deadlines), {});
   });
 });
