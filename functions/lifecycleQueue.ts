@@ -3,39 +3,13 @@ import * as df from 'durable-functions';
 
 import { reconcileFleet } from '../shared/app/fleetReconciler';
 import { parseLifecycleMessage } from '../shared/app/lifecycleMessage';
+import { submitOperatorEvent } from '../shared/app/operatorCommands';
 import { isListening, startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import type { StampEvent } from '../shared/lifecycle/events';
 import { resumeEffects } from '../shared/lifecycle/newStamp';
-import { LIFECYCLE_QUEUE, type OperatorCommandMessage } from '../shared/ports/lifecycleBus';
-
-function commandEvent(message: OperatorCommandMessage): StampEvent {
-  const base = {
-    id: message.commandId,
-    actor: message.actor,
-    reason: message.reason,
-    ...(message.override === undefined ? {} : { override: message.override }),
-  };
-  switch (message.command) {
-    case 'drain':
-      return {
-        type: 'DrainRequested',
-        source: 'operator',
-        ...base,
-        ...(message.drainMinutes === undefined ? {} : { drainMinutes: message.drainMinutes }),
-      };
-    case 'isolate':
-      return { type: 'IsolateRequested', ...base };
-    case 'verify':
-      return { type: 'QuarantineApproved', ...base };
-    case 'cleanup':
-      return { type: 'CleanupRequested', ...base };
-    case 'rejoin':
-      return { type: 'RejoinRequested', ...base };
-    case 'cancel-drain':
-      return { type: 'DrainCancelRequested', ...base };
-  }
-}
+import { operatorEvent } from '../shared/lifecycle/operatorCommands';
+import { LIFECYCLE_QUEUE } from '../shared/ports/lifecycleBus';
 
 /**
  * The `stamp-lifecycle` queue (sessions keyed by stamp id, and one `fleet` session): the drain
@@ -66,10 +40,23 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       await wakeStamp(client, message.stampId);
       return;
     }
-    case 'command':
-      await svc.store.enqueueEvent(message.stampId, commandEvent(message));
-      await wakeStamp(client, message.stampId);
+    case 'command': {
+      // The same check as the HTTP route: a command a guard refuses now is reported, not queued.
+      const { kind: _kind, stampId, commandId, command, ...request } = message;
+      const outcome = await submitOperatorEvent(
+        svc,
+        stampId,
+        operatorEvent(command, { ...request, id: commandId }),
+      );
+      if (outcome.kind === 'not-found')
+        context.warn(`command ${command} ${commandId}: there is no stamp '${stampId}'`);
+      else if (outcome.kind === 'refused')
+        context.warn(
+          `command ${command} ${commandId} on ${stampId} refused (${outcome.guard}): ${outcome.reason}`,
+        );
+      else await wakeStamp(client, stampId);
       return;
+    }
     case 'stamp-event':
       await svc.store.enqueueEvent(message.stampId, message.event);
       await wakeStamp(client, message.stampId);

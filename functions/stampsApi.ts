@@ -4,15 +4,11 @@ import * as df from 'durable-functions';
 import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
-  cleanupBody,
   createStampBody,
-  drainBody,
-  isolateBody,
   isStampId,
   listQuery,
+  OPERATOR_COMMAND_BODIES,
   parseWith,
-  returnBody,
-  verifyBody,
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
 import { type Services, services } from '../shared/app/services';
@@ -20,7 +16,11 @@ import { historyView, stampView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
-import type { StampEvent } from '../shared/lifecycle/events';
+import {
+  OPERATOR_COMMAND_NAMES,
+  type OperatorCommand,
+  operatorEvent,
+} from '../shared/lifecycle/operatorCommands';
 
 /** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
 function actorOf(request: HttpRequest, fromBody: string | undefined): string {
@@ -99,107 +99,25 @@ async function answerCommand(
   return json(202, stampView(outcome.stamp, now(svc), svc.config.policy), { location: `/api/stamps/${id}` });
 }
 
-function operatorCommand(
-  build: (
-    request: HttpRequest,
-    value: unknown,
-    context: InvocationContext,
-  ) => { event: StampEvent } | { detail: string },
-) {
+/** `POST /api/stamps/{id}/{command}`: one handler for every row of the command table. */
+export function operatorCommandHandler(command: OperatorCommand) {
+  const what = `${command} request`;
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const id = request.params['id'];
     if (!isStampId(id)) return badStampId(id);
     const body = await readJsonBody(request);
     if (!body.ok) return problem(body.status, body.detail);
-    const built = build(request, body.value, context);
-    if ('detail' in built) return problem(400, built.detail);
-    return answerCommand(context, id, await submitOperatorEvent(await services(), id, built.event));
+    const parsed = parseWith(OPERATOR_COMMAND_BODIES[command], body.value, what);
+    if (!parsed.ok) return problem(400, parsed.detail);
+    const { approvedBy, actor, ...rest } = parsed.value;
+    const event = operatorEvent(command, {
+      ...rest,
+      id: context.invocationId,
+      actor: approvedBy ?? actorOf(request, actor),
+    });
+    return answerCommand(context, id, await submitOperatorEvent(await services(), id, event));
   };
 }
-
-export const drainStamp = operatorCommand((request, value, context) => {
-  const parsed = parseWith(drainBody, value, 'drain request');
-  if (!parsed.ok) return { detail: parsed.detail };
-  const { reason, drainMinutes, override, actor } = parsed.value;
-  return {
-    event: {
-      type: 'DrainRequested',
-      id: context.invocationId,
-      source: 'operator',
-      actor: actorOf(request, actor),
-      reason: reason ?? 'drain requested',
-      ...(drainMinutes === undefined ? {} : { drainMinutes }),
-      ...(override === undefined ? {} : { override }),
-    },
-  };
-});
-
-export const isolateStamp = operatorCommand((request, value, context) => {
-  const parsed = parseWith(isolateBody, value, 'isolate request');
-  if (!parsed.ok) return { detail: parsed.detail };
-  const { reason, override, actor } = parsed.value;
-  return {
-    event: {
-      type: 'IsolateRequested',
-      id: context.invocationId,
-      actor: actorOf(request, actor),
-      reason,
-      ...(override === undefined ? {} : { override }),
-    },
-  };
-});
-
-/** rejoin, cancel-drain, cleanup: a reason, and an override where a guard can refuse. */
-function returnCommand(
-  type: 'RejoinRequested' | 'DrainCancelRequested',
-  what: string,
-): ReturnType<typeof operatorCommand> {
-  return operatorCommand((request, value, context) => {
-    const parsed = parseWith(returnBody, value, what);
-    if (!parsed.ok) return { detail: parsed.detail };
-    const { reason, override, actor } = parsed.value;
-    return {
-      event: {
-        type,
-        id: context.invocationId,
-        actor: actorOf(request, actor),
-        reason,
-        ...(override === undefined ? {} : { override }),
-      },
-    };
-  });
-}
-
-export const rejoinStamp = returnCommand('RejoinRequested', 'rejoin request');
-export const cancelDrain = returnCommand('DrainCancelRequested', 'cancel-drain request');
-
-export const cleanupStamp = operatorCommand((request, value, context) => {
-  const parsed = parseWith(cleanupBody, value, 'cleanup request');
-  if (!parsed.ok) return { detail: parsed.detail };
-  return {
-    event: {
-      type: 'CleanupRequested',
-      id: context.invocationId,
-      actor: actorOf(request, parsed.value.actor),
-      reason: parsed.value.reason,
-    },
-  };
-});
-
-export const verifyStamp = operatorCommand((_request, value, context) => {
-  const parsed = parseWith(verifyBody, value, 'verify request');
-  if (!parsed.ok) return { detail: parsed.detail };
-  const { approvedBy, reason, override } = parsed.value;
-  return {
-    event: {
-      type: 'QuarantineApproved',
-      id: context.invocationId,
-      actor: approvedBy,
-      reason: reason ?? '',
-      ...(override === undefined ? {} : { override }),
-    },
-  };
-});
 
 const client = [df.input.durableClient()];
 
@@ -222,45 +140,21 @@ app.http('getStamp', {
   authLevel: 'function',
   handler: answerErrors(getStamp),
 });
-app.http('drainStamp', {
-  route: 'stamps/{id}/drain',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(drainStamp),
-});
-app.http('isolateStamp', {
-  route: 'stamps/{id}/isolate',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(isolateStamp),
-});
-app.http('verifyStamp', {
-  route: 'stamps/{id}/verify',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(verifyStamp),
-});
-app.http('rejoinStamp', {
-  route: 'stamps/{id}/rejoin',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(rejoinStamp),
-});
-app.http('cancelDrain', {
-  route: 'stamps/{id}/cancel-drain',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(cancelDrain),
-});
-app.http('cleanupStamp', {
-  route: 'stamps/{id}/cleanup',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: client,
-  handler: answerErrors(cleanupStamp),
-});
+/** The Functions names of the command routes, kept as they were registered before the table. */
+const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {
+  drain: 'drainStamp',
+  isolate: 'isolateStamp',
+  verify: 'verifyStamp',
+  rejoin: 'rejoinStamp',
+  'cancel-drain': 'cancelDrain',
+  cleanup: 'cleanupStamp',
+};
+for (const command of OPERATOR_COMMAND_NAMES) {
+  app.http(COMMAND_FUNCTIONS[command], {
+    route: `stamps/{id}/${command}`,
+    methods: ['POST'],
+    authLevel: 'function',
+    extraInputs: client,
+    handler: answerErrors(operatorCommandHandler(command)),
+  });
+}

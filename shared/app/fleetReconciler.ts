@@ -1,6 +1,6 @@
 import { RECONCILER_ACTOR } from '../lifecycle/decide/cause';
-import type { StampEvent } from '../lifecycle/events';
 import type { FleetMember } from '../lifecycle/fleet';
+import { operatorEvent } from '../lifecycle/operatorCommands';
 import { type FleetAction, type FleetPlan, planFleet, type RegionUnavailable } from '../lifecycle/planFleet';
 import { blockAfterFailure, isBlocked } from '../lifecycle/regionBlock';
 import { effectiveDesired } from '../lifecycle/regionDesired';
@@ -191,13 +191,12 @@ async function retire(svc: Services, action: Extract<FleetAction, { kind: 'retir
   const stored = await svc.store.get(action.stampId);
   if (stored === undefined || stored.stamp.phase !== 'active') return false;
   // Derived from the audit sequence: a second run before the stamp moved asks for the same drain.
-  const event: StampEvent = {
-    type: 'DrainRequested',
+  const event = operatorEvent('drain', {
     id: `reconciler-retire:${action.stampId}:${stored.stamp.auditSeq}`,
     source: 'reconciler',
     actor: RECONCILER_ACTOR,
     reason: `surplus: ${action.reason}`,
-  };
+  });
   await svc.store.enqueueEvent(action.stampId, event);
   return true;
 }

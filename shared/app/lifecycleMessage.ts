@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { stampEventSchema } from '../lifecycle/eventSchema';
+import { OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
 import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import type { LifecycleMessage } from '../ports/lifecycleBus';
 
@@ -17,7 +18,7 @@ const lifecycleMessageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('command'),
     stampId,
     commandId: z.string().min(1),
-    command: z.enum(['drain', 'isolate', 'verify', 'cleanup', 'rejoin', 'cancel-drain']),
+    command: z.enum(OPERATOR_COMMAND_NAMES),
     actor: z.string().min(1),
     reason: z.string(),
     override: z.boolean().optional(),

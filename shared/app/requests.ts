@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+import {
+  OPERATOR_COMMAND_NAMES,
+  OPERATOR_COMMANDS,
+  type OperatorCommand,
+  type OperatorCommandSpec,
+} from '../lifecycle/operatorCommands';
 import { PHASES } from '../lifecycle/phase';
 
 /**
@@ -36,33 +42,43 @@ const requiredReason = z
   .min(1, 'a reason is required; it goes into the audit record')
   .max(500);
 
-export const drainBody = z
-  .strictObject({
-    reason: reason.optional(),
-    drainMinutes: z.number().int().min(1).max(1440).optional(),
-    override: z.boolean().optional(),
-    actor: actor.optional(),
-  })
-  .superRefine(overrideNeedsReason);
+/**
+ * The body of `POST /api/stamps/{id}/{command}`, built from the command's row of the table: a
+ * reason (required where the table says so), an override where a guard can refuse, the drain's
+ * minutes for a drain, and who asks (`approvedBy`, required, for a verification).
+ */
+export interface OperatorCommandBody {
+  readonly reason?: string | undefined;
+  readonly override?: boolean | undefined;
+  readonly drainMinutes?: number | undefined;
+  readonly actor?: string | undefined;
+  readonly approvedBy?: string | undefined;
+}
 
-export const isolateBody = z
-  .strictObject({
-    reason: requiredReason,
-    override: z.boolean().optional(),
-    actor: actor.optional(),
-  })
-  .superRefine(overrideNeedsReason);
+interface CommandBodyShape {
+  reason: z.ZodType<string | undefined>;
+  override?: z.ZodType<boolean | undefined>;
+  drainMinutes?: z.ZodType<number | undefined>;
+  actor?: z.ZodType<string | undefined>;
+  approvedBy?: z.ZodType<string>;
+}
 
-/** `rejoin`, `cancel-drain` and `cleanup`: a reason always, an override only where a guard can refuse. */
-export const returnBody = z
-  .strictObject({
-    reason: requiredReason,
-    override: z.boolean().optional(),
-    actor: actor.optional(),
-  })
-  .superRefine(overrideNeedsReason);
+function commandBodySchema(command: OperatorCommand): z.ZodType<OperatorCommandBody> {
+  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  // Members a command does not take are left out, so the strict object names them as unknown.
+  const shape: CommandBodyShape = { reason: spec.reason === 'required' ? requiredReason : reason.optional() };
+  if (spec.override) shape.override = z.boolean().optional();
+  if (spec.drainMinutes) shape.drainMinutes = z.number().int().min(1).max(1440).optional();
+  if (spec.approval === true) shape.approvedBy = actor;
+  else shape.actor = actor.optional();
+  // The shape's members are optional in its type, which zod infers as unknown: the type it checks is this.
+  const checked = z.strictObject(shape) as z.ZodType<OperatorCommandBody>;
+  return checked.superRefine(overrideNeedsReason);
+}
 
-export const cleanupBody = z.strictObject({ reason: requiredReason, actor: actor.optional() });
+export const OPERATOR_COMMAND_BODIES = Object.fromEntries(
+  OPERATOR_COMMAND_NAMES.map((command) => [command, commandBodySchema(command)]),
+) as Record<OperatorCommand, z.ZodType<OperatorCommandBody>>;
 
 /** `PUT /api/regions/{name}`: the desired stamp count and why. */
 export const desiredBody = z.strictObject({
@@ -70,14 +86,6 @@ export const desiredBody = z.strictObject({
   reason: requiredReason,
   actor: actor.optional(),
 });
-
-export const verifyBody = z
-  .strictObject({
-    approvedBy: actor,
-    reason: reason.optional(),
-    override: z.boolean().optional(),
-  })
-  .superRefine(overrideNeedsReason);
 
 /**
  * `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which

@@ -1,10 +1,32 @@
 import { parseArgs } from 'node:util';
 
+import {
+  isOperatorCommand,
+  OPERATOR_COMMAND_NAMES,
+  OPERATOR_COMMANDS,
+  type OperatorCommand,
+  type OperatorCommandSpec,
+} from '../lifecycle/operatorCommands';
 import { DEFAULT_URL } from './client';
 
 /** A command line that cannot be run as written; exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** An operator command's line of help, from its row of the command table. */
+function operatorUsage(command: OperatorCommand): string {
+  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const line = [
+    `${command} <id>`,
+    ...(spec.approval === true ? ['--approved-by NAME'] : []),
+    spec.reason === 'required' ? '--reason T' : '[--reason T]',
+    ...(spec.drainMinutes ? ['[--minutes N]'] : []),
+    ...(spec.override ? ['[--override]'] : []),
+  ].join(' ');
+  return line.length < 41
+    ? `  ${line.padEnd(41)}${spec.summary}`
+    : `  ${line}\n${' '.repeat(43)}${spec.summary}`;
 }
 
 export const USAGE = `usage: stampctl <command> [options]
@@ -14,13 +36,7 @@ commands:
   get <id>                                 one stamp with its deadlines and audit history
   create [--region R] [--allow-other-regions] [--reason T]
                                            request a stamp
-  drain <id> [--reason T] [--minutes N] [--override]
-  isolate <id> --reason T [--override]
-  verify <id> --approved-by NAME [--reason T] [--override]
-  rejoin <id> --reason T [--override]      put an isolated stamp back in rotation
-  cancel-drain <id> --reason T [--override]
-                                           stop a drain; the stamp goes back in rotation
-  cleanup <id> --reason T                  clean up a failed stamp (record kept, resources removed)
+${OPERATOR_COMMAND_NAMES.map(operatorUsage).join('\n')}
   regions                                  desired and actual stamps per region, and what holds them
   regions set <name> <desired> --reason T  the stamp count the fleet reconciler keeps in a region
   watch [--interval MS] [--timeout S] [--once]
@@ -54,23 +70,37 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 const GLOBAL: readonly OptionName[] = ['url', 'key', 'json', 'help'];
 
-/** Which options each command takes, and how many positionals (a stamp id or none). */
-const COMMANDS = {
+interface CommandSpec {
+  /** How many positionals: a stamp id, none, or a region and a count. */
+  readonly ids: number;
+  readonly options: readonly OptionName[];
+}
+
+/** The commands that are not operator commands on a stamp: which options and positionals each takes. */
+const READ_AND_FLEET_COMMANDS = {
   ls: { ids: 0, options: ['region', 'phase'] },
   get: { ids: 1, options: [] },
   create: { ids: 0, options: ['region', 'allow-other-regions', 'reason'] },
-  drain: { ids: 1, options: ['reason', 'minutes', 'override'] },
-  isolate: { ids: 1, options: ['reason', 'override'] },
-  verify: { ids: 1, options: ['approved-by', 'reason', 'override'] },
-  rejoin: { ids: 1, options: ['reason', 'override'] },
-  'cancel-drain': { ids: 1, options: ['reason', 'override'] },
-  cleanup: { ids: 1, options: ['reason'] },
   regions: { ids: 0, options: [] },
   'regions set': { ids: 2, options: ['reason'] },
   watch: { ids: 0, options: ['interval', 'timeout', 'once'] },
-} as const satisfies Record<string, { ids: number; options: readonly OptionName[] }>;
+} as const satisfies Record<string, CommandSpec>;
 
-export type CommandName = keyof typeof COMMANDS;
+export type CommandName = keyof typeof READ_AND_FLEET_COMMANDS | OperatorCommand;
+
+function specOf(name: CommandName): CommandSpec {
+  if (!isOperatorCommand(name)) return READ_AND_FLEET_COMMANDS[name];
+  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[name];
+  return {
+    ids: 1,
+    options: [
+      ...(spec.approval === true ? (['approved-by'] as const) : []),
+      'reason',
+      ...(spec.drainMinutes ? (['minutes'] as const) : []),
+      ...(spec.override ? (['override'] as const) : []),
+    ],
+  };
+}
 
 export interface Invocation {
   readonly command: CommandName | 'help';
@@ -94,7 +124,7 @@ export interface Invocation {
 }
 
 function isCommand(name: string): name is CommandName {
-  return Object.hasOwn(COMMANDS, name);
+  return Object.hasOwn(READ_AND_FLEET_COMMANDS, name) || isOperatorCommand(name);
 }
 
 function whole(value: string | undefined, option: string, min: number, max: number): number | undefined {
@@ -126,7 +156,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (values.help === true || name === 'help') return invocation('help', undefined, values, env);
   if (name === undefined) throw new UsageError('no command given');
   if (!isCommand(name)) throw new UsageError(`unknown command '${name}'`);
-  const spec = COMMANDS[name];
+  const spec = specOf(name);
   const allowed: readonly OptionName[] = [...GLOBAL, ...spec.options];
   const misplaced = (Object.keys(values) as OptionName[]).filter((o) => !allowed.includes(o));
   if (misplaced.length > 0) throw new UsageError(`${name} does not take --${misplaced.join(', --')}`);
@@ -140,13 +170,19 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     );
   }
   const result = invocation(name, rest[0], values, env, sub ? whole(rest[1], 'desired', 0, 1000) : undefined);
-  const needsReason: readonly string[] = ['isolate', 'rejoin', 'cancel-drain', 'cleanup', 'regions set'];
-  if (needsReason.includes(name) && (result.reason ?? '').trim() === '')
+  const needsReason = isOperatorCommand(name)
+    ? OPERATOR_COMMANDS[name].reason === 'required'
+    : name === 'regions set';
+  if (needsReason && (result.reason ?? '').trim() === '')
     throw new UsageError(`${name} needs --reason: it goes into the audit record`);
   if (result.override && (result.reason ?? '').trim() === '')
     throw new UsageError('--override needs --reason: say why the guard may be overridden');
-  if (name === 'verify' && (result.approvedBy ?? '').trim() === '')
-    throw new UsageError('verify needs --approved-by NAME');
+  if (
+    isOperatorCommand(name) &&
+    specOf(name).options.includes('approved-by') &&
+    (result.approvedBy ?? '').trim() === ''
+  )
+    throw new UsageError(`${name} needs --approved-by NAME`);
   return result;
 }
 

@@ -1,3 +1,8 @@
+import {
+  OPERATOR_COMMANDS,
+  type OperatorCommand,
+  type OperatorCommandSpec,
+} from '../lifecycle/operatorCommands';
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
 import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
 import { regionsTable, stampDetail, stampsTable, transitionLine } from './format';
@@ -102,35 +107,33 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
       });
       return 0;
     }
-    case 'drain':
-    case 'isolate':
-    case 'verify':
-    case 'rejoin':
-    case 'cancel-drain':
-    case 'cleanup':
-      return operatorCommand(api, inv, io);
     case 'watch':
       return watch(api, inv, io);
+    default:
+      return operatorCommand(api, inv.command, inv, io);
   }
 }
 
-async function operatorCommand(api: ApiClient, inv: Invocation, io: CliIo): Promise<number> {
+/** `POST /api/stamps/{id}/{command}` with the body its row of the command table describes. */
+async function operatorCommand(
+  api: ApiClient,
+  command: OperatorCommand,
+  inv: Invocation,
+  io: CliIo,
+): Promise<number> {
   const id = inv.id ?? '';
-  const common = {
+  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const request = {
     ...(inv.reason === undefined ? {} : { reason: inv.reason }),
     ...(inv.override ? { override: true } : {}),
+    ...(spec.drainMinutes && inv.minutes !== undefined ? { drainMinutes: inv.minutes } : {}),
+    ...(spec.approval === true ? { approvedBy: inv.approvedBy } : {}),
   };
-  const request =
-    inv.command === 'drain'
-      ? { ...common, ...(inv.minutes === undefined ? {} : { drainMinutes: inv.minutes }) }
-      : inv.command === 'verify'
-        ? { ...common, approvedBy: inv.approvedBy }
-        : common;
-  const body = await api.call('POST', path(id, inv.command), request);
+  const body = await api.call('POST', path(id, command), request);
   print(io, inv, body, () => {
     const s = toStamp(body);
     // The 202 carries the stamp as it was when accepted; its orchestration makes the transition.
-    return `${inv.command} accepted for ${s.id} (was ${s.phase}, ${s.traffic}); follow it with: stampctl get ${s.id}`;
+    return `${command} accepted for ${s.id} (was ${s.phase}, ${s.traffic}); follow it with: stampctl get ${s.id}`;
   });
   return 0;
 }

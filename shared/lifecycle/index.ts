@@ -19,6 +19,7 @@ export * from './guards/blastRadius';
 export * from './guards/minInRotation';
 export * from './guards/retention';
 export * from './newStamp';
+export * from './operatorCommands';
 export * from './phase';
 export * from './placement';
 export * from './planFleet';

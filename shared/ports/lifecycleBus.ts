@@ -1,4 +1,5 @@
 import type { StampEvent } from '../lifecycle/events';
+import type { OperatorCommand } from '../lifecycle/operatorCommands';
 
 /**
  * The port to the `stamp-lifecycle` Service Bus queue (sessions keyed by stamp id, duplicate
@@ -19,7 +20,7 @@ export interface OperatorCommandMessage {
   readonly stampId: string;
   /** Idempotency key of the command. */
   readonly commandId: string;
-  readonly command: 'drain' | 'isolate' | 'verify' | 'cleanup' | 'rejoin' | 'cancel-drain';
+  readonly command: OperatorCommand;
   readonly actor: string;
   readonly reason: string;
   readonly override?: boolean;
