@@ -8,6 +8,7 @@ import {
   lifecycleSessionId,
 } from '../../ports/lifecycleBus';
 import { describeError, type HostLog, silentLog } from '../host/hostLog';
+import { IdleWaiters } from '../idleWaiters';
 import { BusClosedError, SessionIdRequiredError, SessionModeMismatchError } from './errors';
 import {
   type DeadLetteredMessage,
@@ -119,7 +120,7 @@ export class LocalServiceBus implements LifecycleBus {
   private readonly queueOptions: Readonly<Record<string, QueueOptions>>;
   private readonly queues = new Map<string, Queue>();
   private readonly inflightWork = new Set<Promise<void>>();
-  private idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters = new IdleWaiters(() => this.isIdle);
   private deliveries = 0;
   private closed = false;
 
@@ -256,10 +257,7 @@ export class LocalServiceBus implements LifecycleBus {
 
   /** Resolves once {@link isIdle}: advance the clock for scheduled messages, then await again. */
   idle(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.checkIdle();
-    });
+    return this.idleWaiters.wait();
   }
 
   /** Stops delivering and disarms scheduled messages; waits for the handlers in flight. */
@@ -365,7 +363,7 @@ export class LocalServiceBus implements LifecycleBus {
     setImmediate(() => {
       queue.pumpScheduled = false;
       this.pump(queue);
-      this.checkIdle();
+      this.idleWaiters.check();
     });
   }
 
@@ -414,7 +412,7 @@ export class LocalServiceBus implements LifecycleBus {
     void work.finally(() => {
       this.inflightWork.delete(work);
       this.schedulePump(queue);
-      this.checkIdle();
+      this.idleWaiters.check();
     });
   }
 
@@ -447,16 +445,6 @@ export class LocalServiceBus implements LifecycleBus {
       'error',
       `servicebus ${queue.name}: message ${entry.messageId} dead-lettered after ${entry.deliveryCount} deliveries: ${lastError ?? ''}`,
     );
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle) return;
-    setImmediate(() => {
-      if (!this.isIdle) return;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    });
   }
 }
 

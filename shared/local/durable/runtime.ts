@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import type { LogHandler } from '@azure/functions';
 
+import { ensureError } from '../../errors';
 import { type Clock, systemClock } from '../../ports/clock';
 import type { FunctionRegistry, RegisteredFunction } from '../host/functionRegistry';
 import { type InvocationResult, invokeFunction, type InvokeOptions } from '../host/invokeFunction';
+import { IdleWaiters } from '../idleWaiters';
 import { runActivity } from './activityRunner';
 import { type DurableClientBindingData, durableClientBindingData } from './clientBinding';
 import type { DurableOperations, StartOptions } from './durableOperations';
@@ -80,10 +82,6 @@ interface StatusWaiter {
   readonly resolve: (status: InstanceStatus) => void;
 }
 
-function toError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
-}
-
 function jsonRoundTrip(
   value: unknown,
   what: string,
@@ -123,12 +121,12 @@ export class LocalDurableRuntime implements DurableOperations {
   private readonly activities: Semaphore;
   private readonly mutex = new KeyedMutex();
   private readonly timers = new Map<string, ArmedTimer>();
-  private readonly draining = new Set<string>();
-  private readonly drainRequested = new Set<string>();
-  private readonly drainLoops = new Set<Promise<void>>();
+  private readonly processing = new Set<string>();
+  private readonly processAgain = new Set<string>();
+  private readonly inboxLoops = new Set<Promise<void>>();
   private readonly statusWaiters = new Map<string, Set<StatusWaiter>>();
   private readonly faultList: Error[] = [];
-  private idleWaiters: { includeActivities: boolean; resolve: () => void }[] = [];
+  private readonly idleWaiters = new IdleWaiters<boolean>((activities) => this.isIdleFor(activities));
   private inflight = 0;
   private activitiesInflight = 0;
   private started = false;
@@ -169,7 +167,7 @@ export class LocalDurableRuntime implements DurableOperations {
         for (const activity of work.activities) {
           this.startActivity(record.instanceId, executionId, activity.taskId, activity.name, activity.input);
         }
-        if (record.inbox.length > 0) this.scheduleDrain(record.instanceId);
+        if (record.inbox.length > 0) this.processInbox(record.instanceId);
       } catch (error) {
         this.fault(error);
       }
@@ -188,7 +186,7 @@ export class LocalDurableRuntime implements DurableOperations {
     const server = this.server;
     this.server = undefined;
     await server?.close();
-    await Promise.allSettled([...this.drainLoops]);
+    await Promise.allSettled([...this.inboxLoops]);
   }
 
   /** Serves the Durable HTTP API on 127.0.0.1 (ephemeral port unless given) and returns its origin. */
@@ -243,11 +241,7 @@ export class LocalDurableRuntime implements DurableOperations {
    * the episodes around an activity it holds open.
    */
   idle(options: { activities?: boolean } = {}): Promise<void> {
-    const includeActivities = options.activities ?? true;
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push({ includeActivities, resolve });
-      this.checkIdle();
-    });
+    return this.idleWaiters.wait(options.activities ?? true);
   }
 
   /** Resolves with the instance's status once `predicate` holds for it. */
@@ -320,7 +314,7 @@ export class LocalDurableRuntime implements DurableOperations {
       else await this.store.replace(instanceId, record, stored.etag);
       this.notify(record);
     });
-    this.scheduleDrain(instanceId);
+    this.processInbox(instanceId);
     return instanceId;
   }
 
@@ -392,7 +386,7 @@ export class LocalDurableRuntime implements DurableOperations {
   }
 
   private fault(thrown: unknown): void {
-    const error = toError(thrown);
+    const error = ensureError(thrown);
     this.faultList.push(error);
     this.options.onFault?.(error);
   }
@@ -405,7 +399,7 @@ export class LocalDurableRuntime implements DurableOperations {
       .finally(() => {
         this.inflight--;
         if (isActivity) this.activitiesInflight--;
-        this.checkIdle();
+        this.idleWaiters.check();
       });
   }
 
@@ -416,15 +410,6 @@ export class LocalDurableRuntime implements DurableOperations {
 
   private isIdleFor(includeActivities: boolean): boolean {
     return includeActivities ? this.inflight === 0 : this.otherInflight === 0;
-  }
-
-  private checkIdle(): void {
-    if (!this.idleWaiters.some((w) => this.isIdleFor(w.includeActivities))) return;
-    setImmediate(() => {
-      const ready = this.idleWaiters.filter((w) => this.isIdleFor(w.includeActivities));
-      this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
-      for (const waiter of ready) waiter.resolve();
-    });
   }
 
   private notify(record: InstanceRecord): void {
@@ -450,7 +435,7 @@ export class LocalDurableRuntime implements DurableOperations {
       }
       await this.store.replace(instanceId, { ...record, inbox: [...record.inbox, message] }, stored.etag);
     });
-    this.scheduleDrain(instanceId);
+    this.processInbox(instanceId);
   }
 
   /** Appends a completion (activity result, timer) to the inbox; dropped if the instance has finished. */
@@ -465,38 +450,38 @@ export class LocalDurableRuntime implements DurableOperations {
       await this.store.replace(instanceId, { ...record, inbox: [...record.inbox, message] }, stored.etag);
       return true;
     });
-    if (queued) this.scheduleDrain(instanceId);
+    if (queued) this.processInbox(instanceId);
   }
 
-  private scheduleDrain(instanceId: string): void {
+  private processInbox(instanceId: string): void {
     if (this.stopped) return;
-    if (this.draining.has(instanceId)) {
-      this.drainRequested.add(instanceId);
+    if (this.processing.has(instanceId)) {
+      this.processAgain.add(instanceId);
       return;
     }
-    this.draining.add(instanceId);
-    const loop = this.drainLoop(instanceId);
-    this.drainLoops.add(loop);
-    const forget = (): boolean => this.drainLoops.delete(loop);
+    this.processing.add(instanceId);
+    const loop = this.inboxLoop(instanceId);
+    this.inboxLoops.add(loop);
+    const forget = (): boolean => this.inboxLoops.delete(loop);
     void loop.then(forget, forget);
     this.track(loop);
   }
 
   /** Runs the instance's episodes one at a time until its inbox is empty. */
-  private async drainLoop(instanceId: string): Promise<void> {
+  private async inboxLoop(instanceId: string): Promise<void> {
     try {
       for (;;) {
         if (this.stopped) return;
         const effects = await this.mutex.run(instanceId, () => this.runNextEpisode(instanceId));
         if (effects === undefined) {
-          if (this.drainRequested.delete(instanceId)) continue;
+          if (this.processAgain.delete(instanceId)) continue;
           return;
         }
         this.applyEffects(instanceId, effects);
       }
     } finally {
-      this.draining.delete(instanceId);
-      this.drainRequested.delete(instanceId);
+      this.processing.delete(instanceId);
+      this.processAgain.delete(instanceId);
     }
   }
 

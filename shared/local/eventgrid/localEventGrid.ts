@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock';
 import type { EventPublisher, StampCloudEvent } from '../../ports/eventPublisher';
 import { describeError, type HostLog, silentLog } from '../host/hostLog';
+import { IdleWaiters } from '../idleWaiters';
 import { EventTooLargeError, InvalidEventError } from './errors';
 import { AEG_EVENT_TYPE, CLOUDEVENTS_CONTENT_TYPE, eventSchemaOf, MAX_EVENT_BYTES } from './schemas';
 
@@ -116,7 +117,7 @@ export class LocalEventGrid implements EventPublisher {
   private readonly records: Delivery[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly waits = new Set<AbortController>();
-  private idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters = new IdleWaiters(() => this.isIdle);
   private attemptsStarted = 0;
   private closed = false;
 
@@ -210,10 +211,7 @@ export class LocalEventGrid implements EventPublisher {
   }
 
   idle(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.checkIdle();
-    });
+    return this.idleWaiters.wait();
   }
 
   /** Stops retrying and waits for requests in flight. */
@@ -233,7 +231,7 @@ export class LocalEventGrid implements EventPublisher {
     this.inflight.add(work);
     void work.finally(() => {
       this.inflight.delete(work);
-      this.checkIdle();
+      this.idleWaiters.check();
     });
   }
 
@@ -304,16 +302,6 @@ export class LocalEventGrid implements EventPublisher {
     delivery.status = 'deadLettered';
     delivery.deadLetterReason = reason;
     this.log('error', message);
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle) return;
-    setImmediate(() => {
-      if (!this.isIdle) return;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    });
   }
 }
 

@@ -2,6 +2,7 @@ import type { Timer } from '@azure/functions';
 
 import type { Clock } from '../../ports/clock';
 import { type CronSchedule, nextOccurrence, parseNcrontab } from '../cron/ncrontab';
+import { IdleWaiters } from '../idleWaiters';
 import type { RegisteredFunction } from './functionRegistry';
 import { describeError, type HostLog } from './hostLog';
 
@@ -41,7 +42,7 @@ export class TimerScheduler {
   private stopped = false;
   private readonly timers: ScheduledTimer[] = [];
   private readonly inflight = new Set<Promise<void>>();
-  private idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters = new IdleWaiters(() => this.isIdle);
   private fired = 0;
 
   constructor(private readonly options: TimerSchedulerOptions) {}
@@ -83,10 +84,7 @@ export class TimerScheduler {
   }
 
   idle(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.checkIdle();
-    });
+    return this.idleWaiters.wait();
   }
 
   /** The next occurrence of a registered timer after `after`, for logs and tools. */
@@ -151,17 +149,7 @@ export class TimerScheduler {
     this.inflight.add(run);
     void run.finally(() => {
       this.inflight.delete(run);
-      this.checkIdle();
-    });
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle) return;
-    setImmediate(() => {
-      if (!this.isIdle) return;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+      this.idleWaiters.check();
     });
   }
 }
