@@ -1,3 +1,4 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
 import type { Effect } from '../lifecycle/effects';
@@ -8,7 +9,6 @@ import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { type StampTimers, timersOf } from '../lifecycle/timers';
 import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
 import { entryMatches, fleetMembersWith, syncLedger, withStamp } from './fleet';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 export interface ApplyRequest {

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import { regionPolicy } from '../lifecycle/policy';
 import {
   checkDesired,
@@ -7,7 +8,6 @@ import {
 } from '../lifecycle/regionDesired';
 import type { StoredLedger } from '../ports/stampStore';
 import { requestReconciliation } from './fleetReconciler';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 export type DesiredOutcome =

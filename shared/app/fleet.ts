@@ -1,8 +1,8 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import { type FleetMember, type FleetView, memberOf } from '../lifecycle/fleet';
 import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
 import type { Stamp } from '../lifecycle/stamp';
 import type { StampStore, StoredLedger } from '../ports/stampStore';
-import { retryOnConflict } from './retryOnConflict';
 
 /** A stamp is in the live fleet (and its region's ledger) until it is archived. */
 export function isLive(stamp: Pick<Stamp, 'phase'>): boolean {

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import { RECONCILER_ACTOR } from '../lifecycle/decide/cause';
 import type { FleetMember } from '../lifecycle/fleet';
 import { operatorEvent } from '../lifecycle/operatorCommands';
@@ -10,7 +11,6 @@ import { addMinutes, isAtOrAfter } from '../lifecycle/time';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
 import { fleetFromLedgers, readLedgers, syncLedger } from './fleet';
 import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 export interface ReconcileTrigger {

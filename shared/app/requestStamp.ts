@@ -1,4 +1,5 @@
 import { ConflictError } from '../errors';
+import { retryOnConflict } from '../errors/retryOnConflict';
 import type { Effect } from '../lifecycle/effects';
 import { newStamp } from '../lifecycle/newStamp';
 import { type PlacementRequest, placeStamp } from '../lifecycle/placement';
@@ -13,7 +14,6 @@ import type { Cause, Stamp } from '../lifecycle/stamp';
 import { formatStampId } from '../lifecycle/stampNames';
 import type { RegionLedger } from '../ports/stampStore';
 import { fleetFromLedgers, readLedgers } from './fleet';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 export interface StampRequest {

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import type { StampSignal } from '../lifecycle/alerts/classifyAlert';
 import type { StampEvent } from '../lifecycle/events';
 import { effectiveDesired, withDesiredChange } from '../lifecycle/regionDesired';
@@ -5,7 +6,6 @@ import type { CapacitySignalRecord } from '../lifecycle/regionStatus';
 import { decideScaling } from '../lifecycle/scaling';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { requestReconciliation } from './fleetReconciler';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 export type SignalOutcome =

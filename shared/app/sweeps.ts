@@ -1,9 +1,9 @@
+import { retryOnConflict } from '../errors/retryOnConflict';
 import type { Phase } from '../lifecycle/phase';
 import { withoutReservation } from '../lifecycle/regionDesired';
 import type { Stamp } from '../lifecycle/stamp';
 import { addMinutes, isBefore } from '../lifecycle/time';
 import { isLive, readLedgers, syncLedger } from './fleet';
-import { retryOnConflict } from './retryOnConflict';
 import type { Services } from './services';
 
 /**

@@ -111,8 +111,6 @@ export interface StampStore {
   list(filter?: StampFilter): Promise<Stamp[]>;
   /** Replaces the stamp if its ETag is still `etag`; ConflictError otherwise. */
   replace(stamp: Stamp, etag: string): Promise<StoredStamp>;
-  /** Replaces the stamp (If-Match `etag`) and appends its audit record in one transaction. */
-  commitTransition(stamp: Stamp, etag: string, audit: AuditRecord): Promise<StoredStamp>;
   /**
    * Replaces the stamp (If-Match), appends its audit records and replaces its inbox (If-Match)
    * in one transactional batch; ConflictError if either changed meanwhile.
@@ -130,12 +128,6 @@ export interface StampStore {
     detail: { source: string; stampId?: string; at: string },
   ): Promise<boolean>;
   isEventProcessed(eventId: string): Promise<boolean>;
-
-  /**
-   * Allocates the next stamp id of a region, `{code}-{seq}` with seq zero-padded to 3 digits
-   * (`weu-001`), through the ledger's If-Match; never reused, even after a purge.
-   */
-  allocateStampId(region: string, code: string): Promise<string>;
 
   getFleet(): Promise<StoredFleet>;
   /** Replaces the fleet document if its ETag is still `etag` (creates it when `etag` is absent); ConflictError otherwise. */

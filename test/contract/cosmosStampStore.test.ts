@@ -10,7 +10,8 @@ import {
   ValidationError,
 } from '../../shared/errors';
 import type { Phase } from '../../shared/lifecycle/phase';
-import { formatStampId } from '../../shared/lifecycle/stampNames';
+import type { AuditRecord, Stamp } from '../../shared/lifecycle/stamp';
+import type { StampStore, StoredStamp } from '../../shared/ports/stampStore';
 import {
   type CosmosHarness,
   mapLimit,
@@ -28,6 +29,23 @@ before(async () => {
 after(async () => {
   await harness.stop();
 });
+
+/** One transition committed the way the app commits it: the stamp, its audit record and its inbox. */
+async function commitOne(
+  store: StampStore,
+  stamp: Stamp,
+  etag: string,
+  audit: AuditRecord,
+): Promise<StoredStamp> {
+  const { inbox, etag: inboxEtag } = await store.readInbox(stamp.id);
+  return store.commitBatch({
+    stamp,
+    etag,
+    audits: [audit],
+    inbox,
+    ...(inboxEtag === undefined ? {} : { inboxEtag }),
+  });
+}
 
 void describe('CosmosStampStore: create, read, replace', () => {
   let t: StoreUnderTest;
@@ -131,13 +149,13 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     ];
     for (const [i, to] of phases.entries()) {
       const next = transition(stored.stamp, to, { at: minutesAfterT0(i + 1) });
-      stored = await t.store.commitTransition(next.stamp, stored.etag, next.audit);
+      stored = await commitOne(t.store, next.stamp, stored.etag, next.audit);
     }
     // Enough records to pass 9 and 10, where a text sort of unpadded numbers would misorder.
     for (let i = 0; i < 5; i += 1) {
       const to: Phase = i % 2 === 0 ? 'purged' : 'archived';
       const next = transition(stored.stamp, to, { at: minutesAfterT0(10 + i) });
-      stored = await t.store.commitTransition(next.stamp, stored.etag, next.audit);
+      stored = await commitOne(t.store, next.stamp, stored.etag, next.audit);
     }
     const history = await t.store.history('eus-001');
     assert.deepEqual(
@@ -167,7 +185,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     const moved = await t.store.replace({ ...created.stamp, generation: 2 }, created.etag);
 
     const next = transition(created.stamp, 'registering');
-    await assert.rejects(t.store.commitTransition(next.stamp, created.etag, next.audit), ConflictError);
+    await assert.rejects(commitOne(t.store, next.stamp, created.etag, next.audit), ConflictError);
 
     assert.deepEqual(await t.store.get('eus-002'), moved);
     assert.deepEqual(
@@ -185,7 +203,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     // Plant record 2 behind the adapter's back, as if the transition had been written before.
     await t.raw.stamps.items.create({ ...next.audit, id: 'audit-000002', type: 'audit' });
 
-    await assert.rejects(t.store.commitTransition(next.stamp, created.etag, next.audit), (err: unknown) => {
+    await assert.rejects(commitOne(t.store, next.stamp, created.etag, next.audit), (err: unknown) => {
       assert.ok(err instanceof ConflictError);
       assert.match(err.message, /already written/);
       return true;
@@ -199,7 +217,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
   void it('a transition of a stamp that does not exist is NotFoundError and writes no audit record', async () => {
     const { stamp } = newStampFixture('eus-404', { region: 'eastus' });
     const next = transition(stamp, 'registering');
-    await assert.rejects(t.store.commitTransition(next.stamp, '"whatever"', next.audit), NotFoundError);
+    await assert.rejects(commitOne(t.store, next.stamp, '"whatever"', next.audit), NotFoundError);
     assert.deepEqual(await t.store.history('eus-404'), []);
   });
 
@@ -218,8 +236,8 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
       },
     };
     const outcomes = await Promise.allSettled([
-      t.store.commitTransition(drain.stamp, created.etag, drain.audit),
-      t.store.commitTransition(isolate.stamp, created.etag, isolate.audit),
+      commitOne(t.store, drain.stamp, created.etag, drain.audit),
+      commitOne(t.store, isolate.stamp, created.etag, isolate.audit),
     ]);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const lost = outcomes.filter((o) => o.status === 'rejected');
@@ -232,7 +250,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     assert.ok(current);
     assert.equal(current.stamp.auditSeq, 2);
     const redo = transition(current.stamp, current.stamp.phase === 'draining' ? 'quarantined' : 'draining');
-    const final = await t.store.commitTransition(redo.stamp, current.etag, redo.audit);
+    const final = await commitOne(t.store, redo.stamp, current.etag, redo.audit);
 
     const history = await t.store.history('eus-004');
     assert.deepEqual(
@@ -250,7 +268,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
       transition(created.stamp, 'registering', { eventId: `writer-${i}` }),
     );
     const outcomes = await Promise.allSettled(
-      attempts.map((a) => t.store.commitTransition(a.stamp, created.etag, a.audit)),
+      attempts.map((a) => commitOne(t.store, a.stamp, created.etag, a.audit)),
     );
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
     assert.ok(
@@ -340,47 +358,20 @@ void describe('CosmosStampStore: region ledgers and stamp id allocation', () => 
     assert.equal(read?.ledger.lastScaleOutAt, T0);
   });
 
-  void it('allocates ids in sequence, creating the ledger on first use', async () => {
-    assert.equal(await t.store.allocateStampId('eastus', 'eus'), 'eus-001');
-    assert.equal(await t.store.allocateStampId('eastus', 'eus'), 'eus-002');
-    assert.equal(await t.store.allocateStampId('eastus', 'eus'), 'eus-003');
-    assert.equal((await t.store.getLedger('eastus'))?.ledger.lastSeq, 3);
-    assert.equal(await t.store.allocateStampId('southeastasia', 'sea'), 'sea-001');
-  });
-
-  void it('never reuses an id, even when the region has no members left', async () => {
-    const stored = await t.store.getLedger('eastus');
-    assert.ok(stored);
-    await t.store.replaceLedger({ ...stored.ledger, members: {} }, stored.etag);
-    assert.equal(await t.store.allocateStampId('eastus', 'eus'), 'eus-004');
-  });
-
-  void it('concurrent allocations all get distinct, consecutive ids', async () => {
-    const ids = await Promise.all(Array.from({ length: 10 }, () => t.store.allocateStampId('eastus', 'eus')));
-    assert.deepEqual(
-      [...ids].sort(),
-      Array.from({ length: 10 }, (_, i) => formatStampId('eus', 5 + i)),
-    );
-    assert.equal((await t.store.getLedger('eastus'))?.ledger.lastSeq, 14);
-  });
-
-  void it('concurrent first allocations in a new region create one ledger and distinct ids', async () => {
-    const ids = await Promise.all(Array.from({ length: 6 }, () => t.store.allocateStampId('uksouth', 'uks')));
-    assert.deepEqual([...ids].sort(), ['uks-001', 'uks-002', 'uks-003', 'uks-004', 'uks-005', 'uks-006']);
-    assert.equal((await t.store.getLedger('uksouth'))?.ledger.lastSeq, 6);
-  });
-
-  void it('pads to three digits and grows past 999', async () => {
-    const stored = await t.store.ensureLedger('northeurope', 'neu');
-    await t.store.replaceLedger({ ...stored.ledger, lastSeq: 998 }, stored.etag);
-    assert.equal(await t.store.allocateStampId('northeurope', 'neu'), 'neu-999');
-    assert.equal(await t.store.allocateStampId('northeurope', 'neu'), 'neu-1000');
-    assert.equal(formatStampId('weu', 7), 'weu-007');
+  void it('concurrent first uses of a new region create one ledger, which every caller gets', async () => {
+    const stored = await Promise.all(Array.from({ length: 6 }, () => t.store.ensureLedger('uksouth', 'uks')));
+    assert.equal(new Set(stored.map((s) => s.etag)).size, 1);
+    assert.deepEqual((await t.store.getLedger('uksouth'))?.ledger, {
+      region: 'uksouth',
+      code: 'uks',
+      lastSeq: 0,
+      members: {},
+    });
   });
 
   void it('refuses a region or code that cannot be part of a document id', async () => {
-    await assert.rejects(t.store.allocateStampId('west/europe', 'weu'), ValidationError);
-    await assert.rejects(t.store.allocateStampId('westeurope', ''), ValidationError);
+    await assert.rejects(t.store.ensureLedger('west/europe', 'weu'), ValidationError);
+    await assert.rejects(t.store.ensureLedger('westeurope', ''), ValidationError);
   });
 });
 
@@ -541,7 +532,7 @@ void describe('CosmosStampStore: stored documents that fail validation', () => {
       assert.equal(err.field, 'lastSeq');
       return true;
     });
-    await assert.rejects(t.store.allocateStampId('eastus', 'eus'), InvalidDocumentError);
+    await assert.rejects(t.store.ensureLedger('eastus', 'eus'), InvalidDocumentError);
   });
 });
 

@@ -7,6 +7,12 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
 import {
+  aksClusterName,
+  CLUSTER_STAMP,
+  RESOURCE_GROUP_STAMP,
+  stampResourceGroup,
+} from '../../shared/lifecycle/stampNames';
+import {
   parseStampTemplateOutputs,
   STAMP_ENVIRONMENTS,
   STAMP_TEMPLATE_OUTPUT_NAMES,
@@ -93,12 +99,18 @@ describe('stamp template evaluated with the Deployer parameters', () => {
     snap = snapshot('bicep/main.json', 'stamp', plainParameters(deployerParameters), 'westeurope');
   });
 
-  const rg = '/resourceGroups/rg-synaxis-stamp-weu-001/';
+  const rg = `/resourceGroups/${stampResourceGroup('weu-001')}/`;
 
-  it('evaluates without diagnostics into one resource group named after the stamp', () => {
+  it('evaluates without diagnostics into one resource group named after the stamp, as the core names it', () => {
     assert.deepEqual(snap.diagnostics, []);
     const [group] = exactly(snap, 'Microsoft.Resources/resourceGroups', 1);
+    assert.equal(group?.name, stampResourceGroup('weu-001'));
     assert.equal(group?.name, 'rg-synaxis-stamp-weu-001');
+    const [cluster] = exactly(snap, 'Microsoft.ContainerService/managedClusters', 1);
+    // The alert classifier finds a stamp by its cluster's name: the template must name it so.
+    assert.equal(cluster?.name, aksClusterName('weu-001'));
+    assert.equal(CLUSTER_STAMP.exec(cluster?.name ?? '')?.[1], 'weu-001');
+    assert.equal(RESOURCE_GROUP_STAMP.exec(cluster?.id ?? '')?.[1], 'weu-001');
     assert.equal(at(group?.body, 'tags.synaxis-generation'), '3');
     const outside = snap.resources.filter(
       (r) => r.type !== 'Microsoft.Resources/resourceGroups' && !r.id.includes(rg),

@@ -26,7 +26,6 @@ const STORE_READS = [
 const STORE_WRITES = [
   'create',
   'replace',
-  'commitTransition',
   'commitBatch',
   'enqueueEvent',
   'recordProcessedEvent',
@@ -35,7 +34,7 @@ const STORE_WRITES = [
   'schedulePurge',
   'unschedulePurge',
 ];
-const CONDITIONAL_WRITES = ['replace', 'commitTransition', 'commitBatch', 'replaceFleet', 'replaceLedger'];
+const CONDITIONAL_WRITES = ['replace', 'commitBatch', 'replaceFleet', 'replaceLedger'];
 const DEPLOYER = [
   'startDeployment',
   'getDeployment',

@@ -4,58 +4,45 @@ import type {
   Container,
   CosmosClient,
   ItemDefinition,
-  JSONObject,
   OperationInput,
   OperationResponse,
   SqlQuerySpec,
 } from '@azure/cosmos';
 
-import {
-  ConflictError,
-  InvalidDocumentError,
-  NotFoundError,
-  TransientError,
-  ValidationError,
-} from '../../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { jitteredBackoff, retryOnConflict } from '../../errors/retryOnConflict';
 import type { StampEvent } from '../../lifecycle/events';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
 import type { FleetMember } from '../../lifecycle/fleet';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
-import { formatStampId } from '../../lifecycle/stampNames';
-import {
-  type DecisionBatch,
-  type RegionLedger,
-  type StampFilter,
-  type StampInbox,
-  type StampStore,
-  type StoredFleet,
-  type StoredInbox,
-  type StoredLedger,
-  type StoredStamp,
+import type {
+  DecisionBatch,
+  RegionLedger,
+  StampFilter,
+  StampInbox,
+  StampStore,
+  StoredFleet,
+  StoredInbox,
+  StoredLedger,
+  StoredStamp,
 } from '../../ports/stampStore';
 import { DEFAULT_CONTAINER_NAMES, type StampsContainerNames } from './database';
 import {
   assertValidStamp,
   auditFromDocument,
-  FLEET_DOCUMENT_ID,
-  fleetFromDocument,
   INBOX_DOCUMENT_ID,
   inboxFromDocument,
-  ledgerDocumentId,
-  ledgerFromDocument,
-  PURGE_INDEX_ID,
-  type PurgeBucket,
-  purgeBucketFromDocument,
-  purgeBucketId,
-  purgeIndexFromDocument,
   stampFromDocument,
   toAuditDocument,
-  toFleetDocument,
   toInboxDocument,
-  toLedgerDocument,
   toStampDocument,
 } from './documents';
-import { cosmosStatusOf, isTransientStatus, mapCosmosError } from './errors';
+import { cosmosStatusOf, mapCosmosError } from './errors';
+import { FleetDocument } from './fleetDocument';
+import { json, readItem, requireEtag, rethrowOwn, writeItem } from './items';
+import { PurgeSchedule } from './purgeSchedule';
+import { RegionLedgers } from './regionLedgers';
+import { runBatch } from './transactionalBatch';
 
 export interface CosmosStampStoreOptions {
   readonly client: CosmosClient;
@@ -105,23 +92,27 @@ export function processedEventDocumentId(eventId: string): string {
   return safe ? eventId : `sha256-${createHash('sha256').update(eventId).digest('hex')}`;
 }
 
-const ID_SAFE = /^[^/\\?#\s]{1,100}$/;
-
 class CosmosStampStoreImpl implements CosmosStampStore {
   private readonly stamps: Container;
-  private readonly ledger: Container;
   private readonly events: Container;
+  private readonly ledgers: RegionLedgers;
+  private readonly fleet: FleetDocument;
+  private readonly purges: PurgeSchedule;
   private readonly listPageSize: number;
-  private readonly maxConflictRetries: number;
+  private readonly retry: <T>(what: string, step: () => Promise<T>) => Promise<T>;
 
   constructor(options: CosmosStampStoreOptions) {
     const names = { ...DEFAULT_CONTAINER_NAMES, ...options.containers };
     const database = options.client.database(options.databaseName);
     this.stamps = database.container(names.stamps);
-    this.ledger = database.container(names.ledger);
     this.events = database.container(names.events);
     this.listPageSize = options.listPageSize ?? 500;
-    this.maxConflictRetries = options.maxConflictRetries ?? 20;
+    const retry = { attempts: options.maxConflictRetries ?? 20, backoff: jitteredBackoff() };
+    this.retry = (what, step) => retryOnConflict(what, step, retry);
+    const ledger = database.container(names.ledger);
+    this.ledgers = new RegionLedgers(ledger);
+    this.fleet = new FleetDocument(ledger);
+    this.purges = new PurgeSchedule(ledger, this.retry);
   }
 
   async create(stamp: Stamp, audit: AuditRecord): Promise<StoredStamp> {
@@ -145,7 +136,7 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   }
 
   async get(id: string): Promise<StoredStamp | undefined> {
-    const doc = await this.readItem(this.stamps, id, id, `read stamp '${id}'`);
+    const doc = await readItem(this.stamps, { id, partitionKey: id }, `read stamp '${id}'`);
     return doc ? { stamp: stampFromDocument(doc.resource), etag: doc.etag } : undefined;
   }
 
@@ -190,44 +181,15 @@ class CosmosStampStoreImpl implements CosmosStampStore {
 
   async replace(stamp: Stamp, etag: string): Promise<StoredStamp> {
     assertValidStamp(stamp);
-    const what = `replace stamp '${stamp.id}'`;
-    try {
-      const response = await this.stamps
-        .item(stamp.id, stamp.id)
-        .replace(json(toStampDocument(stamp)), { accessCondition: { type: 'IfMatch', condition: etag } });
-      return { stamp, etag: requireEtag(response.etag, what) };
-    } catch (thrown) {
-      throw rethrowOwn(thrown) ?? mapCosmosError(thrown, what);
-    }
-  }
-
-  async commitTransition(stamp: Stamp, etag: string, audit: AuditRecord): Promise<StoredStamp> {
-    checkTransition(stamp, audit);
-    const what = `commit transition ${audit.seq} of stamp '${stamp.id}'`;
-    const results = await this.batch(
-      stamp.id,
-      [
-        // The partition key is repeated on the operation: the embedded server reads it there.
-        {
-          operationType: 'Replace',
-          id: stamp.id,
-          partitionKey: stamp.id,
-          ifMatch: etag,
-          resourceBody: json(toStampDocument(stamp)),
-        },
-        { operationType: 'Create', resourceBody: json(toAuditDocument(audit)) },
-      ],
-      what,
-      (index, status) => {
-        if (index === 0 && status === 412)
-          return new ConflictError(`${what}: the stamp changed (ETag mismatch)`);
-        if (index === 0 && status === 404) return new NotFoundError(`${what}: the stamp does not exist`);
-        if (index === 1 && status === 409)
-          return new ConflictError(`${what}: this transition was already written`);
-        return undefined;
-      },
+    const key = { id: stamp.id, partitionKey: stamp.id };
+    const written = await writeItem(
+      this.stamps,
+      key,
+      toStampDocument(stamp),
+      etag,
+      `replace stamp '${stamp.id}'`,
     );
-    return { stamp, etag: etagOf(results[0], what) };
+    return { stamp, etag: written };
   }
 
   async commitBatch(batch: DecisionBatch): Promise<StoredStamp> {
@@ -295,31 +257,29 @@ class CosmosStampStoreImpl implements CosmosStampStore {
         'event',
       );
     }
-    return this.withConflictRetries(`enqueue event '${event.id}' for '${stampId}'`, async () => {
+    return this.retry(`enqueue event '${event.id}' for '${stampId}'`, async () => {
       const { inbox, etag } = await this.readInbox(stampId);
       if (inbox.recent.includes(event.id) || inbox.pending.some((pending) => pending.id === event.id)) {
         return 'duplicate';
       }
       const next: StampInbox = { ...inbox, pending: [...inbox.pending, parsed.data] };
-      const what = `enqueue event for '${stampId}'`;
-      try {
-        if (etag === undefined) await this.stamps.items.create(json(toInboxDocument(next)));
-        else {
-          await this.stamps
-            .item(INBOX_DOCUMENT_ID, stampId)
-            .replace(json(toInboxDocument(next)), { accessCondition: { type: 'IfMatch', condition: etag } });
-        }
-      } catch (thrown) {
-        const status = cosmosStatusOf(thrown);
-        if (status === 409) throw new ConflictError(`${what}: created concurrently`);
-        throw mapCosmosError(thrown, what);
-      }
+      await writeItem(
+        this.stamps,
+        { id: INBOX_DOCUMENT_ID, partitionKey: stampId },
+        toInboxDocument(next),
+        etag,
+        `enqueue event for '${stampId}'`,
+      );
       return 'queued';
     });
   }
 
   async readInbox(stampId: string): Promise<StoredInbox> {
-    const doc = await this.readItem(this.stamps, INBOX_DOCUMENT_ID, stampId, `read inbox of '${stampId}'`);
+    const doc = await readItem(
+      this.stamps,
+      { id: INBOX_DOCUMENT_ID, partitionKey: stampId },
+      `read inbox of '${stampId}'`,
+    );
     if (!doc) return { inbox: { stampId, pending: [], recent: [] } };
     return { inbox: inboxFromDocument(doc.resource), etag: doc.etag };
   }
@@ -356,293 +316,51 @@ class CosmosStampStoreImpl implements CosmosStampStore {
 
   async isEventProcessed(eventId: string): Promise<boolean> {
     const id = processedEventDocumentId(eventId);
-    return (await this.readItem(this.events, id, id, `read processed event '${eventId}'`)) !== undefined;
+    return (
+      (await readItem(this.events, { id, partitionKey: id }, `read processed event '${eventId}'`)) !==
+      undefined
+    );
   }
 
-  async allocateStampId(region: string, code: string): Promise<string> {
-    checkName('region', region);
-    checkName('code', code);
-    return this.withConflictRetries(`allocate a stamp id in '${region}'`, async () => {
-      const stored = (await this.getLedger(region)) ?? (await this.ensureLedger(region, code));
-      const seq = stored.ledger.lastSeq + 1;
-      await this.replaceLedger({ ...stored.ledger, lastSeq: seq }, stored.etag);
-      return formatStampId(code, seq);
-    });
+  getFleet(): Promise<StoredFleet> {
+    return this.fleet.get();
   }
 
-  async getFleet(): Promise<StoredFleet> {
-    const doc = await this.readItem(this.ledger, FLEET_DOCUMENT_ID, FLEET_DOCUMENT_ID, 'read the fleet');
-    return doc ? { members: fleetFromDocument(doc.resource), etag: doc.etag } : { members: {} };
+  replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet> {
+    return this.fleet.replace(members, etag);
   }
 
-  async replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet> {
-    const what = 'write the fleet';
-    try {
-      const response =
-        etag === undefined
-          ? await this.ledger.items.create(json(toFleetDocument(members)))
-          : await this.ledger
-              .item(FLEET_DOCUMENT_ID, FLEET_DOCUMENT_ID)
-              .replace(json(toFleetDocument(members)), {
-                accessCondition: { type: 'IfMatch', condition: etag },
-              });
-      return { members, etag: requireEtag(response.etag, what) };
-    } catch (thrown) {
-      if (cosmosStatusOf(thrown) === 409) throw new ConflictError(`${what}: created concurrently`);
-      throw mapCosmosError(thrown, what);
-    }
+  getLedger(region: string): Promise<StoredLedger | undefined> {
+    return this.ledgers.get(region);
   }
 
-  async getLedger(region: string): Promise<StoredLedger | undefined> {
-    const id = ledgerDocumentId(region);
-    const doc = await this.readItem(this.ledger, id, id, `read ledger of '${region}'`);
-    return doc ? { ledger: ledgerFromDocument(doc.resource), etag: doc.etag } : undefined;
+  ensureLedger(region: string, code: string): Promise<StoredLedger> {
+    return this.ledgers.ensure(region, code);
   }
 
-  async ensureLedger(region: string, code: string): Promise<StoredLedger> {
-    checkName('region', region);
-    checkName('code', code);
-    const existing = await this.getLedger(region);
-    if (existing) return existing;
-    const ledger: RegionLedger = { region, code, lastSeq: 0, members: {} };
-    const what = `create ledger of '${region}'`;
-    try {
-      const response = await this.ledger.items.create(json(toLedgerDocument(ledger)));
-      return { ledger, etag: requireEtag(response.etag, what) };
-    } catch (thrown) {
-      if (cosmosStatusOf(thrown) !== 409) throw mapCosmosError(thrown, what);
-    }
-    // Another instance created it between our read and create: theirs is the ledger.
-    const created = await this.getLedger(region);
-    if (!created) throw new ConflictError(`${what}: created concurrently and then gone`);
-    return created;
+  replaceLedger(ledger: RegionLedger, etag: string): Promise<StoredLedger> {
+    return this.ledgers.replace(ledger, etag);
   }
 
-  async replaceLedger(ledger: RegionLedger, etag: string): Promise<StoredLedger> {
-    const what = `replace ledger of '${ledger.region}'`;
-    const id = ledgerDocumentId(ledger.region);
-    try {
-      const response = await this.ledger
-        .item(id, id)
-        .replace(json(toLedgerDocument(ledger)), { accessCondition: { type: 'IfMatch', condition: etag } });
-      return { ledger, etag: requireEtag(response.etag, what) };
-    } catch (thrown) {
-      throw mapCosmosError(thrown, what);
-    }
+  schedulePurge(stampId: string, dueAt: string): Promise<void> {
+    return this.purges.schedule(stampId, dueAt);
   }
 
-  async schedulePurge(stampId: string, dueAt: string): Promise<void> {
-    const day = dayOf(dueAt);
-    await this.updateBucket(day, (entries) => ({ ...entries, [stampId]: dueAt }));
-    // Bucket first, index second: see pruneDay for why this order never loses an entry.
-    await this.addDayToIndex(day);
+  listPurgeDue(now: string): Promise<string[]> {
+    return this.purges.listDue(now);
   }
 
-  async listPurgeDue(now: string): Promise<string[]> {
-    const nowMs = instantOf(now, 'now');
-    const today = dayOf(now);
-    const index = await this.readPurgeIndex();
-    if (!index) return [];
-    const dueDays = index.index.days.filter((day) => day <= today);
-    const buckets = await Promise.all(dueDays.map((day) => this.readBucket(day)));
-    const due: { id: string; at: number }[] = [];
-    for (const bucket of buckets) {
-      for (const [id, dueAt] of Object.entries(bucket?.bucket.entries ?? {})) {
-        const at = Date.parse(dueAt);
-        if (at <= nowMs) due.push({ id, at });
-      }
-    }
-    return due
-      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((entry) => entry.id);
+  unschedulePurge(stampId: string, dueAt: string): Promise<void> {
+    return this.purges.unschedule(stampId, dueAt);
   }
 
-  async unschedulePurge(stampId: string, dueAt: string): Promise<void> {
-    const day = dayOf(dueAt);
-    const remaining = await this.updateBucket(day, (entries) => {
-      if (!(stampId in entries)) return undefined;
-      const { [stampId]: _removed, ...rest } = entries;
-      return rest;
-    });
-    if (remaining === undefined || Object.keys(remaining).length > 0) return;
-    await this.pruneDay(day);
-  }
-
-  /**
-   * Drops an emptied day from the index, then deletes its bucket (If-Match, so a bucket that
-   * gained an entry survives) and reads the bucket again, re-listing the day if it holds entries.
-   * A schedulePurge writes its bucket before it reads the index: either that write precedes our
-   * re-read (we re-list the day) or its index read follows our index write (it lists the day).
-   * Giving up on a conflict is safe: an empty listed day costs the sweep one point read.
-   */
-  private async pruneDay(day: string): Promise<void> {
-    const index = await this.readPurgeIndex();
-    if (!index || !index.index.days.includes(day)) return;
-    const bucket = await this.readBucket(day);
-    if (bucket && Object.keys(bucket.bucket.entries).length > 0) return;
-    const id = purgeBucketId(day);
-    try {
-      await this.ledger
-        .item(PURGE_INDEX_ID, PURGE_INDEX_ID)
-        .replace(
-          { id: PURGE_INDEX_ID, type: 'purge-index', days: index.index.days.filter((d) => d !== day) },
-          { accessCondition: { type: 'IfMatch', condition: index.etag } },
-        );
-    } catch (thrown) {
-      if (cosmosStatusOf(thrown) === 412) return;
-      throw mapCosmosError(thrown, `prune purge day ${day}`);
-    }
-    if (bucket) {
-      try {
-        await this.ledger
-          .item(id, id)
-          .delete({ accessCondition: { type: 'IfMatch', condition: bucket.etag } });
-      } catch (thrown) {
-        const status = cosmosStatusOf(thrown);
-        if (status !== 412 && status !== 404) throw mapCosmosError(thrown, `delete purge bucket ${day}`);
-      }
-    }
-    const again = await this.readBucket(day);
-    if (again && Object.keys(again.bucket.entries).length > 0) await this.addDayToIndex(day);
-  }
-
-  /** Read-modify-write of a day bucket; `change` returning undefined means "nothing to do". */
-  private async updateBucket(
-    day: string,
-    change: (entries: PurgeBucket['entries']) => PurgeBucket['entries'] | undefined,
-  ): Promise<PurgeBucket['entries'] | undefined> {
-    const id = purgeBucketId(day);
-    return this.withConflictRetries(`update purge bucket ${day}`, async () => {
-      const current = await this.readBucket(day);
-      const entries = change(current?.bucket.entries ?? {});
-      if (entries === undefined) return undefined;
-      const doc = { id, type: 'purge-due', day, entries };
-      try {
-        if (current) {
-          await this.ledger
-            .item(id, id)
-            .replace(doc, { accessCondition: { type: 'IfMatch', condition: current.etag } });
-        } else {
-          await this.ledger.items.create(doc);
-        }
-      } catch (thrown) {
-        // 404: pruned since we read it; 409: created since we read it. Either way, read again.
-        const status = cosmosStatusOf(thrown);
-        if (status === 404 || status === 409) throw new ConflictError(`purge bucket ${day} changed`);
-        throw mapCosmosError(thrown, `write purge bucket ${day}`);
-      }
-      return entries;
-    });
-  }
-
-  private async addDayToIndex(day: string): Promise<void> {
-    await this.withConflictRetries('update purge index', async () => {
-      const current = await this.readPurgeIndex();
-      if (current?.index.days.includes(day)) return;
-      const days = [...(current?.index.days ?? []), day].sort();
-      const doc = { id: PURGE_INDEX_ID, type: 'purge-index', days };
-      try {
-        if (current) {
-          await this.ledger
-            .item(PURGE_INDEX_ID, PURGE_INDEX_ID)
-            .replace(doc, { accessCondition: { type: 'IfMatch', condition: current.etag } });
-        } else {
-          await this.ledger.items.create(doc);
-        }
-      } catch (thrown) {
-        if (cosmosStatusOf(thrown) === 409) throw new ConflictError('purge index created concurrently');
-        throw mapCosmosError(thrown, 'write purge index');
-      }
-    });
-  }
-
-  private async readBucket(day: string): Promise<{ bucket: PurgeBucket; etag: string } | undefined> {
-    const id = purgeBucketId(day);
-    const doc = await this.readItem(this.ledger, id, id, `read purge bucket ${day}`);
-    return doc ? { bucket: purgeBucketFromDocument(doc.resource), etag: doc.etag } : undefined;
-  }
-
-  private async readPurgeIndex(): Promise<
-    { index: ReturnType<typeof purgeIndexFromDocument>; etag: string } | undefined
-  > {
-    const doc = await this.readItem(this.ledger, PURGE_INDEX_ID, PURGE_INDEX_ID, 'read purge index');
-    return doc ? { index: purgeIndexFromDocument(doc.resource), etag: doc.etag } : undefined;
-  }
-
-  /** A point read; undefined on 404 (the SDK answers a missing item without throwing). */
-  private async readItem(
-    container: Container,
-    id: string,
-    partitionKey: string,
-    what: string,
-  ): Promise<{ resource: ItemDefinition; etag: string } | undefined> {
-    try {
-      const response = await container.item(id, partitionKey).read<ItemDefinition>();
-      if (response.statusCode === 404 || response.resource === undefined) return undefined;
-      return {
-        resource: response.resource,
-        etag: requireEtag(response.etag ?? response.resource._etag, what),
-      };
-    } catch (thrown) {
-      if (cosmosStatusOf(thrown) === 404) return undefined;
-      throw mapCosmosError(thrown, what);
-    }
-  }
-
-  /**
-   * Runs a transactional batch in one partition. The SDK does not throw when an operation fails:
-   * every status is checked here. `classify` names the errors specific to the caller's operations.
-   */
-  private async batch(
+  private batch(
     partitionKey: string,
     operations: OperationInput[],
     what: string,
     classify: (index: number, status: number) => Error | undefined,
   ): Promise<OperationResponse[]> {
-    let results: OperationResponse[];
-    try {
-      const response = await this.stamps.items.batch(operations, partitionKey);
-      results = response.result ?? [];
-    } catch (thrown) {
-      const status = cosmosStatusOf(thrown);
-      if (status !== undefined) throw mapCosmosError(thrown, what);
-      // @azure/cosmos 4.9.3 re-throws a failed batch request as a plain Error, dropping the
-      // status (its own 429 retries are already spent by then); no operation was applied.
-      throw new TransientError(`${what}: the batch request failed`, 'CosmosBatchRequest', { cause: thrown });
-    }
-    if (results.length !== operations.length) {
-      throw new Error(`${what}: ${results.length} batch results for ${operations.length} operations`);
-    }
-    const failed = results.findIndex((result) => result.statusCode >= 400 && result.statusCode !== 424);
-    if (failed >= 0) {
-      const status = results[failed]?.statusCode ?? 0;
-      const specific = classify(failed, status);
-      if (specific) throw specific;
-      if (isTransientStatus(status)) {
-        throw new TransientError(`${what}: operation ${failed} answered ${status}`, `Cosmos${status}`);
-      }
-      throw new Error(`${what}: operation ${failed} failed with ${status}; the batch was rolled back`);
-    }
-    if (results.some((result) => result.statusCode >= 400)) {
-      throw new Error(`${what}: the batch was rolled back without a failing operation`);
-    }
-    return results;
-  }
-
-  private async withConflictRetries<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries += 1) {
-      try {
-        return await attempt();
-      } catch (thrown) {
-        if (!(thrown instanceof ConflictError)) throw thrown;
-        if (tries >= this.maxConflictRetries) {
-          throw new ConflictError(`${what}: still conflicting after ${tries} attempts`, { cause: thrown });
-        }
-        // Exponential backoff with full jitter: racing writers spread apart instead of
-        // colliding again in lockstep, so a small bound on attempts is enough.
-        await sleep(Math.random() * Math.min(250, 4 * 2 ** tries));
-      }
-    }
+    return runBatch(this.stamps, partitionKey, operations, what, classify);
   }
 }
 
@@ -676,40 +394,6 @@ function checkTransition(stamp: Stamp, audit: AuditRecord): void {
   }
 }
 
-function checkName(field: string, value: string): void {
-  if (!ID_SAFE.test(value))
-    throw new ValidationError(`${field} '${value}' cannot be part of a document id`, field);
-}
-
-function dayOf(iso: string): string {
-  return new Date(instantOf(iso, 'dueAt')).toISOString().slice(0, 10);
-}
-
-function instantOf(iso: string, field: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new ValidationError(`${field} '${iso}' is not an ISO instant`, field);
-  return ms;
-}
-
 function etagOf(result: OperationResponse | undefined, what: string): string {
   return requireEtag(result?.eTag, what);
-}
-
-function requireEtag(etag: string | undefined, what: string): string {
-  if (etag === undefined || etag === '') throw new Error(`${what}: Cosmos DB returned no ETag`);
-  return etag;
-}
-
-/** Our own typed errors (e.g. InvalidDocumentError while parsing a page) pass through unmapped. */
-function rethrowOwn(thrown: unknown): Error | undefined {
-  return thrown instanceof ValidationError || thrown instanceof InvalidDocumentError ? thrown : undefined;
-}
-
-function json(doc: Record<string, unknown>): JSONObject {
-  // Domain objects are plain JSON by construction (zod schemas of strings, numbers, records).
-  return doc as JSONObject;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
