@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { InMemoryInstanceStore } from '../../shared/local/durable/inMemoryInstanceStore';
 import { LocalDurableRuntime } from '../../shared/local/durable/runtime';
-import { type Harness, isFinished, loadFixtures, startHarness } from './harness';
+import { perTest } from '../support/lifetime';
+import { isFinished, loadFixtures, startHarness } from './harness';
 
 describe('local durable runtime: bad input', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.runtime.stop();
-  });
+  const h = perTest(
+    () => startHarness(),
+    (r) => r.runtime.stop(),
+  );
 
   it('starting an unknown orchestrator is a typed error naming it and the instance', async () => {
-    await assert.rejects(h.runtime.startNew('noSuchOrchestrator', { instanceId: 'x-1' }), {
+    await assert.rejects(h().runtime.startNew('noSuchOrchestrator', { instanceId: 'x-1' }), {
       name: 'OrchestratorNotFoundError',
       code: 'OrchestratorNotFound',
       instanceId: 'x-1',
@@ -23,12 +21,12 @@ describe('local durable runtime: bad input', () => {
         "the function 'noSuchOrchestrator' doesn't exist or is not an orchestrator function (instance 'x-1')",
     });
     // An activity is not an orchestrator either.
-    await assert.rejects(h.runtime.startNew('double'), { code: 'OrchestratorNotFound' });
+    await assert.rejects(h().runtime.startNew('double'), { code: 'OrchestratorNotFound' });
   });
 
   it('refuses instance ids that Azure refuses', async () => {
     for (const bad of ['@entity', 'a/b', 'a#b', 'x'.repeat(257), 'tab\there', '']) {
-      await assert.rejects(h.runtime.startNew('sequence', { instanceId: bad, input: 1 }), {
+      await assert.rejects(h().runtime.startNew('sequence', { instanceId: bad, input: 1 }), {
         name: 'InvalidInstanceIdError',
         code: 'InvalidInstanceId',
       });
@@ -36,14 +34,14 @@ describe('local durable runtime: bad input', () => {
   });
 
   it('refuses input that is not JSON', async () => {
-    await assert.rejects(h.runtime.startNew('sequence', { instanceId: 'big', input: { n: 10n } }), {
+    await assert.rejects(h().runtime.startNew('sequence', { instanceId: 'big', input: { n: 10n } }), {
       name: 'InvalidInputError',
       instanceId: 'big',
     });
   });
 
   it('terminating an unknown instance names it', async () => {
-    await assert.rejects(h.runtime.terminate('ghost', 'why'), {
+    await assert.rejects(h().runtime.terminate('ghost', 'why'), {
       code: 'InstanceNotFound',
       instanceId: 'ghost',
     });

@@ -1,28 +1,26 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { EventType } from '../../shared/local/durable/historyEvent';
+import { perTest } from '../support/lifetime';
 import { callsOf } from './fixtures/probes';
-import { type Harness, isFinished, startHarness } from './harness';
+import { isFinished, startHarness } from './harness';
 
 describe('local durable runtime: replay with activities', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.runtime.stop();
-  });
+  const h = perTest(
+    () => startHarness(),
+    (r) => r.runtime.stop(),
+  );
 
   it('runs a sequence of activities and never re-executes a completed one on replay', async () => {
-    const id = await h.runtime.startNew('sequence', { instanceId: 'seq-1', input: 1 });
-    const status = await h.runtime.waitForStatus(id, isFinished);
-    await h.runtime.idle();
+    const id = await h().runtime.startNew('sequence', { instanceId: 'seq-1', input: 1 });
+    const status = await h().runtime.waitForStatus(id, isFinished);
+    await h().runtime.idle();
     assert.equal(status.runtimeStatus, 'Completed');
     assert.deepEqual(status.output, [2, 4, 6]);
     // 4 episodes replayed the first activity 3 times after it completed; it ran once.
     assert.equal(callsOf('double'), 3);
-    const record = await h.runtime.readRecord(id);
+    const record = await h().runtime.readRecord(id);
     assert.ok(record);
     const history = record.execution.history;
     const scheduled = history.filter((e) => e.EventType === EventType.TaskScheduled);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { LocalEventGrid } from '../../shared/local/eventgrid/localEventGrid';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../shared/ports/eventPublisher';
+import { perSuite } from '../support/lifetime';
 import { callsOf, probes } from './fixtures/probes';
-import { fetchJson, type HostHarness, startHost } from './harness';
+import { fetchJson, startHost } from './harness';
 
 const WEBHOOK = '/runtime/webhooks/eventgrid?functionName=hostOnSignal';
 
@@ -13,20 +14,17 @@ function signal(id: string, data: unknown = { observedAt: '2025-03-01T12:00:00Z'
 }
 
 describe('local host: Event Grid webhook and local Event Grid', () => {
-  let h: HostHarness;
-  before(async () => {
-    h = await startHost();
-  });
-  after(async () => {
-    await h.stop();
-  });
-  beforeEach(() => {
-    probes.calls.length = 0;
-    probes.eventGridFailures = 0;
-  });
+  const h = perSuite(
+    () => startHost(),
+    (r) => r.stop(),
+    () => {
+      probes.calls.length = 0;
+      probes.eventGridFailures = 0;
+    },
+  );
 
   it('answers the Event Grid schema validation handshake with 200 and the code', async () => {
-    const { status, body } = await fetchJson(`${h.origin}${WEBHOOK}`, {
+    const { status, body } = await fetchJson(`${h().origin}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'aeg-event-type': 'SubscriptionValidation', 'content-type': 'application/json' },
       body: JSON.stringify([
@@ -48,13 +46,13 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
   });
 
   it('answers the CloudEvents OPTIONS handshake with WebHook-Allowed-Origin', async () => {
-    const response = await fetch(`${h.origin}${WEBHOOK}`, {
+    const response = await fetch(`${h().origin}${WEBHOOK}`, {
       method: 'OPTIONS',
       headers: { 'WebHook-Request-Origin': 'eventgrid.azure.net' },
     });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('webhook-allowed-origin'), 'eventgrid.azure.net');
-    const missing = await fetch(`${h.origin}${WEBHOOK}`, { method: 'OPTIONS' });
+    const missing = await fetch(`${h().origin}${WEBHOOK}`, { method: 'OPTIONS' });
     assert.equal(missing.status, 400);
   });
 
@@ -69,7 +67,7 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
       dataVersion: '1.0',
       metadataVersion: '1',
     }));
-    const response = await fetch(`${h.origin}${WEBHOOK}`, {
+    const response = await fetch(`${h().origin}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/json' },
       body: JSON.stringify(events),
@@ -85,13 +83,13 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
   });
 
   it('invokes the function for one CloudEvent and for a CloudEvents batch', async () => {
-    const one = await fetch(`${h.origin}${WEBHOOK}`, {
+    const one = await fetch(`${h().origin}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/cloudevents+json' },
       body: JSON.stringify(signal('ce-1')),
     });
     assert.equal(one.status, 200);
-    const batch = await fetch(`${h.origin}${WEBHOOK}`, {
+    const batch = await fetch(`${h().origin}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/cloudevents-batch+json' },
       body: JSON.stringify([signal('ce-2'), signal('ce-3')]),
@@ -105,7 +103,7 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
 
   it('refuses a missing event type header, bad JSON, bad events and unknown functions', async () => {
     const post = (path: string, headers: Record<string, string>, body: string) =>
-      fetchJson(`${h.origin}${path}`, { method: 'POST', headers, body });
+      fetchJson(`${h().origin}${path}`, { method: 'POST', headers, body });
     const notification = { 'aeg-event-type': 'Notification' };
     assert.equal((await post(WEBHOOK, {}, JSON.stringify(signal('x')))).status, 400);
     assert.equal((await post(WEBHOOK, notification, '{not json')).status, 400);
@@ -120,7 +118,7 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
 
   it('answers 500 when the function throws, so that Event Grid retries', async () => {
     probes.eventGridFailures = 1;
-    const response = await fetch(`${h.origin}${WEBHOOK}`, {
+    const response = await fetch(`${h().origin}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'aeg-event-type': 'Notification' },
       body: JSON.stringify(signal('fails')),
@@ -129,37 +127,42 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
   });
 
   it('delivers a published CloudEvent through the webhook to the trigger, which raises an event', async () => {
-    const start = await fetchJson(`${h.origin}/api/stamps`, {
+    const start = await fetchJson(`${h().origin}/api/stamps`, {
       method: 'POST',
       body: JSON.stringify({ id: 'eg-orch', value: 5 }),
     });
     assert.equal(start.status, 202);
-    await h.settle();
-    await h.eventGrid.publish([signal('pub-1', { raise: { instanceId: 'eg-orch', value: 1 } })]);
-    await h.settle();
+    await h().settle();
+    await h().eventGrid.publish([signal('pub-1', { raise: { instanceId: 'eg-orch', value: 1 } })]);
+    await h().settle();
     const [call] = callsOf('hostOnSignal');
     assert.equal((call?.input as { id: string }).id, 'pub-1');
     assert.equal((call?.input as { specversion: string }).specversion, '1.0');
-    const [delivery] = h.eventGrid.deliveries().filter((d) => d.eventId === 'pub-1');
+    const [delivery] = h()
+      .eventGrid.deliveries()
+      .filter((d) => d.eventId === 'pub-1');
     assert.equal(delivery?.status, 'delivered');
     assert.equal(delivery?.attempts.length, 1);
-    const status = await h.runtime.getStatus('eg-orch');
+    const status = await h().runtime.getStatus('eg-orch');
     assert.equal(status?.runtimeStatus, 'Completed');
     assert.equal(status?.output, 11);
   });
 
   it('retries a failed delivery on the clock, never early, until it succeeds', async () => {
     probes.eventGridFailures = 2;
-    await h.eventGrid.publish([signal('retry-1')]);
-    await h.settle();
-    const record = () => h.eventGrid.deliveries().find((d) => d.eventId === 'retry-1');
+    await h().eventGrid.publish([signal('retry-1')]);
+    await h().settle();
+    const record = () =>
+      h()
+        .eventGrid.deliveries()
+        .find((d) => d.eventId === 'retry-1');
     assert.equal(record()?.status, 'retrying');
     assert.equal(record()?.attempts[0]?.status, 500);
-    await h.advance(9_999);
+    await h().advance(9_999);
     assert.equal(record()?.attempts.length, 1, 'not before 10 s');
-    await h.advance(1);
+    await h().advance(1);
     assert.equal(record()?.attempts.length, 2);
-    await h.advance(30_000);
+    await h().advance(30_000);
     assert.equal(record()?.status, 'delivered');
     assert.equal(record()?.attempts.length, 3);
     assert.equal(callsOf('hostOnSignal').length, 3, 'at least once: the function ran on every attempt');
@@ -167,42 +170,42 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
 
   it('dead-letters after the last attempt', async () => {
     probes.eventGridFailures = 1_000;
-    await h.eventGrid.publish([signal('dead-1')]);
-    await h.settle();
-    for (let i = 0; i < 10; i++) await h.advance(60 * 60_000);
-    const [dead] = h.eventGrid.deadLetters().filter((d) => d.eventId === 'dead-1');
+    await h().eventGrid.publish([signal('dead-1')]);
+    await h().settle();
+    for (let i = 0; i < 10; i++) await h().advance(60 * 60_000);
+    const [dead] = h()
+      .eventGrid.deadLetters()
+      .filter((d) => d.eventId === 'dead-1');
     assert.equal(dead?.deadLetterReason, 'MaxDeliveryAttemptsExceeded');
     assert.equal(dead?.attempts.length, 8);
   });
 
   it('refuses an invalid CloudEvent at publish, accepting none of the batch', async () => {
-    const before = h.eventGrid.deliveries().length;
+    const before = h().eventGrid.deliveries().length;
     const bad = { ...signal('bad'), source: '' };
-    await assert.rejects(h.eventGrid.publish([signal('good'), bad]), { name: 'InvalidEventError' });
-    assert.equal(h.eventGrid.deliveries().length, before);
+    await assert.rejects(h().eventGrid.publish([signal('good'), bad]), { name: 'InvalidEventError' });
+    assert.equal(h().eventGrid.deliveries().length, before);
   });
 });
 
 describe('local Event Grid: statuses that are never retried', () => {
-  let h: HostHarness;
   const statuses: number[] = [];
-  before(async () => {
-    h = await startHost({
-      eventGrid: {
-        transport: (_url, _init) => Promise.resolve({ status: statuses.shift() ?? 200 }),
-      },
-    });
-  });
-  after(async () => {
-    await h.stop();
-  });
+  const h = perSuite(
+    () =>
+      startHost({
+        eventGrid: { transport: (_url, _init) => Promise.resolve({ status: statuses.shift() ?? 200 }) },
+      }),
+    (r) => r.stop(),
+  );
 
   for (const status of [400, 401, 413]) {
     it(`dead-letters at once on ${status}`, async () => {
       statuses.push(status);
-      await h.eventGrid.publish([signal(`nr-${status}`)]);
-      await h.settle();
-      const [record] = h.eventGrid.deliveries().filter((d) => d.eventId === `nr-${status}`);
+      await h().eventGrid.publish([signal(`nr-${status}`)]);
+      await h().settle();
+      const [record] = h()
+        .eventGrid.deliveries()
+        .filter((d) => d.eventId === `nr-${status}`);
       assert.equal(record?.status, 'deadLettered');
       assert.equal(record?.deadLetterReason, 'NonRetriableStatus');
       assert.equal(record?.attempts.length, 1);
@@ -212,7 +215,7 @@ describe('local Event Grid: statuses that are never retried', () => {
   it('sends CloudEvents with aeg-event-type Notification to the function webhook', async () => {
     const seen: { url: string; headers: Record<string, string>; body: string }[] = [];
     const grid = new LocalEventGrid({
-      clock: h.clock,
+      clock: h().clock,
       transport: (url, init) => {
         seen.push({ url, ...init });
         return Promise.resolve({ status: 200 });

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { fetchJson, type HostHarness, startHost } from './harness';
+import { perSuite } from '../support/lifetime';
+import { fetchJson, startHost } from './harness';
 
 describe('local host: HTTP functions', () => {
-  let h: HostHarness;
-  before(async () => {
-    h = await startHost();
-  });
-  after(async () => {
-    await h.stop();
-  });
+  const h = perSuite(
+    () => startHost(),
+    (r) => r.stop(),
+  );
 
   it('routes a template with params, query and headers as the worker builds the request', async () => {
-    const { status, headers, body } = await fetchJson(`${h.origin}/api/stamps/stamp%20001?x=1&y=a&y=b`, {
+    const { status, headers, body } = await fetchJson(`${h().origin}/api/stamps/stamp%20001?x=1&y=a&y=b`, {
       headers: { 'x-test': 'yes' },
     });
     assert.equal(status, 200);
@@ -25,24 +23,24 @@ describe('local host: HTTP functions', () => {
       query: { x: '1', y: 'a,b' },
       header: 'yes',
       method: 'GET',
-      url: `${h.origin}/api/stamps/stamp%20001?x=1&y=a&y=b`,
+      url: `${h().origin}/api/stamps/stamp%20001?x=1&y=a&y=b`,
     });
   });
 
   it('prefers a literal route and matches literals case-insensitively', async () => {
-    assert.deepEqual((await fetchJson(`${h.origin}/api/stamps`)).body, { stamps: [] });
-    assert.deepEqual((await fetchJson(`${h.origin}/API/Stamps/s1`)).body, {
+    assert.deepEqual((await fetchJson(`${h().origin}/api/stamps`)).body, { stamps: [] });
+    assert.deepEqual((await fetchJson(`${h().origin}/API/Stamps/s1`)).body, {
       id: 's1',
       params: { id: 's1' },
       query: {},
       header: null,
       method: 'GET',
-      url: `${h.origin}/API/Stamps/s1`,
+      url: `${h().origin}/API/Stamps/s1`,
     });
   });
 
   it('passes the JSON body and answers status, headers and jsonBody', async () => {
-    const { status, headers, body } = await fetchJson(`${h.origin}/api/stamps/s1/drain`, {
+    const { status, headers, body } = await fetchJson(`${h().origin}/api/stamps/s1/drain`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'test', drainMinutes: 5 }),
@@ -53,7 +51,7 @@ describe('local host: HTTP functions', () => {
   });
 
   it('answers an HttpResponse with its body, headers and cookies; catch-all params', async () => {
-    const response = await fetch(`${h.origin}/api/raw/a/b%2Fc`, { method: 'PUT', body: 'x' });
+    const response = await fetch(`${h().origin}/api/raw/a/b%2Fc`, { method: 'PUT', body: 'x' });
     assert.equal(response.status, 201);
     assert.equal(await response.text(), 'rest=a/b/c');
     assert.equal(response.headers.get('x-fixture'), 'raw');
@@ -62,32 +60,32 @@ describe('local host: HTTP functions', () => {
   });
 
   it('honours constraints, default routes and methods', async () => {
-    assert.deepEqual((await fetchJson(`${h.origin}/api/items/42`)).body, { n: 42 });
-    assert.equal((await fetchJson(`${h.origin}/api/items/forty`)).status, 404);
-    const byDefault = await fetch(`${h.origin}/api/hostDefaultRoute`, { method: 'POST' });
+    assert.deepEqual((await fetchJson(`${h().origin}/api/items/42`)).body, { n: 42 });
+    assert.equal((await fetchJson(`${h().origin}/api/items/forty`)).status, 404);
+    const byDefault = await fetch(`${h().origin}/api/hostDefaultRoute`, { method: 'POST' });
     assert.equal(await byDefault.text(), 'POST');
-    const empty = await fetch(`${h.origin}/api/empty`, { method: 'POST' });
+    const empty = await fetch(`${h().origin}/api/empty`, { method: 'POST' });
     assert.equal(empty.status, 204);
   });
 
   it('answers 404 problem+json for an unknown route and 405 for a wrong method', async () => {
     for (const path of ['/api/nope', '/api/stamps/a/b/c', '/elsewhere', '/']) {
-      const { status, headers, body } = await fetchJson(`${h.origin}${path}`);
+      const { status, headers, body } = await fetchJson(`${h().origin}${path}`);
       assert.equal(status, 404, path);
       assert.match(headers.get('content-type') ?? '', /^application\/problem\+json/);
       assert.equal((body as { status: number }).status, 404);
       assert.equal(typeof (body as { detail: unknown }).detail, 'string');
     }
-    const wrong = await fetchJson(`${h.origin}/api/stamps/s1`, { method: 'DELETE' });
+    const wrong = await fetchJson(`${h().origin}/api/stamps/s1`, { method: 'DELETE' });
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get('allow'), 'GET');
     assert.match(wrong.headers.get('content-type') ?? '', /^application\/problem\+json/);
   });
 
   it('answers 413 over 64 KiB without calling the handler, and accepts exactly 64 KiB', async () => {
-    const calls = (): number => h.logs.filter((l) => l.message.includes('hostDrainStamp')).length;
+    const calls = (): number => h().logs.filter((l) => l.message.includes('hostDrainStamp')).length;
     const before = calls();
-    const big = await fetchJson(`${h.origin}/api/stamps/s1/drain`, {
+    const big = await fetchJson(`${h().origin}/api/stamps/s1/drain`, {
       method: 'POST',
       body: JSON.stringify({ pad: 'x'.repeat(64 * 1024) }),
     });
@@ -96,7 +94,7 @@ describe('local host: HTTP functions', () => {
     assert.match((big.body as { detail: string }).detail, /64 KiB/);
     assert.equal(calls(), before, 'the handler never ran');
     const exact = `"${'x'.repeat(64 * 1024 - 2)}"`;
-    const ok = await fetchJson(`${h.origin}/api/stamps/s1/drain`, { method: 'POST', body: exact });
+    const ok = await fetchJson(`${h().origin}/api/stamps/s1/drain`, { method: 'POST', body: exact });
     assert.equal(ok.status, 202);
   });
 
@@ -108,7 +106,7 @@ describe('local host: HTTP functions', () => {
         controller.close();
       },
     });
-    const response = await fetch(`${h.origin}/api/stamps/s1/drain`, {
+    const response = await fetch(`${h().origin}/api/stamps/s1/drain`, {
       method: 'POST',
       body: stream,
       duplex: 'half',
@@ -118,11 +116,11 @@ describe('local host: HTTP functions', () => {
   });
 
   it('answers 500 problem+json when the handler throws, and logs it', async () => {
-    const { status, headers, body } = await fetchJson(`${h.origin}/api/boom`);
+    const { status, headers, body } = await fetchJson(`${h().origin}/api/boom`);
     assert.equal(status, 500);
     assert.match(headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.doesNotMatch(JSON.stringify(body), /fixture failure/, 'the error is not leaked to the caller');
-    assert.ok(h.logs.some((l) => l.level === 'error' && l.message.includes('fixture failure')));
+    assert.ok(h().logs.some((l) => l.level === 'error' && l.message.includes('fixture failure')));
   });
 
   it('answers 400 for a path with broken percent-encoding, on every path the host serves', async () => {
@@ -132,13 +130,13 @@ describe('local host: HTTP functions', () => {
       '/runtime/webhooks/durabletask/instances/%zz',
       '/durabletask/instances/%E0%A4%A',
     ]) {
-      const { status, body } = await fetchJson(`${h.origin}${path}`);
+      const { status, body } = await fetchJson(`${h().origin}${path}`);
       assert.equal(status, 400, `${path}: ${JSON.stringify(body)}`);
     }
   });
 
   it('refuses a declared Content-Length over the limit without reading the body, and closes', async () => {
-    const socket = connect(Number(new URL(h.origin).port), '127.0.0.1');
+    const socket = connect(Number(new URL(h().origin).port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     // Only a host that waits for the body gets here: fail instead of hanging.
     socket.setTimeout(10_000, () => socket.destroy());
@@ -158,7 +156,7 @@ describe('local host: HTTP functions', () => {
   });
 
   it('starts an orchestration through df.getClient and serves the check-status URLs', async () => {
-    const started = await fetchJson(`${h.origin}/api/stamps`, {
+    const started = await fetchJson(`${h().origin}/api/stamps`, {
       method: 'POST',
       body: JSON.stringify({ id: 'orch-001', value: 21 }),
     });
@@ -166,10 +164,10 @@ describe('local host: HTTP functions', () => {
     const urls = started.body as { id: string; statusQueryGetUri: string; sendEventPostUri: string };
     assert.equal(urls.id, 'orch-001');
     assert.ok(
-      urls.statusQueryGetUri.startsWith(`${h.origin}/runtime/webhooks/durabletask/instances/orch-001`),
+      urls.statusQueryGetUri.startsWith(`${h().origin}/runtime/webhooks/durabletask/instances/orch-001`),
     );
     assert.equal(started.headers.get('location'), urls.statusQueryGetUri);
-    await h.settle();
+    await h().settle();
 
     const raise = await fetch(urls.sendEventPostUri.replace('{eventName}', 'add'), {
       method: 'POST',
@@ -177,7 +175,7 @@ describe('local host: HTTP functions', () => {
       body: '4',
     });
     assert.equal(raise.status, 202);
-    await h.settle();
+    await h().settle();
     const status = await fetchJson(urls.statusQueryGetUri);
     assert.equal(status.status, 200);
     assert.deepEqual(

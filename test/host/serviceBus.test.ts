@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { LocalServiceBus } from '../../shared/local/bus/localServiceBus';
 import type { ReceivedMessage } from '../../shared/local/bus/messages';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type DrainTimerMessage, lifecycleMessageId } from '../../shared/ports/lifecycleBus';
+import { perSuite } from '../support/lifetime';
 import { callsOf, newGate, probes } from './fixtures/probes';
-import { fetchJson, type HostHarness, START, startHost } from './harness';
+import { fetchJson, START, startHost } from './harness';
 
 /** A bus on a manual clock with a recording receiver whose behaviour each test sets. */
 function setup(options: { sessions?: boolean } = {}) {
@@ -202,17 +203,14 @@ describe('local Service Bus queue', () => {
 });
 
 describe('local host: Service Bus trigger functions', () => {
-  let h: HostHarness;
-  before(async () => {
-    h = await startHost();
-  });
-  after(async () => {
-    await h.stop();
-  });
-  beforeEach(() => {
-    probes.calls.length = 0;
-    probes.failUntilDelivery.clear();
-  });
+  const h = perSuite(
+    () => startHost(),
+    (r) => r.stop(),
+    () => {
+      probes.calls.length = 0;
+      probes.failUntilDelivery.clear();
+    },
+  );
 
   it('gives the handler the parsed message and Azure-like triggerMetadata', async () => {
     const command = {
@@ -223,8 +221,8 @@ describe('local host: Service Bus trigger functions', () => {
       actor: 'ops',
       reason: 'test',
     } as const;
-    await h.bus.send(command);
-    await h.settle();
+    await h().bus.send(command);
+    await h().settle();
     const [call] = callsOf('hostLifecycleReceiver');
     assert.deepEqual(call?.input, command);
     const metadata = call?.triggerMetadata ?? {};
@@ -239,33 +237,33 @@ describe('local host: Service Bus trigger functions', () => {
   });
 
   it('delivers the scheduled drain timer to the function at dueAt, never early', async () => {
-    const dueAt = new Date(h.clock.now().getTime() + 30 * 60_000);
-    await h.bus.scheduleDrainTimer({
+    const dueAt = new Date(h().clock.now().getTime() + 30 * 60_000);
+    await h().bus.scheduleDrainTimer({
       kind: 'drain-timer',
       stampId: 'stamp-008',
       drainId: 'd1',
       dueAt: dueAt.toISOString(),
     });
-    await h.advance(30 * 60_000 - 1_000);
+    await h().advance(30 * 60_000 - 1_000);
     assert.equal(callsOf('hostLifecycleReceiver').length, 0);
-    await h.advance(1_000);
+    await h().advance(1_000);
     const [call] = callsOf('hostLifecycleReceiver');
     assert.equal((call?.input as { drainId: string }).drainId, 'd1');
     assert.equal(call?.triggerMetadata?.['enqueuedTimeUtc'], dueAt.toISOString());
   });
 
   it('raises an event through df.getClient in the handler', async () => {
-    const started = await fetchJson(`${h.origin}/api/stamps`, {
+    const started = await fetchJson(`${h().origin}/api/stamps`, {
       method: 'POST',
       body: JSON.stringify({ id: 'sb-orch', value: 10 }),
     });
     assert.equal(started.status, 202);
-    await h.settle();
-    await h.bus.sendMessage('plain-queue', {
+    await h().settle();
+    await h().bus.sendMessage('plain-queue', {
       body: { tag: 'raise', raise: { instanceId: 'sb-orch', event: 'add', data: 1 } },
     });
-    await h.settle();
-    const status = await h.runtime.getStatus('sb-orch');
+    await h().settle();
+    const status = await h().runtime.getStatus('sb-orch');
     assert.equal(status?.runtimeStatus, 'Completed');
     assert.equal(status?.output, 21);
   });
@@ -273,17 +271,19 @@ describe('local host: Service Bus trigger functions', () => {
   it('redelivers a message whose function throws and dead-letters it after 10 deliveries', async () => {
     probes.failUntilDelivery.set('flaky', 2);
     probes.failUntilDelivery.set('poison', 100);
-    await h.bus.sendMessage('plain-queue', { body: { tag: 'flaky' } });
-    await h.bus.sendMessage('plain-queue', { body: { tag: 'poison' }, messageId: 'poison-1' });
-    await h.settle();
+    await h().bus.sendMessage('plain-queue', { body: { tag: 'flaky' } });
+    await h().bus.sendMessage('plain-queue', { body: { tag: 'poison' }, messageId: 'poison-1' });
+    await h().settle();
     const deliveries = (tag: string): unknown[] =>
       callsOf('hostPlainReceiver')
         .filter((c) => (c.input as { tag: string }).tag === tag)
         .map((c) => c.triggerMetadata?.['deliveryCount']);
     assert.deepEqual(deliveries('flaky'), [1, 2, 3]);
     assert.equal(deliveries('poison').length, 10);
-    const dead = h.bus.deadLetters('plain-queue').find((d) => d.messageId === 'poison-1');
+    const dead = h()
+      .bus.deadLetters('plain-queue')
+      .find((d) => d.messageId === 'poison-1');
     assert.equal(dead?.deadLetterReason, 'MaxDeliveryCountExceeded');
-    assert.ok(h.logs.some((l) => l.level === 'error' && l.message.includes('dead-lettered')));
+    assert.ok(h().logs.some((l) => l.level === 'error' && l.message.includes('dead-lettered')));
   });
 });

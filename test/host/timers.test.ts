@@ -1,34 +1,32 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import type { Timer } from '@azure/functions';
 
 import { ScaledClock } from '../../shared/local/clock/scaledClock';
 import type { RegisteredFunction } from '../../shared/local/host/functionRegistry';
 import { TimerScheduler } from '../../shared/local/host/timerTriggers';
+import { perSuite } from '../support/lifetime';
 import { callsOf, probes } from './fixtures/probes';
-import { type HostHarness, START, startHost } from './harness';
+import { START, startHost } from './harness';
 
 const MINUTE = 60_000;
 
 describe('local host: timer functions on the clock', () => {
-  let h: HostHarness;
-  before(async () => {
-    h = await startHost();
-  });
-  after(async () => {
-    await h.stop();
-  });
-  beforeEach(() => {
-    probes.calls.length = 0;
-    probes.timerThrows = false;
-  });
+  const h = perSuite(
+    () => startHost(),
+    (r) => r.stop(),
+    () => {
+      probes.calls.length = 0;
+      probes.timerThrows = false;
+    },
+  );
 
   it('fires the NCRONTAB occurrences as the clock advances, never early', async () => {
     // The clock starts at 12:00:00; '0 */5 * * * *' fires at 12:05:00 first.
-    await h.advance(5 * MINUTE - 1);
+    await h().advance(5 * MINUTE - 1);
     assert.equal(callsOf('hostSweep').length, 0);
-    await h.advance(1);
+    await h().advance(1);
     const [first] = callsOf('hostSweep');
     const timer = first?.input as Timer;
     assert.equal(timer.isPastDue, false);
@@ -39,7 +37,7 @@ describe('local host: timer functions on the clock', () => {
   });
 
   it('fires each occurrence at its own time when the clock jumps over several', async () => {
-    await h.advance(30 * MINUTE); // 12:05 -> 12:35: 12:10 ... 12:35
+    await h().advance(30 * MINUTE); // 12:05 -> 12:35: 12:10 ... 12:35
     const timers = callsOf('hostSweep').map((c) => c.input as Timer);
     assert.deepEqual(
       timers.map((t) => t.scheduleStatus.lastUpdated.slice(11, 16)),
@@ -51,9 +49,9 @@ describe('local host: timer functions on the clock', () => {
 
   it('logs a failing run and still fires the next occurrence (no retry)', async () => {
     probes.timerThrows = true;
-    await h.advance(10 * MINUTE);
+    await h().advance(10 * MINUTE);
     assert.equal(callsOf('hostSweep').length, 2);
-    assert.ok(h.logs.some((l) => l.level === 'error' && l.message.includes('fixture timer failure')));
+    assert.ok(h().logs.some((l) => l.level === 'error' && l.message.includes('fixture timer failure')));
   });
 });
 

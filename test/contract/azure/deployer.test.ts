@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 
 import { ResourceManagementClient } from '@azure/arm-resources';
@@ -23,6 +23,7 @@ import { deploymentName } from '../../../shared/lifecycle/stampNames';
 import type { StampDeploymentRequest } from '../../../shared/ports/deployer';
 import { STAMP_TEMPLATE_PARAMETERS } from '../../../shared/ports/stampTemplate';
 import { appSubscriptionGrants, controlPlaneSnapshot } from '../../infra/controlPlaneGrants';
+import { perSuite } from '../../support/lifetime';
 import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
 import {
   ACTION_GROUP_ID,
@@ -93,28 +94,25 @@ function assertTyped<T extends Error>(
 }
 
 void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () => {
-  let arm: ArmStandIn;
   let credential: StaticTokenCredential;
   let deployer: ArmDeployer;
   let noRetry: ArmDeployer;
 
-  before(async () => {
-    arm = await startArmStandIn();
-  });
-  after(async () => {
-    await arm.close();
-  });
-  beforeEach(() => {
-    arm.calls.length = 0;
-    arm.deploymentStartFailure = undefined;
-    credential = new StaticTokenCredential();
-    deployer = deployerFor(arm, credential);
-    noRetry = deployerFor(arm, credential, 0);
-  });
+  const arm = perSuite(
+    () => startArmStandIn(),
+    (r) => r.close(),
+    () => {
+      arm().calls.length = 0;
+      arm().deploymentStartFailure = undefined;
+      credential = new StaticTokenCredential();
+      deployer = deployerFor(arm(), credential);
+      noRetry = deployerFor(arm(), credential, 0);
+    },
+  );
 
   void it('starts with one PUT of the subscription-scope deployment and returns while it runs', async () => {
     await deployer.startDeployment(request('weu-001'));
-    const [read, put, poll, ...rest] = arm.calls;
+    const [read, put, poll, ...rest] = arm().calls;
     assert.deepEqual(rest, []);
     assert.deepEqual(
       [read, put, poll].map((c) => [c?.method, c?.path, c?.apiVersion]),
@@ -123,7 +121,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         ['PUT', `${DEPLOYMENTS}/stamp-weu-001-1`, API],
         [
           'GET',
-          `${DEPLOYMENTS}/stamp-weu-001-1/operationStatuses/${arm.deployment('stamp-weu-001-1')?.operationId}`,
+          `${DEPLOYMENTS}/stamp-weu-001-1/operationStatuses/${arm().deployment('stamp-weu-001-1')?.operationId}`,
           API,
         ],
       ],
@@ -143,7 +141,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         },
       },
     });
-    for (const call of arm.calls) assert.equal(call.authorization, `Bearer ${STATIC_TOKEN}`);
+    for (const call of arm().calls) assert.equal(call.authorization, `Bearer ${STATIC_TOKEN}`);
     assert.deepEqual([...new Set(credential.scopes)], [ARM_SCOPE]);
     assert.deepEqual(await deployer.getDeployment('stamp-weu-001-1'), { state: 'Running' });
   });
@@ -151,7 +149,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   void it('reads Running → Succeeded through status reads, with every output as a string', async () => {
     await deployer.startDeployment(request('weu-002'));
     assert.deepEqual(await deployer.getDeployment('stamp-weu-002-1'), { state: 'Running' });
-    arm.finishDeployment('stamp-weu-002-1', {
+    arm().finishDeployment('stamp-weu-002-1', {
       state: 'Succeeded',
       outputs: {
         originHostName: { type: 'String', value: 'weu-002.example.net' },
@@ -161,7 +159,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         zoneRedundant: { type: 'Bool', value: true },
       },
     });
-    arm.calls.length = 0;
+    arm().calls.length = 0;
     assert.deepEqual(await deployer.getDeployment('stamp-weu-002-1'), {
       state: 'Succeeded',
       outputs: {
@@ -173,14 +171,14 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       },
     });
     assert.deepEqual(
-      arm.calls.map((c) => [c.method, c.path, c.apiVersion]),
+      arm().calls.map((c) => [c.method, c.path, c.apiVersion]),
       [['GET', `${DEPLOYMENTS}/stamp-weu-002-1`, API]],
     );
   });
 
   void it('reads Running → Failed with the most specific ARM code and the details in the message', async () => {
     await deployer.startDeployment(request('weu-003'));
-    arm.finishDeployment('stamp-weu-003-1', {
+    arm().finishDeployment('stamp-weu-003-1', {
       state: 'Failed',
       error: {
         code: 'DeploymentFailed',
@@ -204,7 +202,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
 
   void it('reports a canceled deployment as Failed', async () => {
     await deployer.startDeployment(request('weu-004'));
-    arm.finishDeployment('stamp-weu-004-1', { state: 'Canceled' });
+    arm().finishDeployment('stamp-weu-004-1', { state: 'Canceled' });
     const status = await deployer.getDeployment('stamp-weu-004-1');
     assert.equal(status.state, 'Failed');
     assert.equal(status.state === 'Failed' ? status.code : '', 'DeploymentCanceled');
@@ -212,7 +210,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
 
   void it('a succeeded deployment without originHostName is a TerminalError', async () => {
     await deployer.startDeployment(request('weu-005'));
-    arm.finishDeployment('stamp-weu-005-1', { state: 'Succeeded', outputs: {} });
+    arm().finishDeployment('stamp-weu-005-1', { state: 'Succeeded', outputs: {} });
     await assert.rejects(deployer.getDeployment('stamp-weu-005-1'), (error: unknown) => {
       assert.ok(error instanceof TerminalError);
       assert.equal(error.code, 'OutputMissing');
@@ -223,22 +221,22 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   void it('a second start of the same name creates nothing, while running and after success', async () => {
     await deployer.startDeployment(request('weu-006'));
     await deployer.startDeployment(request('weu-006'));
-    arm.finishDeployment('stamp-weu-006-1', {
+    arm().finishDeployment('stamp-weu-006-1', {
       state: 'Succeeded',
       outputs: { originHostName: { type: 'String', value: 'weu-006.example.net' } },
     });
     await deployer.startDeployment(request('weu-006'));
-    assert.equal(arm.calls.filter((c) => c.method === 'PUT').length, 1);
-    assert.equal(arm.deployment('stamp-weu-006-1')?.puts, 1);
+    assert.equal(arm().calls.filter((c) => c.method === 'PUT').length, 1);
+    assert.equal(arm().deployment('stamp-weu-006-1')?.puts, 1);
     assert.equal((await deployer.getDeployment('stamp-weu-006-1')).state, 'Succeeded');
     // A new generation is a new deployment.
     await deployer.startDeployment(request('weu-006', 2));
-    assert.equal(arm.calls.filter((c) => c.method === 'PUT').length, 2);
+    assert.equal(arm().calls.filter((c) => c.method === 'PUT').length, 2);
   });
 
   void it('a start of a failed or canceled deployment PUTs it again, which runs it again (issue 11, defect 3)', async () => {
     await deployer.startDeployment(request('weu-016'));
-    arm.finishDeployment('stamp-weu-016-1', {
+    arm().finishDeployment('stamp-weu-016-1', {
       state: 'Failed',
       error: {
         code: 'DeploymentFailed',
@@ -247,29 +245,29 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       },
     });
     await deployer.startDeployment(request('weu-016'));
-    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 2);
+    assert.equal(arm().deployment('stamp-weu-016-1')?.puts, 2);
     assert.deepEqual(await deployer.getDeployment('stamp-weu-016-1'), { state: 'Running' });
-    arm.finishDeployment('stamp-weu-016-1', { state: 'Canceled' });
+    arm().finishDeployment('stamp-weu-016-1', { state: 'Canceled' });
     await deployer.startDeployment(request('weu-016'));
-    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 3);
+    assert.equal(arm().deployment('stamp-weu-016-1')?.puts, 3);
     // While it runs, another start changes nothing.
     await deployer.startDeployment(request('weu-016'));
-    assert.equal(arm.deployment('stamp-weu-016-1')?.puts, 3);
+    assert.equal(arm().deployment('stamp-weu-016-1')?.puts, 3);
   });
 
   void it('a start that lost a race (read 404, then PUT 409 DeploymentActive) succeeds without a second deployment', async () => {
     await deployer.startDeployment(request('weu-007'));
     // The second start reads before the first one's PUT landed: a 404, as in a real race.
-    arm.failNext({
+    arm().failNext({
       method: 'GET',
       path: /deployments\/stamp-weu-007-1$/,
       status: 404,
       body: { error: { code: 'DeploymentNotFound', message: 'not found' } },
     });
     await deployer.startDeployment(request('weu-007'));
-    const puts = arm.calls.filter((c) => c.method === 'PUT');
+    const puts = arm().calls.filter((c) => c.method === 'PUT');
     assert.equal(puts.length, 2);
-    assert.equal(arm.deployment('stamp-weu-007-1')?.puts, 1, 'ARM kept the first deployment');
+    assert.equal(arm().deployment('stamp-weu-007-1')?.puts, 1, 'ARM kept the first deployment');
   });
 
   void it('refuses a deployment name that is not the deterministic one, before any call', async () => {
@@ -281,7 +279,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       deployer.startDeployment({ ...request('weu-008'), deploymentName: 'x'.repeat(65) }),
       ValidationError,
     );
-    assert.deepEqual(arm.calls, []);
+    assert.deepEqual(arm().calls, []);
   });
 
   void it('a deployment unknown to ARM is a NotFoundError (404)', async () => {
@@ -290,7 +288,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
 
   void describe('the three error shapes', () => {
     void it('shape 1, a synchronous 400 InvalidTemplate: RestError → TerminalError with its code', async () => {
-      arm.failNext({
+      arm().failNext({
         method: 'PUT',
         path: /deployments\/stamp-weu-010-1$/,
         status: 400,
@@ -317,14 +315,14 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
 
     void it('shape 2, a failure seen while polling Azure-AsyncOperation: a plain Error, mapped by its code', async () => {
       // The raw SDK first, to pin the shape this adapter relies on.
-      arm.deploymentStartFailure = {
+      arm().deploymentStartFailure = {
         code: 'DeploymentFailed',
         message: 'The resource write operation failed.',
       };
       const client = new ResourceManagementClient(credential, SUBSCRIPTION_ID, {
-        endpoint: arm.endpoint.replace(/\/$/, ''),
+        endpoint: arm().endpoint.replace(/\/$/, ''),
         credentialScopes: [ARM_SCOPE],
-        agent: arm.agent,
+        agent: arm().agent,
       });
       const thrown = await client.deployments
         .beginCreateOrUpdateAtSubscriptionScopeAndWait(
@@ -356,8 +354,8 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('shape 3, a failure on a Location poll (resource group delete, 409 ScopeLocked): RestError → TerminalError', async () => {
-      arm.addResourceGroup('rg-synaxis-stamp-weu-012');
-      arm.resourceGroupDeletionFailure = {
+      arm().addResourceGroup('rg-synaxis-stamp-weu-012');
+      arm().resourceGroupDeletionFailure = {
         code: 'ScopeLocked',
         message:
           "The scope 'rg-synaxis-stamp-weu-012' cannot perform delete operation because following scope(s) are locked.",
@@ -375,8 +373,8 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   void describe('throttling, conflicts and outages', () => {
     void it('retries a 429 after retry-after-ms, then reads the deployment', async () => {
       await deployer.startDeployment(request('weu-020'));
-      arm.calls.length = 0;
-      arm.failNext({
+      arm().calls.length = 0;
+      arm().failNext({
         method: 'GET',
         path: /deployments\/stamp-weu-020-1$/,
         status: 429,
@@ -384,13 +382,13 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         body: { error: { code: 'TooManyRequests', message: 'Number of read requests exceeded the limit.' } },
       });
       assert.deepEqual(await deployer.getDeployment('stamp-weu-020-1'), { state: 'Running' });
-      const [first, second] = arm.calls;
-      assert.equal(arm.calls.length, 2);
+      const [first, second] = arm().calls;
+      assert.equal(arm().calls.length, 2);
       assert.ok((second?.at ?? 0) - (first?.at ?? 0) >= 110, 'waited for retry-after-ms');
     });
 
     void it('with retries off, a 429 is a TransientError with code TooManyRequests', async () => {
-      arm.failNext({
+      arm().failNext({
         method: 'GET',
         path: /deployments\/stamp-weu-021-1$/,
         status: 429,
@@ -401,11 +399,11 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         noRetry.getDeployment('stamp-weu-021-1'),
         assertTyped(TransientError, (error) => assert.equal(error.code, 'TooManyRequests')),
       );
-      assert.equal(arm.calls.length, 1);
+      assert.equal(arm().calls.length, 1);
     });
 
     void it('a 503 is a TransientError; an unreachable ARM is a TransientError', async () => {
-      arm.failNext({
+      arm().failNext({
         method: 'GET',
         path: /deployments\/stamp-weu-022-1$/,
         status: 503,
@@ -423,7 +421,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a 409 other than DeploymentActive (another operation in progress) is a ConflictError', async () => {
-      arm.failNext({
+      arm().failNext({
         method: 'PUT',
         path: /deployments\/stamp-weu-023-1$/,
         status: 409,
@@ -437,18 +435,18 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       await assert.rejects(noRetry.startDeployment(request('weu-023')), assertTyped(ConflictError));
       // Safe to repeat: the retry creates it.
       await noRetry.startDeployment(request('weu-023'));
-      assert.equal(arm.deployment('stamp-weu-023-1')?.puts, 1);
+      assert.equal(arm().deployment('stamp-weu-023-1')?.puts, 1);
     });
 
     void it('a 412 is a ConflictError and a 403 AuthorizationFailed a TerminalError', async () => {
-      arm.failNext({
+      arm().failNext({
         method: 'GET',
         path: /deployments\/stamp-weu-024-1$/,
         status: 412,
         body: { error: { code: 'PreconditionFailed', message: 'The ETag does not match.' } },
       });
       await assert.rejects(noRetry.getDeployment('stamp-weu-024-1'), assertTyped(ConflictError));
-      arm.failNext({
+      arm().failNext({
         method: 'GET',
         path: /deployments\/stamp-weu-024-1$/,
         status: 403,
@@ -464,27 +462,27 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   void describe('resource group deletion', () => {
     void it('starts with one DELETE, reads Deleting, then Deleted on 404; every step repeats safely', async () => {
       const rg = 'rg-synaxis-stamp-weu-030';
-      arm.addResourceGroup(rg);
+      arm().addResourceGroup(rg);
       await deployer.startResourceGroupDeletion(rg);
-      const significant = arm.significantCalls();
+      const significant = arm().significantCalls();
       assert.deepEqual(
         significant.map((c) => [c.method, c.path, c.apiVersion]),
         [['DELETE', `/subscriptions/${SUBSCRIPTION_ID}/resourcegroups/${rg}`, API]],
       );
       assert.equal(await deployer.getResourceGroupDeletion(rg), 'Deleting');
       await deployer.startResourceGroupDeletion(rg);
-      arm.finishResourceGroupDeletion(rg);
+      arm().finishResourceGroupDeletion(rg);
       assert.equal(await deployer.getResourceGroupDeletion(rg), 'Deleted');
       assert.equal(await deployer.getResourceGroupDeletion(rg), 'Deleted');
       // A missing group: DELETE answers 404, which counts as done.
       await deployer.startResourceGroupDeletion(rg);
-      assert.equal(arm.calls.filter((c) => c.method === 'DELETE').length, 3);
+      assert.equal(arm().calls.filter((c) => c.method === 'DELETE').length, 3);
     });
   });
 
   void describe('what-if', () => {
     void it('POSTs the same body to whatIf and polls its Location to the result', async () => {
-      arm.whatIfChanges = [
+      arm().whatIfChanges = [
         {
           resourceId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-stamp-weu-040`,
           changeType: 'Create',
@@ -500,19 +498,19 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
           },
         ],
       });
-      const post = arm.calls.find((c) => c.method === 'POST');
+      const post = arm().calls.find((c) => c.method === 'POST');
       assert.equal(post?.path, `${DEPLOYMENTS}/stamp-weu-040-1/whatIf`);
       assert.equal(post?.apiVersion, API);
       assert.deepEqual((post?.body as { properties?: { mode?: string } }).properties?.mode, 'Incremental');
       assert.equal((post?.body as { location?: string }).location, 'westeurope');
-      assert.equal(arm.deployment('stamp-weu-040-1'), undefined, 'what-if deploys nothing');
+      assert.equal(arm().deployment('stamp-weu-040-1'), undefined, 'what-if deploys nothing');
     });
   });
 
   void describe('remaining stamp quota (Compute usages)', () => {
     void it("reads the region's usages with the caller's token and counts the stamps that fit every quota", async () => {
       // A stamp needs 36 vCPUs of the DSv3 family and of the regional cores (computeQuota.ts).
-      arm.computeUsages = {
+      arm().computeUsages = {
         eastus: [
           { name: 'cores', currentValue: 100, limit: 200 },
           { name: 'standardDSv3Family', currentValue: 10, limit: 100 },
@@ -520,7 +518,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         ],
       };
       assert.equal(await deployer.remainingStampQuota('eastus'), 2);
-      const call = arm.calls.find((c) => c.path.endsWith('/usages'));
+      const call = arm().calls.find((c) => c.path.endsWith('/usages'));
       assert.equal(
         call?.path,
         `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Compute/locations/eastus/usages`,
@@ -530,7 +528,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a spent family quota leaves no room even when regional cores are left', async () => {
-      arm.computeUsages = {
+      arm().computeUsages = {
         westeurope: [
           { name: 'cores', currentValue: 0, limit: 1000 },
           { name: 'standardDSv3Family', currentValue: 80, limit: 100 },
@@ -540,7 +538,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a quota the stamp needs that is not listed is unknown, not zero; an error answer is a typed error', async () => {
-      arm.computeUsages = { southeastasia: [{ name: 'cores', currentValue: 0, limit: 1000 }] };
+      arm().computeUsages = { southeastasia: [{ name: 'cores', currentValue: 0, limit: 1000 }] };
       assert.equal(await deployer.remainingStampQuota('southeastasia'), undefined);
       await assert.rejects(deployer.remainingStampQuota('mars'), /compute usages of mars: 404/);
     });
@@ -577,15 +575,15 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       const grants = appSubscriptionGrants(controlPlaneSnapshot('control-plane-deployer'));
       const real = createAzureAdapters(azureConfig(), {
         credential,
-        arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
+        arm: { endpoint: arm().endpoint, credentialScopes: [ARM_SCOPE], agent: arm().agent },
         updateIntervalInMs: 5,
       }).deployer;
-      arm.authorization = { principal: 'app-principal', grants };
+      arm().authorization = { principal: 'app-principal', grants };
       try {
         await real.startDeployment(request('weu-041'));
         assert.deepEqual(await real.getDeployment('stamp-weu-041-1'), { state: 'Running' });
 
-        arm.authorization = {
+        arm().authorization = {
           principal: 'app-principal',
           grants: grants.filter((g) => g.role !== 'Resource Policy Contributor'),
         };
@@ -598,18 +596,18 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
           /Microsoft\.Authorization\/policyAssignments\/write/,
         );
       } finally {
-        arm.authorization = undefined;
+        arm().authorization = undefined;
       }
     });
 
     void it('a deployment that assigns a role definition Azure does not have fails with RoleDefinitionDoesNotExist', async () => {
       const assigning = createAzureAdapters(azureConfig(), {
         credential,
-        arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
+        arm: { endpoint: arm().endpoint, credentialScopes: [ARM_SCOPE], agent: arm().agent },
         template: () => Promise.resolve(templateAssigningRole(WRONG_SERVICE_BUS_RECEIVER_ID)),
         updateIntervalInMs: 5,
       }).deployer;
-      arm.authorization = {
+      arm().authorization = {
         principal: 'app-principal',
         grants: [{ role: 'Owner' }, { role: 'Contributor' }],
       };
@@ -618,7 +616,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
         const status = await assigning.getDeployment('stamp-weu-043-1');
         assert.equal(status.state === 'Failed' ? status.code : status.state, 'RoleDefinitionDoesNotExist');
       } finally {
-        arm.authorization = undefined;
+        arm().authorization = undefined;
       }
     });
 

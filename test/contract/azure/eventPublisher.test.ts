@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import type { SendCloudEventInput } from '@azure/eventgrid';
 
 import { createAzureAdapters, type EventGridClient } from '../../../shared/azure';
 import { TerminalError, TransientError, ValidationError } from '../../../shared/errors';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../../shared/ports/eventPublisher';
-import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
+import { perSuite } from '../../support/lifetime';
+import { startArmStandIn } from './support/armStandIn';
 import { azureConfig, STATIC_TOKEN, StaticTokenCredential } from './support/fixtures';
 
 const PHASE_CHANGED = stampCloudEvent(
@@ -81,26 +82,23 @@ void describe('EventGridEventPublisher: the CloudEvents handed to @azure/eventgr
 });
 
 void describe('EventGridEventPublisher with the real EventGridPublisherClient over HTTPS', () => {
-  let topic: ArmStandIn;
   let credential: StaticTokenCredential;
 
-  before(async () => {
-    topic = await startArmStandIn();
-  });
-  after(async () => {
-    await topic.close();
-  });
-  beforeEach(() => {
-    topic.calls.length = 0;
-    topic.events.length = 0;
-    credential = new StaticTokenCredential();
-  });
+  const topic = perSuite(
+    () => startArmStandIn(),
+    (r) => r.close(),
+    () => {
+      topic().calls.length = 0;
+      topic().events.length = 0;
+      credential = new StaticTokenCredential();
+    },
+  );
 
   function publisher(maxRetries?: number) {
-    return createAzureAdapters(azureConfig(`${topic.endpoint}api/events`), {
+    return createAzureAdapters(azureConfig(`${topic().endpoint}api/events`), {
       credential,
       eventGrid: {
-        agent: topic.agent,
+        agent: topic().agent,
         ...(maxRetries === undefined ? {} : { retryOptions: { maxRetries } }),
       },
     }).eventPublisher;
@@ -108,8 +106,8 @@ void describe('EventGridEventPublisher with the real EventGridPublisherClient ov
 
   void it('POSTs the exact CloudEvents 1.0 batch JSON with a bearer token for Event Grid', async () => {
     await publisher().publish([PHASE_CHANGED, PROBE_FAILED]);
-    assert.equal(topic.calls.length, 1);
-    const [call] = topic.calls;
+    assert.equal(topic().calls.length, 1);
+    const [call] = topic().calls;
     assert.equal(call?.method, 'POST');
     assert.equal(call?.path, '/api/events');
     assert.equal(call?.apiVersion, '2018-01-01');
@@ -141,7 +139,7 @@ void describe('EventGridEventPublisher with the real EventGridPublisherClient ov
   });
 
   void it('a 429 is retried; with retries off a 503 is Transient and a 400 Terminal', async () => {
-    topic.failNext({
+    topic().failNext({
       method: 'POST',
       path: /^\/api\/events$/,
       status: 429,
@@ -149,17 +147,17 @@ void describe('EventGridEventPublisher with the real EventGridPublisherClient ov
       body: { error: { code: 'TooManyRequests', message: 'slow down' } },
     });
     await publisher().publish([PHASE_CHANGED]);
-    assert.equal(topic.calls.length, 2);
-    assert.equal(topic.events.length, 1);
+    assert.equal(topic().calls.length, 2);
+    assert.equal(topic().events.length, 1);
 
-    topic.failNext({
+    topic().failNext({
       method: 'POST',
       path: /^\/api\/events$/,
       status: 503,
       body: { error: { code: 'ServiceUnavailable', message: 'try later' } },
     });
     await assert.rejects(publisher(0).publish([PHASE_CHANGED]), TransientError);
-    topic.failNext({
+    topic().failNext({
       method: 'POST',
       path: /^\/api\/events$/,
       status: 400,

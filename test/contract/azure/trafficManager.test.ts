@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import {
   ARM_SCOPE,
@@ -9,6 +9,7 @@ import {
 } from '../../../shared/azure';
 import { ConflictError, NotFoundError, TerminalError, ValidationError } from '../../../shared/errors';
 import type { TrafficManager } from '../../../shared/ports/trafficManager';
+import { perSuite } from '../../support/lifetime';
 import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
 import { azureConfig, STATIC_TOKEN, StaticTokenCredential, SUBSCRIPTION_ID } from './support/fixtures';
 
@@ -37,26 +38,23 @@ const SPEC = {
 };
 
 void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)', () => {
-  let arm: ArmStandIn;
   let traffic: TrafficManager;
   let noRetry: TrafficManager;
 
-  before(async () => {
-    arm = await startArmStandIn();
-  });
-  after(async () => {
-    await arm.close();
-  });
-  beforeEach(() => {
-    arm.calls.length = 0;
-    arm.originPageSize = 100;
-    traffic = trafficFor(arm);
-    noRetry = trafficFor(arm, 0);
-  });
+  const arm = perSuite(
+    () => startArmStandIn(),
+    (r) => r.close(),
+    () => {
+      arm().calls.length = 0;
+      arm().originPageSize = 100;
+      traffic = trafficFor(arm());
+      noRetry = trafficFor(arm(), 0);
+    },
+  );
 
   void it('upsertOrigin PUTs the origin, waits for its operation, and a repeat updates it', async () => {
     await traffic.upsertOrigin(SPEC);
-    const significant = arm.significantCalls();
+    const significant = arm().significantCalls();
     assert.deepEqual(
       significant.map((c) => [c.method, c.path, c.apiVersion]),
       [
@@ -77,9 +75,9 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
         enforceCertificateNameCheck: true,
       },
     });
-    assert.ok(arm.calls.length >= 4, 'polled the operation until done');
-    for (const call of arm.calls) assert.equal(call.authorization, `Bearer ${STATIC_TOKEN}`);
-    assert.equal(arm.origin('weu-001')?.properties['provisioningState'], 'Succeeded');
+    assert.ok(arm().calls.length >= 4, 'polled the operation until done');
+    for (const call of arm().calls) assert.equal(call.authorization, `Bearer ${STATIC_TOKEN}`);
+    assert.equal(arm().origin('weu-001')?.properties['provisioningState'], 'Succeeded');
 
     await traffic.upsertOrigin({ ...SPEC, weight: 500, enabled: true });
     assert.deepEqual(await traffic.getOrigin('weu-001'), {
@@ -89,7 +87,7 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
       priority: 1,
       weight: 500,
     });
-    assert.equal(arm.calls.filter((c) => c.method === 'PUT').length, 2);
+    assert.equal(arm().calls.filter((c) => c.method === 'PUT').length, 2);
   });
 
   void it('setOriginEnabled PATCHes only enabledState; the other properties stay', async () => {
@@ -100,9 +98,11 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
       priority: 2,
       weight: 70,
     });
-    arm.calls.length = 0;
+    arm().calls.length = 0;
     await traffic.setOriginEnabled('weu-002', true);
-    const patch = arm.significantCalls().find((c) => c.method === 'PATCH');
+    const patch = arm()
+      .significantCalls()
+      .find((c) => c.method === 'PATCH');
     assert.equal(patch?.path, `${ORIGINS}/weu-002`);
     assert.equal(patch?.apiVersion, API);
     assert.deepEqual(patch?.body, { properties: { enabledState: 'Enabled' } });
@@ -124,16 +124,18 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
 
   void it('removeOrigin DELETEs and waits; removing it again (204, or 404) succeeds', async () => {
     await traffic.upsertOrigin({ ...SPEC, stampId: 'weu-003' });
-    arm.calls.length = 0;
+    arm().calls.length = 0;
     await traffic.removeOrigin('weu-003');
     assert.deepEqual(
-      arm.significantCalls().map((c) => [c.method, c.path, c.apiVersion]),
+      arm()
+        .significantCalls()
+        .map((c) => [c.method, c.path, c.apiVersion]),
       [['DELETE', `${ORIGINS}/weu-003`, API]],
     );
-    assert.ok(arm.calls.length >= 3, 'polled the delete operation until done');
-    assert.equal(arm.origin('weu-003'), undefined);
+    assert.ok(arm().calls.length >= 3, 'polled the delete operation until done');
+    assert.equal(arm().origin('weu-003'), undefined);
     await traffic.removeOrigin('weu-003');
-    arm.failNext({
+    arm().failNext({
       method: 'DELETE',
       path: /origins\/weu-003$/,
       status: 404,
@@ -153,20 +155,20 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
         enabled: i !== 1,
       });
     }
-    arm.originPageSize = 2;
-    arm.calls.length = 0;
+    arm().originPageSize = 2;
+    arm().calls.length = 0;
     const listed = (await traffic.listOrigins()).filter((o) => o.stampId.startsWith('sea-'));
     assert.deepEqual(listed, [
       { stampId: 'sea-001', hostName: 'sea-001.example.net', enabled: true, priority: 1, weight: 10 },
       { stampId: 'sea-002', hostName: 'sea-002.example.net', enabled: false, priority: 2, weight: 20 },
       { stampId: 'sea-003', hostName: 'sea-003.example.net', enabled: true, priority: 3, weight: 30 },
     ]);
-    assert.ok(arm.calls.length >= 2, 'read more than one page');
-    assert.ok(arm.calls.every((c) => c.method === 'GET' && c.path === ORIGINS && c.apiVersion === API));
+    assert.ok(arm().calls.length >= 2, 'read more than one page');
+    assert.ok(arm().calls.every((c) => c.method === 'GET' && c.path === ORIGINS && c.apiVersion === API));
   });
 
   void it('a 429 with retry-after-ms is retried; 409 and 412 are ConflictErrors', async () => {
-    arm.failNext({
+    arm().failNext({
       method: 'PUT',
       path: /origins\/weu-004$/,
       status: 429,
@@ -174,16 +176,16 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
       body: { error: { code: 'TooManyRequests', message: 'slow down' } },
     });
     await traffic.upsertOrigin({ ...SPEC, stampId: 'weu-004' });
-    assert.equal(arm.calls.filter((c) => c.method === 'PUT').length, 2);
+    assert.equal(arm().calls.filter((c) => c.method === 'PUT').length, 2);
 
-    arm.failNext({
+    arm().failNext({
       method: 'PATCH',
       path: /origins\/weu-004$/,
       status: 412,
       body: { error: { code: 'PreconditionFailed', message: 'The resource was changed.' } },
     });
     await assert.rejects(noRetry.setOriginEnabled('weu-004', true), ConflictError);
-    arm.failNext({
+    arm().failNext({
       method: 'PUT',
       path: /origins\/weu-004$/,
       status: 409,
@@ -196,7 +198,7 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
   });
 
   void it('an origin write that fails in its async operation is a TerminalError with the code', async () => {
-    arm.originOperationFailure = { code: 'BadRequest', message: 'The origin host name is not resolvable.' };
+    arm().originOperationFailure = { code: 'BadRequest', message: 'The origin host name is not resolvable.' };
     await assert.rejects(traffic.upsertOrigin({ ...SPEC, stampId: 'weu-005' }), (error: unknown) => {
       assert.ok(error instanceof TerminalError);
       assert.equal(error.code, 'BadRequest');
@@ -213,7 +215,7 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
       ValidationError,
     );
     await assert.rejects(traffic.getOrigin('bad/name'), ValidationError);
-    assert.deepEqual(arm.calls, []);
+    assert.deepEqual(arm().calls, []);
   });
 });
 
@@ -271,9 +273,9 @@ void describe('HttpsOriginHealthProbe', () => {
   });
 
   void it('with the real fetch, an origin that does not answer is Unhealthy', async () => {
-    const arm = await startArmStandIn();
-    const port = new URL(arm.endpoint).port;
-    await arm.close();
+    const closed = await startArmStandIn();
+    const port = new URL(closed.endpoint).port;
+    await closed.close();
     const probe = createHttpsOriginHealthProbe({
       timeoutMs: 2000,
       fetch: (url, init) => fetch(url.replace('https://127.0.0.1/', `https://127.0.0.1:${port}/`), init),
