@@ -3,9 +3,8 @@ import { describe, it } from 'node:test';
 
 import { LocalEventGrid } from '../../shared/local/eventgrid/localEventGrid';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../shared/ports/eventPublisher';
-import { perSuite } from '../support/lifetime';
 import { callsOf, probes } from './fixtures/probes';
-import { fetchJson, startHost } from './harness';
+import { fetchJson, hostSuite } from './harness';
 
 const WEBHOOK = '/runtime/webhooks/eventgrid?functionName=hostOnSignal';
 
@@ -14,14 +13,7 @@ function signal(id: string, data: unknown = { observedAt: '2025-03-01T12:00:00Z'
 }
 
 describe('local host: Event Grid webhook and local Event Grid', () => {
-  const h = perSuite(
-    () => startHost(),
-    (r) => r.stop(),
-    () => {
-      probes.calls.length = 0;
-      probes.eventGridFailures = 0;
-    },
-  );
+  const h = hostSuite();
 
   it('answers the Event Grid schema validation handshake with 200 and the code', async () => {
     const { status, body } = await fetchJson(`${h().origin}${WEBHOOK}`, {
@@ -190,13 +182,9 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
 
 describe('local Event Grid: statuses that are never retried', () => {
   const statuses: number[] = [];
-  const h = perSuite(
-    () =>
-      startHost({
-        eventGrid: { transport: (_url, _init) => Promise.resolve({ status: statuses.shift() ?? 200 }) },
-      }),
-    (r) => r.stop(),
-  );
+  const h = hostSuite({
+    eventGrid: { transport: (_url, _init) => Promise.resolve({ status: statuses.shift() ?? 200 }) },
+  });
 
   for (const status of [400, 401, 413]) {
     it(`dead-letters at once on ${status}`, async () => {

@@ -7,6 +7,7 @@ import type { HostLogLevel } from '../../shared/local/host/hostLog';
 import { installFunctionsCore } from '../../shared/local/host/installFunctionsCore';
 import { LocalHost } from '../../shared/local/host/localHost';
 import type { HostSimulation } from '../../shared/local/host/simRoutes';
+import { perSuite } from '../support/lifetime';
 import { resetProbes } from './fixtures/probes';
 
 export const START = new Date('2025-03-01T12:00:00.000Z');
@@ -97,4 +98,13 @@ export async function fetchJson(
     headers: response.headers,
     body: text.length === 0 ? undefined : JSON.parse(text),
   };
+}
+
+/** One started host for a suite, with the fixture probes reset before each test. */
+export function hostSuite(options: HarnessOptions = {}): () => HostHarness {
+  return perSuite(
+    () => startHost(options),
+    (h) => h.stop(),
+    () => resetProbes(),
+  );
 }

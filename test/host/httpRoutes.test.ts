@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 
-import { perSuite } from '../support/lifetime';
-import { fetchJson, startHost } from './harness';
+import { fetchJson, hostSuite } from './harness';
 
 describe('local host: HTTP functions', () => {
-  const h = perSuite(
-    () => startHost(),
-    (r) => r.stop(),
-  );
+  const h = hostSuite();
 
   it('routes a template with params, query and headers as the worker builds the request', async () => {
     const { status, headers, body } = await fetchJson(`${h().origin}/api/stamps/stamp%20001?x=1&y=a&y=b`, {

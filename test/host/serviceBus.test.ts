@@ -5,9 +5,8 @@ import { LocalServiceBus } from '../../shared/local/bus/localServiceBus';
 import type { ReceivedMessage } from '../../shared/local/bus/messages';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type DrainTimerMessage, lifecycleMessageId } from '../../shared/ports/lifecycleBus';
-import { perSuite } from '../support/lifetime';
 import { callsOf, newGate, probes } from './fixtures/probes';
-import { fetchJson, START, startHost } from './harness';
+import { fetchJson, hostSuite,START } from './harness';
 
 /** A bus on a manual clock with a recording receiver whose behaviour each test sets. */
 function setup(options: { sessions?: boolean } = {}) {
@@ -203,14 +202,7 @@ describe('local Service Bus queue', () => {
 });
 
 describe('local host: Service Bus trigger functions', () => {
-  const h = perSuite(
-    () => startHost(),
-    (r) => r.stop(),
-    () => {
-      probes.calls.length = 0;
-      probes.failUntilDelivery.clear();
-    },
-  );
+  const h = hostSuite();
 
   it('gives the handler the parsed message and Azure-like triggerMetadata', async () => {
     const command = {

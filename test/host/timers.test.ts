@@ -6,21 +6,13 @@ import type { Timer } from '@azure/functions';
 import { ScaledClock } from '../../shared/local/clock/scaledClock';
 import type { RegisteredFunction } from '../../shared/local/host/functionRegistry';
 import { TimerScheduler } from '../../shared/local/host/timerTriggers';
-import { perSuite } from '../support/lifetime';
 import { callsOf, probes } from './fixtures/probes';
-import { START, startHost } from './harness';
+import { hostSuite,START } from './harness';
 
 const MINUTE = 60_000;
 
 describe('local host: timer functions on the clock', () => {
-  const h = perSuite(
-    () => startHost(),
-    (r) => r.stop(),
-    () => {
-      probes.calls.length = 0;
-      probes.timerThrows = false;
-    },
-  );
+  const h = hostSuite();
 
   it('fires the NCRONTAB occurrences as the clock advances, never early', async () => {
     // The clock starts at 12:00:00; '0 */5 * * * *' fires at 12:05:00 first.

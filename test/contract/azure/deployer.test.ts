@@ -23,8 +23,8 @@ import { deploymentName } from '../../../shared/lifecycle/stampNames';
 import type { StampDeploymentRequest } from '../../../shared/ports/deployer';
 import { STAMP_TEMPLATE_PARAMETERS } from '../../../shared/ports/stampTemplate';
 import { appSubscriptionGrants, controlPlaneSnapshot } from '../../infra/controlPlaneGrants';
-import { perSuite } from '../../support/lifetime';
 import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
+import { armStandInSuite } from './support/armSuite';
 import {
   ACTION_GROUP_ID,
   azureConfig,
@@ -98,17 +98,11 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   let deployer: ArmDeployer;
   let noRetry: ArmDeployer;
 
-  const arm = perSuite(
-    () => startArmStandIn(),
-    (r) => r.close(),
-    () => {
-      arm().calls.length = 0;
-      arm().deploymentStartFailure = undefined;
-      credential = new StaticTokenCredential();
-      deployer = deployerFor(arm(), credential);
-      noRetry = deployerFor(arm(), credential, 0);
-    },
-  );
+  const arm = armStandInSuite((standIn) => {
+    credential = new StaticTokenCredential();
+    deployer = deployerFor(standIn, credential);
+    noRetry = deployerFor(standIn, credential, 0);
+  });
 
   void it('starts with one PUT of the subscription-scope deployment and returns while it runs', async () => {
     await deployer.startDeployment(request('weu-001'));

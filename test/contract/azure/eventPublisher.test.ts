@@ -6,8 +6,7 @@ import type { SendCloudEventInput } from '@azure/eventgrid';
 import { createAzureAdapters, type EventGridClient } from '../../../shared/azure';
 import { TerminalError, TransientError, ValidationError } from '../../../shared/errors';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../../shared/ports/eventPublisher';
-import { perSuite } from '../../support/lifetime';
-import { startArmStandIn } from './support/armStandIn';
+import { armStandInSuite } from './support/armSuite';
 import { azureConfig, STATIC_TOKEN, StaticTokenCredential } from './support/fixtures';
 
 const PHASE_CHANGED = stampCloudEvent(
@@ -84,15 +83,9 @@ void describe('EventGridEventPublisher: the CloudEvents handed to @azure/eventgr
 void describe('EventGridEventPublisher with the real EventGridPublisherClient over HTTPS', () => {
   let credential: StaticTokenCredential;
 
-  const topic = perSuite(
-    () => startArmStandIn(),
-    (r) => r.close(),
-    () => {
-      topic().calls.length = 0;
-      topic().events.length = 0;
-      credential = new StaticTokenCredential();
-    },
-  );
+  const topic = armStandInSuite(() => {
+    credential = new StaticTokenCredential();
+  });
 
   function publisher(maxRetries?: number) {
     return createAzureAdapters(azureConfig(`${topic().endpoint}api/events`), {

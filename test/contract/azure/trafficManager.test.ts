@@ -9,8 +9,8 @@ import {
 } from '../../../shared/azure';
 import { ConflictError, NotFoundError, TerminalError, ValidationError } from '../../../shared/errors';
 import type { TrafficManager } from '../../../shared/ports/trafficManager';
-import { perSuite } from '../../support/lifetime';
 import { type ArmStandIn, startArmStandIn } from './support/armStandIn';
+import { armStandInSuite } from './support/armSuite';
 import { azureConfig, STATIC_TOKEN, StaticTokenCredential, SUBSCRIPTION_ID } from './support/fixtures';
 
 const API = '2024-02-01';
@@ -41,16 +41,10 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
   let traffic: TrafficManager;
   let noRetry: TrafficManager;
 
-  const arm = perSuite(
-    () => startArmStandIn(),
-    (r) => r.close(),
-    () => {
-      arm().calls.length = 0;
-      arm().originPageSize = 100;
-      traffic = trafficFor(arm());
-      noRetry = trafficFor(arm(), 0);
-    },
-  );
+  const arm = armStandInSuite((standIn) => {
+    traffic = trafficFor(standIn);
+    noRetry = trafficFor(standIn, 0);
+  });
 
   void it('upsertOrigin PUTs the origin, waits for its operation, and a repeat updates it', async () => {
     await traffic.upsertOrigin(SPEC);
