@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { applyEvents } from '../../shared/app/applyEvents';
 import { readFleet } from '../../shared/app/fleet';
 import { submitOperatorEvent } from '../../shared/app/operatorCommands';
 import { requestStamp } from '../../shared/app/requestStamp';
+import { perSuite } from '../support/lifetime';
 import { type AppHarness, startAppHarness } from './support';
 
-let harness: AppHarness;
-before(async () => {
-  harness = await startAppHarness();
-});
-after(async () => {
-  await harness.stop();
-});
+const harness = perSuite(
+  () => startAppHarness(),
+  (r) => r.stop(),
+);
 
 async function activeStamp(svc: Awaited<ReturnType<AppHarness['newServices']>>, region = 'westeurope') {
   const outcome = await requestStamp(svc, {
@@ -33,7 +31,7 @@ async function activeStamp(svc: Awaited<ReturnType<AppHarness['newServices']>>, 
 
 describe('applyEvents', () => {
   it('decides inbox events in order, commits transitions and consumes the inbox in one batch, and syncs the ledger', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const a = await activeStamp(svc);
     // Five stamps in service, so one failing (20%) is a stamp failure, not a blast radius.
     await activeStamp(svc);
@@ -83,7 +81,7 @@ describe('applyEvents', () => {
   });
 
   it('a re-run with the same key (the activity ran twice) returns the same effects and writes nothing new', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const a = await activeStamp(svc);
     await activeStamp(svc);
     await svc.store.enqueueEvent(a, {
@@ -102,7 +100,7 @@ describe('applyEvents', () => {
   });
 
   it('a duplicate event already consumed is dropped at the door and never decided twice', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const a = await activeStamp(svc);
     await activeStamp(svc);
     const event = {
@@ -118,7 +116,7 @@ describe('applyEvents', () => {
   });
 
   it('an operator drain of the last stamp in rotation is refused at once, naming the guard, and queues nothing', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const only = await activeStamp(svc, 'eastus');
     const outcome = await submitOperatorEvent(svc, only, {
       type: 'DrainRequested',
@@ -133,7 +131,7 @@ describe('applyEvents', () => {
   });
 
   it('an unknown stamp is reported as not found', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     assert.deepEqual(await applyEvents(svc, { stampId: 'weu-999', key: 'k' }), {
       found: false,
       effects: [],
@@ -145,7 +143,7 @@ describe('applyEvents', () => {
   });
 
   it('five stamps failing at once, decided concurrently: exactly four are isolated, the fifth is held by the blast radius', async () => {
-    const svc = await harness.newServices({ STAMPS_ALERT_CORRELATION_SECONDS: '0' });
+    const svc = await harness().newServices({ STAMPS_ALERT_CORRELATION_SECONDS: '0' });
     const ids: string[] = [];
     for (const region of [
       'westeurope',

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { fleetFromLedgers, readLedgers, syncLedger } from '../../shared/app/fleet';
 import { reconcileFleet } from '../../shared/app/fleetReconciler';
 import { requestStamp } from '../../shared/app/requestStamp';
 import { capacityCounts } from '../../shared/lifecycle/placement';
 import type { Cause, Stamp } from '../../shared/lifecycle/stamp';
+import { perSuite } from '../support/lifetime';
 import { type AppHarness, startAppHarness, T0 } from './support';
 
-let harness: AppHarness;
-before(async () => {
-  harness = await startAppHarness();
-});
-after(async () => {
-  await harness.stop();
-});
+const harness = perSuite(
+  () => startAppHarness(),
+  (r) => r.stop(),
+);
 
 const cause = (n: number): Cause => ({
   kind: 'operator',
@@ -25,7 +23,7 @@ const cause = (n: number): Cause => ({
 
 describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
   it('ten concurrent requests for westeurope (max 4) create exactly four stamps there, with distinct ids', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const outcomes = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         requestStamp(svc, { placement: { region: 'westeurope', allowOtherRegions: false }, cause: cause(i) }),
@@ -45,7 +43,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
   });
 
   it('with other regions allowed, twelve concurrent requests fill the fleet to its total of 10 and no more', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         requestStamp(svc, { placement: { allowOtherRegions: true }, cause: cause(i) }),
@@ -57,7 +55,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
   });
 
   it('a new stamp starts provisioning with its deployment as the first effect and one audit record', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const outcome = await requestStamp(svc, {
       placement: { region: 'eastus', allowOtherRegions: false },
       cause: cause(1),
@@ -77,7 +75,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
   });
 
   it('an unknown region is refused without writing anything', async () => {
-    const svc = await harness.newServices();
+    const svc = await harness().newServices();
     const outcome = await requestStamp(svc, {
       placement: { region: 'mars', allowOtherRegions: true },
       cause: cause(1),
@@ -115,7 +113,7 @@ const failingIsolated = (by: 'alert' | 'region-outage'): Partial<Stamp> => ({
 
 describe('reconcileFleet: the fleet reconciler against the embedded store', () => {
   it('an isolated stamp is replaced once: the replacement names it, and a second run places nothing', async () => {
-    const svc = await harness.newServices(EMPTY);
+    const svc = await harness().newServices(EMPTY);
     await stampIn(svc, 'westeurope', {}, 1);
     await stampIn(svc, 'westeurope', failingIsolated('alert'), 2);
     const first = await reconcileFleet(svc, { requestId: 'r1', reason: 'test' });
@@ -131,7 +129,7 @@ describe('reconcileFleet: the fleet reconciler against the embedded store', () =
   });
 
   it('stamps isolated by a region outage: the deficit is placed in the next region by priority', async () => {
-    const svc = await harness.newServices({
+    const svc = await harness().newServices({
       STAMPS_REGIONS: 'westeurope:weu:1:4:0,eastus:eus:2:3:0,southeastasia:sea:3:3:0',
     });
     await stampIn(svc, 'eastus', {}, 1);
@@ -146,7 +144,7 @@ describe('reconcileFleet: the fleet reconciler against the embedded store', () =
   });
 
   it('a deployment refused for quota blocks its region: the deficit goes elsewhere, and the region says why', async () => {
-    const svc = await harness.newServices(EMPTY);
+    const svc = await harness().newServices(EMPTY);
     const failed = await stampIn(
       svc,
       'eastus',
@@ -172,7 +170,7 @@ describe('reconcileFleet: the fleet reconciler against the embedded store', () =
   });
 
   it('a failed stamp past the clean-up time is cleaned up, once', async () => {
-    const svc = await harness.newServices({ ...EMPTY, STAMPS_FAILED_CLEANUP_MINUTES: '30' });
+    const svc = await harness().newServices({ ...EMPTY, STAMPS_FAILED_CLEANUP_MINUTES: '30' });
     await stampIn(svc, 'westeurope', { phase: 'failed', traffic: 'none', phaseSince: T0.toISOString() }, 1);
     await svc.clock.advance(29 * 60_000);
     assert.deepEqual((await reconcileFleet(svc, { requestId: 'r1', reason: 't' })).woken, []);
@@ -188,7 +186,7 @@ describe('reconcileFleet: the fleet reconciler against the embedded store', () =
   });
 
   it('a surplus is retired newest first, by a drain request in its inbox that names the reconciler', async () => {
-    const svc = await harness.newServices(EMPTY);
+    const svc = await harness().newServices(EMPTY);
     for (let n = 1; n <= 3; n += 1) await stampIn(svc, 'westeurope', {}, n);
     const stored = await svc.store.ensureLedger('westeurope', 'weu');
     await svc.store.replaceLedger({ ...stored.ledger, desired: 2 }, stored.etag);

@@ -1,26 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { createCosmosSignalLog } from '../../shared/azure/cosmos/cosmosSignalLog';
 import type { SignalLog, SignalRecord } from '../../shared/ports/signalLog';
+import { perSuite } from '../support/lifetime';
 import { type CosmosHarness, startCosmosHarness } from './support/embeddedStore';
 
 /** The signal log against the embedded Cosmos server through the real SDK. */
 
-let harness: CosmosHarness;
-before(async () => {
-  harness = await startCosmosHarness();
-});
-after(async () => {
-  await harness.stop();
-});
+const harness = perSuite(
+  () => startCosmosHarness(),
+  (r) => r.stop(),
+);
 
 async function newLog(): Promise<{
   log: SignalLog;
   raw: Awaited<ReturnType<CosmosHarness['newStore']>>['raw'];
 }> {
-  const { databaseName, raw } = await harness.newStore();
-  return { log: createCosmosSignalLog({ client: harness.client, databaseName }), raw };
+  const { databaseName, raw } = await harness().newStore();
+  return { log: createCosmosSignalLog({ client: harness().client, databaseName }), raw };
 }
 
 const ALERT_ID = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/aaaa-bbbb';

@@ -3,14 +3,10 @@ import { describe, it } from 'node:test';
 
 import { InMemoryInstanceStore } from '../../shared/local/durable/inMemoryInstanceStore';
 import { LocalDurableRuntime } from '../../shared/local/durable/runtime';
-import { perTest } from '../support/lifetime';
-import { isFinished, loadFixtures, startHarness } from './harness';
+import { isFinished, loadFixtures, runtimePerTest } from './harness';
 
 describe('local durable runtime: bad input', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('starting an unknown orchestrator is a typed error naming it and the instance', async () => {
     await assert.rejects(h().runtime.startNew('noSuchOrchestrator', { instanceId: 'x-1' }), {

@@ -3,6 +3,7 @@ import type { InstanceStatus } from '../../shared/local/durable/instanceStatus';
 import { LocalDurableRuntime, type LocalDurableRuntimeOptions } from '../../shared/local/durable/runtime';
 import type { FunctionRegistry } from '../../shared/local/host/functionRegistry';
 import { installFunctionsCore } from '../../shared/local/host/installFunctionsCore';
+import { perTest } from '../support/lifetime';
 import { resetProbes } from './fixtures/probes';
 
 export const START = new Date('2025-03-01T12:00:00.000Z');
@@ -35,5 +36,13 @@ export function isFinished(status: InstanceStatus): boolean {
     status.runtimeStatus === 'Completed' ||
     status.runtimeStatus === 'Failed' ||
     status.runtimeStatus === 'Terminated'
+  );
+}
+
+/** A fresh runtime (and fresh probes) for each test of the suite. */
+export function runtimePerTest(options: Partial<LocalDurableRuntimeOptions> = {}): () => Harness {
+  return perTest(
+    () => startHarness(options),
+    (h) => h.runtime.stop(),
   );
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { perTest } from '../support/lifetime';
 import { callsOf, switches } from './fixtures/probes';
-import { isFinished, START, startHarness } from './harness';
+import { isFinished, runtimePerTest, START } from './harness';
 import { EventType, historyOf, ofType } from './support';
 
 const MINUTE = 60_000;
@@ -13,10 +12,7 @@ function at(ms: number): string {
 }
 
 describe('local durable runtime: callActivityWithRetry', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('retries after the first interval, then with backoff, and stops at the first success', async () => {
     const id = await h().runtime.startNew('retry', {
@@ -96,10 +92,7 @@ describe('local durable runtime: callActivityWithRetry', () => {
 });
 
 describe('local durable runtime: continueAsNew', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('restarts the instance with new input, archiving each previous execution', async () => {
     const id = await h().runtime.startNew('eternal', { instanceId: 'eternal-1', input: { n: 0, max: 2 } });
@@ -144,10 +137,7 @@ describe('local durable runtime: continueAsNew', () => {
 });
 
 describe('local durable runtime: custom status and failures', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('publishes the custom status set before each yield', async () => {
     const id = await h().runtime.startNew('customStatus', { instanceId: 'custom-1' });

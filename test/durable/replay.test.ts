@@ -2,15 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { EventType } from '../../shared/local/durable/historyEvent';
-import { perTest } from '../support/lifetime';
 import { callsOf } from './fixtures/probes';
-import { isFinished, startHarness } from './harness';
+import { isFinished, runtimePerTest } from './harness';
 
 describe('local durable runtime: replay with activities', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('runs a sequence of activities and never re-executes a completed one on replay', async () => {
     const id = await h().runtime.startNew('sequence', { instanceId: 'seq-1', input: 1 });

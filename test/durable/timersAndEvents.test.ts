@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { perTest } from '../support/lifetime';
 import { callsOf, gate } from './fixtures/probes';
-import { isFinished, START, startHarness } from './harness';
+import { isFinished, runtimePerTest, START } from './harness';
 import { EventType, historyOf, ofType } from './support';
 
 const MINUTE = 60_000;
 
 describe('local durable runtime: timers', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('fires a durable timer exactly at its due time, never a millisecond early', async () => {
     const id = await h().runtime.startNew('timerThenActivity', { instanceId: 'timer-1' });
@@ -52,10 +48,7 @@ describe('local durable runtime: timers', () => {
 });
 
 describe('local durable runtime: external events', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('delivers a raised event to the waiting orchestration', async () => {
     const id = await h().runtime.startNew('waitEvent', { instanceId: 'event-1' });
@@ -106,10 +99,7 @@ describe('local durable runtime: external events', () => {
 });
 
 describe('local durable runtime: Task.all and Task.any', () => {
-  const h = perTest(
-    () => startHarness(),
-    (r) => r.runtime.stop(),
-  );
+  const h = runtimePerTest();
 
   it('fans out with Task.all: ids 0..n-1 in yield order, each activity once', async () => {
     const id = await h().runtime.startNew('fanOut', { instanceId: 'fan-1', input: 5 });

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { startEmbeddedCosmos } from '../../shared/local/cosmos';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
+import { perSuite } from '../support/lifetime';
 import { drive, EMPTY_REGIONS, phasesOf, T0 } from './support/harness';
 
-let cosmos: EmbeddedCosmos;
-before(async () => {
-  // Cosmos DB outlives the host, as a real account would: it runs in the test process.
-  cosmos = await startEmbeddedCosmos();
-});
-after(async () => {
-  await cosmos.stop();
-});
+// Cosmos DB outlives the host, as a real account would: it runs in the test process.
+const cosmos = perSuite(
+  () => startEmbeddedCosmos(),
+  (r) => r.stop(),
+);
 
 describe('end to end: the local host restarted mid-lifecycle', () => {
   it('resumes a provisioning stamp from its stored orchestration and brings it to active', async () => {
@@ -39,7 +37,7 @@ describe('end to end: the local host restarted mid-lifecycle', () => {
       clock,
       port: 0,
       seed: false,
-      cosmos,
+      cosmos: cosmos(),
       databaseName: 'restart',
       azure,
     };

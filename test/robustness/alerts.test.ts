@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
 import { MAX_JSON_DEPTH } from '../../shared/http/body';
 import { classifyAlert } from '../../shared/lifecycle/alerts/classifyAlert';
 import { jsonDepth } from '../../shared/text/jsonDepth';
-import { type E2E, startE2E } from '../e2e/support/harness';
+import { startE2E } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
 import { rawRequest } from './support/http';
 import { anyString, bodyText, controlText, deepJson, instant, shapedText } from './support/input';
 import { stateSnapshot } from './support/state';
@@ -89,17 +90,14 @@ const alertText = fc
       },"customProperties":${custom}}}`,
   );
 
-let e2e: E2E;
-before(async () => {
-  e2e = await startE2E();
-});
-after(async () => {
-  await e2e.stop();
-});
+const e2e = perSuite(
+  () => startE2E(),
+  (r) => r.stop(),
+);
 
 describe('robustness: the alert receiver under hostile input', () => {
   it('answers 202 or 413, never 5xx; an unusable alert changes nothing', async () => {
-    const known = new Set((await e2e.plane.services.store.list()).map((s) => s.id));
+    const known = new Set((await e2e().plane.services.store.list()).map((s) => s.id));
     let published = 0;
     const body = fc.oneof(
       { weight: 3, arbitrary: alertText },
@@ -108,12 +106,12 @@ describe('robustness: the alert receiver under hostile input', () => {
     );
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
-        const before = await stateSnapshot(e2e.plane);
-        const logsBefore = e2e.logs.length;
-        const answer = await rawRequest(e2e, 'POST', '/api/alerts', text, 'application/json');
+        const before = await stateSnapshot(e2e().plane);
+        const logsBefore = e2e().logs.length;
+        const answer = await rawRequest(e2e(), 'POST', '/api/alerts', text, 'application/json');
         const shown = `${text.slice(0, 300)} → ${answer.status} ${answer.body.slice(0, 300)}`;
         assert.ok(answer.status === 202 || answer.status === 413, shown);
-        for (const line of e2e.logs.slice(logsBefore)) {
+        for (const line of e2e().logs.slice(logsBefore)) {
           assert.doesNotMatch(
             line,
             // eslint-disable-next-line no-control-regex -- control characters are what is checked
@@ -127,14 +125,14 @@ describe('robustness: the alert receiver under hostile input', () => {
         } catch {
           payload = undefined;
         }
-        const classified = classifyAlert(payload, e2e.clock.now().toISOString());
+        const classified = classifyAlert(payload, e2e().clock.now().toISOString());
         const usable = classified.kind === 'signal' && known.has(classified.signal.stampId);
         if (usable) published += 1;
-        if (answer.status === 413 || !usable) assert.equal(await stateSnapshot(e2e.plane), before, shown);
+        if (answer.status === 413 || !usable) assert.equal(await stateSnapshot(e2e().plane), before, shown);
       }),
       { numRuns: 80, seed: 7101 },
     );
-    assert.deepEqual(e2e.plane.eventGrid.deadLetters(), []);
+    assert.deepEqual(e2e().plane.eventGrid.deadLetters(), []);
     assert.ok(published > 0, 'some usable alerts for real stamps were among the inputs');
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { type E2E, startE2E } from '../e2e/support/harness';
+import { startE2E } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
 import { rawRequest } from './support/http';
 import { anyString, bodyText, shapedText } from './support/input';
 import { stateSnapshot } from './support/state';
@@ -36,13 +37,10 @@ const queryValue = fc.oneof(
   anyString.map((s) => s.slice(0, 500)),
 );
 
-let e2e: E2E;
-before(async () => {
-  e2e = await startE2E();
-});
-after(async () => {
-  await e2e.stop();
-});
+const e2e = perSuite(
+  () => startE2E(),
+  (r) => r.stop(),
+);
 
 interface Request {
   readonly method: string;
@@ -52,11 +50,11 @@ interface Request {
 }
 
 async function check(request: Request): Promise<void> {
-  const before = await stateSnapshot(e2e.plane);
-  const answer = await rawRequest(e2e, request.method, request.path, request.body, request.contentType);
+  const before = await stateSnapshot(e2e().plane);
+  const answer = await rawRequest(e2e(), request.method, request.path, request.body, request.contentType);
   const shown = `${request.method} ${request.path.slice(0, 200)} → ${answer.status} ${answer.body.slice(0, 300)}`;
   assert.ok(answer.status >= 200 && answer.status < 500, shown);
-  if (answer.status >= 400) assert.equal(await stateSnapshot(e2e.plane), before, `state changed: ${shown}`);
+  if (answer.status >= 400) assert.equal(await stateSnapshot(e2e().plane), before, `state changed: ${shown}`);
 }
 
 const RUNS = 40;

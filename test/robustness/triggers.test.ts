@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
@@ -7,7 +7,8 @@ import { parseLifecycleMessage } from '../../shared/app/lifecycleMessage';
 import { parseSignalEvent } from '../../shared/app/stampSignalEvent';
 import type { StampCloudEvent } from '../../shared/ports/eventPublisher';
 import { LIFECYCLE_QUEUE } from '../../shared/ports/lifecycleBus';
-import { type E2E, startE2E } from '../e2e/support/harness';
+import { startE2E } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
 import { rawRequest } from './support/http';
 import { anyString, instant, shapedValue, wrongValue } from './support/input';
 import { stateSnapshot } from './support/state';
@@ -91,13 +92,10 @@ function matchingType(data: unknown): string {
   return `Synaxis.Stamp.${signal}`;
 }
 
-let e2e: E2E;
-before(async () => {
-  e2e = await startE2E();
-});
-after(async () => {
-  await e2e.stop();
-});
+const e2e = perSuite(
+  () => startE2E(),
+  (r) => r.stop(),
+);
 
 describe('robustness: the Event Grid and Service Bus triggers under hostile input', () => {
   it('onStampSignal: every delivery answered 2xx (no retry, no dead letter); a rejected signal changes nothing', async () => {
@@ -115,15 +113,17 @@ describe('robustness: the Event Grid and Service Bus triggers under hostile inpu
             source: '/fuzz',
             type: type ?? matchingType(data),
             subject: 'stamps/x',
-            time: e2e.clock.now().toISOString(),
+            time: e2e().clock.now().toISOString(),
             datacontenttype: 'application/json',
             data,
           } as unknown as StampCloudEvent;
           sent += 1;
-          const before = await stateSnapshot(e2e.plane);
-          await e2e.plane.eventGrid.publish([event]);
-          await e2e.settle();
-          const delivery = e2e.plane.eventGrid.deliveries().find((d) => d.eventId === event.id);
+          const before = await stateSnapshot(e2e().plane);
+          await e2e().plane.eventGrid.publish([event]);
+          await e2e().settle();
+          const delivery = e2e()
+            .plane.eventGrid.deliveries()
+            .find((d) => d.eventId === event.id);
           const shown = JSON.stringify({ event, delivery }).slice(0, 600);
           assert.equal(delivery?.status, 'delivered', shown);
           assert.deepEqual(
@@ -133,14 +133,14 @@ describe('robustness: the Event Grid and Service Bus triggers under hostile inpu
           );
           const parsed = parseSignalEvent(event);
           const known =
-            parsed.ok && (await e2e.plane.services.store.get(parsed.signal.stampId)) !== undefined;
+            parsed.ok && (await e2e().plane.services.store.get(parsed.signal.stampId)) !== undefined;
           if (known) reachedStamp += 1;
-          else assert.equal(await stateSnapshot(e2e.plane), before, shown);
+          else assert.equal(await stateSnapshot(e2e().plane), before, shown);
         },
       ),
       { numRuns: 50, seed: 7201 },
     );
-    assert.deepEqual(e2e.plane.eventGrid.deadLetters(), []);
+    assert.deepEqual(e2e().plane.eventGrid.deadLetters(), []);
     assert.ok(reachedStamp > 0, 'some valid signals for real stamps were among the inputs');
   });
 
@@ -159,9 +159,9 @@ describe('robustness: the Event Grid and Service Bus triggers under hostile inpu
     });
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const before = await stateSnapshot(e2e.plane);
+        const before = await stateSnapshot(e2e().plane);
         const answer = await rawRequest(
-          e2e,
+          e2e(),
           'POST',
           `/runtime/webhooks/eventgrid?functionName=${encodeURIComponent(r.function)}`,
           r.body,
@@ -169,7 +169,7 @@ describe('robustness: the Event Grid and Service Bus triggers under hostile inpu
         );
         const shown = `${r.function} ${r.body.slice(0, 200)} → ${answer.status} ${answer.body.slice(0, 300)}`;
         assert.ok(answer.status >= 200 && answer.status < 500, shown);
-        if (answer.status >= 400) assert.equal(await stateSnapshot(e2e.plane), before, shown);
+        if (answer.status >= 400) assert.equal(await stateSnapshot(e2e().plane), before, shown);
       }),
       { numRuns: 30, seed: 7202 },
     );
@@ -183,18 +183,18 @@ describe('robustness: the Event Grid and Service Bus triggers under hostile inpu
         lifecycleBody,
         fc.constantFrom(...SEED_IDS, 'zz-999', 's'),
         async (body, sessionId) => {
-          const before = await stateSnapshot(e2e.plane);
+          const before = await stateSnapshot(e2e().plane);
           sent += 1;
-          await e2e.plane.bus.sendMessage(LIFECYCLE_QUEUE, { body, sessionId, messageId: `fuzz-${sent}` });
-          await e2e.settle();
+          await e2e().plane.bus.sendMessage(LIFECYCLE_QUEUE, { body, sessionId, messageId: `fuzz-${sent}` });
+          await e2e().settle();
           const shown = JSON.stringify(body)?.slice(0, 400) ?? String(body);
           // Completed at its first delivery: never abandoned. (A valid message may send others,
           // such as a fleet reconciliation request after a drain; those are not redeliveries.)
-          const abandoned = e2e.logs.filter((line) => line.includes(`message fuzz-${sent} abandoned`));
+          const abandoned = e2e().logs.filter((line) => line.includes(`message fuzz-${sent} abandoned`));
           assert.deepEqual(abandoned, [], `redelivered: ${shown}`);
-          assert.deepEqual(e2e.plane.bus.deadLetters(LIFECYCLE_QUEUE), [], shown);
+          assert.deepEqual(e2e().plane.bus.deadLetters(LIFECYCLE_QUEUE), [], shown);
           if (parseLifecycleMessage(body).ok) valid += 1;
-          else assert.equal(await stateSnapshot(e2e.plane), before, shown);
+          else assert.equal(await stateSnapshot(e2e().plane), before, shown);
         },
       ),
       { numRuns: 60, seed: 7203 },

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { startEmbeddedCosmos } from '../../shared/local/cosmos';
 import { LocalControlPlane, type LocalControlPlaneOptions } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { drive, type E2E, T0 } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
 import { FaultSwitch, pick, seededRandom, withFaults } from './support/chaos';
 import { checkStep, convergenceProblems, snapshot } from './support/invariants';
 
@@ -36,13 +37,10 @@ const VERBOSE = process.env['STAMPS_SOAK_VERBOSE'] === '1';
  */
 const CONVERGENCE_MINUTES = 15 + 30 + 2 * (20 + 15);
 
-let cosmos: EmbeddedCosmos;
-before(async () => {
-  cosmos = await startEmbeddedCosmos();
-});
-after(async () => {
-  await cosmos.stop();
-});
+const cosmos = perSuite(
+  () => startEmbeddedCosmos(),
+  (r) => r.stop(),
+);
 
 interface Counts {
   steps: number;
@@ -82,7 +80,7 @@ class Soak {
       clock: this.clock,
       port: 0,
       seed: true,
-      cosmos,
+      cosmos: cosmos(),
       databaseName: `soak-${seed}`,
       azure: this.azure,
       log: () => undefined,
