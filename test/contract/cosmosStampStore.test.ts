@@ -9,7 +9,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../shared/errors';
-import type { Phase } from '../../shared/lifecycle/phase';
+import { type Phase, PHASES } from '../../shared/lifecycle/phase';
 import type { AuditRecord, Stamp } from '../../shared/lifecycle/stamp';
 import type { StampStore, StoredStamp } from '../../shared/ports/stampStore';
 import {
@@ -139,14 +139,8 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
   void it('writes the new stamp and its audit record together; history is oldest first', async () => {
     const { stamp, audit } = newStampFixture('eus-001', { region: 'eastus' });
     let stored = await t.store.create(stamp, audit);
-    const phases: Phase[] = [
-      'registering',
-      'active',
-      'draining',
-      'quarantined',
-      'decommissioning',
-      'archived',
-    ];
+    // Every phase from registering to archived, in order.
+    const phases: Phase[] = PHASES.slice(PHASES.indexOf('registering'), PHASES.indexOf('archived') + 1);
     for (const [i, to] of phases.entries()) {
       const next = transition(stored.stamp, to, { at: minutesAfterT0(i + 1) });
       stored = await commitOne(t.store, next.stamp, stored.etag, next.audit);

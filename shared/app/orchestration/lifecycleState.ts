@@ -64,15 +64,18 @@ export function parseLifecycleInput(input: unknown): LifecycleInput {
   );
 }
 
-/** Poll intervals of long operations, in seconds of (simulated or real) time. */
-export const POLL_SECONDS = {
+/** The watches that poll a long operation (every kind but the durable timers). */
+export type PollWatch = Exclude<Watch, { kind: 'timer' }>;
+
+/** How often each long operation is polled, in seconds of (simulated or real) time. */
+export const POLL_SECONDS: Record<PollWatch['kind'], number> = {
   deployment: 60,
-  originHealth: 30,
-  inFlight: 60,
-  quarantineChecks: 60,
-  workloadDeletion: 60,
-  resourceGroupDeletion: 60,
-} as const;
+  'origin-health': 30,
+  'in-flight': 60,
+  'quarantine-checks': 60,
+  'workload-deletion': 60,
+  'resource-group-deletion': 60,
+};
 
 /** The phases in which a watch still means something; leaving them drops it. */
 const WATCH_PHASES: Record<Watch['kind'], readonly Phase[]> = {

@@ -12,6 +12,7 @@ import {
   parseLifecycleInput,
   plusSeconds,
   POLL_SECONDS,
+  type PollWatch,
   timerKey,
   type Watch,
   watchesFor,
@@ -39,6 +40,8 @@ const TERMINAL_DEPLOYMENT_CODES = new Set([
 ]);
 
 type Step = Generator<Task, unknown, unknown>;
+/** A poll watch before its time is set: the time is its interval from now. */
+type PollWatchWithoutTime = PollWatch extends infer W ? (W extends PollWatch ? Omit<W, 'at'> : never) : never;
 
 /**
  * One stamp's lifecycle as a deterministic loop (STYLE practices 3, 6, 7): run the effects the
@@ -112,29 +115,32 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     watches = [...watches, next];
   }
 
+  /** Polls a long operation again after its interval. */
+  function pollLater(next: PollWatchWithoutTime): void {
+    watch({ ...next, at: plusSeconds(now(), POLL_SECONDS[next.kind]) });
+  }
+
+  /** Starts (or starts again) the stamp's deployment and polls it. */
+  function* deploy(d: {
+    region: string;
+    deploymentName: string;
+    generation: number;
+    attempt: number;
+  }): Generator<Task, void, unknown> {
+    const { region, deploymentName, generation, attempt } = d;
+    yield* call('startDeployment', { stampId, region, deploymentName, generation });
+    pollLater({ kind: 'deployment', region, deploymentName, generation, attempt });
+  }
+
   function* runEffect(effect: Effect): Step {
     switch (effect.kind) {
       case 'start-deployment':
-        yield* call('startDeployment', {
-          stampId,
-          region: effect.region,
-          deploymentName: effect.deploymentName,
-          generation: effect.generation,
-        });
-        watch({
-          kind: 'deployment',
-          at: plusSeconds(now(), POLL_SECONDS.deployment),
-          deploymentName: effect.deploymentName,
-          region: effect.region,
-          generation: effect.generation,
-          attempt: 1,
-        });
+        yield* deploy({ ...effect, attempt: 1 });
         return;
       case 'register-origin': {
         yield* call('registerOrigin', { stampId, hostName: effect.hostName });
-        watch({
+        pollLater({
           kind: 'origin-health',
-          at: plusSeconds(now(), POLL_SECONDS.originHealth),
           hostName: effect.hostName,
         });
         return;
@@ -167,7 +173,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'watch-in-flight':
-        watch({ kind: 'in-flight', at: plusSeconds(now(), POLL_SECONDS.inFlight), drainId: effect.drainId });
+        pollLater({ kind: 'in-flight', drainId: effect.drainId });
         return;
       case 'reconcile-fleet':
         yield* call('requestFleetReconciliation', {
@@ -183,11 +189,11 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       case 'run-quarantine-checks':
         yield* call('startQuarantineChecks', { stampId });
-        watch({ kind: 'quarantine-checks', at: plusSeconds(now(), POLL_SECONDS.quarantineChecks) });
+        pollLater({ kind: 'quarantine-checks' });
         return;
       case 'delete-workloads':
         yield* call('startWorkloadDeletion', { stampId });
-        watch({ kind: 'workload-deletion', at: plusSeconds(now(), POLL_SECONDS.workloadDeletion) });
+        pollLater({ kind: 'workload-deletion' });
         return;
       case 'archive-records':
         yield* call('archiveRecords', { stampId });
@@ -200,9 +206,8 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       case 'delete-resource-group':
         yield* call('startResourceGroupDeletion', { resourceGroup: effect.resourceGroup });
-        watch({
+        pollLater({
           kind: 'resource-group-deletion',
-          at: plusSeconds(now(), POLL_SECONDS.resourceGroupDeletion),
           resourceGroup: effect.resourceGroup,
         });
         return;
@@ -250,7 +255,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       case 'deployment': {
         const status = yield* call('getDeployment', { deploymentName: due.deploymentName });
         if (status.state === 'Running') {
-          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.deployment) });
+          pollLater(due);
         } else if (status.state === 'Succeeded') {
           yield* apply({
             type: 'DeploymentSucceeded',
@@ -260,13 +265,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
           });
         } else if (due.attempt < MAX_DEPLOYMENT_ATTEMPTS && !TERMINAL_DEPLOYMENT_CODES.has(status.code)) {
           log(`deployment ${due.deploymentName} failed (${status.code}); starting it again`);
-          yield* call('startDeployment', {
-            stampId,
-            region: due.region,
-            deploymentName: due.deploymentName,
-            generation: due.generation,
-          });
-          watch({ ...due, attempt: due.attempt + 1, at: plusSeconds(now(), POLL_SECONDS.deployment) });
+          yield* deploy({ ...due, attempt: due.attempt + 1 });
         } else {
           yield* apply({
             type: 'DeploymentFailed',
@@ -280,7 +279,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         const health = yield* call('checkOriginHealth', { hostName: due.hostName });
         if (health === 'Healthy')
           yield* apply({ type: 'OriginHealthy', id: `${stampId}:origin-healthy:${due.hostName}` });
-        else watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.originHealth) });
+        else pollLater(due);
         return;
       }
       case 'timer':
@@ -295,13 +294,12 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
             id: `${stampId}:in-flight-zero:${due.drainId}`,
             drainId: due.drainId,
           });
-        else watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.inFlight) });
+        else pollLater(due);
         return;
       }
       case 'quarantine-checks': {
         const progress = yield* call('getQuarantineChecks', { stampId });
-        if (progress.state === 'Running')
-          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.quarantineChecks) });
+        if (progress.state === 'Running') pollLater(due);
         else {
           yield* apply({
             type: 'QuarantineChecksCompleted',
@@ -314,15 +312,13 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       }
       case 'workload-deletion': {
         const progress = yield* call('getWorkloadDeletion', { stampId });
-        if (progress.state === 'Running')
-          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.workloadDeletion) });
+        if (progress.state === 'Running') pollLater(due);
         else yield* apply({ type: 'DecommissionCompleted', id: `${stampId}:decommission-completed` });
         return;
       }
       case 'resource-group-deletion': {
         const state = yield* call('getResourceGroupDeletion', { resourceGroup: due.resourceGroup });
-        if (state !== 'Deleted')
-          watch({ ...due, at: plusSeconds(now(), POLL_SECONDS.resourceGroupDeletion) });
+        if (state !== 'Deleted') pollLater(due);
         return;
       }
     }

@@ -23,17 +23,12 @@ export class RegionLedgers {
     checkName('code', code);
     const existing = await this.get(region);
     if (existing) return existing;
-    const ledger: RegionLedger = { region, code, lastSeq: 0, members: {} };
-    const id = ledgerDocumentId(region);
     try {
-      const etag = await writeItem(
-        this.container,
-        { id, partitionKey: id },
-        toLedgerDocument(ledger),
+      return await this.write(
+        { region, code, lastSeq: 0, members: {} },
         undefined,
         `create ledger of '${region}'`,
       );
-      return { ledger, etag };
     } catch (thrown) {
       if (!(thrown instanceof ConflictError)) throw thrown;
     }
@@ -43,15 +38,13 @@ export class RegionLedgers {
     return created;
   }
 
-  async replace(ledger: RegionLedger, etag: string): Promise<StoredLedger> {
+  replace(ledger: RegionLedger, etag: string): Promise<StoredLedger> {
+    return this.write(ledger, etag, `replace ledger of '${ledger.region}'`);
+  }
+
+  private async write(ledger: RegionLedger, etag: string | undefined, what: string): Promise<StoredLedger> {
     const id = ledgerDocumentId(ledger.region);
-    const written = await writeItem(
-      this.container,
-      { id, partitionKey: id },
-      toLedgerDocument(ledger),
-      etag,
-      `replace ledger of '${ledger.region}'`,
-    );
-    return { ledger, etag: written };
+    const key = { id, partitionKey: id };
+    return { ledger, etag: await writeItem(this.container, key, toLedgerDocument(ledger), etag, what) };
   }
 }

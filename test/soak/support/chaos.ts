@@ -1,17 +1,8 @@
 import type { Services } from '../../../shared/app/services';
 import { TransientError } from '../../../shared/errors';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence, on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulation's seeded PRNG: the same seed gives the same sequence, on every machine. */
+export { seededRandom } from '../../../shared/local/sim/random';
 
 export function pick<T>(random: () => number, items: readonly T[]): T | undefined {
   return items.length === 0 ? undefined : items[Math.floor(random() * items.length)];
