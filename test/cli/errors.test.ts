@@ -2,16 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
-import { type E2E, startE2E } from '../e2e/support/harness';
-import { closedPort, parseJson, stampctl } from './support';
+import { closedPort, parseJson, planeForCli,stampctl } from './support';
 
-let e2e: E2E;
-let url: string;
-before(async () => {
-  e2e = await startE2E();
-  url = e2e.plane.origin;
-});
-after(() => e2e.stop());
+const plane = planeForCli();
 
 describe('stampctl: usage errors exit 2 with the usage text', () => {
   const cases: [string, string[], RegExp][] = [
@@ -58,21 +51,21 @@ describe('stampctl: failures exit 1 and say why', () => {
   });
 
   it('prints a 404 problem detail', async () => {
-    const run = await stampctl(['get', 'weu-999', '--url', url]);
+    const run = await stampctl(['get', 'weu-999', '--url', plane.url()]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 404 Not Found/);
     assert.match(run.stderr, /detail: there is no stamp 'weu-999'/);
   });
 
   it('prints a 400 problem detail for a bad filter', async () => {
-    const run = await stampctl(['ls', '--phase', 'sleeping', '--url', url]);
+    const run = await stampctl(['ls', '--phase', 'sleeping', '--url', plane.url()]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 400 Bad Request/);
     assert.match(run.stderr, /detail: invalid query: 'phase'/);
   });
 
   it('prints the guard of a 409 refusal, and the problem itself on stdout with --json', async () => {
-    const run = await stampctl(['verify', 'weu-001', '--approved-by', 'ana', '--json', '--url', url]);
+    const run = await stampctl(['verify', 'weu-001', '--approved-by', 'ana', '--json', '--url', plane.url()]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 409 Conflict/);
     assert.match(run.stderr, /detail: .*active/);

@@ -1,35 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { type E2E, startE2E } from '../e2e/support/harness';
-import { parseJson, stampctl } from './support';
+import { parseJson, planeForCli,stampctl } from './support';
 
-let e2e: E2E;
-let url: string;
-before(async () => {
-  // One spare place in westeurope (and in the fleet), so that a request can succeed on the seed;
-  // a quarantined stamp waits for an operator, so that `verify` has something to approve.
-  e2e = await startE2E({
-    env: {
-      STAMPS_REGIONS: 'westeurope:weu:1:5:4,eastus:eus:2:3,southeastasia:sea:3:3',
-      STAMPS_TOTAL_MAX: '11',
-      STAMPS_QUARANTINE_REQUIRE_APPROVAL: 'true',
-    },
-  });
-  url = e2e.plane.origin;
+// One spare place in westeurope (and in the fleet), so that a request can succeed on the seed;
+// a quarantined stamp waits for an operator, so that `verify` has something to approve.
+const plane = planeForCli({
+  env: {
+    STAMPS_REGIONS: 'westeurope:weu:1:5:4,eastus:eus:2:3,southeastasia:sea:3:3',
+    STAMPS_TOTAL_MAX: '11',
+    STAMPS_QUARANTINE_REQUIRE_APPROVAL: 'true',
+  },
 });
-after(() => e2e.stop());
 
 describe('stampctl: operator commands', () => {
   it('create in a full region is refused by the capacity guard', async () => {
-    const run = await stampctl(['create', '--region', 'eastus', '--url', url]);
+    const run = await stampctl(['create', '--region', 'eastus', '--url', plane.url()]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 409 Conflict/);
     assert.match(run.stderr, /guard: {2}capacity/);
   });
 
   it('create for an unknown region is a 400', async () => {
-    const run = await stampctl(['create', '--region', 'mars', '--url', url]);
+    const run = await stampctl(['create', '--region', 'mars', '--url', plane.url()]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 400 Bad Request/);
   });
@@ -44,15 +37,15 @@ describe('stampctl: operator commands', () => {
       'cli test',
       '--json',
       '--url',
-      url,
+      plane.url(),
     ]);
     assert.equal(run.code, 0, run.stderr);
     const stamp = parseJson(run.stdout);
     assert.equal(stamp['id'], 'weu-005');
     assert.equal(stamp['region'], 'westeurope');
     assert.equal(stamp['phase'], 'provisioning');
-    await e2e.settle();
-    const human = await stampctl(['get', 'weu-005', '--url', url]);
+    await plane.e2e().settle();
+    const human = await stampctl(['get', 'weu-005', '--url', plane.url()]);
     assert.match(human.stdout, /operator.*: cli test/);
   });
 
@@ -65,12 +58,12 @@ describe('stampctl: operator commands', () => {
       '--minutes',
       '7',
       '--url',
-      url,
+      plane.url(),
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^drain accepted for eus-002/);
-    await e2e.settle();
-    const get = await stampctl(['get', 'eus-002', '--url', url]);
+    await plane.e2e().settle();
+    const get = await stampctl(['get', 'eus-002', '--url', plane.url()]);
     assert.match(get.stdout, /^phase {5}draining since /m);
     assert.match(get.stdout, /^ {2}drain ends: 2026-06-01T00:07:00\.000Z$/m);
     assert.match(get.stdout, /active → draining \(in-rotation → none\)\s+operator by operator: maintenance/);
@@ -84,34 +77,44 @@ describe('stampctl: operator commands', () => {
       'investigating latency',
       '--json',
       '--url',
-      url,
+      plane.url(),
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(parseJson(run.stdout)['id'], 'sea-003');
-    await e2e.settle();
-    const get = parseJson((await stampctl(['get', 'sea-003', '--json', '--url', url])).stdout);
+    await plane.e2e().settle();
+    const get = parseJson((await stampctl(['get', 'sea-003', '--json', '--url', plane.url()])).stdout);
     assert.equal(get['traffic'], 'isolated');
     const last = (get['history'] as { cause: { reason: string } }[]).at(-1);
     assert.equal(last?.cause.reason, 'investigating latency');
   });
 
   it('drain that would leave a region below its minimum in rotation names the guard; --override passes it', async () => {
-    await stampctl(['drain', 'eus-001', '--url', url]);
-    await e2e.settle();
-    const refused = await stampctl(['drain', 'eus-003', '--url', url]);
+    await stampctl(['drain', 'eus-001', '--url', plane.url()]);
+    await plane.e2e().settle();
+    const refused = await stampctl(['drain', 'eus-003', '--url', plane.url()]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /refused: 409 Conflict/);
     assert.match(refused.stderr, /guard: {2}min-in-rotation/);
-    const forced = await stampctl(['drain', 'eus-003', '--override', '--reason', 'cli test', '--url', url]);
+    const forced = await stampctl([
+      'drain',
+      'eus-003',
+      '--override',
+      '--reason',
+      'cli test',
+      '--url',
+      plane.url(),
+    ]);
     assert.equal(forced.code, 0, forced.stderr);
   });
 
   it('verify once the drained stamp is quarantined is accepted', async () => {
-    const early = await stampctl(['verify', 'eus-002', '--approved-by', 'ana', '--url', url]);
+    const early = await stampctl(['verify', 'eus-002', '--approved-by', 'ana', '--url', plane.url()]);
     assert.equal(early.code, 1, 'still draining: refused with the phase');
     assert.match(early.stderr, /draining/);
-    await e2e.advance(20);
-    const phase = parseJson((await stampctl(['get', 'eus-002', '--json', '--url', url])).stdout)['phase'];
+    await plane.e2e().advance(20);
+    const phase = parseJson((await stampctl(['get', 'eus-002', '--json', '--url', plane.url()])).stdout)[
+      'phase'
+    ];
     assert.equal(phase, 'quarantined');
     const run = await stampctl([
       'verify',
@@ -121,7 +124,7 @@ describe('stampctl: operator commands', () => {
       '--reason',
       'checked',
       '--url',
-      url,
+      plane.url(),
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^verify accepted for eus-002/);

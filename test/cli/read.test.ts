@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { type E2E, startE2E } from '../e2e/support/harness';
-import { parseJson, stampctl } from './support';
+import { parseJson, planeForCli,stampctl } from './support';
 
-let e2e: E2E;
-let url: string;
-before(async () => {
-  e2e = await startE2E();
-  url = e2e.plane.origin;
-});
-after(() => e2e.stop());
+const plane = planeForCli();
 
 describe('stampctl: reading the fleet', () => {
   it('ls --json lists the seed fleet of 10 stamps', async () => {
-    const run = await stampctl(['ls', '--json', '--url', url]);
+    const run = await stampctl(['ls', '--json', '--url', plane.url()]);
     assert.equal(run.code, 0, run.stderr);
     const stamps = parseJson(run.stdout)['stamps'] as { id: string; phase: string }[];
     assert.equal(stamps.length, 10);
@@ -22,7 +15,7 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('ls filters by region and phase, as a table by default', async () => {
-    const run = await stampctl(['ls', '--region', 'eastus', '--phase', 'active', '--url', url]);
+    const run = await stampctl(['ls', '--region', 'eastus', '--phase', 'active', '--url', plane.url()]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /^ID\s+REGION\s+PHASE\s+TRAFFIC\s+SINCE\s+CAUSE$/);
@@ -34,27 +27,27 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('ls --phase draining on a healthy fleet says there are none', async () => {
-    const run = await stampctl(['ls', '--phase', 'draining', '--url', url]);
+    const run = await stampctl(['ls', '--phase', 'draining', '--url', plane.url()]);
     assert.equal(run.code, 0);
     assert.equal(run.stdout.trim(), 'no stamps');
   });
 
   it('get shows the stamp and its audit history; --json keeps the answer whole', async () => {
-    const human = await stampctl(['get', 'weu-001', '--url', url]);
+    const human = await stampctl(['get', 'weu-001', '--url', plane.url()]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^stamp {5}weu-001$/m);
     assert.match(human.stdout, /^traffic {3}in-rotation$/m);
     assert.match(human.stdout, /^history$/m);
     assert.match(human.stdout, /created active \(none → in-rotation\)\s+system: imported at start/);
 
-    const json = await stampctl(['get', 'weu-001', '--json', '--url', url]);
+    const json = await stampctl(['get', 'weu-001', '--json', '--url', plane.url()]);
     const body = parseJson(json.stdout);
     assert.equal(body['id'], 'weu-001');
     assert.equal((body['history'] as unknown[]).length, 1);
   });
 
   it('regions shows capacity per region', async () => {
-    const json = await stampctl(['regions', '--json', '--url', url]);
+    const json = await stampctl(['regions', '--json', '--url', plane.url()]);
     assert.equal(json.code, 0, json.stderr);
     const regions = parseJson(json.stdout)['regions'] as { name: string; inRotation: number; max: number }[];
     assert.deepEqual(
@@ -65,7 +58,7 @@ describe('stampctl: reading the fleet', () => {
         ['southeastasia', 3, 3],
       ],
     );
-    const human = await stampctl(['regions', '--url', url]);
+    const human = await stampctl(['regions', '--url', plane.url()]);
     assert.match(
       human.stdout,
       /^REGION\s+DESIRED\s+SERVING\s+MAX\s+HOLDING\s+IN ROTATION\s+BY PHASE\s+HELD BY$/m,
@@ -74,7 +67,7 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('watch --once prints the transitions so far, one JSON object a line with --json', async () => {
-    const run = await stampctl(['watch', '--once', '--json', '--url', url]);
+    const run = await stampctl(['watch', '--once', '--json', '--url', plane.url()]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map(parseJson);
     assert.equal(lines.length, 10);
@@ -82,7 +75,7 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('takes the url from STAMPCTL_URL', async () => {
-    const run = await stampctl(['ls', '--json'], { STAMPCTL_URL: url });
+    const run = await stampctl(['ls', '--json'], { STAMPCTL_URL: plane.url() });
     assert.equal(run.code, 0, run.stderr);
     assert.equal((parseJson(run.stdout)['stamps'] as unknown[]).length, 10);
   });

@@ -2,6 +2,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
+import { type E2E, type E2EOptions, startE2E } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
+
 /** The compiled bin, as `npx stampctl` runs it (dist/test/cli → dist/shared/cli). */
 export const STAMPCTL = path.resolve(__dirname, '../../shared/cli/stampctl.js');
 
@@ -50,4 +53,13 @@ export async function closedPort(): Promise<number> {
 
 export function parseJson(text: string): Record<string, unknown> {
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** One control plane for the suite, and its URL for `--url`. */
+export function planeForCli(options?: E2EOptions): { readonly e2e: () => E2E; readonly url: () => string } {
+  const e2e = perSuite(
+    () => startE2E(options),
+    (r) => r.stop(),
+  );
+  return { e2e, url: () => e2e().plane.origin };
 }

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { type E2E, startE2E } from '../e2e/support/harness';
-import { parseJson, start } from './support';
+import { parseJson, planeForCli,start } from './support';
 
-let e2e: E2E;
-before(async () => {
-  e2e = await startE2E();
-});
-after(() => e2e.stop());
+const plane = planeForCli();
 
 describe('stampctl watch', () => {
   it('prints a transition as it happens and stops cleanly on SIGINT', async () => {
@@ -20,7 +15,7 @@ describe('stampctl watch', () => {
       '--timeout',
       '30',
       '--url',
-      e2e.plane.origin,
+      plane.e2e().plane.origin,
     ]);
     const lines: Record<string, unknown>[] = [];
     let buffer = '';
@@ -45,8 +40,8 @@ describe('stampctl watch', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.ok(lines.length >= 10, `the backlog of 10 imports was printed (got ${lines.length})`);
-    assert.equal((await e2e.api('POST', '/sim/stamps/weu-002/fail')).status, 200);
-    await e2e.advance(3);
+    assert.equal((await plane.e2e().api('POST', '/sim/stamps/weu-002/fail')).status, 200);
+    await plane.e2e().advance(3);
     await isolatedAndReplaced;
     child.kill('SIGINT');
     assert.equal(await exited, 0);

@@ -34,9 +34,13 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-export async function startE2E(
-  options: { seed?: boolean; env?: Record<string, string>; decorate?: (services: Services) => Services } = {},
-): Promise<E2E> {
+export interface E2EOptions {
+  readonly seed?: boolean;
+  readonly env?: Record<string, string>;
+  readonly decorate?: (services: Services) => Services;
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const clock = new ManualClock(T0);
   const logs: string[] = [];
   const published: StampCloudEvent[] = [];
