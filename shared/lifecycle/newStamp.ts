@@ -1,4 +1,5 @@
 import type { Effect } from './effects';
+import type { Phase, Traffic } from './phase';
 import type { AuditRecord, Cause, Stamp } from './stamp';
 import { deploymentName } from './stampNames';
 
@@ -18,39 +19,73 @@ export interface NewStamp {
   readonly effects: readonly Effect[];
 }
 
-/**
- * A stamp's birth: `provisioning`, generation 1, the deterministic deployment name, its first
- * audit record (from `null`), and the effect that starts the ARM deployment.
- */
-export function newStamp(input: NewStampInput): NewStamp {
+/** A stamp written with its first audit record (from `null`), in the phase it starts in. */
+function firstRecord(
+  input: NewStampInput,
+  start: { readonly phase: Phase; readonly traffic: Traffic; readonly originHostName?: string | undefined },
+): { stamp: Stamp; audit: AuditRecord } {
   const { id, region, now, cause } = input;
-  const generation = 1;
-  const name = deploymentName(id, generation);
   const stamp: Stamp = {
     id,
     region,
-    phase: 'provisioning',
-    traffic: 'none',
-    generation,
+    phase: start.phase,
+    traffic: start.traffic,
+    generation: 1,
     createdAt: now,
     phaseSince: now,
     cause,
     deadlines: {},
     ...(input.replacementFor === undefined ? {} : { replacementFor: input.replacementFor }),
     health: { probe: 'healthy' },
-    deployment: { name },
+    deployment: {
+      name: deploymentName(id, 1),
+      ...(start.originHostName === undefined ? {} : { originHostName: start.originHostName }),
+    },
     auditSeq: 1,
     processedEventIds: [cause.eventId],
   };
-  const audit: AuditRecord = { stampId: id, seq: 1, at: now, from: null, to: 'provisioning', cause };
+  const audit: AuditRecord = {
+    stampId: id,
+    seq: 1,
+    at: now,
+    from: null,
+    to: start.phase,
+    ...(start.traffic === 'none' ? {} : { traffic: { from: 'none' as const, to: start.traffic } }),
+    cause,
+  };
+  return { stamp, audit };
+}
+
+/**
+ * A stamp's birth: `provisioning`, generation 1, the deterministic deployment name, its first
+ * audit record (from `null`), and the effect that starts the ARM deployment.
+ */
+export function newStamp(input: NewStampInput): NewStamp {
+  const { id, region, now, cause } = input;
+  const { stamp, audit } = firstRecord(input, { phase: 'provisioning', traffic: 'none' });
+  const name = stamp.deployment?.name ?? deploymentName(id, 1);
   return {
     stamp,
     audit,
     effects: [
-      { kind: 'start-deployment', stampId: id, region, deploymentName: name, generation },
+      { kind: 'start-deployment', stampId: id, region, deploymentName: name, generation: stamp.generation },
       { kind: 'publish-phase-changed', stampId: id, from: null, to: 'provisioning', at: now, cause },
     ],
   };
+}
+
+/**
+ * A stamp that exists already and is taken over as it is (the local seed fleet, a bench's
+ * archived filler): written in `phase` with its one audit record, and nothing to run.
+ */
+export function importedStamp(
+  input: NewStampInput & {
+    readonly phase: Phase;
+    readonly traffic: Traffic;
+    readonly originHostName?: string | undefined;
+  },
+): { stamp: Stamp; audit: AuditRecord } {
+  return firstRecord(input, input);
 }
 
 /**

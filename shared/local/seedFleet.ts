@@ -1,7 +1,7 @@
 import { syncLedger } from '../app/fleet';
 import { reserveStamp } from '../app/requestStamp';
 import type { Services } from '../app/services';
-import type { AuditRecord, Stamp } from '../lifecycle/stamp';
+import { importedStamp } from '../lifecycle/newStamp';
 import { deploymentName } from '../lifecycle/stampNames';
 import type { SimulatedAzure } from './sim';
 
@@ -23,38 +23,15 @@ export async function seedFleet(svc: Services, sim: SimulatedAzure, fleet = SEED
       const id = reservation.stampId;
       sim.seedActiveStamp({ stampId: id, region: region.name, priority: Math.min(5, region.priority) });
       const outputs = await svc.deployer.getDeployment(deploymentName(id, 1));
-      const cause = {
-        kind: 'system' as const,
-        eventId: `seed-${id}`,
-        reason: 'imported at start: already in service',
-      };
-      const stamp: Stamp = {
+      const { stamp, audit } = importedStamp({
         id,
         region: region.name,
+        now,
+        cause: { kind: 'system', eventId: `seed-${id}`, reason: 'imported at start: already in service' },
         phase: 'active',
         traffic: 'in-rotation',
-        generation: 1,
-        createdAt: now,
-        phaseSince: now,
-        cause,
-        deadlines: {},
-        health: { probe: 'healthy' },
-        deployment: {
-          name: deploymentName(id, 1),
-          ...(outputs.state === 'Succeeded' ? { originHostName: outputs.outputs.originHostName } : {}),
-        },
-        auditSeq: 1,
-        processedEventIds: [cause.eventId],
-      };
-      const audit: AuditRecord = {
-        stampId: id,
-        seq: 1,
-        at: now,
-        from: null,
-        to: 'active',
-        traffic: { from: 'none', to: 'in-rotation' },
-        cause,
-      };
+        originHostName: outputs.state === 'Succeeded' ? outputs.outputs.originHostName : undefined,
+      });
       await svc.store.create(stamp, audit);
       await syncLedger(svc.store, svc.config.policy, stamp);
       ids.push(id);
