@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
-import { closedPort, parseJson, planeForCli,stampctl } from './support';
+import { closedPort, parseJson, planeForCli, stampctl } from './support';
 
 const plane = planeForCli();
 
@@ -51,21 +51,21 @@ describe('stampctl: failures exit 1 and say why', () => {
   });
 
   it('prints a 404 problem detail', async () => {
-    const run = await stampctl(['get', 'weu-999', '--url', plane.url()]);
+    const run = await plane.run('get weu-999');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 404 Not Found/);
     assert.match(run.stderr, /detail: there is no stamp 'weu-999'/);
   });
 
   it('prints a 400 problem detail for a bad filter', async () => {
-    const run = await stampctl(['ls', '--phase', 'sleeping', '--url', plane.url()]);
+    const run = await plane.run('ls --phase sleeping');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 400 Bad Request/);
     assert.match(run.stderr, /detail: invalid query: 'phase'/);
   });
 
   it('prints the guard of a 409 refusal, and the problem itself on stdout with --json', async () => {
-    const run = await stampctl(['verify', 'weu-001', '--approved-by', 'ana', '--json', '--url', plane.url()]);
+    const run = await plane.run('verify weu-001 --approved-by ana --json');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 409 Conflict/);
     assert.match(run.stderr, /detail: .*active/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseJson, planeForCli,stampctl } from './support';
+import { parseJson, planeForCli, stampctl } from './support';
 
 // One spare place in westeurope (and in the fleet), so that a request can succeed on the seed;
 // a quarantined stamp waits for an operator, so that `verify` has something to approve.
@@ -15,14 +15,14 @@ const plane = planeForCli({
 
 describe('stampctl: operator commands', () => {
   it('create in a full region is refused by the capacity guard', async () => {
-    const run = await stampctl(['create', '--region', 'eastus', '--url', plane.url()]);
+    const run = await plane.run('create --region eastus');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 409 Conflict/);
     assert.match(run.stderr, /guard: {2}capacity/);
   });
 
   it('create for an unknown region is a 400', async () => {
-    const run = await stampctl(['create', '--region', 'mars', '--url', plane.url()]);
+    const run = await plane.run('create --region mars');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 400 Bad Request/);
   });
@@ -45,25 +45,16 @@ describe('stampctl: operator commands', () => {
     assert.equal(stamp['region'], 'westeurope');
     assert.equal(stamp['phase'], 'provisioning');
     await plane.e2e().settle();
-    const human = await stampctl(['get', 'weu-005', '--url', plane.url()]);
+    const human = await plane.run('get weu-005');
     assert.match(human.stdout, /operator.*: cli test/);
   });
 
   it('drain with a reason and minutes starts the drain, with its end among the deadlines', async () => {
-    const run = await stampctl([
-      'drain',
-      'eus-002',
-      '--reason',
-      'maintenance',
-      '--minutes',
-      '7',
-      '--url',
-      plane.url(),
-    ]);
+    const run = await plane.run('drain eus-002 --reason maintenance --minutes 7');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^drain accepted for eus-002/);
     await plane.e2e().settle();
-    const get = await stampctl(['get', 'eus-002', '--url', plane.url()]);
+    const get = await plane.run('get eus-002');
     assert.match(get.stdout, /^phase {5}draining since /m);
     assert.match(get.stdout, /^ {2}drain ends: 2026-06-01T00:07:00\.000Z$/m);
     assert.match(get.stdout, /active → draining \(in-rotation → none\)\s+operator by operator: maintenance/);
@@ -82,16 +73,16 @@ describe('stampctl: operator commands', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(parseJson(run.stdout)['id'], 'sea-003');
     await plane.e2e().settle();
-    const get = parseJson((await stampctl(['get', 'sea-003', '--json', '--url', plane.url()])).stdout);
+    const get = parseJson((await plane.run('get sea-003 --json')).stdout);
     assert.equal(get['traffic'], 'isolated');
     const last = (get['history'] as { cause: { reason: string } }[]).at(-1);
     assert.equal(last?.cause.reason, 'investigating latency');
   });
 
   it('drain that would leave a region below its minimum in rotation names the guard; --override passes it', async () => {
-    await stampctl(['drain', 'eus-001', '--url', plane.url()]);
+    await plane.run('drain eus-001');
     await plane.e2e().settle();
-    const refused = await stampctl(['drain', 'eus-003', '--url', plane.url()]);
+    const refused = await plane.run('drain eus-003');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /refused: 409 Conflict/);
     assert.match(refused.stderr, /guard: {2}min-in-rotation/);
@@ -108,24 +99,13 @@ describe('stampctl: operator commands', () => {
   });
 
   it('verify once the drained stamp is quarantined is accepted', async () => {
-    const early = await stampctl(['verify', 'eus-002', '--approved-by', 'ana', '--url', plane.url()]);
+    const early = await plane.run('verify eus-002 --approved-by ana');
     assert.equal(early.code, 1, 'still draining: refused with the phase');
     assert.match(early.stderr, /draining/);
     await plane.e2e().advance(20);
-    const phase = parseJson((await stampctl(['get', 'eus-002', '--json', '--url', plane.url()])).stdout)[
-      'phase'
-    ];
+    const phase = parseJson((await plane.run('get eus-002 --json')).stdout)['phase'];
     assert.equal(phase, 'quarantined');
-    const run = await stampctl([
-      'verify',
-      'eus-002',
-      '--approved-by',
-      'ana',
-      '--reason',
-      'checked',
-      '--url',
-      plane.url(),
-    ]);
+    const run = await plane.run('verify eus-002 --approved-by ana --reason checked');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^verify accepted for eus-002/);
   });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseJson, planeForCli,stampctl } from './support';
+import { parseJson, planeForCli, stampctl } from './support';
 
 const plane = planeForCli();
 
 describe('stampctl: reading the fleet', () => {
   it('ls --json lists the seed fleet of 10 stamps', async () => {
-    const run = await stampctl(['ls', '--json', '--url', plane.url()]);
+    const run = await plane.run('ls --json');
     assert.equal(run.code, 0, run.stderr);
     const stamps = parseJson(run.stdout)['stamps'] as { id: string; phase: string }[];
     assert.equal(stamps.length, 10);
@@ -15,7 +15,7 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('ls filters by region and phase, as a table by default', async () => {
-    const run = await stampctl(['ls', '--region', 'eastus', '--phase', 'active', '--url', plane.url()]);
+    const run = await plane.run('ls --region eastus --phase active');
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /^ID\s+REGION\s+PHASE\s+TRAFFIC\s+SINCE\s+CAUSE$/);
@@ -27,27 +27,27 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('ls --phase draining on a healthy fleet says there are none', async () => {
-    const run = await stampctl(['ls', '--phase', 'draining', '--url', plane.url()]);
+    const run = await plane.run('ls --phase draining');
     assert.equal(run.code, 0);
     assert.equal(run.stdout.trim(), 'no stamps');
   });
 
   it('get shows the stamp and its audit history; --json keeps the answer whole', async () => {
-    const human = await stampctl(['get', 'weu-001', '--url', plane.url()]);
+    const human = await plane.run('get weu-001');
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^stamp {5}weu-001$/m);
     assert.match(human.stdout, /^traffic {3}in-rotation$/m);
     assert.match(human.stdout, /^history$/m);
     assert.match(human.stdout, /created active \(none → in-rotation\)\s+system: imported at start/);
 
-    const json = await stampctl(['get', 'weu-001', '--json', '--url', plane.url()]);
+    const json = await plane.run('get weu-001 --json');
     const body = parseJson(json.stdout);
     assert.equal(body['id'], 'weu-001');
     assert.equal((body['history'] as unknown[]).length, 1);
   });
 
   it('regions shows capacity per region', async () => {
-    const json = await stampctl(['regions', '--json', '--url', plane.url()]);
+    const json = await plane.run('regions --json');
     assert.equal(json.code, 0, json.stderr);
     const regions = parseJson(json.stdout)['regions'] as { name: string; inRotation: number; max: number }[];
     assert.deepEqual(
@@ -58,7 +58,7 @@ describe('stampctl: reading the fleet', () => {
         ['southeastasia', 3, 3],
       ],
     );
-    const human = await stampctl(['regions', '--url', plane.url()]);
+    const human = await plane.run('regions');
     assert.match(
       human.stdout,
       /^REGION\s+DESIRED\s+SERVING\s+MAX\s+HOLDING\s+IN ROTATION\s+BY PHASE\s+HELD BY$/m,
@@ -67,7 +67,7 @@ describe('stampctl: reading the fleet', () => {
   });
 
   it('watch --once prints the transitions so far, one JSON object a line with --json', async () => {
-    const run = await stampctl(['watch', '--once', '--json', '--url', plane.url()]);
+    const run = await plane.run('watch --once --json');
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map(parseJson);
     assert.equal(lines.length, 10);

@@ -56,10 +56,16 @@ export function parseJson(text: string): Record<string, unknown> {
 }
 
 /** One control plane for the suite, and its URL for `--url`. */
-export function planeForCli(options?: E2EOptions): { readonly e2e: () => E2E; readonly url: () => string } {
+export function planeForCli(options?: E2EOptions): {
+  readonly e2e: () => E2E;
+  readonly url: () => string;
+  /** Runs `stampctl <line> --url <the plane>`; the line is split at spaces. */
+  readonly run: (line: string) => Promise<CliRun>;
+} {
   const e2e = perSuite(
     () => startE2E(options),
     (r) => r.stop(),
   );
-  return { e2e, url: () => e2e().plane.origin };
+  const url = (): string => e2e().plane.origin;
+  return { e2e, url, run: (line) => stampctl([...line.split(' '), '--url', url()]) };
 }

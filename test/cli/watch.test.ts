@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseJson, planeForCli,start } from './support';
+import { parseJson, planeForCli, start } from './support';
 
 const plane = planeForCli();
 
