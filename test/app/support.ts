@@ -11,10 +11,11 @@ import {
 } from '../../shared/azure/cosmos';
 import { loadConfig } from '../../shared/config/loadConfig';
 import { ManualClock } from '../../shared/local/clock/manualClock';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { type EmbeddedCosmos } from '../../shared/local/cosmos';
 import { SimulatedAzure } from '../../shared/local/sim';
 import type { EventPublisher, StampCloudEvent } from '../../shared/ports/eventPublisher';
 import type { LifecycleBus, LifecycleMessage } from '../../shared/ports/lifecycleBus';
+import { startCosmosWithClient } from '../support/embeddedCosmosClient';
 
 export const T0 = new Date('2026-05-01T00:00:00.000Z');
 
@@ -57,8 +58,7 @@ export interface AppHarness {
 }
 
 export async function startAppHarness(): Promise<AppHarness> {
-  const cosmos = await startEmbeddedCosmos();
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, agent: cosmos.agent });
+  const { cosmos, client } = await startCosmosWithClient();
   return {
     cosmos,
     client,

@@ -12,6 +12,7 @@ import {
 import { type Phase, PHASES } from '../../shared/lifecycle/phase';
 import type { AuditRecord, Stamp } from '../../shared/lifecycle/stamp';
 import type { StampStore, StoredStamp } from '../../shared/ports/stampStore';
+import { perSuite } from '../support/lifetime';
 import {
   type CosmosHarness,
   mapLimit,
@@ -29,6 +30,14 @@ before(async () => {
 after(async () => {
   await harness.stop();
 });
+
+/** A store on its own database for the suite (the harness stops the server). */
+function storeSuite(): () => StoreUnderTest {
+  return perSuite(
+    () => harness.newStore(),
+    () => Promise.resolve(),
+  );
+}
 
 /** One transition committed the way the app commits it: the stamp, its audit record and its inbox. */
 async function commitOne(
@@ -48,59 +57,56 @@ async function commitOne(
 }
 
 void describe('CosmosStampStore: create, read, replace', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   void it('creates a stamp with its first audit record and reads both back', async () => {
     const { stamp, audit } = newStampFixture('weu-001');
-    const created = await t.store.create(stamp, audit);
+    const created = await t().store.create(stamp, audit);
     assert.ok(created.etag.length > 0);
 
-    const read = await t.store.get('weu-001');
+    const read = await t().store.get('weu-001');
     assert.deepEqual(read, { stamp, etag: created.etag });
-    assert.deepEqual(await t.store.history('weu-001'), [audit]);
+    assert.deepEqual(await t().store.history('weu-001'), [audit]);
   });
 
   void it('stores the stamp document with its partition key and type, and the audit record beside it', async () => {
-    const { resource } = await t.raw.stamps.item('weu-001', 'weu-001').read<Record<string, unknown>>();
+    const { resource } = await t().raw.stamps.item('weu-001', 'weu-001').read<Record<string, unknown>>();
     assert.equal(resource?.['stampId'], 'weu-001');
     assert.equal(resource?.['type'], 'stamp');
-    const audit = await t.raw.stamps.item('audit-000001', 'weu-001').read<Record<string, unknown>>();
+    const audit = await t().raw.stamps.item('audit-000001', 'weu-001').read<Record<string, unknown>>();
     assert.equal(audit.resource?.['type'], 'audit');
     assert.equal(audit.resource?.['seq'], 1);
   });
 
   void it('answers undefined for a stamp that does not exist', async () => {
-    assert.equal(await t.store.get('weu-999'), undefined);
-    assert.deepEqual(await t.store.history('weu-999'), []);
+    assert.equal(await t().store.get('weu-999'), undefined);
+    assert.deepEqual(await t().store.history('weu-999'), []);
   });
 
   void it('refuses a second stamp with the same id with ConflictError, leaving the first as it was', async () => {
-    const before = await t.store.get('weu-001');
+    const before = await t().store.get('weu-001');
     const { stamp, audit } = newStampFixture('weu-001', { region: 'eastus' });
-    await assert.rejects(t.store.create(stamp, audit), ConflictError);
-    assert.deepEqual(await t.store.get('weu-001'), before);
+    await assert.rejects(t().store.create(stamp, audit), ConflictError);
+    assert.deepEqual(await t().store.get('weu-001'), before);
   });
 
   void it('replaces with the current ETag and returns a new one', async () => {
-    const current = await t.store.get('weu-001');
+    const current = await t().store.get('weu-001');
     assert.ok(current);
     const changed = { ...current.stamp, health: { probe: 'failing' as const, alertId: 'alert-7' } };
-    const replaced = await t.store.replace(changed, current.etag);
+    const replaced = await t().store.replace(changed, current.etag);
     assert.notEqual(replaced.etag, current.etag);
-    assert.deepEqual(await t.store.get('weu-001'), { stamp: changed, etag: replaced.etag });
+    assert.deepEqual(await t().store.get('weu-001'), { stamp: changed, etag: replaced.etag });
   });
 
   void it('refuses a replace with a stale ETag with ConflictError and keeps the stored stamp', async () => {
-    const current = await t.store.get('weu-001');
+    const current = await t().store.get('weu-001');
     assert.ok(current);
-    await t.store.replace({ ...current.stamp, generation: 2 }, current.etag);
-    const afterFirst = await t.store.get('weu-001');
+    await t().store.replace({ ...current.stamp, generation: 2 }, current.etag);
+    const afterFirst = await t().store.get('weu-001');
 
     await assert.rejects(
-      t.store.replace({ ...current.stamp, generation: 3 }, current.etag),
+      t().store.replace({ ...current.stamp, generation: 3 }, current.etag),
       (err: unknown) => {
         assert.ok(err instanceof ConflictError);
         assert.equal(err.code, 'Conflict');
@@ -108,50 +114,47 @@ void describe('CosmosStampStore: create, read, replace', () => {
         return true;
       },
     );
-    assert.equal((await t.store.get('weu-001'))?.stamp.generation, 2);
-    assert.deepEqual(await t.store.get('weu-001'), afterFirst);
+    assert.equal((await t().store.get('weu-001'))?.stamp.generation, 2);
+    assert.deepEqual(await t().store.get('weu-001'), afterFirst);
   });
 
   void it('replacing a stamp that does not exist is NotFoundError', async () => {
     const { stamp } = newStampFixture('weu-404');
-    await assert.rejects(t.store.replace(stamp, '"some-etag"'), NotFoundError);
+    await assert.rejects(t().store.replace(stamp, '"some-etag"'), NotFoundError);
   });
 
   void it('refuses to write an invalid stamp or a mismatched audit record (ValidationError), writing nothing', async () => {
     const { stamp, audit } = newStampFixture('weu-050');
-    await assert.rejects(t.store.create({ ...stamp, generation: 0 }, audit), (err: unknown) => {
+    await assert.rejects(t().store.create({ ...stamp, generation: 0 }, audit), (err: unknown) => {
       assert.ok(err instanceof ValidationError);
       assert.equal(err.field, 'generation');
       return true;
     });
-    await assert.rejects(t.store.create(stamp, { ...audit, stampId: 'weu-051' }), ValidationError);
-    await assert.rejects(t.store.create(stamp, { ...audit, seq: 2 }), ValidationError);
-    assert.equal(await t.store.get('weu-050'), undefined);
+    await assert.rejects(t().store.create(stamp, { ...audit, stampId: 'weu-051' }), ValidationError);
+    await assert.rejects(t().store.create(stamp, { ...audit, seq: 2 }), ValidationError);
+    assert.equal(await t().store.get('weu-050'), undefined);
   });
 });
 
 void describe('CosmosStampStore: transitions (stamp replace + audit create in one batch)', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   void it('writes the new stamp and its audit record together; history is oldest first', async () => {
     const { stamp, audit } = newStampFixture('eus-001', { region: 'eastus' });
-    let stored = await t.store.create(stamp, audit);
+    let stored = await t().store.create(stamp, audit);
     // Every phase from registering to archived, in order.
     const phases: Phase[] = PHASES.slice(PHASES.indexOf('registering'), PHASES.indexOf('archived') + 1);
     for (const [i, to] of phases.entries()) {
       const next = transition(stored.stamp, to, { at: minutesAfterT0(i + 1) });
-      stored = await commitOne(t.store, next.stamp, stored.etag, next.audit);
+      stored = await commitOne(t().store, next.stamp, stored.etag, next.audit);
     }
     // Enough records to pass 9 and 10, where a text sort of unpadded numbers would misorder.
     for (let i = 0; i < 5; i += 1) {
       const to: Phase = i % 2 === 0 ? 'purged' : 'archived';
       const next = transition(stored.stamp, to, { at: minutesAfterT0(10 + i) });
-      stored = await commitOne(t.store, next.stamp, stored.etag, next.audit);
+      stored = await commitOne(t().store, next.stamp, stored.etag, next.audit);
     }
-    const history = await t.store.history('eus-001');
+    const history = await t().store.history('eus-001');
     assert.deepEqual(
       history.map((r) => r.seq),
       [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
@@ -168,41 +171,41 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
         ['decommissioning', 'archived'],
       ],
     );
-    const read = await t.store.get('eus-001');
+    const read = await t().store.get('eus-001');
     assert.equal(read?.stamp.auditSeq, 12);
     assert.equal(read?.etag, stored.etag);
   });
 
   void it('a stale ETag fails the whole batch: ConflictError, no audit record, stamp unchanged', async () => {
     const { stamp, audit } = newStampFixture('eus-002', { region: 'eastus' });
-    const created = await t.store.create(stamp, audit);
-    const moved = await t.store.replace({ ...created.stamp, generation: 2 }, created.etag);
+    const created = await t().store.create(stamp, audit);
+    const moved = await t().store.replace({ ...created.stamp, generation: 2 }, created.etag);
 
     const next = transition(created.stamp, 'registering');
-    await assert.rejects(commitOne(t.store, next.stamp, created.etag, next.audit), ConflictError);
+    await assert.rejects(commitOne(t().store, next.stamp, created.etag, next.audit), ConflictError);
 
-    assert.deepEqual(await t.store.get('eus-002'), moved);
+    assert.deepEqual(await t().store.get('eus-002'), moved);
     assert.deepEqual(
-      (await t.store.history('eus-002')).map((r) => r.seq),
+      (await t().store.history('eus-002')).map((r) => r.seq),
       [1],
     );
-    const orphan = await t.raw.stamps.item('audit-000002', 'eus-002').read();
+    const orphan = await t().raw.stamps.item('audit-000002', 'eus-002').read();
     assert.equal(orphan.statusCode, 404);
   });
 
   void it('a duplicate audit id fails the whole batch: ConflictError, and the stamp replace is rolled back', async () => {
     const { stamp, audit } = newStampFixture('eus-003', { region: 'eastus' });
-    const created = await t.store.create(stamp, audit);
+    const created = await t().store.create(stamp, audit);
     const next = transition(created.stamp, 'registering');
     // Plant record 2 behind the adapter's back, as if the transition had been written before.
-    await t.raw.stamps.items.create({ ...next.audit, id: 'audit-000002', type: 'audit' });
+    await t().raw.stamps.items.create({ ...next.audit, id: 'audit-000002', type: 'audit' });
 
-    await assert.rejects(commitOne(t.store, next.stamp, created.etag, next.audit), (err: unknown) => {
+    await assert.rejects(commitOne(t().store, next.stamp, created.etag, next.audit), (err: unknown) => {
       assert.ok(err instanceof ConflictError);
       assert.match(err.message, /already written/);
       return true;
     });
-    const after = await t.store.get('eus-003');
+    const after = await t().store.get('eus-003');
     assert.equal(after?.etag, created.etag);
     assert.equal(after?.stamp.phase, 'provisioning');
     assert.equal(after?.stamp.auditSeq, 1);
@@ -211,13 +214,13 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
   void it('a transition of a stamp that does not exist is NotFoundError and writes no audit record', async () => {
     const { stamp } = newStampFixture('eus-404', { region: 'eastus' });
     const next = transition(stamp, 'registering');
-    await assert.rejects(commitOne(t.store, next.stamp, '"whatever"', next.audit), NotFoundError);
-    assert.deepEqual(await t.store.history('eus-404'), []);
+    await assert.rejects(commitOne(t().store, next.stamp, '"whatever"', next.audit), NotFoundError);
+    assert.deepEqual(await t().store.history('eus-404'), []);
   });
 
   void it('two writers racing on one stamp: exactly one wins; the loser re-reads, re-decides and commits', async () => {
     const { stamp, audit } = newStampFixture('eus-004', { region: 'eastus', phase: 'active' });
-    const created = await t.store.create(stamp, audit);
+    const created = await t().store.create(stamp, audit);
 
     // Both read the same version and decide different transitions from it.
     const drain = transition(created.stamp, 'draining', { eventId: 'operator-drain' });
@@ -230,8 +233,8 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
       },
     };
     const outcomes = await Promise.allSettled([
-      commitOne(t.store, drain.stamp, created.etag, drain.audit),
-      commitOne(t.store, isolate.stamp, created.etag, isolate.audit),
+      commitOne(t().store, drain.stamp, created.etag, drain.audit),
+      commitOne(t().store, isolate.stamp, created.etag, isolate.audit),
     ]);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const lost = outcomes.filter((o) => o.status === 'rejected');
@@ -240,97 +243,91 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     assert.ok(lost[0]?.status === 'rejected' && lost[0].reason instanceof ConflictError);
 
     // The loser re-reads and decides again from what is stored now.
-    const current = await t.store.get('eus-004');
+    const current = await t().store.get('eus-004');
     assert.ok(current);
     assert.equal(current.stamp.auditSeq, 2);
     const redo = transition(current.stamp, current.stamp.phase === 'draining' ? 'quarantined' : 'draining');
-    const final = await commitOne(t.store, redo.stamp, current.etag, redo.audit);
+    const final = await commitOne(t().store, redo.stamp, current.etag, redo.audit);
 
-    const history = await t.store.history('eus-004');
+    const history = await t().store.history('eus-004');
     assert.deepEqual(
       history.map((r) => r.seq),
       [1, 2, 3],
     );
     assert.equal(history[2]?.from, current.stamp.phase);
-    assert.deepEqual(await t.store.get('eus-004'), final);
+    assert.deepEqual(await t().store.get('eus-004'), final);
   });
 
   void it('of many writers racing from one version, exactly one commits', async () => {
     const { stamp, audit } = newStampFixture('eus-005', { region: 'eastus' });
-    const created = await t.store.create(stamp, audit);
+    const created = await t().store.create(stamp, audit);
     const attempts = Array.from({ length: 8 }, (_, i) =>
       transition(created.stamp, 'registering', { eventId: `writer-${i}` }),
     );
     const outcomes = await Promise.allSettled(
-      attempts.map((a) => commitOne(t.store, a.stamp, created.etag, a.audit)),
+      attempts.map((a) => commitOne(t().store, a.stamp, created.etag, a.audit)),
     );
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
     assert.ok(
       outcomes.every((o) => o.status === 'fulfilled' || o.reason instanceof ConflictError),
       'every loser gets ConflictError',
     );
-    assert.equal((await t.store.history('eus-005')).length, 2);
+    assert.equal((await t().store.history('eus-005')).length, 2);
   });
 });
 
 void describe('CosmosStampStore: processed events', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   void it('records an event id once: true the first time, false after', async () => {
-    assert.equal(await t.store.isEventProcessed('evt-1'), false);
+    assert.equal(await t().store.isEventProcessed('evt-1'), false);
     assert.equal(
-      await t.store.recordProcessedEvent('evt-1', { source: 'alerts', stampId: 'weu-001', at: T0 }),
+      await t().store.recordProcessedEvent('evt-1', { source: 'alerts', stampId: 'weu-001', at: T0 }),
       true,
     );
-    assert.equal(await t.store.recordProcessedEvent('evt-1', { source: 'alerts', at: T0 }), false);
-    assert.equal(await t.store.isEventProcessed('evt-1'), true);
-    assert.equal(await t.store.isEventProcessed('evt-2'), false);
+    assert.equal(await t().store.recordProcessedEvent('evt-1', { source: 'alerts', at: T0 }), false);
+    assert.equal(await t().store.isEventProcessed('evt-1'), true);
+    assert.equal(await t().store.isEventProcessed('evt-2'), false);
   });
 
   void it('accepts ids that Cosmos ids cannot hold (Azure alert resource ids) and keeps them apart', async () => {
     const alertA = '/subscriptions/0000/providers/Microsoft.AlertsManagement/alerts/aaaa';
     const alertB = '/subscriptions/0000/providers/Microsoft.AlertsManagement/alerts/bbbb';
-    assert.equal(await t.store.recordProcessedEvent(alertA, { source: 'monitor', at: T0 }), true);
-    assert.equal(await t.store.isEventProcessed(alertB), false);
-    assert.equal(await t.store.recordProcessedEvent(alertA, { source: 'monitor', at: T0 }), false);
-    assert.equal(await t.store.recordProcessedEvent(alertB, { source: 'monitor', at: T0 }), true);
+    assert.equal(await t().store.recordProcessedEvent(alertA, { source: 'monitor', at: T0 }), true);
+    assert.equal(await t().store.isEventProcessed(alertB), false);
+    assert.equal(await t().store.recordProcessedEvent(alertA, { source: 'monitor', at: T0 }), false);
+    assert.equal(await t().store.recordProcessedEvent(alertB, { source: 'monitor', at: T0 }), true);
     assert.match(processedEventDocumentId(alertA), /^sha256-[0-9a-f]{64}$/);
     assert.equal(processedEventDocumentId('evt-1'), 'evt-1');
   });
 
   void it('of concurrent records of one event id exactly one is first', async () => {
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => t.store.recordProcessedEvent('evt-race', { source: 'bus', at: T0 })),
+      Array.from({ length: 6 }, () => t().store.recordProcessedEvent('evt-race', { source: 'bus', at: T0 })),
     );
     assert.equal(results.filter(Boolean).length, 1);
   });
 
   void it('the events container expires ids by its defaultTtl', async () => {
-    const { resource } = await t.raw.events.read();
+    const { resource } = await t().raw.events.read();
     assert.equal(resource?.defaultTtl, 3600);
   });
 });
 
 void describe('CosmosStampStore: region ledgers and stamp id allocation', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   void it('ensureLedger creates an empty ledger once and returns the stored one after', async () => {
-    assert.equal(await t.store.getLedger('westeurope'), undefined);
-    const first = await t.store.ensureLedger('westeurope', 'weu');
+    assert.equal(await t().store.getLedger('westeurope'), undefined);
+    const first = await t().store.ensureLedger('westeurope', 'weu');
     assert.deepEqual(first.ledger, { region: 'westeurope', code: 'weu', lastSeq: 0, members: {} });
-    const again = await t.store.ensureLedger('westeurope', 'weu');
+    const again = await t().store.ensureLedger('westeurope', 'weu');
     assert.deepEqual(again, first);
-    assert.deepEqual(await t.store.getLedger('westeurope'), first);
+    assert.deepEqual(await t().store.getLedger('westeurope'), first);
   });
 
   void it('replaceLedger needs the current ETag: a stale one is ConflictError and changes nothing', async () => {
-    const stored = await t.store.ensureLedger('westeurope', 'weu');
+    const stored = await t().store.ensureLedger('westeurope', 'weu');
     const member = {
       id: 'weu-001',
       region: 'westeurope',
@@ -338,24 +335,26 @@ void describe('CosmosStampStore: region ledgers and stamp id allocation', () => 
       traffic: 'in-rotation' as const,
       probe: 'healthy' as const,
     };
-    const updated = await t.store.replaceLedger(
+    const updated = await t().store.replaceLedger(
       { ...stored.ledger, members: { 'weu-001': member }, lastScaleOutAt: T0 },
       stored.etag,
     );
     assert.notEqual(updated.etag, stored.etag);
     await assert.rejects(
-      t.store.replaceLedger({ ...stored.ledger, members: {} }, stored.etag),
+      t().store.replaceLedger({ ...stored.ledger, members: {} }, stored.etag),
       ConflictError,
     );
-    const read = await t.store.getLedger('westeurope');
+    const read = await t().store.getLedger('westeurope');
     assert.deepEqual(read?.ledger.members, { 'weu-001': member });
     assert.equal(read?.ledger.lastScaleOutAt, T0);
   });
 
   void it('concurrent first uses of a new region create one ledger, which every caller gets', async () => {
-    const stored = await Promise.all(Array.from({ length: 6 }, () => t.store.ensureLedger('uksouth', 'uks')));
+    const stored = await Promise.all(
+      Array.from({ length: 6 }, () => t().store.ensureLedger('uksouth', 'uks')),
+    );
     assert.equal(new Set(stored.map((s) => s.etag)).size, 1);
-    assert.deepEqual((await t.store.getLedger('uksouth'))?.ledger, {
+    assert.deepEqual((await t().store.getLedger('uksouth'))?.ledger, {
       region: 'uksouth',
       code: 'uks',
       lastSeq: 0,
@@ -364,49 +363,46 @@ void describe('CosmosStampStore: region ledgers and stamp id allocation', () => 
   });
 
   void it('refuses a region or code that cannot be part of a document id', async () => {
-    await assert.rejects(t.store.ensureLedger('west/europe', 'weu'), ValidationError);
-    await assert.rejects(t.store.ensureLedger('westeurope', ''), ValidationError);
+    await assert.rejects(t().store.ensureLedger('west/europe', 'weu'), ValidationError);
+    await assert.rejects(t().store.ensureLedger('westeurope', ''), ValidationError);
   });
 });
 
 void describe('CosmosStampStore: purge schedule by day bucket', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   const now = '2026-04-10T12:00:00.000Z';
 
   void it('lists only what is due at `now`, oldest due first', async () => {
-    assert.deepEqual(await t.store.listPurgeDue(now), []);
-    await t.store.schedulePurge('weu-004', '2026-04-10T18:00:00.000Z'); // today, later
-    await t.store.schedulePurge('weu-003', '2026-04-10T06:00:00.000Z'); // today, earlier
-    await t.store.schedulePurge('weu-002', '2026-04-09T23:59:59.000Z'); // yesterday
-    await t.store.schedulePurge('weu-001', '2026-03-01T00:00:00.000Z'); // long overdue
-    await t.store.schedulePurge('weu-005', '2026-05-10T00:00:00.000Z'); // next month
-    assert.deepEqual(await t.store.listPurgeDue(now), ['weu-001', 'weu-002', 'weu-003']);
-    assert.deepEqual(await t.store.listPurgeDue('2026-04-10T18:00:00.000Z'), [
+    assert.deepEqual(await t().store.listPurgeDue(now), []);
+    await t().store.schedulePurge('weu-004', '2026-04-10T18:00:00.000Z'); // today, later
+    await t().store.schedulePurge('weu-003', '2026-04-10T06:00:00.000Z'); // today, earlier
+    await t().store.schedulePurge('weu-002', '2026-04-09T23:59:59.000Z'); // yesterday
+    await t().store.schedulePurge('weu-001', '2026-03-01T00:00:00.000Z'); // long overdue
+    await t().store.schedulePurge('weu-005', '2026-05-10T00:00:00.000Z'); // next month
+    assert.deepEqual(await t().store.listPurgeDue(now), ['weu-001', 'weu-002', 'weu-003']);
+    assert.deepEqual(await t().store.listPurgeDue('2026-04-10T18:00:00.000Z'), [
       'weu-001',
       'weu-002',
       'weu-003',
       'weu-004',
     ]);
-    assert.deepEqual(await t.store.listPurgeDue('2026-02-28T00:00:00.000Z'), []);
+    assert.deepEqual(await t().store.listPurgeDue('2026-02-28T00:00:00.000Z'), []);
   });
 
   void it('scheduling again is idempotent; unscheduling removes the entry and prunes an emptied day', async () => {
-    await t.store.schedulePurge('weu-002', '2026-04-09T23:59:59.000Z');
-    assert.deepEqual(await t.store.listPurgeDue(now), ['weu-001', 'weu-002', 'weu-003']);
-    await t.store.unschedulePurge('weu-002', '2026-04-09T23:59:59.000Z');
-    await t.store.unschedulePurge('weu-001', '2026-03-01T00:00:00.000Z');
-    assert.deepEqual(await t.store.listPurgeDue(now), ['weu-003']);
-    const index = await t.raw.ledger.item('purge-index', 'purge-index').read<{ days: string[] }>();
+    await t().store.schedulePurge('weu-002', '2026-04-09T23:59:59.000Z');
+    assert.deepEqual(await t().store.listPurgeDue(now), ['weu-001', 'weu-002', 'weu-003']);
+    await t().store.unschedulePurge('weu-002', '2026-04-09T23:59:59.000Z');
+    await t().store.unschedulePurge('weu-001', '2026-03-01T00:00:00.000Z');
+    assert.deepEqual(await t().store.listPurgeDue(now), ['weu-003']);
+    const index = await t().raw.ledger.item('purge-index', 'purge-index').read<{ days: string[] }>();
     assert.deepEqual(index.resource?.days, ['2026-04-10', '2026-05-10']);
-    const emptied = await t.raw.ledger.item('purge-due-2026-04-09', 'purge-due-2026-04-09').read();
+    const emptied = await t().raw.ledger.item('purge-due-2026-04-09', 'purge-due-2026-04-09').read();
     assert.equal(emptied.statusCode, 404);
     // Unscheduling what is not scheduled is a no-op.
-    await t.store.unschedulePurge('weu-777', '2026-04-10T01:00:00.000Z');
-    assert.deepEqual(await t.store.listPurgeDue(now), ['weu-003']);
+    await t().store.unschedulePurge('weu-777', '2026-04-10T01:00:00.000Z');
+    assert.deepEqual(await t().store.listPurgeDue(now), ['weu-003']);
   });
 
   void it('across many days, reads only the due ones and returns exactly the due stamps', async () => {
@@ -449,34 +445,31 @@ void describe('CosmosStampStore: purge schedule by day bucket', () => {
   });
 
   void it('refuses a due time that is not an instant', async () => {
-    await assert.rejects(t.store.schedulePurge('weu-009', 'next tuesday'), ValidationError);
+    await assert.rejects(t().store.schedulePurge('weu-009', 'next tuesday'), ValidationError);
   });
 });
 
 void describe('CosmosStampStore: stored documents that fail validation', () => {
-  let t: StoreUnderTest;
-  before(async () => {
-    t = await harness.newStore();
-  });
+  const t = storeSuite();
 
   void it('a stamp with a bad field is InvalidDocumentError naming the id and the field, on get and list', async () => {
     const { stamp } = newStampFixture('weu-101');
-    await t.raw.stamps.items.create({ ...stamp, stampId: 'weu-101', type: 'stamp', phase: 'exploded' });
+    await t().raw.stamps.items.create({ ...stamp, stampId: 'weu-101', type: 'stamp', phase: 'exploded' });
     const expectBadPhase = (err: unknown): boolean => {
       assert.ok(err instanceof InvalidDocumentError);
       assert.equal(err.documentId, 'weu-101');
       assert.equal(err.field, 'phase');
       return true;
     };
-    await assert.rejects(t.store.get('weu-101'), expectBadPhase);
-    await assert.rejects(t.store.list(), expectBadPhase);
+    await assert.rejects(t().store.get('weu-101'), expectBadPhase);
+    await assert.rejects(t().store.list(), expectBadPhase);
   });
 
   void it('a missing field is never defaulted', async () => {
     const { stamp } = newStampFixture('weu-102');
     const { auditSeq: _dropped, ...withoutSeq } = stamp;
-    await t.raw.stamps.items.create({ ...withoutSeq, stampId: 'weu-102', type: 'stamp' });
-    await assert.rejects(t.store.get('weu-102'), (err: unknown) => {
+    await t().raw.stamps.items.create({ ...withoutSeq, stampId: 'weu-102', type: 'stamp' });
+    await assert.rejects(t().store.get('weu-102'), (err: unknown) => {
       assert.ok(err instanceof InvalidDocumentError);
       assert.equal(err.field, 'auditSeq');
       assert.match(err.message, /weu-102/);
@@ -486,13 +479,13 @@ void describe('CosmosStampStore: stored documents that fail validation', () => {
 
   void it('a nested bad field is named by its path', async () => {
     const { stamp } = newStampFixture('weu-103');
-    await t.raw.stamps.items.create({
+    await t().raw.stamps.items.create({
       ...stamp,
       stampId: 'weu-103',
       type: 'stamp',
       cause: { ...stamp.cause, kind: 'gremlins' },
     });
-    await assert.rejects(t.store.get('weu-103'), (err: unknown) => {
+    await assert.rejects(t().store.get('weu-103'), (err: unknown) => {
       assert.ok(err instanceof InvalidDocumentError);
       assert.equal(err.field, 'cause.kind');
       return true;
@@ -501,9 +494,15 @@ void describe('CosmosStampStore: stored documents that fail validation', () => {
 
   void it('an audit record with a bad field is named by stamp and record id', async () => {
     const { stamp, audit } = newStampFixture('weu-104');
-    await t.store.create(stamp, audit);
-    await t.raw.stamps.items.create({ ...audit, seq: 2, at: 'yesterday', id: 'audit-000002', type: 'audit' });
-    await assert.rejects(t.store.history('weu-104'), (err: unknown) => {
+    await t().store.create(stamp, audit);
+    await t().raw.stamps.items.create({
+      ...audit,
+      seq: 2,
+      at: 'yesterday',
+      id: 'audit-000002',
+      type: 'audit',
+    });
+    await assert.rejects(t().store.history('weu-104'), (err: unknown) => {
       assert.ok(err instanceof InvalidDocumentError);
       assert.equal(err.documentId, 'weu-104/audit-000002');
       assert.equal(err.field, 'at');
@@ -512,7 +511,7 @@ void describe('CosmosStampStore: stored documents that fail validation', () => {
   });
 
   void it('a ledger with a bad field is InvalidDocumentError naming it', async () => {
-    await t.raw.ledger.items.create({
+    await t().raw.ledger.items.create({
       id: 'region-eastus',
       type: 'ledger',
       region: 'eastus',
@@ -520,13 +519,13 @@ void describe('CosmosStampStore: stored documents that fail validation', () => {
       lastSeq: -1,
       members: {},
     });
-    await assert.rejects(t.store.getLedger('eastus'), (err: unknown) => {
+    await assert.rejects(t().store.getLedger('eastus'), (err: unknown) => {
       assert.ok(err instanceof InvalidDocumentError);
       assert.equal(err.documentId, 'region-eastus');
       assert.equal(err.field, 'lastSeq');
       return true;
     });
-    await assert.rejects(t.store.ensureLedger('eastus', 'eus'), InvalidDocumentError);
+    await assert.rejects(t().store.ensureLedger('eastus', 'eus'), InvalidDocumentError);
   });
 });
 

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { ConflictError, InvalidDocumentError, ValidationError } from '../../shared/errors';
 import type { StampEvent } from '../../shared/lifecycle/events';
+import type { AuditRecord, Stamp } from '../../shared/lifecycle/stamp';
+import type { DecisionBatch, StampInbox } from '../../shared/ports/stampStore';
 import { type CosmosHarness, startCosmosHarness, type StoreUnderTest } from './support/embeddedStore';
 import { newStampFixture, transition } from './support/stampFixtures';
 
@@ -24,6 +26,22 @@ const failed = (n: number): StampEvent => ({
   alertId: `alert-${n}`,
   observedAt: '2026-03-01T12:00:00.000Z',
 });
+
+/** A batch of one transition, with the inbox as the decision left it (and its ETag when it was read). */
+function batch(
+  next: { stamp: Stamp; audit: AuditRecord },
+  etag: string,
+  inbox: StampInbox,
+  inboxEtag?: string,
+): DecisionBatch {
+  return {
+    stamp: next.stamp,
+    etag,
+    audits: [next.audit],
+    inbox,
+    ...(inboxEtag === undefined ? {} : { inboxEtag }),
+  };
+}
 
 void describe('CosmosStampStore: the stamp inbox', () => {
   void it('a stamp without events has an empty inbox and no document', async () => {
@@ -114,13 +132,7 @@ void describe('CosmosStampStore: the stamp inbox', () => {
     await t.store.enqueueEvent('weu-905', failed(9));
     const next = transition(created.stamp, 'registering');
     await assert.rejects(
-      t.store.commitBatch({
-        stamp: next.stamp,
-        etag: created.etag,
-        audits: [next.audit],
-        inbox: { ...read.inbox, pending: [] },
-        ...(read.etag === undefined ? {} : { inboxEtag: read.etag }),
-      }),
+      t.store.commitBatch(batch(next, created.etag, { ...read.inbox, pending: [] }, read.etag)),
       ConflictError,
     );
     assert.equal((await t.store.get('weu-905'))?.stamp.phase, 'provisioning');
@@ -132,22 +144,14 @@ void describe('CosmosStampStore: the stamp inbox', () => {
     const { stamp, audit } = newStampFixture('weu-906');
     const created = await t.store.create(stamp, audit);
     const next = transition(created.stamp, 'registering');
-    const stored = await t.store.commitBatch({
-      stamp: next.stamp,
-      etag: created.etag,
-      audits: [next.audit],
-      inbox: { stampId: 'weu-906', pending: [], recent: ['e1'] },
-    });
+    const stored = await t.store.commitBatch(
+      batch(next, created.etag, { stampId: 'weu-906', pending: [], recent: ['e1'] }),
+    );
     assert.equal(stored.stamp.phase, 'registering');
     assert.deepEqual((await t.store.readInbox('weu-906')).inbox.recent, ['e1']);
     const again = transition(stored.stamp, 'active');
     await assert.rejects(
-      t.store.commitBatch({
-        stamp: again.stamp,
-        etag: stored.etag,
-        audits: [again.audit],
-        inbox: { stampId: 'weu-906', pending: [], recent: [] },
-      }),
+      t.store.commitBatch(batch(again, stored.etag, { stampId: 'weu-906', pending: [], recent: [] })),
       ConflictError,
     );
     assert.equal((await t.store.get('weu-906'))?.stamp.phase, 'registering');
@@ -158,12 +162,13 @@ void describe('CosmosStampStore: the stamp inbox', () => {
     const created = await t.store.create(stamp, audit);
     const next = transition(created.stamp, 'registering');
     await assert.rejects(
-      t.store.commitBatch({
-        stamp: next.stamp,
-        etag: created.etag,
-        audits: [{ ...next.audit, seq: 5 }],
-        inbox: { stampId: 'weu-907', pending: [], recent: [] },
-      }),
+      t.store.commitBatch(
+        batch({ ...next, audit: { ...next.audit, seq: 5 } }, created.etag, {
+          stampId: 'weu-907',
+          pending: [],
+          recent: [],
+        }),
+      ),
       ValidationError,
     );
   });

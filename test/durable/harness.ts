@@ -2,17 +2,15 @@ import { ManualClock } from '../../shared/local/clock/manualClock';
 import type { InstanceStatus } from '../../shared/local/durable/instanceStatus';
 import { LocalDurableRuntime, type LocalDurableRuntimeOptions } from '../../shared/local/durable/runtime';
 import type { FunctionRegistry } from '../../shared/local/host/functionRegistry';
-import { installFunctionsCore } from '../../shared/local/host/installFunctionsCore';
+import { FIXTURE_START, loadFixtureApp } from '../support/fixtureApp';
 import { perTest } from '../support/lifetime';
 import { resetProbes } from './fixtures/probes';
 
-export const START = new Date('2025-03-01T12:00:00.000Z');
+export const START = FIXTURE_START;
 
-/** Installs the functions core, then imports the fixture app so its registrations are captured. */
-export async function loadFixtures(): Promise<FunctionRegistry> {
-  const registry = installFunctionsCore();
-  await import('./fixtures/index.js');
-  return registry;
+/** The fixture app of this folder, registered. */
+export function loadFixtures(): Promise<FunctionRegistry> {
+  return loadFixtureApp(() => import('./fixtures/index.js'));
 }
 
 export interface Harness {

@@ -4,19 +4,17 @@ import { LocalDurableRuntime } from '../../shared/local/durable/runtime';
 import { LocalEventGrid, type LocalEventGridOptions } from '../../shared/local/eventgrid/localEventGrid';
 import type { FunctionRegistry } from '../../shared/local/host/functionRegistry';
 import type { HostLogLevel } from '../../shared/local/host/hostLog';
-import { installFunctionsCore } from '../../shared/local/host/installFunctionsCore';
 import { LocalHost } from '../../shared/local/host/localHost';
 import type { HostSimulation } from '../../shared/local/host/simRoutes';
+import { FIXTURE_START, loadFixtureApp } from '../support/fixtureApp';
 import { perSuite } from '../support/lifetime';
 import { resetProbes } from './fixtures/probes';
 
-export const START = new Date('2025-03-01T12:00:00.000Z');
+export const START = FIXTURE_START;
 
-/** Installs the functions core, then imports the fixture app so its registrations are captured. */
-export async function loadFixtures(): Promise<FunctionRegistry> {
-  const registry = installFunctionsCore();
-  await import('./fixtures/index.js');
-  return registry;
+/** The fixture app of this folder, registered. */
+export function loadFixtures(): Promise<FunctionRegistry> {
+  return loadFixtureApp(() => import('./fixtures/index.js'));
 }
 
 export interface HostHarness {

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { Services } from '../../shared/app/services';
 import { ConflictError, TransientError } from '../../shared/errors';
 import { assertConverged, runScenario, type Scenario, stormActive } from './support/convergence';
-import { type FaultStats, withFaults } from './support/faults';
+import { type FaultPlan, type FaultStats, withFaults } from './support/faults';
 
 /**
  * Failing dependencies: Cosmos DB throttling and outages (429/503), lost optimistic-concurrency
@@ -42,6 +42,18 @@ const DEPLOYER = [
   'getResourceGroupDeletion',
 ];
 
+/** For an hour of simulated time, `port` fails its `methods` as `faults` says. */
+function stormOn<P extends 'store' | 'deployer'>(
+  port: P,
+  stats: FaultStats,
+  faults: Omit<FaultPlan, 'active'>,
+): (services: Services) => Services {
+  return (services) => ({
+    ...services,
+    [port]: withFaults(services[port], { ...faults, active: stormActive(services.clock) }, stats),
+  });
+}
+
 let scenario: Scenario | undefined;
 afterEach(async () => {
   await scenario?.e2e.stop();
@@ -51,69 +63,51 @@ afterEach(async () => {
 describe('robustness: lifecycles converge under injected faults', () => {
   it('Cosmos DB 429/503 storm on a fifth of store calls for an hour', async () => {
     const stats: FaultStats = { injected: 0, calls: 0 };
-    scenario = await runScenario((services: Services) => ({
-      ...services,
-      store: withFaults(
-        services.store,
-        {
-          seed: 1,
-          active: stormActive(services.clock),
-          rate: 0.2,
-          maxInARow: 2,
-          methods: new Set([...STORE_READS, ...STORE_WRITES]),
-          error: (method) =>
-            method.length % 2 === 0
-              ? new TransientError(`injected: Cosmos DB 429 on ${method}`, 'TooManyRequests')
-              : new TransientError(`injected: Cosmos DB 503 on ${method}`, 'ServiceUnavailable'),
-        },
-        stats,
-      ),
-    }));
+    scenario = await runScenario(
+      stormOn('store', stats, {
+        seed: 1,
+        rate: 0.2,
+        maxInARow: 2,
+        methods: new Set([...STORE_READS, ...STORE_WRITES]),
+        error: (method) =>
+          method.length % 2 === 0
+            ? new TransientError(`injected: Cosmos DB 429 on ${method}`, 'TooManyRequests')
+            : new TransientError(`injected: Cosmos DB 503 on ${method}`, 'ServiceUnavailable'),
+      }),
+    );
     assert.ok(stats.injected > 20, `faults injected: ${stats.injected} of ${stats.calls}`);
     await assertConverged(scenario);
   });
 
   it('Cosmos DB 412 storm for an hour: a third of conditional writes lose a race that did not happen', async () => {
     const stats: FaultStats = { injected: 0, calls: 0 };
-    scenario = await runScenario((services: Services) => ({
-      ...services,
-      store: withFaults(
-        services.store,
-        {
-          seed: 2,
-          active: stormActive(services.clock),
-          rate: 0.33,
-          maxInARow: 3,
-          methods: new Set(CONDITIONAL_WRITES),
-          error: (method) => new ConflictError(`injected: 412 on ${method}`),
-        },
-        stats,
-      ),
-    }));
+    scenario = await runScenario(
+      stormOn('store', stats, {
+        seed: 2,
+        rate: 0.33,
+        maxInARow: 3,
+        methods: new Set(CONDITIONAL_WRITES),
+        error: (method) => new ConflictError(`injected: 412 on ${method}`),
+      }),
+    );
     assert.ok(stats.injected > 10, `faults injected: ${stats.injected} of ${stats.calls}`);
     await assertConverged(scenario);
   });
 
   it('ARM 429/500 on two fifths of deployer calls for an hour', async () => {
     const stats: FaultStats = { injected: 0, calls: 0 };
-    scenario = await runScenario((services: Services) => ({
-      ...services,
-      deployer: withFaults(
-        services.deployer,
-        {
-          seed: 3,
-          active: stormActive(services.clock),
-          rate: 0.4,
-          maxInARow: 3,
-          methods: new Set(DEPLOYER),
-          error: (method) =>
-            method.startsWith('get')
-              ? new TransientError(`injected: ARM 429 on ${method}`, 'TooManyRequests')
-              : new TransientError(`injected: ARM 500 on ${method}`, 'InternalServerError'),
-        },
-        stats,
-      ),
-    }));
+    scenario = await runScenario(
+      stormOn('deployer', stats, {
+        seed: 3,
+        rate: 0.4,
+        maxInARow: 3,
+        methods: new Set(DEPLOYER),
+        error: (method) =>
+          method.startsWith('get')
+            ? new TransientError(`injected: ARM 429 on ${method}`, 'TooManyRequests')
+            : new TransientError(`injected: ARM 500 on ${method}`, 'InternalServerError'),
+      }),
+    );
     assert.ok(stats.injected > 3, `faults injected: ${stats.injected} of ${stats.calls}`);
     await assertConverged(scenario);
     const deployments = scenario.e2e.plane.sim

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { AuditRecord } from '../../shared/lifecycle/stamp';
+import type { ManualClock } from '../../shared/local/clock/manualClock';
 import { advanceUntil, deploymentRequest, harness, MINUTE, SECOND } from './support';
 
 function audit(stampId: string, seq: number): AuditRecord {
@@ -14,6 +15,11 @@ function audit(stampId: string, seq: number): AuditRecord {
     to: 'provisioning',
     cause: { kind: 'operator', eventId: `evt-${seq}`, reason: 'archive test' },
   };
+}
+
+/** How long (at most ten minutes, in steps of a second) until a long operation is Done. */
+function untilDone(clock: ManualClock, progress: () => Promise<{ state: string }>): Promise<number> {
+  return advanceUntil(clock, async () => (await progress()).state === 'Done', SECOND, 10 * MINUTE);
 }
 
 describe('simulated stamp operations', () => {
@@ -90,12 +96,7 @@ describe('simulated stamp operations', () => {
     assert.deepEqual(await sim.getQuarantineChecks('weu-001'), { state: 'Running' });
     await clock.advance(4 * MINUTE);
     await sim.startQuarantineChecks('weu-001');
-    const took = await advanceUntil(
-      clock,
-      async () => (await sim.getQuarantineChecks('weu-001')).state === 'Done',
-      SECOND,
-      10 * MINUTE,
-    );
+    const took = await untilDone(clock, () => sim.getQuarantineChecks('weu-001'));
     const total = 4 * MINUTE + took;
     assert.ok(total >= 5 * MINUTE && total <= 10 * MINUTE, `checks took ${total / SECOND} s`);
     assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
@@ -139,12 +140,7 @@ describe('simulated stamp operations', () => {
     await clock.advance(9 * MINUTE);
     await sim.startWorkloadDeletion('weu-001');
     assert.deepEqual(await sim.getWorkloadDeletion('weu-001'), { state: 'Running' });
-    const took = await advanceUntil(
-      clock,
-      async () => (await sim.getWorkloadDeletion('weu-001')).state === 'Done',
-      SECOND,
-      10 * MINUTE,
-    );
+    const took = await untilDone(clock, () => sim.getWorkloadDeletion('weu-001'));
     const total = 9 * MINUTE + took;
     assert.ok(total >= 10 * MINUTE && total <= 15 * MINUTE, `deletion took ${total / SECOND} s`);
     assert.equal(await sim.inFlightRequests('weu-001'), 0);

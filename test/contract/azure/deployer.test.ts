@@ -98,6 +98,22 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   let deployer: ArmDeployer;
   let noRetry: ArmDeployer;
 
+  /** The next `method` on the deployment `name` answers `status` with an ARM error. */
+  const failDeployment = (
+    method: 'GET' | 'PUT',
+    name: string,
+    status: number,
+    code: string,
+    message: string,
+    headers?: Record<string, string>,
+  ): void =>
+    arm().failNext({
+      method,
+      path: new RegExp(`deployments/${name}$`),
+      status,
+      ...(headers === undefined ? {} : { headers }),
+      body: { error: { code, message } },
+    });
   const arm = armStandInSuite((standIn) => {
     credential = new StaticTokenCredential();
     deployer = deployerFor(standIn, credential);
@@ -252,12 +268,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   void it('a start that lost a race (read 404, then PUT 409 DeploymentActive) succeeds without a second deployment', async () => {
     await deployer.startDeployment(request('weu-007'));
     // The second start reads before the first one's PUT landed: a 404, as in a real race.
-    arm().failNext({
-      method: 'GET',
-      path: /deployments\/stamp-weu-007-1$/,
-      status: 404,
-      body: { error: { code: 'DeploymentNotFound', message: 'not found' } },
-    });
+    failDeployment('GET', 'stamp-weu-007-1', 404, 'DeploymentNotFound', 'not found');
     await deployer.startDeployment(request('weu-007'));
     const puts = arm().calls.filter((c) => c.method === 'PUT');
     assert.equal(puts.length, 2);
@@ -368,13 +379,14 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     void it('retries a 429 after retry-after-ms, then reads the deployment', async () => {
       await deployer.startDeployment(request('weu-020'));
       arm().calls.length = 0;
-      arm().failNext({
-        method: 'GET',
-        path: /deployments\/stamp-weu-020-1$/,
-        status: 429,
-        headers: { 'retry-after-ms': '120' },
-        body: { error: { code: 'TooManyRequests', message: 'Number of read requests exceeded the limit.' } },
-      });
+      failDeployment(
+        'GET',
+        'stamp-weu-020-1',
+        429,
+        'TooManyRequests',
+        'Number of read requests exceeded the limit.',
+        { 'retry-after-ms': '120' },
+      );
       assert.deepEqual(await deployer.getDeployment('stamp-weu-020-1'), { state: 'Running' });
       const [first, second] = arm().calls;
       assert.equal(arm().calls.length, 2);
@@ -382,13 +394,14 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('with retries off, a 429 is a TransientError with code TooManyRequests', async () => {
-      arm().failNext({
-        method: 'GET',
-        path: /deployments\/stamp-weu-021-1$/,
-        status: 429,
-        headers: { 'retry-after': '1' },
-        body: { error: { code: 'TooManyRequests', message: 'Number of read requests exceeded the limit.' } },
-      });
+      failDeployment(
+        'GET',
+        'stamp-weu-021-1',
+        429,
+        'TooManyRequests',
+        'Number of read requests exceeded the limit.',
+        { 'retry-after': '1' },
+      );
       await assert.rejects(
         noRetry.getDeployment('stamp-weu-021-1'),
         assertTyped(TransientError, (error) => assert.equal(error.code, 'TooManyRequests')),
@@ -397,12 +410,7 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a 503 is a TransientError; an unreachable ARM is a TransientError', async () => {
-      arm().failNext({
-        method: 'GET',
-        path: /deployments\/stamp-weu-022-1$/,
-        status: 503,
-        body: { error: { code: 'ServiceUnavailable', message: 'try later' } },
-      });
+      failDeployment('GET', 'stamp-weu-022-1', 503, 'ServiceUnavailable', 'try later');
       await assert.rejects(noRetry.getDeployment('stamp-weu-022-1'), assertTyped(TransientError));
 
       const closed = await startArmStandIn();
@@ -415,17 +423,13 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a 409 other than DeploymentActive (another operation in progress) is a ConflictError', async () => {
-      arm().failNext({
-        method: 'PUT',
-        path: /deployments\/stamp-weu-023-1$/,
-        status: 409,
-        body: {
-          error: {
-            code: 'AnotherOperationInProgress',
-            message: 'Another operation is in progress on the scope.',
-          },
-        },
-      });
+      failDeployment(
+        'PUT',
+        'stamp-weu-023-1',
+        409,
+        'AnotherOperationInProgress',
+        'Another operation is in progress on the scope.',
+      );
       await assert.rejects(noRetry.startDeployment(request('weu-023')), assertTyped(ConflictError));
       // Safe to repeat: the retry creates it.
       await noRetry.startDeployment(request('weu-023'));
@@ -433,19 +437,15 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
     });
 
     void it('a 412 is a ConflictError and a 403 AuthorizationFailed a TerminalError', async () => {
-      arm().failNext({
-        method: 'GET',
-        path: /deployments\/stamp-weu-024-1$/,
-        status: 412,
-        body: { error: { code: 'PreconditionFailed', message: 'The ETag does not match.' } },
-      });
+      failDeployment('GET', 'stamp-weu-024-1', 412, 'PreconditionFailed', 'The ETag does not match.');
       await assert.rejects(noRetry.getDeployment('stamp-weu-024-1'), assertTyped(ConflictError));
-      arm().failNext({
-        method: 'GET',
-        path: /deployments\/stamp-weu-024-1$/,
-        status: 403,
-        body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization.' } },
-      });
+      failDeployment(
+        'GET',
+        'stamp-weu-024-1',
+        403,
+        'AuthorizationFailed',
+        'The client does not have authorization.',
+      );
       await assert.rejects(
         noRetry.getDeployment('stamp-weu-024-1'),
         assertTyped(TerminalError, (error) => assert.equal(error.code, 'AuthorizationFailed')),

@@ -8,7 +8,8 @@ import {
   ensureStampsDatabase,
   type StampsContainerNames,
 } from '../../../shared/azure/cosmos';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from '../../../shared/local/cosmos/embeddedCosmos';
+import type { EmbeddedCosmos } from '../../../shared/local/cosmos/embeddedCosmos';
+import { startCosmosWithClient } from '../../support/embeddedCosmosClient';
 
 /** One embedded server and one SDK client for a test file; each store gets its own database. */
 export interface CosmosHarness {
@@ -28,8 +29,7 @@ export interface StoreUnderTest {
 }
 
 export async function startCosmosHarness(): Promise<CosmosHarness> {
-  const cosmos = await startEmbeddedCosmos();
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, agent: cosmos.agent });
+  const { cosmos, client } = await startCosmosWithClient();
   return {
     cosmos,
     client,
