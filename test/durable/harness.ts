@@ -44,3 +44,15 @@ export function runtimePerTest(options: Partial<LocalDurableRuntimeOptions> = {}
     (h) => h.runtime.stop(),
   );
 }
+
+/** Starts an orchestration and waits until it has finished and the runtime is idle. */
+export async function runToEnd(
+  h: Harness,
+  name: string,
+  options: Parameters<LocalDurableRuntime['startNew']>[1],
+): Promise<{ id: string; status: InstanceStatus }> {
+  const id = await h.runtime.startNew(name, options);
+  const status = await h.runtime.waitForStatus(id, isFinished);
+  await h.runtime.idle();
+  return { id, status };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { callsOf, switches } from './fixtures/probes';
-import { isFinished, runtimePerTest, START } from './harness';
+import { isFinished, runtimePerTest, runToEnd, START } from './harness';
 import { EventType, historyOf, ofType } from './support';
 
 const MINUTE = 60_000;
@@ -153,9 +153,7 @@ describe('local durable runtime: custom status and failures', () => {
   });
 
   it('fails the instance when an activity failure is not caught', async () => {
-    const id = await h().runtime.startNew('failing', { instanceId: 'failing-1' });
-    const status = await h().runtime.waitForStatus(id, isFinished);
-    await h().runtime.idle();
+    const { id, status } = await runToEnd(h(), 'failing', { instanceId: 'failing-1' });
     assert.equal(status.runtimeStatus, 'Failed');
     assert.equal(status.output, "Orchestrator function 'failing' failed: RangeError: kaput");
     assert.equal(callsOf('double'), 1);

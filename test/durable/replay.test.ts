@@ -3,15 +3,13 @@ import { describe, it } from 'node:test';
 
 import { EventType } from '../../shared/local/durable/historyEvent';
 import { callsOf } from './fixtures/probes';
-import { isFinished, runtimePerTest } from './harness';
+import { runtimePerTest, runToEnd } from './harness';
 
 describe('local durable runtime: replay with activities', () => {
   const h = runtimePerTest();
 
   it('runs a sequence of activities and never re-executes a completed one on replay', async () => {
-    const id = await h().runtime.startNew('sequence', { instanceId: 'seq-1', input: 1 });
-    const status = await h().runtime.waitForStatus(id, isFinished);
-    await h().runtime.idle();
+    const { id, status } = await runToEnd(h(), 'sequence', { instanceId: 'seq-1', input: 1 });
     assert.equal(status.runtimeStatus, 'Completed');
     assert.deepEqual(status.output, [2, 4, 6]);
     // 4 episodes replayed the first activity 3 times after it completed; it ran once.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { callsOf, gate } from './fixtures/probes';
-import { isFinished, runtimePerTest, START } from './harness';
+import { isFinished, runtimePerTest, runToEnd, START } from './harness';
 import { EventType, historyOf, ofType } from './support';
 
 const MINUTE = 60_000;
@@ -102,9 +102,7 @@ describe('local durable runtime: Task.all and Task.any', () => {
   const h = runtimePerTest();
 
   it('fans out with Task.all: ids 0..n-1 in yield order, each activity once', async () => {
-    const id = await h().runtime.startNew('fanOut', { instanceId: 'fan-1', input: 5 });
-    const status = await h().runtime.waitForStatus(id, isFinished);
-    await h().runtime.idle();
+    const { id, status } = await runToEnd(h(), 'fanOut', { instanceId: 'fan-1', input: 5 });
     assert.deepEqual(status.output, [0, 2, 4, 6, 8]);
     assert.equal(callsOf('double'), 5);
     const history = await historyOf(h().runtime, id);

@@ -58,14 +58,14 @@ function alertBody(options: {
 
 const nowIso = (): string => e2e.clock.now().toISOString();
 
+/** POSTs an Azure Monitor alert to the receiver, as an action group would. */
+const postAlert = (alert: Parameters<typeof alertBody>[0]): ReturnType<E2E['api']> =>
+  e2e.api('POST', '/api/alerts', alertBody(alert));
+
 describe('e2e: alerts you can trust', () => {
   it('a Fired alert with resolvedDateTime null isolates its stamp', async () => {
     e2e.plane.sim.failStamp('weu-001');
-    const answer = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ stampId: 'weu-001', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const answer = await postAlert({ stampId: 'weu-001', condition: 'Fired', firedAt: nowIso() });
     assert.equal(answer.status, 202);
     assert.equal(answer.body['status'], 'published', JSON.stringify(answer.body));
     await e2e.advance(1);
@@ -74,24 +74,16 @@ describe('e2e: alerts you can trust', () => {
   });
 
   it('a Resolved alert dated in year 9999 does not keep a later real failure from isolating', async () => {
-    const crafted = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({
-        stampId: 'eus-001',
-        condition: 'Resolved',
-        firedAt: '9999-12-31T00:00:00Z',
-        resolvedAt: '9999-12-31T23:59:59Z',
-      }),
-    );
+    const crafted = await postAlert({
+      stampId: 'eus-001',
+      condition: 'Resolved',
+      firedAt: '9999-12-31T00:00:00Z',
+      resolvedAt: '9999-12-31T23:59:59Z',
+    });
     assert.equal(crafted.body['status'], 'published');
     await e2e.advance(2);
     e2e.plane.sim.failStamp('eus-001');
-    const real = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ stampId: 'eus-001', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const real = await postAlert({ stampId: 'eus-001', condition: 'Fired', firedAt: nowIso() });
     assert.equal(real.body['status'], 'published');
     await e2e.advance(1);
     assert.equal((await e2e.stamp('eus-001'))['traffic'], 'isolated');
@@ -135,16 +127,12 @@ describe('e2e: alerts you can trust', () => {
 
   it('a newline in alertRule cannot forge a host log line', async () => {
     const before = e2e.logs.length;
-    await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({
-        stampId: 'zz-999',
-        condition: 'Fired',
-        firedAt: nowIso(),
-        rule: 'rule\n2026-06-01T00:00:00.000Z error FORGED',
-      }),
-    );
+    await postAlert({
+      stampId: 'zz-999',
+      condition: 'Fired',
+      firedAt: nowIso(),
+      rule: 'rule\n2026-06-01T00:00:00.000Z error FORGED',
+    });
     const lines = e2e.logs.slice(before);
     assert.ok(
       lines.some((l) => l.includes('rule\\n2026-06-01')),
@@ -157,11 +145,7 @@ describe('e2e: alerts you can trust', () => {
   });
 
   it('an alert naming an unknown stamp is unmatched and shown with its reason', async () => {
-    const answer = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ stampId: 'weu-999', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const answer = await postAlert({ stampId: 'weu-999', condition: 'Fired', firedAt: nowIso() });
     assert.equal(answer.body['status'], 'unmatched');
     assert.match(
       String(answer.body['detail']),
@@ -175,15 +159,11 @@ describe('e2e: alerts you can trust', () => {
   });
 
   it('an alert dated before the 24 h alert memory is unmatched with the reason, not published and ignored', async () => {
-    const answer = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({
-        stampId: 'weu-004',
-        condition: 'Fired',
-        firedAt: new Date(e2e.clock.now().getTime() - 25 * 60 * MINUTE).toISOString(),
-      }),
-    );
+    const answer = await postAlert({
+      stampId: 'weu-004',
+      condition: 'Fired',
+      firedAt: new Date(e2e.clock.now().getTime() - 25 * 60 * MINUTE).toISOString(),
+    });
     assert.equal(answer.body['status'], 'unmatched', JSON.stringify(answer.body));
     assert.match(String(answer.body['detail']), /older than the 24 h alert memory/);
   });
@@ -200,23 +180,11 @@ describe('e2e: alerts you can trust', () => {
 
   it('a copy naming an unknown stamp cannot pre-empt the genuine alert of the same id', async () => {
     const alertId = '/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/pre-empted';
-    const copy = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ alertId, stampId: 'weu-998', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const copy = await postAlert({ alertId, stampId: 'weu-998', condition: 'Fired', firedAt: nowIso() });
     assert.equal(copy.body['status'], 'unmatched');
-    const genuine = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const genuine = await postAlert({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() });
     assert.equal(genuine.body['status'], 'published', JSON.stringify(genuine.body));
-    const again = await e2e.api(
-      'POST',
-      '/api/alerts',
-      alertBody({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() }),
-    );
+    const again = await postAlert({ alertId, stampId: 'eus-002', condition: 'Fired', firedAt: nowIso() });
     assert.equal(again.body['status'], 'duplicate');
   });
 

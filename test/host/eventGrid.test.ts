@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { LocalEventGrid } from '../../shared/local/eventgrid/localEventGrid';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../../shared/ports/eventPublisher';
 import { callsOf, probes } from './fixtures/probes';
-import { fetchJson, hostSuite } from './harness';
+import { fetchJson, hostSuite, startOrchestration } from './harness';
 
 const WEBHOOK = '/runtime/webhooks/eventgrid?functionName=hostOnSignal';
 
@@ -119,10 +119,7 @@ describe('local host: Event Grid webhook and local Event Grid', () => {
   });
 
   it('delivers a published CloudEvent through the webhook to the trigger, which raises an event', async () => {
-    const start = await fetchJson(`${h().origin}/api/stamps`, {
-      method: 'POST',
-      body: JSON.stringify({ id: 'eg-orch', value: 5 }),
-    });
+    const start = await startOrchestration(h(), { id: 'eg-orch', value: 5 });
     assert.equal(start.status, 202);
     await h().settle();
     await h().eventGrid.publish([signal('pub-1', { raise: { instanceId: 'eg-orch', value: 1 } })]);

@@ -106,3 +106,11 @@ export function hostSuite(options: HarnessOptions = {}): () => HostHarness {
     () => resetProbes(),
   );
 }
+
+/** Starts the fixture orchestration through the fixture app's HTTP starter; the answer is 202. */
+export function startOrchestration(
+  h: HostHarness,
+  body: { id: string; value: number },
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  return fetchJson(`${h.origin}/api/stamps`, { method: 'POST', body: JSON.stringify(body) });
+}

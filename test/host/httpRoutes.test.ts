@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 
-import { fetchJson, hostSuite } from './harness';
+import { fetchJson, hostSuite, startOrchestration } from './harness';
 
 describe('local host: HTTP functions', () => {
   const h = hostSuite();
@@ -152,10 +152,7 @@ describe('local host: HTTP functions', () => {
   });
 
   it('starts an orchestration through df.getClient and serves the check-status URLs', async () => {
-    const started = await fetchJson(`${h().origin}/api/stamps`, {
-      method: 'POST',
-      body: JSON.stringify({ id: 'orch-001', value: 21 }),
-    });
+    const started = await startOrchestration(h(), { id: 'orch-001', value: 21 });
     assert.equal(started.status, 202);
     const urls = started.body as { id: string; statusQueryGetUri: string; sendEventPostUri: string };
     assert.equal(urls.id, 'orch-001');

@@ -6,7 +6,7 @@ import type { ReceivedMessage } from '../../shared/local/bus/messages';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type DrainTimerMessage, lifecycleMessageId } from '../../shared/ports/lifecycleBus';
 import { callsOf, newGate, probes } from './fixtures/probes';
-import { fetchJson, hostSuite,START } from './harness';
+import { hostSuite, START, startOrchestration } from './harness';
 
 /** A bus on a manual clock with a recording receiver whose behaviour each test sets. */
 function setup(options: { sessions?: boolean } = {}) {
@@ -245,10 +245,7 @@ describe('local host: Service Bus trigger functions', () => {
   });
 
   it('raises an event through df.getClient in the handler', async () => {
-    const started = await fetchJson(`${h().origin}/api/stamps`, {
-      method: 'POST',
-      body: JSON.stringify({ id: 'sb-orch', value: 10 }),
-    });
+    const started = await startOrchestration(h(), { id: 'sb-orch', value: 10 });
     assert.equal(started.status, 202);
     await h().settle();
     await h().bus.sendMessage('plain-queue', {

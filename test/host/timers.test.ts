@@ -7,9 +7,14 @@ import { ScaledClock } from '../../shared/local/clock/scaledClock';
 import type { RegisteredFunction } from '../../shared/local/host/functionRegistry';
 import { TimerScheduler } from '../../shared/local/host/timerTriggers';
 import { callsOf, probes } from './fixtures/probes';
-import { hostSuite,START } from './harness';
+import { hostSuite, START } from './harness';
 
 const MINUTE = 60_000;
+
+/** A registered timer function as the registry holds it, for the scheduler on its own. */
+function timerFunction(name: string, schedule: string): RegisteredFunction {
+  return { name, kind: 'timer', trigger: { schedule } } as unknown as RegisteredFunction;
+}
 
 describe('local host: timer functions on the clock', () => {
   const h = hostSuite();
@@ -69,11 +74,7 @@ describe('TimerScheduler on a clock that wakes late', () => {
       },
       log: () => undefined,
     });
-    const fn = {
-      name: 'sweep',
-      kind: 'timer',
-      trigger: { schedule: '0 */5 * * * *' },
-    } as unknown as RegisteredFunction;
+    const fn = timerFunction('sweep', '0 */5 * * * *');
     scheduler.start([fn]);
     realNow = 17; // nothing fired yet; the jump below makes the 12:05 sleeper wake at 12:17
     await clock.advance(17 * MINUTE);
@@ -92,11 +93,7 @@ describe('TimerScheduler on a clock that wakes late', () => {
       invoke: () => Promise.resolve(),
       log: () => undefined,
     });
-    const fn = {
-      name: 'bad',
-      kind: 'timer',
-      trigger: { schedule: '*/5 * * * *' },
-    } as unknown as RegisteredFunction;
+    const fn = timerFunction('bad', '*/5 * * * *');
     assert.throws(() => scheduler.start([fn]), { name: 'InvalidCronExpressionError' });
   });
 });
