@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { fleetFromLedgers, readLedgers, syncLedger } from '../../shared/app/fleet';
 import { reconcileFleet } from '../../shared/app/fleetReconciler';
 import { requestStamp } from '../../shared/app/requestStamp';
+import type { Services } from '../../shared/app/services';
 import { capacityCounts } from '../../shared/lifecycle/placement';
 import type { Cause, Stamp } from '../../shared/lifecycle/stamp';
 import { perSuite } from '../support/lifetime';
@@ -20,6 +21,15 @@ const cause = (n: number): Cause => ({
   reason: 'test',
   actor: 'test',
 });
+
+/** An operator's request for a stamp in `region`. */
+function requestIn(
+  svc: Services,
+  region: string,
+  allowOtherRegions = false,
+): ReturnType<typeof requestStamp> {
+  return requestStamp(svc, { placement: { region, allowOtherRegions }, cause: cause(1) });
+}
 
 describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
   it('ten concurrent requests for westeurope (max 4) create exactly four stamps there, with distinct ids', async () => {
@@ -56,10 +66,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
 
   it('a new stamp starts provisioning with its deployment as the first effect and one audit record', async () => {
     const svc = await harness().newServices();
-    const outcome = await requestStamp(svc, {
-      placement: { region: 'eastus', allowOtherRegions: false },
-      cause: cause(1),
-    });
+    const outcome = await requestIn(svc, 'eastus');
     assert.equal(outcome.kind, 'created');
     if (outcome.kind !== 'created') return;
     assert.equal(outcome.stamp.id, 'eus-001');
@@ -76,10 +83,7 @@ describe('requestStamp: capacity under concurrent requests (guard 3)', () => {
 
   it('an unknown region is refused without writing anything', async () => {
     const svc = await harness().newServices();
-    const outcome = await requestStamp(svc, {
-      placement: { region: 'mars', allowOtherRegions: true },
-      cause: cause(1),
-    });
+    const outcome = await requestIn(svc, 'mars', true);
     assert.equal(outcome.kind, 'unknown-region');
     assert.deepEqual(await svc.store.list(), []);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { MetricAlertPayload } from '../../shared/local/sim';
+import type { MetricAlertPayload, SimulatedAzure } from '../../shared/local/sim';
 import { classify, harness, MINUTE, SECOND, signalOf, sinceT0 } from './support';
 
 const PROFILE_ID =
@@ -11,6 +11,12 @@ function summary(payload: MetricAlertPayload): string {
   const { essentials } = payload.data;
   const at = essentials.resolvedDateTime ?? essentials.firedDateTime;
   return `${essentials.monitorCondition} ${essentials.alertRule} @${sinceT0(at)} → ${signalOf(payload)}`;
+}
+
+/** Seeds active stamps, each in the region its id's code names. */
+function seedActive(sim: SimulatedAzure, ...ids: string[]): void {
+  const regions: Record<string, string> = { weu: 'westeurope', eus: 'eastus', sea: 'southeastasia' };
+  for (const stampId of ids) sim.seedActiveStamp({ stampId, region: regions[stampId.slice(0, 3)] ?? '' });
 }
 
 describe('simulated metric alerts (common alert schema)', () => {
@@ -96,9 +102,7 @@ describe('simulated metric alerts (common alert schema)', () => {
 
   it('fires one health alert per origin of a failed region, none elsewhere', async () => {
     const { clock, sim, alerts } = harness();
-    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'weu-002', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'eus-001', region: 'eastus' });
+    seedActive(sim, 'weu-001', 'weu-002', 'eus-001');
     sim.failRegion('westeurope');
     await clock.advance(5 * MINUTE);
     assert.deepEqual(alerts.map(summary), [
@@ -135,10 +139,7 @@ describe('simulated metric alerts (common alert schema)', () => {
 
   it('load 90 fires one CapacityHigh per stamp in rotation in that region; 10 resolves it and fires CapacityLow', async () => {
     const { clock, sim, alerts } = harness();
-    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'weu-002', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'weu-003', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'eus-001', region: 'eastus' });
+    seedActive(sim, 'weu-001', 'weu-002', 'weu-003', 'eus-001');
     await sim.setOriginEnabled('weu-003', false); // draining: out of rotation, no capacity signal
     await clock.advance(2 * MINUTE);
     assert.equal(alerts.length, 0, 'load 50 is between both thresholds');
