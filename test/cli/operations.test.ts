@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseJson, planeForCli, stampctl } from './support';
+import { parseJson, planeForCli } from './support';
 
 // One spare place in westeurope (and in the fleet), so that a request can succeed on the seed;
 // a quarantined stamp waits for an operator, so that `verify` has something to approve.
@@ -28,17 +28,7 @@ describe('stampctl: operator commands', () => {
   });
 
   it('create --allow-other-regions places the stamp in the next region with room', async () => {
-    const run = await stampctl([
-      'create',
-      '--region',
-      'eastus',
-      '--allow-other-regions',
-      '--reason',
-      'cli test',
-      '--json',
-      '--url',
-      plane.url(),
-    ]);
+    const run = await plane.run('create --region eastus --allow-other-regions --json --reason', 'cli test');
     assert.equal(run.code, 0, run.stderr);
     const stamp = parseJson(run.stdout);
     assert.equal(stamp['id'], 'weu-005');
@@ -61,15 +51,7 @@ describe('stampctl: operator commands', () => {
   });
 
   it('isolate takes the stamp out of rotation, with the reason audited', async () => {
-    const run = await stampctl([
-      'isolate',
-      'sea-003',
-      '--reason',
-      'investigating latency',
-      '--json',
-      '--url',
-      plane.url(),
-    ]);
+    const run = await plane.run('isolate sea-003 --json --reason', 'investigating latency');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(parseJson(run.stdout)['id'], 'sea-003');
     await plane.e2e().settle();
@@ -86,15 +68,7 @@ describe('stampctl: operator commands', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /refused: 409 Conflict/);
     assert.match(refused.stderr, /guard: {2}min-in-rotation/);
-    const forced = await stampctl([
-      'drain',
-      'eus-003',
-      '--override',
-      '--reason',
-      'cli test',
-      '--url',
-      plane.url(),
-    ]);
+    const forced = await plane.run('drain eus-003 --override --reason', 'cli test');
     assert.equal(forced.code, 0, forced.stderr);
   });
 

@@ -59,13 +59,13 @@ export function parseJson(text: string): Record<string, unknown> {
 export function planeForCli(options?: E2EOptions): {
   readonly e2e: () => E2E;
   readonly url: () => string;
-  /** Runs `stampctl <line> --url <the plane>`; the line is split at spaces. */
-  readonly run: (line: string) => Promise<CliRun>;
+  /** Runs `stampctl <line> --url <the plane>`; the line is split at spaces, then `more` added as they are. */
+  readonly run: (line: string, ...more: string[]) => Promise<CliRun>;
 } {
   const e2e = perSuite(
     () => startE2E(options),
     (r) => r.stop(),
   );
   const url = (): string => e2e().plane.origin;
-  return { e2e, url, run: (line) => stampctl([...line.split(' '), '--url', url()]) };
+  return { e2e, url, run: (line, ...more) => stampctl([...line.split(' '), ...more, '--url', url()]) };
 }

@@ -11,16 +11,8 @@ import {
   type Stamp,
   type StampEvent,
 } from '../../../shared/lifecycle';
-import {
-  assertHeldByBlastRadius,
-  at,
-  fleet,
-  member,
-  policyWith,
-  seedFleet,
-  stampIn,
-  T0,
-} from './support/fixtures';
+import { assertHeldByBlastRadius } from './support/assertions';
+import { at, fleet, member, policyWith, seedFleet, stampIn, T0 } from './support/fixtures';
 
 interface NoCase {
   readonly name: string;

@@ -13,8 +13,8 @@ import {
   type Traffic,
   TRANSITION_TABLE,
 } from '../../../shared/lifecycle';
+import { assertHeldByBlastRadius } from './support/assertions';
 import {
-  assertHeldByBlastRadius,
   at,
   effectKinds,
   expectTransition,

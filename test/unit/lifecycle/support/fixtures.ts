@@ -117,16 +117,6 @@ export function expectTransition(decision: Decision): Extract<Decision, { outcom
   return decision;
 }
 
-/** A refusal by the blast-radius guard: an incident raised, and a re-check armed. */
-export function assertHeldByBlastRadius(decision: Decision): Extract<Decision, { outcome: 'refused' }> {
-  const refused = expectRefusal(decision);
-  if (refused.guard !== 'blast-radius') throw new Error(`expected blast-radius, got ${refused.guard}`);
-  const kinds = refused.effects.map((e) => e.kind).join(',');
-  if (kinds !== 'raise-incident,start-timer')
-    throw new Error(`expected an incident and a re-check, got ${kinds}`);
-  return refused;
-}
-
 export function expectRefusal(decision: Decision): Extract<Decision, { outcome: 'refused' }> {
   if (decision.outcome !== 'refused') {
     throw new Error(`expected a refusal, got ${decision.outcome}: ${JSON.stringify(decision)}`);
