@@ -57,6 +57,16 @@ function obj(value: unknown, what: string): Obj {
   return value as Obj;
 }
 
+/** The members of an object whose values `pick` accepts; others are left out. */
+function recordOf<T>(value: unknown, what: string, pick: (v: unknown) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(obj(value, what))) {
+    const picked = pick(v);
+    if (picked !== undefined) out[k] = picked;
+  }
+  return out;
+}
+
 function str(o: Obj, key: string, what: string): string {
   const v = o[key];
   if (typeof v !== 'string') throw new UnexpectedAnswerError(`${what}.${key} is not a string`);
@@ -93,9 +103,9 @@ function cause(value: unknown): CauseView {
 
 export function toStamp(value: unknown): StampSummary {
   const o = obj(value, 'stamp');
-  const deadlines: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj(o['deadlines'] ?? {}, 'stamp.deadlines')))
-    if (typeof v === 'string') deadlines[k] = v;
+  const deadlines = recordOf(o['deadlines'] ?? {}, 'stamp.deadlines', (v) =>
+    typeof v === 'string' ? v : undefined,
+  );
   return {
     id: str(o, 'id', 'stamp'),
     region: str(o, 'region', 'stamp'),
@@ -170,9 +180,7 @@ function heldByOf(o: Obj): string[] {
 export function toRegions(body: unknown): RegionView[] {
   return list(obj(body, 'answer')['regions'], 'regions').map((value) => {
     const o = obj(value, 'region');
-    const counts: Record<string, number> = {};
-    for (const [k, v] of Object.entries(obj(o['counts'], 'region.counts')))
-      if (typeof v === 'number') counts[k] = v;
+    const counts = recordOf(o['counts'], 'region.counts', (v) => (typeof v === 'number' ? v : undefined));
     return {
       name: str(o, 'name', 'region'),
       code: str(o, 'code', 'region'),
