@@ -69,7 +69,7 @@ resource controlPlaneResourceGroup 'Microsoft.Resources/resourceGroups@2024-03-0
   tags: tags
 }
 
-module controlPlane 'app/controlplane.bicep' = {
+module controlPlane 'controlplane/controlplane.bicep' = {
   scope: controlPlaneResourceGroup
   name: 'synaxis-control-plane'
   params: {
@@ -87,7 +87,7 @@ module controlPlane 'app/controlplane.bicep' = {
 
 // Deploying a stamp creates a resource group and resources in it (Contributor); the stamp template
 // assigns roles to its own identities, so the control plane may assign exactly those roles.
-module stampDeploymentAccess 'app/subscription-access.bicep' = if (grantStampDeploymentRoles) {
+module stampDeploymentAccess 'controlplane/subscription-access.bicep' = if (grantStampDeploymentRoles) {
   name: 'synaxis-cp-subscription-access'
   params: {
     #disable-next-line what-if-short-circuiting
@@ -99,7 +99,7 @@ module stampDeploymentAccess 'app/subscription-access.bicep' = if (grantStampDep
 // Registering, isolating and removing origins in the global Front Door profile.
 // The role assignment's name is guid(scope, principalId, role) (STYLE.md practice 15); the principal
 // is created in this deployment, so what-if cannot predict that name, and says so.
-module frontDoorAccess 'app/frontdoor-access.bicep' = {
+module frontDoorAccess 'controlplane/frontdoor-access.bicep' = {
   scope: resourceGroup('rg-synaxis-global-${stampEnvironment}')
   name: 'synaxis-cp-frontdoor-access'
   params: {

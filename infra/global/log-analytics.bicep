@@ -1,7 +1,7 @@
 metadata name = 'Log Analytics workspace'
 metadata description = 'The global workspace every stamp sends its diagnostics to (AVM res/operational-insights/workspace interface, reduced to what this project uses). Local auth is off: agents and diagnostic settings use Microsoft Entra ID.'
 
-import { lockType } from '../bicep/types/avm-common-types.bicep'
+import { lockType } from '../stamp/types/avm-common-types.bicep'
 
 @description('Required. Name of the workspace.')
 param name string

@@ -44,7 +44,7 @@ module workspace 'log-analytics.bicep' = {
   }
 }
 
-module frontDoor '../bicep/modules/frontdoor.bicep' = {
+module frontDoor '../stamp/modules/frontdoor.bicep' = {
   scope: globalResourceGroup
   name: 'global-${environment}-afd'
   params: {

@@ -4,9 +4,9 @@
 // Bicep reports unknown properties, wrong enum values and API versions it has no types for
 // (BCP037, BCP036, BCP081) as warnings, which would otherwise slip through.
 //
-// Entry points: the stamp (infra/bicep/main.bicep), the global resources (infra/global/main.bicep),
+// Entry points: the stamp (infra/stamp/main.bicep), the global resources (infra/global/main.bicep),
 // the control plane for azd (infra/main.bicep) and every module test (infra/tests/e2e/*/main.test.bicep).
-// Output: dist/<same path>.json, e.g. dist/infra/bicep/main.json, which the Deployer deploys.
+// Output: dist/<same path>.json, e.g. dist/infra/stamp/main.json, which the Deployer deploys.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -22,7 +22,7 @@ const PATTERN = 'infra/**/main*.bicep';
 
 /** @returns {string[]} entry points, relative to the repository root */
 export function entryPoints() {
-  const fixed = ['infra/bicep/main.bicep', 'infra/global/main.bicep', 'infra/main.bicep'];
+  const fixed = ['infra/stamp/main.bicep', 'infra/global/main.bicep', 'infra/main.bicep'];
   const e2eRoot = join(repoRoot, 'infra', 'tests', 'e2e');
   const cases = existsSync(e2eRoot)
     ? readdirSync(e2eRoot, { withFileTypes: true })

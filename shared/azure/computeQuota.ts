@@ -14,7 +14,7 @@ export interface ComputeUsage {
 }
 
 /**
- * The stamp template's AKS node pools at deployment (infra/bicep/main.bicep, `agentPools`: the
+ * The stamp template's AKS node pools at deployment (infra/stamp/main.bicep, `agentPools`: the
  * initial counts, before autoscaling); a test keeps this table equal to the template.
  */
 export const STAMP_NODE_POOLS: readonly { readonly vmSize: string; readonly count: number }[] = [

@@ -41,7 +41,7 @@ export interface StampTemplateSettings {
 export interface ArmDeployerOptions {
   /** The client, built once on first use (see `createAzureAdapters`). */
   readonly client: () => Promise<ArmResourcesClient>;
-  /** The compiled stamp template; defaults to {@link loadStampTemplate} of `dist/infra/bicep/main.json`. */
+  /** The compiled stamp template; defaults to {@link loadStampTemplate} of `dist/infra/stamp/main.json`. */
   readonly template?: () => Promise<ArmTemplate>;
   readonly settings: StampTemplateSettings;
   /** Poll interval of the SDK's one status read after a start, and of what-if; tests pass 5. */
@@ -62,8 +62,8 @@ export interface ArmDeployer extends Deployer {
   whatIf(request: StampDeploymentRequest): Promise<WhatIfSummary>;
 }
 
-/** `dist/infra/bicep/main.json`, next to this module's compiled `dist/shared/azure/`. */
-export const DEFAULT_STAMP_TEMPLATE_PATH = resolve(__dirname, '..', '..', 'infra', 'bicep', 'main.json');
+/** `dist/infra/stamp/main.json`, next to this module's compiled `dist/shared/azure/`. */
+export const DEFAULT_STAMP_TEMPLATE_PATH = resolve(__dirname, '..', '..', 'infra', 'stamp', 'main.json');
 
 /** Reads an ARM template JSON file; a missing or malformed file is a TerminalError naming the path. */
 export async function loadStampTemplate(path = DEFAULT_STAMP_TEMPLATE_PATH): Promise<ArmTemplate> {

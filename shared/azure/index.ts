@@ -62,7 +62,7 @@ export interface AzureAdapterDeps {
   readonly arm?: ArmClientOptions;
   /** Agent and retry options of the Event Grid client. */
   readonly eventGrid?: Pick<ArmClientOptions, 'agent' | 'retryOptions'>;
-  /** The stamp template; default `dist/infra/bicep/main.json`. */
+  /** The stamp template; default `dist/infra/stamp/main.json`. */
   readonly template?: () => Promise<ArmTemplate>;
   /** Poll interval of the management SDKs' long-running operations; default the SDK's (2 s). */
   readonly updateIntervalInMs?: number;

@@ -13,7 +13,7 @@ export interface StampDeploymentRequest {
   readonly deploymentName: string;
 }
 
-/** The stamp template's outputs that the control plane reads (infra/bicep/main.bicep). */
+/** The stamp template's outputs that the control plane reads (infra/stamp/main.bicep). */
 export interface StampDeploymentOutputs {
   /** The host name Front Door sends the stamp's traffic to. */
   readonly originHostName: string;

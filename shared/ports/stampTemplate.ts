@@ -1,6 +1,6 @@
 /**
  * The contract between the Deployer and the stamp template: the parameters the Deployer passes to
- * the compiled `infra/bicep/main.bicep` (`dist/infra/bicep/main.json`) and the outputs the control
+ * the compiled `infra/stamp/main.bicep` (`dist/infra/stamp/main.json`) and the outputs the control
  * plane reads back from the finished deployment. `test/infra` checks that the compiled template
  * declares exactly these parameters (with these types and this optionality) and these outputs, so
  * a change on either side fails `npm test` until both agree.

@@ -26,7 +26,7 @@ import {
  */
 const ALLOWED_PREVIEW = new Set(['Microsoft.Insights/diagnosticSettings@2021-05-01-preview']);
 
-const ENTRY_POINTS = ['bicep/main.json', 'global/main.json', 'main.json'];
+const ENTRY_POINTS = ['stamp/main.json', 'global/main.json', 'main.json'];
 
 const STAMP_MODULES = [
   'vnet',
@@ -57,7 +57,7 @@ describe('compiled templates', () => {
   });
 
   it('have a module file for every module the issue lists (and tests for all of them)', () => {
-    const files = readdirSync(join(repoRoot, 'infra', 'bicep', 'modules'))
+    const files = readdirSync(join(repoRoot, 'infra', 'stamp', 'modules'))
       .filter((f) => f.endsWith('.bicep'))
       .map((f) => f.replace(/\.bicep$/, ''));
     for (const module of STAMP_MODULES) assert.ok(files.includes(module), `modules/${module}.bicep`);
@@ -154,8 +154,9 @@ describe('compiled templates', () => {
   it('deploy each module twice in its e2e test (init, then idem)', () => {
     for (const module of STAMP_MODULES) {
       const path = `tests/e2e/${module}/main.test.json`;
+      // The test's own deployment, at the top (the module's own nested deployments may loop too).
       const test = templateResources(compiled(path), path).find(
-        (r) => r.type === 'Microsoft.Resources/deployments' && isRecord(r.body['copy']),
+        (r) => r.where === path && r.type === 'Microsoft.Resources/deployments' && isRecord(r.body['copy']),
       );
       assert.ok(test, `${path}: no testDeployment`);
       const copy = asRecord(test.body['copy'], `${path} copy`);

@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import { STAMP_NODE_POOLS, stampComputeNeeds, stampsAllowed } from '../../shared/azure/computeQuota';
 import { repoRoot } from './support';
 
-/** The stamp template's AKS node pools as written in infra/bicep/main.bicep (initial counts). */
+/** The stamp template's AKS node pools as written in infra/stamp/main.bicep (initial counts). */
 function templateNodePools(): { vmSize: string; count: number }[] {
-  const bicep = readFileSync(join(repoRoot, 'infra/bicep/main.bicep'), 'utf8');
+  const bicep = readFileSync(join(repoRoot, 'infra/stamp/main.bicep'), 'utf8');
   const start = bicep.indexOf('agentPools: [');
   assert.ok(start >= 0, 'the stamp template declares agentPools');
   const block = bicep.slice(start, bicep.indexOf('\n    ]', start));

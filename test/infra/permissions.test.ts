@@ -47,7 +47,7 @@ describe('what the control plane may deploy (issue 11, defect 2)', () => {
   let stamp: Snapshot;
   before(() => {
     grants = appSubscriptionGrants(controlPlaneSnapshot());
-    stamp = snapshot('bicep/main.json', 'stamp-permissions', stampParameters(), 'westeurope');
+    stamp = snapshot('stamp/main.json', 'stamp-permissions', stampParameters(), 'westeurope');
   });
 
   it('grants the app Contributor, a constrained role assigner and Resource Policy Contributor at subscription scope', () => {
@@ -95,7 +95,7 @@ describe('what the control plane may deploy (issue 11, defect 2)', () => {
     // The raw walk lists what a future parameter could turn on (locks, for example); each must be
     // either allowed or never written with the Deployer's parameters.
     const written = new Set(stamp.resources.map((r) => r.type.toLowerCase()));
-    const refused = templateResources(compiled('bicep/main.json'), 'stamp')
+    const refused = templateResources(compiled('stamp/main.json'), 'stamp')
       .filter((r) => !r.existing && r.type !== 'Microsoft.Resources/deployments')
       .filter((r) => refusedWrites([{ id: r.symbol, type: r.type, body: {} }], grants).length > 0)
       .filter((r) => r.type !== 'Microsoft.Authorization/roleAssignments');

@@ -52,7 +52,7 @@ describe('role definition ids in the infrastructure', () => {
   before(() => {
     snapshots = [
       snapshot(
-        'bicep/main.json',
+        'stamp/main.json',
         'stamp-roles',
         {
           stampId: 'eus-001',

@@ -1,5 +1,5 @@
 /**
- * The stamp template (issue 6), checked on its compiled ARM JSON (dist/infra/bicep/main.json):
+ * The stamp template (issue 6), checked on its compiled ARM JSON (dist/infra/stamp/main.json):
  * its parameters and outputs against the Deployer's contract, and the resources it creates when
  * evaluated with the parameters the Deployer passes.
  */
@@ -56,7 +56,7 @@ function plainParameters(parameters: StampTemplateParameters): Record<string, Pa
 }
 
 describe('stamp template contract (shared/ports/stampTemplate.ts)', () => {
-  const template = compiled('bicep/main.json');
+  const template = compiled('stamp/main.json');
   const parameters = asRecord(template['parameters'], 'parameters');
   const outputs = asRecord(template['outputs'], 'outputs');
 
@@ -96,7 +96,7 @@ describe('stamp template contract (shared/ports/stampTemplate.ts)', () => {
 describe('stamp template evaluated with the Deployer parameters', () => {
   let snap: Snapshot;
   before(() => {
-    snap = snapshot('bicep/main.json', 'stamp', plainParameters(deployerParameters), 'westeurope');
+    snap = snapshot('stamp/main.json', 'stamp', plainParameters(deployerParameters), 'westeurope');
   });
 
   const rg = `/resourceGroups/${stampResourceGroup('weu-001')}/`;
@@ -123,32 +123,43 @@ describe('stamp template evaluated with the Deployer parameters', () => {
   });
 
   // Each data service: its type, how its public access is switched off, and its private link group.
-  const dataServices: { type: string; publicAccess: string; group: string }[] = [
-    { type: 'Microsoft.KeyVault/vaults', publicAccess: 'properties.publicNetworkAccess', group: 'vault' },
+  /** Each data service, its sub-resource and the private DNS zone its endpoint registers in. */
+  const dataServices: { type: string; publicAccess: string; group: string; zone: string }[] = [
+    {
+      type: 'Microsoft.KeyVault/vaults',
+      publicAccess: 'properties.publicNetworkAccess',
+      group: 'vault',
+      zone: 'privatelink.vaultcore.azure.net',
+    },
     {
       type: 'Microsoft.ContainerRegistry/registries',
       publicAccess: 'properties.publicNetworkAccess',
       group: 'registry',
+      zone: 'privatelink.azurecr.io',
     },
     {
       type: 'Microsoft.DocumentDB/databaseAccounts',
       publicAccess: 'properties.publicNetworkAccess',
       group: 'Sql',
+      zone: 'privatelink.documents.azure.com',
     },
     {
       type: 'Microsoft.ServiceBus/namespaces',
       publicAccess: 'properties.publicNetworkAccess',
       group: 'namespace',
+      zone: 'privatelink.servicebus.windows.net',
     },
     {
       type: 'Microsoft.Cache/redisEnterprise',
       publicAccess: 'properties.publicNetworkAccess',
       group: 'redisEnterprise',
+      zone: 'privatelink.redis.azure.net',
     },
     {
       type: 'Microsoft.DBforPostgreSQL/flexibleServers',
       publicAccess: 'properties.network.publicNetworkAccess',
       group: 'postgresqlServer',
+      zone: 'privatelink.postgres.database.azure.com',
     },
   ];
 
@@ -181,9 +192,16 @@ describe('stamp template evaluated with the Deployer parameters', () => {
         String(at(endpoint?.body, 'properties.subnet.id')),
         /vnet-spoke-weu-001\/subnets\/snet-private-endpoints$/,
       );
-      assert.ok(
-        zoneGroups.some((g) => g.id.startsWith(`${endpoint?.id}/`)),
-        `${service.type}: its private endpoint has a DNS zone group`,
+      const group = zoneGroups.find((g) => g.id.startsWith(`${endpoint?.id}/`));
+      assert.ok(group, `${service.type}: its private endpoint has a DNS zone group`);
+      // The zone of its own service, picked by name (a zone picked by position would be another's).
+      const zoneIds = asArray(at(group.body, 'properties.privateDnsZoneConfigs'), 'configs').map((c) =>
+        String(at(c, 'properties.privateDnsZoneId')),
+      );
+      assert.deepEqual(
+        zoneIds.map((id) => id.split('/').pop()),
+        [service.zone],
+        service.type,
       );
     }
   });
@@ -414,7 +432,7 @@ describe('stamp template with only the required parameters', () => {
       generation: 1,
       logAnalyticsWorkspaceId: WORKSPACE_ID,
     };
-    const snap = snapshot('bicep/main.json', 'stamp-minimal', plainParameters(minimal), 'southeastasia');
+    const snap = snapshot('stamp/main.json', 'stamp-minimal', plainParameters(minimal), 'southeastasia');
     assert.equal(snap.ofType('Microsoft.Insights/metricAlerts').length, 0);
     assert.equal(snap.ofType('Microsoft.KubernetesConfiguration/fluxConfigurations').length, 0);
     exactly(snap, 'Microsoft.KubernetesConfiguration/extensions', 1);

@@ -46,7 +46,7 @@ export function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
 }
 
-/** A compiled template, by its path under dist/infra (e.g. `bicep/main.json`). */
+/** A compiled template, by its path under dist/infra (e.g. `stamp/main.json`). */
 export function compiled(path: string): JsonRecord {
   const file = join(compiledRoot, path);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:infra first`);

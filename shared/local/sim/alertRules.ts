@@ -5,7 +5,7 @@ import { aksClusterName } from './resourceNames';
 /**
  * The metric alert rules the simulation evaluates, shaped like the real ones: Front Door's
  * origin health split by the `Origin` dimension (one rule on the profile), and per stamp the
- * capacity pair that infra/bicep/modules/aks.bicep creates on the cluster (names and operators
+ * capacity pair that infra/stamp/modules/aks.bicep creates on the cluster (names and operators
  * as there; thresholds 80/20 as the simulation control documents).
  */
 export const ORIGIN_HEALTH_RULE: MetricAlertRule = {

@@ -1,6 +1,6 @@
 /**
  * Names and resource IDs of the simulated resources, following the stamp template
- * (infra/bicep/main.bicep) and the global resources (infra/global/main.bicep), so that what
+ * (infra/stamp/main.bicep) and the global resources (infra/global/main.bicep), so that what
  * the simulation reports looks like what Azure would.
  */
 import { aksClusterName, stampResourceGroup } from '../../lifecycle/stampNames';

@@ -539,8 +539,8 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
   });
 
   void describe('the compiled stamp template', () => {
-    void it('defaults to dist/infra/bicep/main.json, which takes every parameter the deployer passes', async () => {
-      assert.match(DEFAULT_STAMP_TEMPLATE_PATH, /dist[\\/]infra[\\/]bicep[\\/]main\.json$/);
+    void it('defaults to dist/infra/stamp/main.json, which takes every parameter the deployer passes', async () => {
+      assert.match(DEFAULT_STAMP_TEMPLATE_PATH, /dist[\\/]infra[\\/]stamp[\\/]main\.json$/);
       const template = await loadStampTemplate();
       const declared = (template['parameters'] ?? {}) as Record<
         string,

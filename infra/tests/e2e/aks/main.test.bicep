@@ -17,7 +17,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module network '../../../bicep/modules/vnet.bicep' = {
+module network '../../../stamp/modules/vnet.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-vnet'
   params: {
@@ -39,7 +39,7 @@ module network '../../../bicep/modules/vnet.bicep' = {
   }
 }
 
-module clusterIdentity '../../../bicep/modules/identity.bicep' = {
+module clusterIdentity '../../../stamp/modules/identity.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-id-aks'
   params: {
@@ -48,7 +48,7 @@ module clusterIdentity '../../../bicep/modules/identity.bicep' = {
   }
 }
 
-module kubelet '../../../bicep/modules/identity.bicep' = {
+module kubelet '../../../stamp/modules/identity.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-id-kubelet'
   params: {
@@ -65,7 +65,7 @@ module kubelet '../../../bicep/modules/identity.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/aks.bicep' = [
+module testDeployment '../../../stamp/modules/aks.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-aks-${iteration}'

@@ -17,7 +17,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module network '../../../bicep/modules/vnet.bicep' = {
+module network '../../../stamp/modules/vnet.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-vnet'
   params: {
@@ -31,7 +31,7 @@ module network '../../../bicep/modules/vnet.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/cosmos.bicep' = [
+module testDeployment '../../../stamp/modules/cosmos.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-cosmos-${iteration}'

@@ -17,7 +17,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module network '../../../bicep/modules/vnet.bicep' = {
+module network '../../../stamp/modules/vnet.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-vnet'
   params: {
@@ -30,7 +30,7 @@ module network '../../../bicep/modules/vnet.bicep' = {
   }
 }
 
-module policy '../../../bicep/modules/firewall-policy.bicep' = {
+module policy '../../../stamp/modules/firewall-policy.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-policy'
   params: {
@@ -40,7 +40,7 @@ module policy '../../../bicep/modules/firewall-policy.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/firewall.bicep' = [
+module testDeployment '../../../stamp/modules/firewall.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-firewall-${iteration}'

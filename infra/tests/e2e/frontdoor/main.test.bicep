@@ -18,7 +18,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/frontdoor.bicep' = [
+module testDeployment '../../../stamp/modules/frontdoor.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-frontdoor-${iteration}'

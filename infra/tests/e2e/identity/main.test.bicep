@@ -15,7 +15,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/identity.bicep' = [
+module testDeployment '../../../stamp/modules/identity.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-identity-${iteration}'

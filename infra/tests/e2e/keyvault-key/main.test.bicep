@@ -16,7 +16,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module vault '../../../bicep/modules/keyvault.bicep' = {
+module vault '../../../stamp/modules/keyvault.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-kv'
   params: {
@@ -27,7 +27,7 @@ module vault '../../../bicep/modules/keyvault.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/keyvault-key.bicep' = [
+module testDeployment '../../../stamp/modules/keyvault-key.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-keyvault-key-${iteration}'

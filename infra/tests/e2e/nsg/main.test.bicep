@@ -18,7 +18,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/nsg.bicep' = [
+module testDeployment '../../../stamp/modules/nsg.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-nsg-${iteration}'

@@ -14,7 +14,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module network '../../../bicep/modules/vnet.bicep' = {
+module network '../../../stamp/modules/vnet.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-vnet'
   params: {
@@ -28,7 +28,7 @@ module network '../../../bicep/modules/vnet.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/private-dns-zone.bicep' = [
+module testDeployment '../../../stamp/modules/private-dns-zone.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-private-dns-zone-${iteration}'

@@ -19,7 +19,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   location: location
 }
 
-module cluster '../../../bicep/modules/redis-enterprise.bicep' = {
+module cluster '../../../stamp/modules/redis-enterprise.bicep' = {
   scope: resourceGroup
   name: '${uniqueString(deployment().name, location)}-test-dependencies-redis'
   params: {
@@ -29,7 +29,7 @@ module cluster '../../../bicep/modules/redis-enterprise.bicep' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/redis.bicep' = [
+module testDeployment '../../../stamp/modules/redis.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-redis-${iteration}'

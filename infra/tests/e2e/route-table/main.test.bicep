@@ -15,7 +15,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 @batchSize(1)
-module testDeployment '../../../bicep/modules/route-table.bicep' = [
+module testDeployment '../../../stamp/modules/route-table.bicep' = [
   for iteration in ['init', 'idem']: {
     scope: resourceGroup
     name: '${uniqueString(deployment().name, location)}-test-route-table-${iteration}'

@@ -538,7 +538,9 @@ module privateDnsZones 'modules/private-dns-zone.bicep' = [
   }
 ]
 
-// items() sorts by key: cosmos, postgresql, redis, registry, serviceBus, vault.
+// The zone modules are in the order of items(), which sorts by key: each service picks its
+// zone by key through this list, never by position.
+var dnsZoneKeys = map(items(privateDnsZoneNames), zone => zone.key)
 var endpointsSubnetId = spokeNetwork.outputs.subnetResourceIds[2]
 
 // ---------------------------------------------------------------------------------------------
@@ -556,7 +558,7 @@ module keyVault 'modules/keyvault.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[5].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'vault')].outputs.resourceId }]
         }
       }
     ]
@@ -613,7 +615,7 @@ module registry 'modules/acr.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[3].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'registry')].outputs.resourceId }]
         }
       }
     ]
@@ -669,7 +671,7 @@ module cosmos 'modules/cosmos.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[0].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'cosmos')].outputs.resourceId }]
         }
       }
     ]
@@ -696,7 +698,7 @@ module serviceBus 'modules/servicebus.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[4].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'serviceBus')].outputs.resourceId }]
         }
       }
     ]
@@ -727,7 +729,7 @@ module redisCluster 'modules/redis-enterprise.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[2].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'redis')].outputs.resourceId }]
         }
       }
     ]
@@ -767,7 +769,7 @@ module postgresql 'modules/postgresql.bicep' = {
       {
         subnetResourceId: endpointsSubnetId
         privateDnsZoneGroup: {
-          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[1].outputs.resourceId }]
+          privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: privateDnsZones[indexOf(dnsZoneKeys, 'postgresql')].outputs.resourceId }]
         }
       }
     ]

@@ -173,41 +173,17 @@ resource flexibleServerDiagnosticSettings 'Microsoft.Insights/diagnosticSettings
   }
 ]
 
-resource flexibleServerPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module flexibleServerPrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'postgresqlServer'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'postgresqlServer'}-${index}'
-          properties: {
-            privateLinkServiceId: flexibleServer.id
-            groupIds: [endpoint.?service ?? 'postgresqlServer']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource flexibleServerPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: flexibleServerPrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-postgresqlServer-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: flexibleServer.id
+      resourceName: name
+      defaultService: 'postgresqlServer'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -262,7 +238,7 @@ output fqdn string = flexibleServer.properties.fullyQualifiedDomainName
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: flexibleServerPrivateEndpoints[index].name
-    resourceId: flexibleServerPrivateEndpoints[index].id
+    name: flexibleServerPrivateEndpoints[index].outputs.name
+    resourceId: flexibleServerPrivateEndpoints[index].outputs.resourceId
   }
 ]

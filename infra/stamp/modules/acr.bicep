@@ -134,41 +134,17 @@ resource registryDiagnosticSettings 'Microsoft.Insights/diagnosticSettings@2021-
   }
 ]
 
-resource registryPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module registryPrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'registry'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'registry'}-${index}'
-          properties: {
-            privateLinkServiceId: registry.id
-            groupIds: [endpoint.?service ?? 'registry']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource registryPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: registryPrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-registry-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: registry.id
+      resourceName: name
+      defaultService: 'registry'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -226,7 +202,7 @@ output loginServer string = registry.properties.loginServer
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: registryPrivateEndpoints[index].name
-    resourceId: registryPrivateEndpoints[index].id
+    name: registryPrivateEndpoints[index].outputs.name
+    resourceId: registryPrivateEndpoints[index].outputs.resourceId
   }
 ]

@@ -66,41 +66,17 @@ resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-07-01' = {
   }
 }
 
-resource redisClusterPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module redisClusterPrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'redisEnterprise'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'redisEnterprise'}-${index}'
-          properties: {
-            privateLinkServiceId: redisCluster.id
-            groupIds: [endpoint.?service ?? 'redisEnterprise']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource redisClusterPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: redisClusterPrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-redisEnterprise-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: redisCluster.id
+      resourceName: name
+      defaultService: 'redisEnterprise'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -158,7 +134,7 @@ output hostName string = redisCluster.properties.hostName
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: redisClusterPrivateEndpoints[index].name
-    resourceId: redisClusterPrivateEndpoints[index].id
+    name: redisClusterPrivateEndpoints[index].outputs.name
+    resourceId: redisClusterPrivateEndpoints[index].outputs.resourceId
   }
 ]

@@ -231,41 +231,17 @@ resource databaseAccountDiagnosticSettings 'Microsoft.Insights/diagnosticSetting
   }
 ]
 
-resource databaseAccountPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module databaseAccountPrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'Sql'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'Sql'}-${index}'
-          properties: {
-            privateLinkServiceId: databaseAccount.id
-            groupIds: [endpoint.?service ?? 'Sql']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource databaseAccountPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: databaseAccountPrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-Sql-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: databaseAccount.id
+      resourceName: name
+      defaultService: 'Sql'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -323,7 +299,7 @@ output endpoint string = databaseAccount.properties.documentEndpoint
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: databaseAccountPrivateEndpoints[index].name
-    resourceId: databaseAccountPrivateEndpoints[index].id
+    name: databaseAccountPrivateEndpoints[index].outputs.name
+    resourceId: databaseAccountPrivateEndpoints[index].outputs.resourceId
   }
 ]

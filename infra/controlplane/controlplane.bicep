@@ -200,7 +200,7 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 
 var cosmosDataContributor = cosmosDbSqlRoles['Cosmos DB Built-in Data Contributor']
 
-module cosmos '../bicep/modules/cosmos.bicep' = {
+module cosmos '../stamp/modules/cosmos.bicep' = {
   name: 'cp-cosmos'
   params: {
     name: names.cosmos
@@ -256,7 +256,7 @@ module cosmos '../bicep/modules/cosmos.bicep' = {
   }
 }
 
-module serviceBus '../bicep/modules/servicebus.bicep' = {
+module serviceBus '../stamp/modules/servicebus.bicep' = {
   name: 'cp-servicebus'
   params: {
     name: names.serviceBus

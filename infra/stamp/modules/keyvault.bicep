@@ -98,41 +98,17 @@ resource keyVaultDiagnosticSettings 'Microsoft.Insights/diagnosticSettings@2021-
   }
 ]
 
-resource keyVaultPrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module keyVaultPrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'vault'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'vault'}-${index}'
-          properties: {
-            privateLinkServiceId: keyVault.id
-            groupIds: [endpoint.?service ?? 'vault']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource keyVaultPrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: keyVaultPrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-vault-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: keyVault.id
+      resourceName: name
+      defaultService: 'vault'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -187,7 +163,7 @@ output uri string = keyVault.properties.vaultUri
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: keyVaultPrivateEndpoints[index].name
-    resourceId: keyVaultPrivateEndpoints[index].id
+    name: keyVaultPrivateEndpoints[index].outputs.name
+    resourceId: keyVaultPrivateEndpoints[index].outputs.resourceId
   }
 ]

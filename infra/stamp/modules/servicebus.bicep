@@ -171,41 +171,17 @@ resource namespaceDiagnosticSettings 'Microsoft.Insights/diagnosticSettings@2021
   }
 ]
 
-resource namespacePrivateEndpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+module namespacePrivateEndpoints 'private-endpoint.bicep' = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: endpoint.?name ?? 'pep-${name}-${endpoint.?service ?? 'namespace'}-${index}'
-    location: endpoint.?location ?? location
-    tags: endpoint.?tags ?? tags
-    properties: {
-      subnet: {
-        id: endpoint.subnetResourceId
-      }
-      privateLinkServiceConnections: [
-        {
-          name: '${name}-${endpoint.?service ?? 'namespace'}-${index}'
-          properties: {
-            privateLinkServiceId: namespace.id
-            groupIds: [endpoint.?service ?? 'namespace']
-          }
-        }
-      ]
-    }
-  }
-]
-
-resource namespacePrivateDnsZoneGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
-  for (endpoint, index) in (privateEndpoints ?? []): if (endpoint.?privateDnsZoneGroup != null) {
-    name: endpoint.?privateDnsZoneGroup.?name ?? 'default'
-    parent: namespacePrivateEndpoints[index]
-    properties: {
-      privateDnsZoneConfigs: [
-        for config in (endpoint.?privateDnsZoneGroup.?privateDnsZoneGroupConfigs ?? []): {
-          name: config.?name ?? replace(last(split(config.privateDnsZoneResourceId, '/')), '.', '-')
-          properties: {
-            privateDnsZoneId: config.privateDnsZoneResourceId
-          }
-        }
-      ]
+    name: '${uniqueString(deployment().name, location)}-namespace-pep-${index}'
+    params: {
+      endpoint: endpoint
+      privateLinkServiceId: namespace.id
+      resourceName: name
+      defaultService: 'namespace'
+      index: index
+      location: location
+      tags: tags
     }
   }
 ]
@@ -266,7 +242,7 @@ output queueNames string[] = [for (queue, index) in (queues ?? []): namespaceQue
 @description('The private endpoints of the resource.')
 output privateEndpoints { name: string, resourceId: string }[] = [
   for (endpoint, index) in (privateEndpoints ?? []): {
-    name: namespacePrivateEndpoints[index].name
-    resourceId: namespacePrivateEndpoints[index].id
+    name: namespacePrivateEndpoints[index].outputs.name
+    resourceId: namespacePrivateEndpoints[index].outputs.resourceId
   }
 ]
