@@ -1,4 +1,4 @@
-// Type-aware lint (STYLE.md practice 12). The lifecycle boundary is enforced separately by
+// Type-aware lint. The lifecycle boundary is enforced separately by
 // dependency-cruiser (.dependency-cruiser.cjs), so that a violation names the rule it breaks.
 import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    // The pure core takes time as an argument and draws no randomness (DESIGN.md section 5).
+    // The pure core takes time as an argument and draws no randomness (docs/architecture.md §2).
     files: ['shared/lifecycle/**/*.ts'],
     rules: {
       'no-restricted-syntax': [

@@ -97,7 +97,7 @@ module stampDeploymentAccess 'controlplane/subscription-access.bicep' = if (gran
 }
 
 // Registering, isolating and removing origins in the global Front Door profile.
-// The role assignment's name is guid(scope, principalId, role) (STYLE.md practice 15); the principal
+// The role assignment's name is guid(scope, principalId, role); the principal
 // is created in this deployment, so what-if cannot predict that name, and says so.
 module frontDoorAccess 'controlplane/frontdoor-access.bicep' = {
   scope: resourceGroup('rg-synaxis-global-${stampEnvironment}')

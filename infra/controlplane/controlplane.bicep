@@ -309,7 +309,7 @@ resource topic 'Microsoft.EventGrid/topics@2025-02-15' = {
   }
 }
 
-// Role assignment names are guid(scope, principalId, role) (STYLE.md practice 15); the principals
+// Role assignment names are guid(scope, principalId, role); the principals
 // are created in this deployment, so what-if cannot predict those names, and says so.
 module access 'controlplane-access.bicep' = {
   name: 'cp-access'

@@ -9,7 +9,7 @@ import {
 import { PHASES } from '../lifecycle/phase';
 
 /**
- * The bodies and queries of the HTTP API, parsed from `unknown` in one place (STYLE practice 2).
+ * The bodies and queries of the HTTP API, parsed from `unknown` in one place.
  * Unknown members are refused, so a typo (`allowOtherRegion`) is an error, not a silent default.
  */
 const reason = z.string().max(500);

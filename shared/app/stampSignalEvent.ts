@@ -4,7 +4,7 @@ import type { StampSignal, StampSignalType } from '../lifecycle/alerts/classifyA
 import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../ports/eventPublisher';
 
-/** CloudEvent type ↔ signal type (DESIGN.md section 4). */
+/** CloudEvent type ↔ signal type (docs/architecture.md §6). */
 const SIGNAL_CLOUD_TYPES: Record<StampSignalType, string> = {
   HealthProbeFailed: STAMP_EVENT_TYPES.HealthProbeFailed,
   HealthProbeRecovered: STAMP_EVENT_TYPES.HealthProbeRecovered,

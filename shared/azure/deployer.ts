@@ -103,7 +103,7 @@ const WRAPPER_CODES = new Set(['DeploymentFailed', 'ResourceDeploymentFailure'])
  * - `startDeployment` reads the deployment first: one that is running or succeeded was started
  *   already, so a repeat never re-runs it; one that failed or was canceled is PUT again, which
  *   ARM runs again. Otherwise it PUTs it and returns without waiting (the SDK reads the status
- *   once; STYLE.md practice 7: the orchestration polls with timers).
+ *   once; the orchestration polls with timers).
  * - `getDeployment` is one GET: Running, Succeeded with the outputs as strings, or Failed with the
  *   most specific ARM error code (see {@link specificCode}) and the message including its details.
  * - Resource group deletion: DELETE started and returned; a GET answering 404 means Deleted.

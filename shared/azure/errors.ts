@@ -1,8 +1,8 @@
 import { ConflictError, ensureError, NotFoundError, TerminalError, TransientError } from '../errors';
 
 /**
- * How the Azure SDKs fail, and how that becomes a typed error of the control plane (STYLE.md
- * practice 9). Three shapes reach us from the management SDKs (AZURE-FACTS.md section 9):
+ * How the Azure SDKs fail, and how that becomes a typed error of the control plane
+ * (`shared/errors`). Three shapes reach us from the management SDKs (docs/azure.md §9):
  *
  * 1. a `RestError` with `statusCode`, `code` and the ARM error body in `details` (a synchronous
  *    4xx/5xx, or a failed `Location`-style poll such as a resource group delete);

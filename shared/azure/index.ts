@@ -80,7 +80,8 @@ const shared = new Map<string, AzureAdapters>();
 /**
  * The Azure implementations of the ports, from `loadConfig(...).azure` (STAMPS_CLOUD=azure).
  * Nothing is loaded or connected here: each SDK client is built on its first use and then kept
- * (STYLE.md anti-pattern 5). Without `deps`, a second call with the same settings returns the same
+ * (one client per process: a client per call exhausts sockets).
+ * Without `deps`, a second call with the same settings returns the same
  * adapters, so the clients stay one per process even if a caller asks twice.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
- * A value built on first use and then shared, for SDK clients and credentials (STYLE.md practice
- * 11, anti-pattern 5: one client per process, not one per call). A failed build is not cached, so
+ * A value built on first use and then shared, for SDK clients and credentials: one client
+ * per process, not one per call. A failed build is not cached, so
  * that a transient failure (e.g. a module that failed to load) is retried by the next caller.
  *
  * @example

@@ -29,7 +29,7 @@ const loadLong = lazy(async () => (await import('long')).default);
 /**
  * The LifecycleBus on `@azure/service-bus`: queue `stamp-lifecycle` with sessions, so every
  * message carries `sessionId` = stamp id (a send without one fails on a session queue), and a
- * deterministic `messageId` so that duplicate detection drops a resend (AZURE-FACTS.md section 3).
+ * deterministic `messageId` so that duplicate detection drops a resend (docs/azure.md §3).
  * Bodies are the message objects; the SDK sends them as JSON (`contentType` application/json).
  *
  * - `scheduleDrainTimer`: `sender.scheduleMessages(message, dueAt)`; returns the sequence number

@@ -33,7 +33,7 @@ const HOST_NAME =
  *
  * Writes wait for the origin's own provisioning (seconds; an origin write is short, unlike a
  * stamp deployment) so that an error is reported by the call that caused it. Front Door's
- * propagation to the edge takes minutes more and is not awaited (AZURE-FACTS.md section 2).
+ * propagation to the edge takes minutes more and is not awaited (docs/azure.md §2).
  *
  * - `upsertOrigin`: PUT, which creates or replaces: a repeat updates the origin.
  * - `setOriginEnabled`: PATCH of `enabledState` only; the other properties stay. NotFoundError if missing.
@@ -187,7 +187,7 @@ export interface HttpsOriginHealthProbeOptions {
 /**
  * The OriginHealthProbe: `GET https://{hostName}/healthz` with a short timeout; 200 is Healthy,
  * anything else (another status, a redirect, a timeout, a TLS or network failure) is Unhealthy,
- * as Front Door counts only 200 (AZURE-FACTS.md section 2).
+ * as Front Door counts only 200 (docs/azure.md §2).
  *
  * @example
  * const probe = createHttpsOriginHealthProbe();

@@ -1,6 +1,6 @@
 /**
  * The API's answers as the CLI reads them. They arrive as `unknown` and are narrowed here, in one
- * place (STYLE practice 2); a field the CLI does not show is left unread.
+ * place; a field the CLI does not show is left unread.
  */
 export interface CauseView {
   readonly kind: string;

@@ -1,5 +1,5 @@
 /**
- * The typed errors of the control plane (STYLE.md practice 9). Each has a stable `code`,
+ * The typed errors of the control plane. Each has a stable `code`,
  * keeps its `cause`, and says whether a retry can help. None carries secrets.
  */
 export abstract class StampsError extends Error {

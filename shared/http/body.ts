@@ -26,7 +26,7 @@ export type BodyResult =
     };
 
 /**
- * Reads a JSON body as `unknown` (STYLE practice 2): empty means `{}`; more than 64 KiB is 413;
+ * Reads a JSON body as `unknown`: empty means `{}`; more than 64 KiB is 413;
  * a body that is not JSON, or nested deeper than {@link MAX_JSON_DEPTH}, is 400 with the reason.
  */
 export async function readJsonBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {

@@ -2,7 +2,7 @@ import type { Stamp } from './stamp';
 import { isBefore } from './time';
 
 /**
- * A stamp's status as conditions (STYLE.md practice 5, after Cluster API): each says one thing
+ * A stamp's status as conditions (after Cluster API): each says one thing
  * an operator asks ("is it serving?", "is it healthy?"), with a machine-readable reason and a
  * sentence. Computed from the stamp, never stored, so they cannot drift from it.
  */

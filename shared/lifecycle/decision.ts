@@ -1,7 +1,7 @@
 import type { Effect } from './effects';
 import type { AuditRecord, Stamp } from './stamp';
 
-/** The guards of DESIGN.md section 3, plus the transition table itself. */
+/** The guards of docs/architecture.md §4, plus the transition table itself. */
 export type GuardName =
   | 'transition-table'
   | 'min-in-rotation'

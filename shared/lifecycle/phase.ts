@@ -1,4 +1,4 @@
-/** The phases of a stamp's life, in order (DESIGN.md section 2), plus `failed`. */
+/** The phases of a stamp's life, in order (docs/architecture.md §3), plus `failed`. */
 export const PHASES = [
   'provisioning',
   'registering',

@@ -46,7 +46,7 @@ export interface LifecyclePolicy {
   };
 }
 
-/** The seed's defaults (DESIGN.md, SEED): three regions, ten stamps. */
+/** The seed's defaults (the architecture this product automates): three regions, ten stamps. */
 export const DEFAULT_POLICY: LifecyclePolicy = {
   regions: [
     { name: 'westeurope', code: 'weu', priority: 1, max: 4 },

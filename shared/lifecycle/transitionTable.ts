@@ -1,7 +1,7 @@
 import type { StampEventType } from './events';
 import type { Phase } from './phase';
 
-/** One row of DESIGN.md section 2: the only ways a stamp may change phase or traffic. */
+/** One row of docs/architecture.md §3: the only ways a stamp may change phase or traffic. */
 export interface TransitionRow {
   readonly from: Phase;
   readonly to: Phase;

@@ -5,7 +5,7 @@ import { importedStamp } from '../lifecycle/newStamp';
 import { deploymentName } from '../lifecycle/stampNames';
 import type { SimulatedAzure } from './sim';
 
-/** The seed's production fleet: 4 in westeurope, 3 in eastus, 3 in southeastasia (DESIGN.md). */
+/** The seed's production fleet: 4 in westeurope, 3 in eastus, 3 in southeastasia. */
 export const SEED_FLEET: Readonly<Record<string, number>> = { westeurope: 4, eastus: 3, southeastasia: 3 };
 
 /**

@@ -14,7 +14,7 @@ export interface StoredStamp {
 }
 
 /**
- * One small document per region: the capacity ledger (DESIGN.md section 5). Guards read it to
+ * One small document per region: the capacity ledger (docs/architecture.md §7). Guards read it to
  * count stamps and update it with If-Match, so two placements can never both take the last slot.
  */
 export interface RegionLedger {

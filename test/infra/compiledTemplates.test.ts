@@ -1,5 +1,5 @@
 /**
- * Rules every compiled template under dist/infra must keep (issue 6, STYLE.md practice 15):
+ * Rules every compiled template under dist/infra must keep (issue 6, and the AVM interface the modules follow):
  * pinned API versions, no secret in any output, no secure parameter with a default, and one
  * init/idem test per stamp module.
  */
@@ -110,7 +110,7 @@ describe('compiled templates', () => {
         );
         assert.ok(
           !/^secure/i.test(String(output.type)),
-          `${output.where} output ${output.name} is a secure output: avoid it (STYLE.md practice 15)`,
+          `${output.where} output ${output.name} is a secure output: avoid it`,
         );
       }
     }

@@ -249,7 +249,7 @@ export function exactly(snap: Snapshot, type: string, count: number): SnapshotRe
 }
 
 /**
- * Checks that a role assignment's name is guid(scope, principal, role) (STYLE.md practice 15):
+ * Checks that a role assignment's name is guid(scope, principal, role):
  * its predicted id still holds the guid() expression, because the principal is known only once
  * the identity exists.
  */

@@ -1,7 +1,7 @@
 import { ensureError, StampsError } from '../../errors';
 
 /**
- * Activities fail by throwing (STYLE practice 8). Durable Functions carries only the message
+ * Activities fail by throwing. Durable Functions carries only the message
  * of an activity's error back to the orchestrator, so the error's stable code and whether a
  * retry can help travel in a prefix: `[Code|transient] message`.
  */

@@ -13,7 +13,7 @@ import {
 
 /**
  * What the stamp orchestration waits for besides wake-ups: its own durable timers and the polls
- * of long operations (STYLE practice 7). Kept in the orchestration's input across
+ * of long operations. Kept in the orchestration's input across
  * continue-as-new, so nothing a stamp waits for is forgotten.
  */
 const instant = z.iso.datetime({ offset: true });

@@ -44,7 +44,7 @@ type Step = Generator<Task, unknown, unknown>;
 type PollWatchWithoutTime = PollWatch extends infer W ? (W extends PollWatch ? Omit<W, 'at'> : never) : never;
 
 /**
- * One stamp's lifecycle as a deterministic loop (STYLE practices 3, 6, 7): run the effects the
+ * One stamp's lifecycle as a deterministic loop: run the effects the
  * last decision asked for, then wait for whichever comes first, a wake-up (an event is in the
  * inbox) or the earliest watch (a durable timer, a poll of a long operation); turn what it
  * observed into an event; let the `applyStampEvents` activity decide and commit; repeat.

@@ -5,8 +5,8 @@ import { CosmosClient } from '@azure/cosmos';
 /**
  * How to reach Cosmos DB. With `key`: the emulator or the embedded server (a key is never used
  * against a real account here). Without: Entra ID through `DefaultAzureCredential` (managed
- * identity on Azure, the developer's login locally), the identity-based pattern of STYLE.md
- * practice 10 (`Cosmos__accountEndpoint`).
+ * identity on Azure, the developer's login locally), the identity-based connection pattern
+ * of Functions (`Cosmos__accountEndpoint`).
  */
 export interface CosmosConnection {
   readonly endpoint: string;
@@ -19,7 +19,7 @@ const clients = new Map<string, Promise<CosmosClient>>();
 
 /**
  * The process's one `CosmosClient` for a connection, built on first use. A client per call
- * exhausts sockets (STYLE.md anti-pattern 5); callers inject this one into the adapters.
+ * exhausts sockets; callers inject this one into the adapters.
  *
  * @example
  * const client = await getCosmosClient({ endpoint: config.cosmos.accountEndpoint });

@@ -20,7 +20,7 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /**
- * Turns an SDK failure into a typed error of the control plane (STYLE.md practice 9): 412 →
+ * Turns an SDK failure into a typed error of the control plane: 412 →
  * ConflictError, 404 → NotFoundError, 408/429/449/503 and timeouts → TransientError, anything else
  * re-thrown as an Error. The original is always kept as `cause`.
  */

@@ -4,7 +4,7 @@ import type { Stamp } from '../stamp';
 import { stampResourceGroup } from '../stampNames';
 
 /**
- * The effects of entering a phase (DESIGN.md section 2, "what happens"). Computed from the
+ * The effects of entering a phase (docs/architecture.md §3, "what happens"). Computed from the
  * stamp before and after, so that every path into a phase does the same work.
  */
 export function effectsOnEntering(next: Stamp, previous: Stamp, policy: LifecyclePolicy): Effect[] {

@@ -36,7 +36,7 @@ export interface LocalServiceBusOptions {
   readonly clock: Clock;
   /**
    * Queue properties by name. Unlisted queues are created on first use with the defaults;
-   * `stamp-lifecycle` defaults to requiring sessions (DESIGN.md section 4).
+   * `stamp-lifecycle` defaults to requiring sessions (docs/architecture.md §6).
    */
   readonly queues?: Readonly<Record<string, QueueOptions>>;
   readonly log?: HostLog;

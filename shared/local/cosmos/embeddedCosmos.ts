@@ -26,7 +26,7 @@ export interface EmbeddedCosmos {
 /**
  * Starts `@vercel/cosmosdb-server` in this process over https, with a self-signed certificate
  * made for this start, and with transactional batches made atomic (see `installAtomicBatch`).
- * State is in memory and ends with the process (AZURE-FACTS.md section 11).
+ * State is in memory and ends with the process (docs/azure.md §11).
  *
  * @example
  * const cosmos = await startEmbeddedCosmos();

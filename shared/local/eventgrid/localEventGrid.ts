@@ -13,7 +13,7 @@ export const EVENT_GRID_WEBHOOK_PATH = '/runtime/webhooks/eventgrid';
 /**
  * Event Grid's retry schedule (10 s, 30 s, 1 min, 5 min, 10 min, 30 min, 1 h, 3 h, 6 h, then
  * every 12 h up to 30 attempts or 24 h) compressed to its first seven steps: eight attempts
- * within about two hours of simulated time. src: AZURE-FACTS.md section 1, "Delivery guarantees".
+ * within about two hours of simulated time. src: docs/azure.md §1, "Delivery guarantees".
  */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
   10_000,

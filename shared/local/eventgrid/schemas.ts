@@ -1,5 +1,5 @@
 /**
- * The two event schemas an Event Grid webhook receives (AZURE-FACTS.md section 1): the Event
+ * The two event schemas an Event Grid webhook receives (docs/azure.md §1): the Event
  * Grid schema (`id, topic, subject, eventType, eventTime, data, dataVersion, metadataVersion`,
  * always POSTed as a JSON array) and CloudEvents 1.0 (`specversion, type, source, id, ...`,
  * one event per request, or an array in batch mode).

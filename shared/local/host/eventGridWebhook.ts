@@ -24,7 +24,7 @@ export type EventInvoker = (fn: RegisteredFunction, event: unknown) => Promise<u
  * answered by `WebHook-Allowed-Origin`), and notifications (`aeg-event-type: Notification`):
  * an Event Grid schema array, one CloudEvent or a CloudEvents batch, the function invoked once
  * per event in order. A failing invocation answers 500 so that Event Grid retries.
- * src: AZURE-FACTS.md section 1, "Validation handshake".
+ * src: docs/azure.md §1, "Validation handshake".
  */
 export async function handleEventGridWebhook(
   request: WebhookRequest,

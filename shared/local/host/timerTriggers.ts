@@ -34,7 +34,7 @@ interface ScheduledTimer {
  * fires each of them at its exact time, never early. A run that starts later than the
  * tolerance (the process was busy, the clock jumped) gets `isPastDue: true`, and occurrences
  * missed meanwhile are skipped, as the Functions host does. A failed run is not retried.
- * src: AZURE-FACTS.md section 5.
+ * src: docs/azure.md §5.
  */
 export class TimerScheduler {
   /** One controller per armed sleep: a shared signal would collect a listener per occurrence. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * An Azure Monitor metric alert notification in the common alert schema, as an action group
- * posts it (AZURE-FACTS section 1; learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema).
+ * posts it (docs/azure.md §1; learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema).
  */
 export interface MetricAlertPayload {
   readonly schemaId: 'azureMonitorCommonAlertSchema';

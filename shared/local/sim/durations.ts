@@ -1,8 +1,8 @@
 import type { DurationRange } from './random';
 
 /**
- * The simulated Azure's timings, in simulated time. The seed's phase durations (SEED, DESIGN.md
- * section 2) are what the sim makes the real work take; scaling to wall time is the clock's job.
+ * The simulated Azure's timings, in simulated time. The phase durations of the architecture this product
+ * automates are what the sim makes the real work take; scaling to wall time is the clock's job.
  */
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

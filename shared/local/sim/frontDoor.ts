@@ -206,7 +206,7 @@ function toOriginState(origin: OriginRecord): OriginState {
   };
 }
 
-/** Front Door's own limits (AZURE-FACTS section 2): refused as Front Door would refuse them. */
+/** Front Door's own limits (docs/azure.md §2): refused as Front Door would refuse them. */
 function checkSpec(spec: OriginSpec): void {
   if (spec.stampId.trim() === '') throw new ValidationError('origin needs a stamp id', 'stampId');
   if (spec.hostName.trim() === '') throw new ValidationError('origin needs a host name', 'hostName');

@@ -49,7 +49,7 @@ export interface SeededStamp {
 }
 
 /**
- * The simulated Azure of local mode (DESIGN.md section 6): ARM deployments and resource groups
+ * The simulated Azure of local mode (docs/architecture.md §9): ARM deployments and resource groups
  * with region quotas, Front Door origins with synthetic health probes, work inside stamps, and
  * Azure Monitor metric alerts in the common alert schema. It implements the ports the function
  * app uses, plus the controls of the `/sim` routes.

@@ -29,7 +29,7 @@ import { at } from './support/fixtures';
 /**
  * A model fleet driven by random event sequences: duplicates, reordered and flapping alerts,
  * timers at random times, operator requests with and without overrides. After every step the
- * invariants of DESIGN.md sections 2 and 3 must hold.
+ * invariants of docs/architecture.md §3 and §4 must hold.
  */
 
 type Step =

@@ -10,7 +10,7 @@ import { preflightFailure, type StandInAuthorization } from './armAuthorization'
  * A local HTTPS stand-in for Azure Resource Manager (and an Event Grid topic), for the contract
  * tests of shared/azure: the real SDK clients are pointed at it with `endpoint` and trust its
  * self-signed certificate (made at start, pure Node) through `agent`. The SDK's bearer-token
- * policy refuses plain http, hence https (AZURE-FACTS.md section 9).
+ * policy refuses plain http, hence https (docs/azure.md §9).
  *
  * It keeps just enough state to behave like ARM for our calls: subscription-scope deployments
  * (PUT → 201 + Azure-AsyncOperation, operation status, GET with outputs or error, what-if with a
