@@ -80,13 +80,12 @@ const shared = new Map<string, AzureAdapters>();
 /**
  * The Azure implementations of the ports, from `loadConfig(...).azure` (STAMPS_CLOUD=azure).
  * Nothing is loaded or connected here: each SDK client is built on its first use and then kept
- * (one client per process: a client per call exhausts sockets).
- * Without `deps`, a second call with the same settings returns the same
- * adapters, so the clients stay one per process even if a caller asks twice.
+ * (one client per process: a client per call exhausts sockets). Without `deps`, a second call
+ * with the same settings returns the same adapters, so the clients stay one per process even if a
+ * caller asks twice. Local mode composes the embedded adapters instead (`LocalControlPlane`).
  *
  * @example
- * const config = loadConfig(process.env);
- * const adapters = config.cloud === 'azure' ? createAzureAdapters(config) : createLocalAdapters(config);
+ * const adapters = createAzureAdapters(loadConfig(process.env));
  * await adapters.deployer.startDeployment(request);
  */
 export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): AzureAdapters {
