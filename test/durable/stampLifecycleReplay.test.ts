@@ -111,22 +111,22 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
   const applied = (phase: string, effects: unknown[] = []): string =>
     toJsonText({ found: true, phase, traffic: 'none', effects, outcomes: [] });
 
+  /** The start of an execution: its input, then the first apply, answered with `phase` at 1 s. */
+  function startedIn(input: object, phase: string, ...alsoAtOneSecond: HistoryEvent[]): HistoryBuilder {
+    return new HistoryBuilder()
+      .episode(0, historyEvents.executionStarted(at(0), 'stampLifecycle', toJsonText(input)))
+      .episode(0, historyEvents.taskScheduled(at(0), 0, 'applyStampEvents', undefined))
+      .episode(1, historyEvents.taskCompleted(at(1), 0, applied(phase)), ...alsoAtOneSecond);
+  }
+
   it('a provisioning stamp starts its deployment after the first apply, and polls it a minute later', async () => {
-    const effect = {
-      kind: 'start-deployment',
-      stampId: 'weu-003',
-      region: 'westeurope',
-      deploymentName: 'stamp-weu-003-1',
-      generation: 1,
-    };
+    const deployment = { region: 'westeurope', deploymentName: 'stamp-weu-003-1', generation: 1 };
+    const effect = { kind: 'start-deployment', stampId: 'weu-003', ...deployment };
     const input = { stampId: 'weu-003', effects: [effect], watches: [], drainTimers: {} };
     const { actions } = await replay(
       'weu-003',
       input,
-      new HistoryBuilder()
-        .episode(0, historyEvents.executionStarted(at(0), 'stampLifecycle', toJsonText(input)))
-        .episode(0, historyEvents.taskScheduled(at(0), 0, 'applyStampEvents', undefined))
-        .episode(1, historyEvents.taskCompleted(at(1), 0, applied('provisioning')))
+      startedIn(input, 'provisioning')
         .episode(1, historyEvents.taskScheduled(at(1), 1, 'startDeployment', undefined))
         .episode(2, historyEvents.taskCompleted(at(2), 1, toJsonText(null))),
     );
@@ -136,12 +136,7 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
     );
     const start = actions[1];
     assert.ok(start?.type === 'CallActivity');
-    assert.deepEqual(actionInputValue(start.input), {
-      stampId: 'weu-003',
-      region: 'westeurope',
-      deploymentName: 'stamp-weu-003-1',
-      generation: 1,
-    });
+    assert.deepEqual(actionInputValue(start.input), { stampId: 'weu-003', ...deployment });
     const poll = actions[3];
     assert.ok(poll?.type === 'CreateTimer');
     assert.equal(poll.fireAt.toISOString(), at(62).toISOString(), 'the poll interval of a deployment');
@@ -160,15 +155,10 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
       const { actions } = await replay(
         'weu-004',
         input,
-        new HistoryBuilder()
-          .episode(0, historyEvents.executionStarted(at(0), 'stampLifecycle', toJsonText(input)))
-          .episode(0, historyEvents.taskScheduled(at(0), 0, 'applyStampEvents', undefined))
-          .episode(
-            1,
-            historyEvents.taskCompleted(at(1), 0, applied(phase)),
-            historyEvents.timerCreated(at(1), 1, at(60)),
-          )
-          .episode(60, historyEvents.timerFired(at(60), 1, due)),
+        startedIn(input, phase, historyEvents.timerCreated(at(1), 1, at(60))).episode(
+          60,
+          historyEvents.timerFired(at(60), 1, due),
+        ),
       );
       const last = actions.at(-1);
       assert.ok(last?.type === 'CallActivity' && last.functionName === 'applyStampEvents');
@@ -191,10 +181,7 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
     const { actions } = await replay(
       'weu-005',
       input,
-      new HistoryBuilder()
-        .episode(0, historyEvents.executionStarted(at(0), 'stampLifecycle', toJsonText(input)))
-        .episode(0, historyEvents.taskScheduled(at(0), 0, 'applyStampEvents', undefined))
-        .episode(1, historyEvents.taskCompleted(at(1), 0, applied('quarantined')))
+      startedIn(input, 'quarantined')
         .episode(1, historyEvents.taskScheduled(at(1), 1, 'removeOrigin', undefined))
         .episode(2, historyEvents.taskFailed(at(2), 1, failure)),
     );
@@ -217,14 +204,7 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
     const { outcome, actions } = await replay(
       'weu-006',
       input,
-      new HistoryBuilder()
-        .episode(0, historyEvents.executionStarted(at(0), 'stampLifecycle', toJsonText(input)))
-        .episode(0, historyEvents.taskScheduled(at(0), 0, 'applyStampEvents', undefined))
-        .episode(
-          1,
-          historyEvents.taskCompleted(at(1), 0, applied('active')),
-          historyEvents.timerCreated(at(1), 1, at(900)),
-        )
+      startedIn(input, 'active', historyEvents.timerCreated(at(1), 1, at(900)))
         .episode(5, historyEvents.eventRaised(at(5), WAKE_EVENT, undefined))
         .episode(5, historyEvents.taskScheduled(at(5), 2, 'applyStampEvents', undefined))
         .episode(6, historyEvents.taskCompleted(at(6), 2, applied('draining'))),
