@@ -1,6 +1,6 @@
 import { stampConditions } from '../lifecycle/conditions';
 import { type FleetMember, serves } from '../lifecycle/fleet';
-import { type Phase, PHASES } from '../lifecycle/phase';
+import { holdsCapacity, type Phase, PHASES } from '../lifecycle/phase';
 import { type LifecyclePolicy, regionPolicy } from '../lifecycle/policy';
 import { isBlocked } from '../lifecycle/regionBlock';
 import { desiredBounds, effectiveDesired } from '../lifecycle/regionDesired';
@@ -91,6 +91,8 @@ export function regionView(
     desired: effectiveDesired(policy, name, ledger?.desired),
     desiredBounds: bounds ?? null,
     serving: members.filter(serves).length,
+    /** The stamps that hold a place against `max` (guard 3): the core says which phases do. */
+    holding: members.filter((m) => holdsCapacity(m.phase)).length,
     counts,
     inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
     blocked: isBlocked(ledger?.block, now) ? (ledger?.block ?? null) : null,

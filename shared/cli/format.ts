@@ -73,10 +73,7 @@ export function regionsTable(regions: readonly RegionView[]): string {
   return table(
     ['REGION', 'DESIRED', 'SERVING', 'MAX', 'HOLDING', 'IN ROTATION', 'BY PHASE', 'HELD BY'],
     regions.map((r) => {
-      // The phases that hold capacity against the region's max (README, guard 3).
-      const holding = ['provisioning', 'registering', 'active', 'draining']
-        .map((p) => r.counts[p] ?? 0)
-        .reduce((a, b) => a + b, 0);
+      const holding = r.holding;
       const byPhase = Object.entries(r.counts)
         .filter(([, n]) => n > 0)
         .map(([p, n]) => `${p} ${n}`)

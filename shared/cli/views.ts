@@ -40,6 +40,8 @@ export interface RegionView {
   readonly serving: number;
   readonly counts: Readonly<Record<string, number>>;
   readonly inRotation: number;
+  /** The stamps holding a place against `max`, as the control plane counts them. */
+  readonly holding: number;
   /** What holds the region back from its desired count (the fleet reconciler's words). */
   readonly heldBy: readonly string[];
 }
@@ -189,6 +191,7 @@ export function toRegions(body: unknown): RegionView[] {
       serving: num(o, 'serving', 'region'),
       counts,
       inRotation: num(o, 'inRotation', 'region'),
+      holding: num(o, 'holding', 'region'),
       heldBy: heldByOf(o),
     };
   });

@@ -176,8 +176,7 @@ export const DASHBOARD_JS = String.raw`
     var edited = editedForms();
     var regions = $('regions');
     regions.replaceChildren.apply(regions, state.regions.map(function (r) {
-      var holding = ['provisioning', 'registering', 'active', 'draining']
-        .reduce(function (n, p) { return n + (r.counts[p] || 0); }, 0);
+      var holding = r.holding;
       var down = state.sim && state.sim.failedRegions.indexOf(r.name) >= 0;
       var load = state.sim && state.sim.load ? state.sim.load[r.name] : undefined;
       var bar = el('div', { className: 'bar' + (holding > r.max ? ' over' : ''), role: 'img',

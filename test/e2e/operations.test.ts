@@ -188,14 +188,19 @@ describe('end to end: operations', () => {
     const regions = (await e2e.api('GET', '/api/regions')).body['regions'] as {
       name: string;
       counts: Record<string, number>;
+      holding: number;
     }[];
-    assert.equal(
-      regions.find((r) => r.name === 'westeurope')?.counts['provisioning'],
-      0,
-      'the slot was given back',
-    );
+    const westeurope = regions.find((r) => r.name === 'westeurope');
+    assert.equal(westeurope?.counts['provisioning'], 0, 'the slot was given back');
+    assert.equal(westeurope?.holding, 0, 'nothing holds a place in westeurope');
     const retried = await e2e.api('POST', '/api/stamps', { region: 'westeurope' });
     assert.equal(retried.status, 202);
     assert.equal(retried.body['id'], 'weu-002', 'ids are never reused, even for a request that failed');
+    const after = (await e2e.api('GET', '/api/regions')).body['regions'] as typeof regions;
+    assert.equal(
+      after.find((r) => r.name === 'westeurope')?.holding,
+      1,
+      'a provisioning stamp holds a place',
+    );
   });
 });
