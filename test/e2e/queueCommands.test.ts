@@ -1,0 +1,58 @@
+/**
+ * Operator commands that arrive on the Service Bus queue (`kind: 'command'`, from another tool)
+ * take the same path as the HTTP routes: the command table builds the event and the guards are
+ * checked before it is queued; a command a guard refuses is reported and changes nothing.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { OperatorCommandMessage } from '../../shared/ports/lifecycleBus';
+import { perSuite } from '../support/lifetime';
+import { startE2E } from './support/harness';
+
+describe('end to end: operator commands on the lifecycle queue', () => {
+  const e2e = perSuite(
+    () => startE2E(),
+    (r) => r.stop(),
+  );
+  const command = (stampId: string, commandId: string, more: Partial<OperatorCommandMessage> = {}) =>
+    e2e().plane.services.bus.send({
+      kind: 'command',
+      stampId,
+      commandId,
+      command: 'drain',
+      actor: 'pipeline',
+      reason: 'retire',
+      ...more,
+    });
+  const phaseOf = async (id: string): Promise<unknown> => (await e2e().stamp(id))['phase'];
+
+  it('drains through the queue until the minimum in rotation refuses, and an override with a reason passes', async () => {
+    await command('eus-001', 'q-1');
+    await command('eus-002', 'q-2');
+    await e2e().settle();
+    assert.equal(await phaseOf('eus-001'), 'draining');
+    assert.equal(await phaseOf('eus-002'), 'draining');
+
+    // eus-003 is the last stamp in rotation in eastus (minimum 1): refused, and said so.
+    await command('eus-003', 'q-3');
+    await e2e().settle();
+    assert.equal(await phaseOf('eus-003'), 'active');
+    assert.ok(
+      e2e().logs.some((line) => /command drain q-3 on eus-003 refused \(min-in-rotation\)/.test(line)),
+      e2e().logs.slice(-5).join('\n'),
+    );
+
+    await command('eus-003', 'q-4', { override: true, reason: 'region being rebuilt' });
+    await e2e().settle();
+    assert.equal(await phaseOf('eus-003'), 'draining');
+    const history = (await e2e().stamp('eus-003'))['history'] as { cause: { overriddenGuard?: string } }[];
+    assert.equal(history.at(-1)?.cause.overriddenGuard, 'min-in-rotation');
+  });
+
+  it('a command for a stamp that does not exist is reported, not retried', async () => {
+    await command('eus-999', 'q-5');
+    await e2e().settle();
+    assert.ok(e2e().logs.some((line) => /command drain q-5: there is no stamp 'eus-999'/.test(line)));
+  });
+});
