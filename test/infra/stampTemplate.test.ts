@@ -243,8 +243,15 @@ describe('stamp template evaluated with the Deployer parameters', () => {
         max: 20,
       },
     ]);
-    for (const pool of pools)
+    for (const pool of pools) {
       assert.equal(pool['enableNodePublicIP'], false, `${String(pool['name'])} public IPs`);
+      // The subnet is picked from the spoke's list by position: this is what says it is the right one.
+      assert.match(
+        String(pool['vnetSubnetID']),
+        /vnet-spoke-weu-001\/subnets\/snet-nodes$/,
+        String(pool['name']),
+      );
+    }
   });
 
   it('gives AKS workload identity, network policy, a private API server and egress through the firewall', () => {
@@ -360,7 +367,9 @@ describe('stamp template evaluated with the Deployer parameters', () => {
   });
 
   it('restricts egress: firewall policy in deny mode, no rule open to any destination except NTP', () => {
-    exactly(snap, 'Microsoft.Network/azureFirewalls', 1);
+    const [firewall] = exactly(snap, 'Microsoft.Network/azureFirewalls', 1);
+    const [ipConfiguration] = asArray(at(firewall?.body, 'properties.ipConfigurations'), 'ipConfigurations');
+    assert.match(String(at(ipConfiguration, 'properties.subnet.id')), /\/subnets\/AzureFirewallSubnet$/);
     const groups = snap.ofType('Microsoft.Network/firewallPolicies/ruleCollectionGroups');
     assert.ok(groups.length >= 2, 'egress and ingress rule collection groups');
     let rulesSeen = 0;
