@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 
 import { reconcileFleet } from '../shared/app/fleetReconciler';
 import { parseLifecycleMessage } from '../shared/app/lifecycleMessage';
-import { submitOperatorEvent } from '../shared/app/operatorCommands';
+import { queueOperatorEvent } from '../shared/app/operatorCommands';
 import { isListening, startStampOnce, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
 import type { StampEvent } from '../shared/lifecycle/events';
@@ -41,19 +41,12 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       return;
     }
     case 'command': {
-      // The same check as the HTTP route: a command a guard refuses now is reported, not queued.
+      // No caller waits for an answer here, so the command is not checked first, as HTTP's is:
+      // the orchestration decides it, and a refusal is written to the stamp's audit trail.
       const { kind: _kind, stampId, commandId, command, ...request } = message;
-      const outcome = await submitOperatorEvent(
-        svc,
-        stampId,
-        operatorEvent(command, { ...request, id: commandId }),
-      );
-      if (outcome.kind === 'not-found')
+      const event = operatorEvent(command, { ...request, id: commandId });
+      if ((await queueOperatorEvent(svc, stampId, event)) === 'not-found')
         context.warn(`command ${command} ${commandId}: there is no stamp '${stampId}'`);
-      else if (outcome.kind === 'refused')
-        context.warn(
-          `command ${command} ${commandId} on ${stampId} refused (${outcome.guard}): ${outcome.reason}`,
-        );
       else await wakeStamp(client, stampId);
       return;
     }

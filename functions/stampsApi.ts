@@ -18,9 +18,12 @@ import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
 import {
   OPERATOR_COMMAND_NAMES,
+  OPERATOR_COMMANDS,
   type OperatorCommand,
+  type OperatorCommandSpec,
   operatorEvent,
 } from '../shared/lifecycle/operatorCommands';
+import { STAMP_ID_EXAMPLE } from '../shared/lifecycle/stampNames';
 
 /** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
 function actorOf(request: HttpRequest, fromBody: string | undefined): string {
@@ -32,7 +35,7 @@ function now(svc: Services): string {
 }
 
 function badStampId(id: string | undefined): HttpResponseInit {
-  return problem(400, `'${id ?? ''}' is not a stamp id; stamp ids look like weu-001`);
+  return problem(400, `'${id ?? ''}' is not a stamp id; stamp ids look like ${STAMP_ID_EXAMPLE}`);
 }
 
 export async function createStamp(
@@ -110,10 +113,15 @@ export function operatorCommandHandler(command: OperatorCommand) {
     const parsed = parseWith(OPERATOR_COMMAND_BODIES[command], body.value, what);
     if (!parsed.ok) return problem(400, parsed.detail);
     const { approvedBy, actor, ...rest } = parsed.value;
+    // An approval's actor is its approver (the body requires one); nothing else stands in.
+    const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+    const approval = spec.approval === true;
+    if (approval && approvedBy === undefined)
+      return problem(400, `invalid ${what}: 'approvedBy' is required`);
     const event = operatorEvent(command, {
       ...rest,
       id: context.invocationId,
-      actor: approvedBy ?? actorOf(request, actor),
+      actor: approval ? (approvedBy ?? '') : actorOf(request, actor),
     });
     return answerCommand(context, id, await submitOperatorEvent(await services(), id, event));
   };

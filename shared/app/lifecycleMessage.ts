@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 import { stampEventSchema } from '../lifecycle/eventSchema';
-import { OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
-import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
-import type { LifecycleMessage } from '../ports/lifecycleBus';
+import { commandSpec, OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
+import { STAMP_ID_EXAMPLE, STAMP_ID_PATTERN } from '../lifecycle/stampNames';
+import type { LifecycleMessage, OperatorCommandMessage } from '../ports/lifecycleBus';
+import { OPERATOR_COMMAND_BODIES, parseWith } from './requests';
 
-const stampId = z.string().regex(STAMP_ID_PATTERN, 'must be a stamp id such as weu-001');
+const stampId = z.string().regex(STAMP_ID_PATTERN, `must be a stamp id such as ${STAMP_ID_EXAMPLE}`);
 
 const lifecycleMessageSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -36,6 +37,23 @@ const lifecycleMessageSchema = z.discriminatedUnion('kind', [
 export type ParsedMessage =
   { readonly ok: true; readonly message: LifecycleMessage } | { readonly ok: false; readonly detail: string };
 
+/**
+ * A command message holds the same request as the command's HTTP body, and is checked by the
+ * same schema (from the command table): a reason where one is required, an override only where a
+ * guard can refuse, minutes only for a drain.
+ */
+function commandRefusal(message: OperatorCommandMessage): string | undefined {
+  const { command, actor, reason, override, drainMinutes } = message;
+  const body = {
+    reason,
+    ...(override === undefined ? {} : { override }),
+    ...(drainMinutes === undefined ? {} : { drainMinutes }),
+    ...(commandSpec(command).approval === true ? { approvedBy: actor } : { actor }),
+  };
+  const checked = parseWith(OPERATOR_COMMAND_BODIES[command], body, `${command} command`);
+  return checked.ok ? undefined : checked.detail;
+}
+
 /** A message of the `stamp-lifecycle` queue, from `unknown` (the Functions host hands JSON over parsed). */
 export function parseLifecycleMessage(input: unknown): ParsedMessage {
   let value = input;
@@ -47,7 +65,12 @@ export function parseLifecycleMessage(input: unknown): ParsedMessage {
     }
   }
   const parsed = lifecycleMessageSchema.safeParse(value);
-  if (parsed.success) return { ok: true, message: parsed.data };
+  if (parsed.success) {
+    const message = parsed.data;
+    if (message.kind !== 'command') return { ok: true, message };
+    const refused = commandRefusal(message);
+    return refused === undefined ? { ok: true, message } : { ok: false, detail: refused };
+  }
   const issue = parsed.error.issues[0];
   return {
     ok: false,

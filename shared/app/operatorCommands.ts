@@ -41,3 +41,17 @@ export async function submitOperatorEvent(
     duplicate: queued === 'duplicate' || decision.outcome === 'ignored',
   };
 }
+
+/**
+ * An operator's request that no caller waits on (a `command` message of the lifecycle queue):
+ * queued for the stamp's orchestration without a check first, so that whatever the guards say
+ * is decided once and written to the stamp's audit trail, a refusal included.
+ */
+export async function queueOperatorEvent(
+  svc: Services,
+  stampId: string,
+  event: StampEvent,
+): Promise<'queued' | 'duplicate' | 'not-found'> {
+  if ((await svc.store.get(stampId)) === undefined) return 'not-found';
+  return svc.store.enqueueEvent(stampId, event);
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { StampSignal, StampSignalType } from '../lifecycle/alerts/classifyAlert';
-import { STAMP_ID_PATTERN } from '../lifecycle/stampNames';
+import { STAMP_ID_EXAMPLE, STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../ports/eventPublisher';
 
 /** CloudEvent type ↔ signal type (docs/architecture.md §6). */
@@ -24,7 +24,7 @@ export function signalCloudEvent(signal: StampSignal): StampCloudEvent<StampSign
 
 const signalData = z.object({
   type: z.enum(['HealthProbeFailed', 'HealthProbeRecovered', 'CapacityHigh', 'CapacityLow']),
-  stampId: z.string().regex(STAMP_ID_PATTERN, 'must be a stamp id such as weu-001'),
+  stampId: z.string().regex(STAMP_ID_PATTERN, `must be a stamp id such as ${STAMP_ID_EXAMPLE}`),
   eventId: z.string().min(1).max(1024),
   alertId: z.string().min(1).max(1024),
   alertRule: z.string().max(1024),

@@ -7,6 +7,7 @@ import {
   type OperatorCommand,
   type OperatorCommandSpec,
 } from '../lifecycle/operatorCommands';
+import { STAMP_ID_EXAMPLE } from '../lifecycle/stampNames';
 import { DEFAULT_URL } from './client';
 
 /** A command line that cannot be run as written; exit code 2. */
@@ -165,7 +166,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
       spec.ids === 2
         ? 'regions set takes a region name and a desired count (e.g. regions set westeurope 3 --reason T)'
         : spec.ids === 1
-          ? `${name} takes one stamp id (e.g. weu-001)`
+          ? `${name} takes one stamp id (e.g. ${STAMP_ID_EXAMPLE})`
           : `${name} takes no arguments`,
     );
   }

@@ -63,7 +63,7 @@ function firstRecord(
 export function newStamp(input: NewStampInput): NewStamp {
   const { id, region, now, cause } = input;
   const { stamp, audit } = firstRecord(input, { phase: 'provisioning', traffic: 'none' });
-  const name = stamp.deployment?.name ?? deploymentName(id, 1);
+  const name = deploymentName(id, stamp.generation);
   return {
     stamp,
     audit,

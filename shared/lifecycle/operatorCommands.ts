@@ -27,7 +27,7 @@ export const OPERATOR_COMMANDS = {
     summary: 'approve a quarantined stamp for decommissioning',
     event: 'QuarantineApproved',
     reason: 'optional',
-    defaultReason: '',
+    defaultReason: 'verified by operator',
     override: true,
     drainMinutes: false,
     approval: true,
@@ -92,6 +92,11 @@ export interface OperatorRequest {
   readonly drainMinutes?: number | undefined;
   /** Who asked for a drain: the reconciler's drains never override a guard. */
   readonly source?: 'operator' | 'reconciler';
+}
+
+/** A command's row, as the general shape (every row's options, present or not). */
+export function commandSpec(command: OperatorCommand): OperatorCommandSpec {
+  return OPERATOR_COMMANDS[command];
 }
 
 export function isOperatorCommand(name: string): name is OperatorCommand {

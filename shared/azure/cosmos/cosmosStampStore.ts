@@ -80,8 +80,6 @@ export function createCosmosStampStore(options: CosmosStampStoreOptions): Cosmos
   return new CosmosStampStoreImpl(options);
 }
 
-/** `weu-001`, `weu-1000`: three digits at least, more once a region passes 999 stamps. */
-
 /**
  * Cosmos ids cannot hold `/ \ ? #` and are at most 255 characters, while an event id may be an
  * Azure resource id (alert ids are). Such ids are stored under a hash; the original is kept in

@@ -20,8 +20,8 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /**
- * Turns an SDK failure into a typed error of the control plane: 412 →
- * ConflictError, 404 → NotFoundError, 408/429/449/503 and timeouts → TransientError, anything else
+ * Turns an SDK failure into a typed error of the control plane: 412 (changed meanwhile) and 409
+ * (created meanwhile) → ConflictError, 404 → NotFoundError, 408/429/449/503 and timeouts → TransientError, anything else
  * re-thrown as an Error. The original is always kept as `cause`.
  */
 export function mapCosmosError(thrown: unknown, what: string): Error {

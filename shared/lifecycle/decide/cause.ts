@@ -1,4 +1,5 @@
 import type { StampEvent } from '../events';
+import { OPERATOR_COMMANDS } from '../operatorCommands';
 import type { Cause } from '../stamp';
 
 /** The actor the fleet reconciler signs its own requests with (a surplus drained, a failed stamp cleaned up). */
@@ -59,7 +60,8 @@ export function causeOf(event: StampEvent): Cause {
         ...base,
         kind: 'operator',
         actor: event.actor,
-        reason: event.reason || 'verified by operator',
+        // Events queued before the command table gave verify its default reason carry ''.
+        reason: event.reason || OPERATOR_COMMANDS.verify.defaultReason,
       };
     case 'DecommissionCompleted':
       return { ...base, kind: 'system', reason: 'workloads deleted, persistent volumes kept' };

@@ -1,4 +1,5 @@
 import { NotFoundError, TerminalError } from '../../errors';
+import { deploymentName } from '../../lifecycle/stampNames';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
@@ -172,7 +173,7 @@ export class SimulatedDeployments implements Deployer {
     this.regions.policy(region);
     const now = this.clock.now().getTime();
     const record: DeploymentRecord = {
-      name: `stamp-${stampId}-${generation}`,
+      name: deploymentName(stampId, generation),
       stampId,
       region,
       startedAt: now,

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { parseLifecycleMessage } from '../../../shared/app/lifecycleMessage';
 import { OPERATOR_COMMAND_BODIES } from '../../../shared/app/requests';
 import { stampEventSchema } from '../../../shared/lifecycle/eventSchema';
 import {
@@ -122,4 +123,39 @@ describe('the operator command table', () => {
     assert.ok(fromReconciler.type === 'DrainRequested' && fromReconciler.source === 'reconciler');
     assert.ok(fromOperator.type === 'DrainRequested' && fromOperator.source === 'operator');
   });
+});
+
+describe("a command message on the lifecycle queue is checked by its command's body schema", () => {
+  const message = (more: Record<string, unknown>) => ({
+    kind: 'command',
+    stampId: 'weu-001',
+    commandId: 'c-1',
+    command: 'drain',
+    actor: 'pipeline',
+    reason: 'retire',
+    ...more,
+  });
+  const cases: [string, Record<string, unknown>, RegExp | undefined][] = [
+    ['a drain with minutes', { drainMinutes: 30 }, undefined],
+    ['a verify, its actor the approver', { command: 'verify', reason: '' }, undefined],
+    ['an isolate without a reason', { command: 'isolate', reason: '  ' }, /'reason': a reason is required/],
+    ['a cleanup with an override', { command: 'cleanup', override: true }, /unknown member\(s\) 'override'/],
+    [
+      'an isolate with drain minutes',
+      { command: 'isolate', drainMinutes: 5 },
+      /unknown member\(s\) 'drainMinutes'/,
+    ],
+    ['a drain of 2,000 minutes', { drainMinutes: 2000 }, /'drainMinutes'/],
+    ['an override without a reason', { override: true, reason: '' }, /an override needs a reason/],
+  ];
+  for (const [name, more, refused] of cases) {
+    it(`${name}: ${refused === undefined ? 'accepted' : 'refused'}`, () => {
+      const parsed = parseLifecycleMessage(message(more));
+      if (refused === undefined) assert.ok(parsed.ok, parsed.ok ? '' : parsed.detail);
+      else {
+        assert.ok(!parsed.ok);
+        assert.match(parsed.detail, refused);
+      }
+    });
+  }
 });
