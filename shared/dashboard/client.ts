@@ -313,16 +313,17 @@ export const DASHBOARD_JS = String.raw`
     var reason = $('op-reason').value.trim();
     var minutes = $('op-minutes').value;
     var approvedBy = $('op-approved-by').value.trim();
+    // The command's row of the table the page was given (COMMANDS, before this script).
+    var spec = COMMANDS[action];
     var body = {};
     if (reason) body.reason = reason;
-    if ($('op-override').checked) body.override = true;
-    if (action === 'drain' && minutes) body.drainMinutes = Number(minutes);
-    if (['isolate', 'rejoin', 'cancel-drain', 'cleanup'].indexOf(action) >= 0 && !reason)
+    if (spec.override && $('op-override').checked) body.override = true;
+    if (spec.drainMinutes && minutes) body.drainMinutes = Number(minutes);
+    if (spec.reason === 'required' && !reason)
       return setMessage('sd-message', action + ' needs a reason: it goes into the audit record', false);
     if (body.override && !reason) return setMessage('sd-message', 'an override needs a reason: it goes into the audit record', false);
-    if (action === 'cleanup') delete body.override;
-    if (action === 'verify') {
-      if (!approvedBy) return setMessage('sd-message', 'verify needs the approver\u2019s name', false);
+    if (spec.approval) {
+      if (!approvedBy) return setMessage('sd-message', action + ' needs the approver\u2019s name', false);
       body.approvedBy = approvedBy;
     }
     var id = state.open;

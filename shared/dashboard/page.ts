@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { OPERATOR_COMMANDS } from '../lifecycle/operatorCommands';
 import { DASHBOARD_JS } from './client';
 import { DASHBOARD_CSS } from './styles';
 
@@ -85,6 +86,12 @@ const BODY = String.raw`
 </dialog>
 `;
 
+/**
+ * The script, after the operator command table it checks requests against (which need a reason,
+ * which take an override, minutes or an approver), so the page never lists those rules itself.
+ */
+const SCRIPT = `var COMMANDS = ${JSON.stringify(OPERATOR_COMMANDS)};\n${DASHBOARD_JS}`;
+
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** The whole page: one self-contained document, no external asset. */
@@ -99,7 +106,7 @@ export const DASHBOARD_HTML = [
   '<link rel="icon" href="data:,">',
   `<style>${DASHBOARD_CSS}</style>`,
   '</head>',
-  `<body>${BODY}<script>${DASHBOARD_JS}</script></body>`,
+  `<body>${BODY}<script>${SCRIPT}</script></body>`,
   '</html>',
 ].join('\n');
 
@@ -109,7 +116,7 @@ export const DASHBOARD_HTML = [
  */
 export const DASHBOARD_CSP = [
   "default-src 'none'",
-  `script-src ${sha256(DASHBOARD_JS)}`,
+  `script-src ${sha256(SCRIPT)}`,
   `style-src ${sha256(DASHBOARD_CSS)}`,
   "connect-src 'self'",
   "img-src 'self' data:",
