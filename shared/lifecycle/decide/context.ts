@@ -5,6 +5,7 @@ import { changesFleetShape, type FleetView, memberOf } from '../fleet';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { type AuditRecord, type Cause, PROCESSED_EVENT_WINDOW, type Stamp } from '../stamp';
+import { timerEffects } from '../timers';
 import { isLegalTransition } from '../transitionTable';
 import { effectsOnEntering } from './phaseEntry';
 
@@ -72,6 +73,7 @@ export function transition(ctx: DecideContext, to: Phase, options: TransitionOpt
   const effects: Effect[] = [
     ...(phaseChanged ? effectsOnEntering(next, stamp, ctx.policy) : []),
     ...(options.effects ?? []),
+    ...timerEffects(stamp.id, stamp.deadlines, next.deadlines),
     ...fleetEffects(stamp, next, `${stamp.id} ${from}/${stamp.traffic} → ${to}/${traffic}`),
     {
       kind: 'publish-phase-changed',
@@ -97,7 +99,11 @@ export function update(
   return {
     outcome: 'updated',
     stamp,
-    effects: [...effects, ...fleetEffects(ctx.stamp, stamp, note)],
+    effects: [
+      ...effects,
+      ...timerEffects(stamp.id, ctx.stamp.deadlines, stamp.deadlines),
+      ...fleetEffects(ctx.stamp, stamp, note),
+    ],
     note,
   };
 }
@@ -135,7 +141,11 @@ export function refuse(
     guard,
     reason,
     stamp,
-    effects: [...effects, ...fleetEffects(ctx.stamp, stamp, `${guard}: ${reason}`)],
+    effects: [
+      ...effects,
+      ...timerEffects(stamp.id, ctx.stamp.deadlines, stamp.deadlines),
+      ...fleetEffects(ctx.stamp, stamp, `${guard}: ${reason}`),
+    ],
     ...(audit === undefined ? {} : { audit }),
   };
 }

@@ -67,7 +67,7 @@ export function onHealthProbeFailed(ctx: DecideContext<EventOf<'HealthProbeFaile
     ctx,
     { health, deadlines: { ...stamp.deadlines, isolationDecisionAt: due } },
     `${stamp.id} probe failing; isolation decided at ${due}${clamped}`,
-    [{ kind: 'start-timer', stampId: stamp.id, timer: 'isolation-decision', at: due }],
+    [],
   );
 }
 
@@ -130,7 +130,6 @@ function holdIsolation(
       ...(firstHold
         ? [{ kind: 'raise-incident' as const, stampId: failing.id, incident: guard, detail: reason }]
         : []),
-      { kind: 'start-timer', stampId: failing.id, timer: 'isolation-decision', at: recheckAt },
     ],
   );
 }
@@ -160,15 +159,7 @@ function isolateFailingStamp(ctx: DecideContext, failing: Stamp): Decision {
         isolationGraceEndsAt: addMinutes(now, policy.isolationGraceMinutes),
       },
     },
-    effects: [
-      { kind: 'disable-origin', stampId: failing.id },
-      {
-        kind: 'start-timer',
-        stampId: failing.id,
-        timer: 'isolation-grace',
-        at: addMinutes(now, policy.isolationGraceMinutes),
-      },
-    ],
+    effects: [{ kind: 'disable-origin', stampId: failing.id }],
   });
 }
 
@@ -191,7 +182,7 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
       ctx,
       { health, deadlines },
       `${stamp.id} probe recovered before its isolation was decided${clamped}`,
-      [{ kind: 'cancel-timer', stampId: stamp.id, timer: 'isolation-decision' }],
+      [],
     );
   }
   const graceEnd = stamp.deadlines.isolationGraceEndsAt;
@@ -210,10 +201,7 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
     // Back in rotation: a replacement placed meanwhile no longer replaces it (the fleet
     // reconciler retires the surplus), so the link goes.
     patch: { health, deadlines, isolation: undefined, replacedBy: undefined },
-    effects: [
-      { kind: 'enable-origin', stampId: stamp.id },
-      { kind: 'cancel-timer', stampId: stamp.id, timer: 'isolation-grace' },
-    ],
+    effects: [{ kind: 'enable-origin', stampId: stamp.id }],
   });
 }
 

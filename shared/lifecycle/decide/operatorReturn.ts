@@ -39,16 +39,11 @@ export function onRejoinRequested(ctx: DecideContext<EventOf<'RejoinRequested'>>
   const guard = healthGuard(ctx, 'a rejoin');
   if ('refused' in guard) return guard.refused;
   const cause = guard.overridden ? { ...ctx.cause, overriddenGuard: 'health' } : ctx.cause;
-  const { isolationGraceEndsAt: grace, ...deadlines } = stamp.deadlines;
+  const { isolationGraceEndsAt: _grace, ...deadlines } = stamp.deadlines;
   return transition({ ...ctx, cause }, 'active', {
     traffic: 'in-rotation',
     patch: { isolation: undefined, deadlines, replacedBy: undefined },
-    effects: [
-      { kind: 'enable-origin', stampId: stamp.id },
-      ...(grace === undefined
-        ? []
-        : [{ kind: 'cancel-timer' as const, stampId: stamp.id, timer: 'isolation-grace' as const }]),
-    ],
+    effects: [{ kind: 'enable-origin', stampId: stamp.id }],
   });
 }
 

@@ -11,15 +11,7 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
   const stampId = next.id;
   switch (next.phase) {
     case 'registering':
-      return [
-        { kind: 'register-origin', stampId, hostName: next.deployment?.originHostName ?? '' },
-        ...timerIf(next.deadlines.registrationTimeoutAt, (at) => ({
-          kind: 'start-timer',
-          stampId,
-          timer: 'registration-timeout',
-          at,
-        })),
-      ];
+      return [{ kind: 'register-origin', stampId, hostName: next.deployment?.originHostName ?? '' }];
     case 'active':
       if (previous.phase === 'draining') {
         // A cancelled drain: traffic comes back, the drain timer goes.
@@ -31,7 +23,6 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
         ];
       }
       return [
-        { kind: 'cancel-timer', stampId, timer: 'registration-timeout' },
         { kind: 'enable-origin', stampId },
         ...(next.replacementFor === undefined
           ? []
@@ -41,9 +32,6 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
       const drain = next.drain;
       return [
         { kind: 'disable-origin', stampId },
-        ...(previous.deadlines.isolationGraceEndsAt === undefined
-          ? []
-          : [{ kind: 'cancel-timer' as const, stampId, timer: 'isolation-grace' as const }]),
         ...(drain === undefined
           ? []
           : [
@@ -77,7 +65,6 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
     case 'failed':
       return previous.phase === 'registering'
         ? [
-            { kind: 'cancel-timer', stampId, timer: 'registration-timeout' },
             { kind: 'remove-origin', stampId },
             {
               kind: 'raise-incident',

@@ -66,7 +66,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(5),
     to: 'active',
     traffic: 'in-rotation',
-    effects: ['cancel-timer', 'enable-origin', 'reconcile-fleet', 'publish-phase-changed'],
+    effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
   },
   {
     name: 'registering → failed when registration timed out',
@@ -75,7 +75,7 @@ const CASES: readonly TransitionCase[] = [
     now: at(15),
     to: 'failed',
     traffic: 'none',
-    effects: ['cancel-timer', 'remove-origin', 'raise-incident', 'reconcile-fleet', 'publish-phase-changed'],
+    effects: ['remove-origin', 'raise-incident', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
   },
   {
     name: 'active in rotation → isolated on a health-probe failure',
@@ -176,9 +176,9 @@ const CASES: readonly TransitionCase[] = [
     traffic: 'none',
     effects: [
       'disable-origin',
-      'cancel-timer',
       'schedule-drain-timer',
       'watch-in-flight',
+      'cancel-timer',
       'reconcile-fleet',
       'publish-phase-changed',
     ],
