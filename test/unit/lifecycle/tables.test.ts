@@ -17,6 +17,7 @@ import { formatStampId, isStampId, STAMP_ID_PATTERN } from '../../../shared/life
 import {
   LIFECYCLE_TIMER_NAMES,
   LIFECYCLE_TIMERS,
+  timerEffects,
   timerFired,
   timersOf,
 } from '../../../shared/lifecycle/timers';
@@ -65,6 +66,22 @@ describe('the timer table', () => {
       }),
       { 'registration-timeout': '2026-01-01T00:10:00.000Z', 'isolation-grace': '2026-01-01T00:20:00.000Z' },
     );
+  });
+
+  it('arms a timer when its deadline is set or moved, cancels it when the deadline is cleared', () => {
+    const [t1, t2] = ['2026-01-01T00:10:00.000Z', '2026-01-01T00:20:00.000Z'];
+    assert.deepEqual(timerEffects('weu-001', {}, { isolationGraceEndsAt: t1 }), [
+      { kind: 'start-timer', stampId: 'weu-001', timer: 'isolation-grace', at: t1 },
+    ]);
+    assert.deepEqual(timerEffects('weu-001', { isolationDecisionAt: t1 }, { isolationDecisionAt: t2 }), [
+      { kind: 'start-timer', stampId: 'weu-001', timer: 'isolation-decision', at: t2 },
+    ]);
+    assert.deepEqual(timerEffects('weu-001', { registrationTimeoutAt: t1 }, {}), [
+      { kind: 'cancel-timer', stampId: 'weu-001', timer: 'registration-timeout' },
+    ]);
+    assert.deepEqual(timerEffects('weu-001', { isolationGraceEndsAt: t1 }, { isolationGraceEndsAt: t1 }), []);
+    // Deadlines that are not durable timers (the drain timer is a Service Bus message) arm nothing.
+    assert.deepEqual(timerEffects('weu-001', {}, { drainEndsAt: t1, purgeDueAt: t2 }), []);
   });
 
   it('a second firing of the same timer at the same instant is the same event (a duplicate)', () => {
