@@ -5,9 +5,9 @@ import { changesFleetShape, type FleetView, memberOf } from '../fleet';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { type AuditRecord, type Cause, PROCESSED_EVENT_WINDOW, type Stamp } from '../stamp';
-import { timerEffects } from '../timers';
 import { isLegalTransition } from '../transitionTable';
 import { effectsOnEntering } from './phaseEntry';
+import { timerEffects } from './timerEffects';
 
 export { memberOf } from '../fleet';
 

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 
 import { parseLifecycleMessage } from '../../../shared/app/lifecycleMessage';
 import { OPERATOR_COMMAND_BODIES } from '../../../shared/app/requests';
+import { timerEffects } from '../../../shared/lifecycle/decide/timerEffects';
 import { stampEventSchema } from '../../../shared/lifecycle/eventSchema';
 import {
   OPERATOR_COMMAND_NAMES,
@@ -17,7 +18,6 @@ import { formatStampId, isStampId, STAMP_ID_PATTERN } from '../../../shared/life
 import {
   LIFECYCLE_TIMER_NAMES,
   LIFECYCLE_TIMERS,
-  timerEffects,
   timerFired,
   timersOf,
 } from '../../../shared/lifecycle/timers';
