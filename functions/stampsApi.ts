@@ -70,6 +70,10 @@ export async function listStamps(request: HttpRequest): Promise<HttpResponseInit
   const parsed = parseWith(listQuery, Object.fromEntries(request.query.entries()), 'query');
   if (!parsed.ok) return problem(400, parsed.detail);
   const svc = await services();
+  const region = parsed.value.region;
+  const known = svc.config.policy.regions.map((r) => r.name);
+  if (region !== undefined && !known.includes(region))
+    return problem(400, `unknown region '${region}'; configured regions are ${known.join(', ')}`);
   const stamps = await svc.store.list(parsed.value);
   const at = now(svc);
   return json(200, { stamps: stamps.map((stamp) => stampView(stamp, at, svc.config.policy)) });

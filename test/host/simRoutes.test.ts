@@ -15,6 +15,7 @@ function fakeSimulation(): HostSimulation & { calls: string[] } {
   };
   return {
     calls,
+    hasStamp: (id) => id.startsWith('stamp-'),
     failStamp: (id) => calls.push(`failStamp ${id}`),
     recoverStamp: (id) => calls.push(`recoverStamp ${id}`),
     failRegion: (name) => {
@@ -115,11 +116,20 @@ describe('local host: /sim routes', () => {
       ['/sim/clock/advance', { minutes: 0 }],
       ['/sim/clock/advance', { hours: 1 }],
       ['/sim/clock/advance', [5]],
-      ['/sim/regions/atlantis/fail', undefined],
     ];
     for (const [path, body] of bad) {
       const reply = await post(path, body);
       assert.equal(reply.status, 400, `${path} ${JSON.stringify(body)}`);
+      assert.match(reply.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    }
+    // Something named in the path that the simulation does not have is a 404, as in the API.
+    for (const path of [
+      '/sim/regions/atlantis/fail',
+      '/sim/stamps/nope-001/fail',
+      '/sim/stamps/nope-001/recover',
+    ]) {
+      const reply = await post(path);
+      assert.equal(reply.status, 404, path);
       assert.match(reply.headers.get('content-type') ?? '', /^application\/problem\+json/);
     }
     assert.equal((await post('/sim/stamps/s/explode')).status, 404);

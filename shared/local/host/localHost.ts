@@ -136,6 +136,13 @@ export class LocalHost {
   }
 
   /** `http://127.0.0.1:<port>` once started. */
+  /** The HTTP functions served, as `METHOD route` (`POST stamps/{id}/drain`): for tools and tests. */
+  get httpRoutes(): string[] {
+    return buildHttpRoutes(this.options.registry.list('http')).flatMap((r) =>
+      r.methods.map((method) => `${method} ${String(r.fn.trigger['route'] ?? r.fn.name)}`),
+    );
+  }
+
   get origin(): string | undefined {
     return this.originValue;
   }

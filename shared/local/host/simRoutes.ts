@@ -1,4 +1,4 @@
-import { StampsError } from '../../errors';
+import { StampsError, ValidationError } from '../../errors';
 import type { SimulationControl } from '../sim/simulationControl';
 import { describeError, type HostLog } from './hostLog';
 import { type HostReply, jsonReply, problemReply } from './hostReply';
@@ -104,6 +104,9 @@ export async function handleSimRequest(
       await advance(minutes * 60_000);
       return jsonReply(200, { advancedMinutes: minutes, now: now().toISOString() });
     }
+    if (area === 'stamps' && !simulation.hasStamp(id)) {
+      return problemReply(404, `the simulation has no stamp '${id}'; see GET /sim/state`, { instance });
+    }
     if (area === 'stamps' && (action === 'fail' || action === 'recover')) {
       if (action === 'fail') simulation.failStamp(id);
       else simulation.recoverStamp(id);
@@ -126,6 +129,9 @@ export async function handleSimRequest(
       return jsonReply(200, { region: id, utilization });
     }
   } catch (error) {
+    // A region named in the path that the simulation does not have is not there: 404, as the API's.
+    if (area === 'regions' && error instanceof ValidationError && error.field === 'region')
+      return problemReply(404, error.message, { instance });
     return failureReply(error, instance, log);
   }
   return notFound();

@@ -205,6 +205,10 @@ export class SimulatedAzure
 
   // ---- SimulationControl ----
 
+  hasStamp(stampId: string): boolean {
+    return this.deployments.regionOf(stampId) !== undefined;
+  }
+
   failStamp(stampId: string): void {
     this.failingStamps.add(stampId);
     this.operations.stampFailed(stampId);

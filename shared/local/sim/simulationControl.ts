@@ -66,6 +66,8 @@ export interface SimulatedAlert {
 }
 
 export interface SimulationControl {
+  /** Whether the simulation has ever deployed the stamp: the controls of an unknown stamp are a 404. */
+  hasStamp(stampId: string): boolean;
   failStamp(stampId: string): void;
   recoverStamp(stampId: string): void;
   failRegion(region: string): void;
