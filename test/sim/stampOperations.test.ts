@@ -102,7 +102,8 @@ describe('simulated stamp operations', () => {
     assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
       state: 'Done',
       passed: true,
-      detail: 'all checks passed: health endpoint answering',
+      detail:
+        'checks passed: diagnostic settings send to the global workspace, logs arrived up to the isolation, the persistent volumes are retained, the cluster answered',
     });
     await sim.stop();
   });
@@ -119,12 +120,42 @@ describe('simulated stamp operations', () => {
     assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
       state: 'Done',
       passed: false,
-      detail: 'quarantine checks failed (simulated)',
+      detail: 'checks failed: marked to fail by the simulation (failQuarantineChecks)',
     });
     const failingStamp = await sim.getQuarantineChecks('weu-002');
     assert.equal(failingStamp.state === 'Done' && failingStamp.passed, true);
     // recoverStamp clears the mark: the next run passes.
     sim.recoverStamp('weu-001');
+    await sim.startQuarantineChecks('weu-001');
+    await clock.advance(10 * MINUTE);
+    const again = await sim.getQuarantineChecks('weu-001');
+    assert.equal(again.state === 'Done' && again.passed, true);
+    await sim.stop();
+  });
+
+  it('fails quarantine checks whose region is down, at their start or while they run, and says what failed', async () => {
+    const { clock, sim } = harness();
+    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
+    sim.seedActiveStamp({ stampId: 'weu-002', region: 'westeurope' });
+    sim.seedActiveStamp({ stampId: 'eus-001', region: 'eastus' });
+    await sim.startQuarantineChecks('weu-001');
+    await sim.startQuarantineChecks('eus-001');
+    await clock.advance(MINUTE);
+    sim.failRegion('westeurope');
+    await sim.startQuarantineChecks('weu-002');
+    await clock.advance(10 * MINUTE);
+    for (const id of ['weu-001', 'weu-002']) {
+      const result = await sim.getQuarantineChecks(id);
+      assert.ok(result.state === 'Done' && !result.passed, id);
+      assert.match(
+        result.detail,
+        /the cluster did not answer and its logs could not be read \(region westeurope is down\)/,
+      );
+    }
+    const elsewhere = await sim.getQuarantineChecks('eus-001');
+    assert.equal(elsewhere.state === 'Done' && elsewhere.passed, true, 'another region is not affected');
+    // The region back: a new run passes.
+    sim.recoverRegion('westeurope');
     await sim.startQuarantineChecks('weu-001');
     await clock.advance(10 * MINUTE);
     const again = await sim.getQuarantineChecks('weu-001');

@@ -95,6 +95,10 @@ export class SimulatedAzure
     this.operations = new SimulatedStampOperations(this.clock, random, {
       inFlightRequests: (stampId, at) => this.frontDoor.inFlightRequests(stampId, at),
       isFailing: (stampId) => this.isFailing(stampId),
+      downRegion: (stampId) => {
+        const region = this.deployments.regionOf(stampId);
+        return region !== undefined && this.regions.isFailed(region) ? region : undefined;
+      },
     });
     this.alerts = new MetricAlertEvaluator(this.subscriptionId);
     this.outbox = new AlertOutbox(options.onAlert);
@@ -222,6 +226,7 @@ export class SimulatedAzure
   failRegion(region: string): void {
     this.regions.fail(region);
     this.deployments.regionFailed(region);
+    this.operations.regionFailed((stampId) => this.deployments.regionOf(stampId) === region);
   }
 
   recoverRegion(region: string): void {

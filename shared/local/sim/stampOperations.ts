@@ -22,13 +22,24 @@ export interface StampConditions {
   inFlightRequests(stampId: string, at: number): number;
   /** Whether `failStamp` holds for the stamp now. */
   isFailing(stampId: string): boolean;
+  /** The stamp's region when it is down (its cluster does not answer, its logs cannot be read). */
+  downRegion(stampId: string): string | undefined;
 }
 
+/** What the simulated quarantine checks verify, in the words their result gives. */
+const MARKED_TO_FAIL = 'checks failed: marked to fail by the simulation (failQuarantineChecks)';
+
+const CHECKED =
+  'diagnostic settings send to the global workspace, logs arrived up to the isolation, the persistent volumes are retained, the cluster answered';
+
 /**
- * Simulated work inside a stamp. Quarantine checks take 5-10 minutes and fail when, at their
- * start, the stamp is failing (`failStamp`, or its region is down) or its checks are marked to
- * fail (`failQuarantineChecks`), or when `failStamp`/`failQuarantineChecks` hits it while they
- * run; otherwise they pass. The verdict is fixed by those events, not by when it is read.
+ * Simulated work inside a stamp. Quarantine checks take 5-10 minutes. They verify what the
+ * retirement must keep (diagnostics sent to the global workspace, logs up to the isolation,
+ * retained volumes) and that the cluster answers, not that the stamp is healthy: a stamp retired
+ * because its probe failed passes them. They fail when its region is down (the cluster does not
+ * answer, its logs cannot be read) at their start or while they run, or when its checks are
+ * marked to fail (`failQuarantineChecks`); the result says what was checked and what failed.
+ * The verdict is fixed by those events, not by when it is read.
  * Workload deletion takes 10-15 minutes. Diagnostics and archives go to `immutable://`
  * locations; archived audit records are kept, one per sequence number, for `state()`.
  */
@@ -83,7 +94,7 @@ export class SimulatedStampOperations implements StampOperations {
         throw new NotFoundError(`no quarantine checks were started for stamp '${stampId}'`);
       if (this.clock.now().getTime() < run.endsAt) return { state: 'Running' } as const;
       return run.failure === undefined
-        ? ({ state: 'Done', passed: true, detail: 'all checks passed: health endpoint answering' } as const)
+        ? ({ state: 'Done', passed: true, detail: `checks passed: ${CHECKED}` } as const)
         : ({ state: 'Done', passed: false, detail: run.failure } as const);
     });
   }
@@ -131,7 +142,15 @@ export class SimulatedStampOperations implements StampOperations {
   /** Makes the stamp's quarantine checks fail: the run going on, and runs started later, until `clearStamp`. */
   failChecks(stampId: string): void {
     this.checksMarkedToFail.add(stampId);
-    this.doomRunningChecks(stampId, 'quarantine checks failed (simulated)');
+    this.doomRunningChecks(stampId, MARKED_TO_FAIL);
+  }
+
+  /** A region went down: the checks running in it fail, as the cluster stops answering. */
+  regionFailed(inRegion: (stampId: string) => boolean): void {
+    for (const stampId of this.checks.keys()) {
+      const failure = inRegion(stampId) ? this.failureNow(stampId) : undefined;
+      if (failure !== undefined) this.doomRunningChecks(stampId, failure);
+    }
   }
 
   /**
@@ -160,7 +179,10 @@ export class SimulatedStampOperations implements StampOperations {
   }
 
   private failureNow(stampId: string): string | undefined {
-    if (this.checksMarkedToFail.has(stampId)) return 'quarantine checks failed (simulated)';
+    if (this.checksMarkedToFail.has(stampId)) return MARKED_TO_FAIL;
+    const region = this.conditions.downRegion(stampId);
+    if (region !== undefined)
+      return `checks failed: the cluster did not answer and its logs could not be read (region ${region} is down); checked: ${CHECKED}`;
     return undefined;
   }
 
