@@ -37,7 +37,18 @@ function serving(stamp: Stamp): Condition {
   };
 }
 
+/** What is true of a stamp's health once nothing probes it any more, by phase. */
+const NOT_PROBED: Partial<Record<Stamp['phase'], string>> = {
+  quarantined: 'no longer a Front Door origin: nothing probes it',
+  decommissioning: 'its workloads are being deleted: nothing probes it',
+  archived: 'its workloads were deleted: nothing probes it',
+  purged: 'its resources were deleted: nothing probes it',
+};
+
 function healthy(stamp: Stamp): Condition {
+  const notProbed = NOT_PROBED[stamp.phase];
+  if (notProbed !== undefined)
+    return { type: 'Healthy', status: 'Unknown', reason: 'NotProbed', message: notProbed };
   const since = stamp.health.observedAt === undefined ? '' : ` (alert time ${stamp.health.observedAt})`;
   if (stamp.health.probe === 'healthy') {
     return {
@@ -71,6 +82,14 @@ function deployed(stamp: Stamp): Condition {
   }
   if (stamp.phase === 'purged')
     return { type: 'Deployed', status: 'False', reason: 'Purged', message: 'all resources deleted' };
+  if (stamp.phase === 'archived') {
+    return {
+      type: 'Deployed',
+      status: 'True',
+      reason: 'WorkloadsDeleted',
+      message: `deployment ${stamp.deployment?.name ?? ''}: workloads deleted, persistent volumes and records kept until purge`,
+    };
+  }
   return {
     type: 'Deployed',
     status: 'True',

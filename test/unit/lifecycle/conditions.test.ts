@@ -55,9 +55,19 @@ const CASES: {
     expect: { Retained: ['False', 'PurgeDue'] },
   },
   {
-    name: 'a purged stamp has nothing deployed',
-    stamp: stampIn('purged'),
-    expect: { Deployed: ['False', 'Purged'] },
+    name: 'a purged stamp has nothing deployed, and nothing probes it (even if its last probe failed)',
+    stamp: stampIn('purged', { health: { probe: 'failing', observedAt: at(1) } }),
+    expect: { Deployed: ['False', 'Purged'], Healthy: ['Unknown', 'NotProbed'] },
+  },
+  {
+    name: 'an archived stamp kept its volumes and records; nothing probes it',
+    stamp: stampIn('archived', { health: { probe: 'failing', observedAt: at(1) } }),
+    expect: { Deployed: ['True', 'WorkloadsDeleted'], Healthy: ['Unknown', 'NotProbed'] },
+  },
+  {
+    name: 'a quarantined stamp is out of Front Door: nothing probes it',
+    stamp: stampIn('quarantined'),
+    expect: { Healthy: ['Unknown', 'NotProbed'], Serving: ['False', 'Quarantined'] },
   },
 ];
 
