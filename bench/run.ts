@@ -29,6 +29,18 @@ interface Row {
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
+/** What the results that compare two durations measure, by id. */
+const MS_ROWS = {
+  B4: 'cold start: import the app entry vs @azure/functions + durable-functions',
+  B3: 'retention sweep: 10 due among 10,000 archived vs among 100',
+  B5: 'orchestrator episode: a stamp that handled 1,000 events vs 10',
+} as const;
+
+/** A result comparing two durations in milliseconds: `measured` against its `baseline`. */
+function msRow(id: keyof typeof MS_ROWS, measured: number, baseline: number, limit: number): Row {
+  return row(id, MS_ROWS[id], `${fmt(measured)} ms vs ${fmt(baseline)} ms`, measured / baseline, limit);
+}
+
 /** A result: what was measured against its baseline, as a ratio that must stay at most `limit`. */
 function row(id: string, what: string, measured: string, ratio: number, limit: number): Row {
   return { id, what, measured, target: `≤ ${limit}×`, ratio, limit };
@@ -66,15 +78,7 @@ async function main(): Promise<void> {
   try {
     log('B4 cold start');
     const cold = measureColdStart(7);
-    rows.push(
-      row(
-        'B4',
-        'cold start: import the app entry vs @azure/functions + durable-functions',
-        `${fmt(cold.app)} ms vs ${fmt(cold.libraries)} ms`,
-        cold.app / cold.libraries,
-        1.5,
-      ),
-    );
+    rows.push(msRow('B4', cold.app, cold.libraries, 1.5));
     details['B4'] = cold;
 
     log('baseline: bare store work of one signal');
@@ -145,28 +149,12 @@ async function main(): Promise<void> {
     const sweepSmall = await measureSweep(cosmos, 100, 15);
     const sweepLarge = await measureSweep(cosmos, 10_000, 15);
     details['B3'] = { sweepSmall, sweepLarge };
-    rows.push(
-      row(
-        'B3',
-        'retention sweep: 10 due among 10,000 archived vs among 100',
-        `${fmt(sweepLarge)} ms vs ${fmt(sweepSmall)} ms`,
-        sweepLarge / sweepSmall,
-        2,
-      ),
-    );
+    rows.push(msRow('B3', sweepLarge, sweepSmall, 2));
 
     log('B5 replay');
     const replay = await measureReplay(cosmos, 10, 1000, 20);
     details['B5'] = replay;
-    rows.push(
-      row(
-        'B5',
-        'orchestrator episode: a stamp that handled 1,000 events vs 10',
-        `${fmt(replay.many)} ms vs ${fmt(replay.few)} ms`,
-        replay.many / replay.few,
-        1.5,
-      ),
-    );
+    rows.push(msRow('B5', replay.many, replay.few, 1.5));
 
     log('B6 convergence after a region outage');
     const conv = await measureConvergence(cosmos);

@@ -69,33 +69,21 @@ function healthy(stamp: Stamp): Condition {
 }
 
 function deployed(stamp: Stamp): Condition {
-  if (stamp.deployment?.error !== undefined) {
-    return { type: 'Deployed', status: 'False', reason: 'DeploymentFailed', message: stamp.deployment.error };
-  }
-  if (stamp.phase === 'provisioning') {
-    return {
-      type: 'Deployed',
-      status: 'Unknown',
-      reason: 'Deploying',
-      message: `ARM deployment ${stamp.deployment?.name ?? ''} running`,
-    };
-  }
-  if (stamp.phase === 'purged')
-    return { type: 'Deployed', status: 'False', reason: 'Purged', message: 'all resources deleted' };
-  if (stamp.phase === 'archived') {
-    return {
-      type: 'Deployed',
-      status: 'True',
-      reason: 'WorkloadsDeleted',
-      message: `deployment ${stamp.deployment?.name ?? ''}: workloads deleted, persistent volumes and records kept until purge`,
-    };
-  }
-  return {
+  const name = stamp.deployment?.name ?? '';
+  const is = (status: Condition['status'], reason: string, message: string): Condition => ({
     type: 'Deployed',
-    status: 'True',
-    reason: 'Succeeded',
-    message: `deployment ${stamp.deployment?.name ?? ''}`,
-  };
+    status,
+    reason,
+    message,
+  });
+  if (stamp.deployment?.error !== undefined) return is('False', 'DeploymentFailed', stamp.deployment.error);
+  if (stamp.phase === 'provisioning') return is('Unknown', 'Deploying', `ARM deployment ${name} running`);
+  if (stamp.phase === 'purged') return is('False', 'Purged', 'all resources deleted');
+  if (stamp.phase === 'archived') {
+    const kept = 'workloads deleted, persistent volumes and records kept until purge';
+    return is('True', 'WorkloadsDeleted', `deployment ${name}: ${kept}`);
+  }
+  return is('True', 'Succeeded', `deployment ${name}`);
 }
 
 function retained(stamp: Stamp, now: string): Condition[] {

@@ -10,12 +10,7 @@ import { FIXTURE_START, loadFixtureApp } from '../support/fixtureApp';
 import { perSuite } from '../support/lifetime';
 import { resetProbes } from './fixtures/probes';
 
-export const START = FIXTURE_START;
-
-/** The fixture app of this folder, registered. */
-export function loadFixtures(): Promise<FunctionRegistry> {
-  return loadFixtureApp(() => import('./fixtures/index.js'));
-}
+export { FIXTURE_START as START } from '../support/fixtureApp';
 
 export interface HostHarness {
   readonly host: LocalHost;
@@ -42,8 +37,8 @@ export interface HarnessOptions {
 /** A started local host on port 0 with a manual clock, the real runtime, bus and Event Grid. */
 export async function startHost(options: HarnessOptions = {}): Promise<HostHarness> {
   resetProbes();
-  const registry = await loadFixtures();
-  const clock = new ManualClock(START);
+  const registry = await loadFixtureApp(() => import('./fixtures/index.js'));
+  const clock = new ManualClock(FIXTURE_START);
   const logs: { level: HostLogLevel; message: string }[] = [];
   const log = (level: HostLogLevel, message: string): void => {
     logs.push({ level, message });

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { AuditRecord } from '../../shared/lifecycle/stamp';
 import type { ManualClock } from '../../shared/local/clock/manualClock';
+import type { SimulatedAzure } from '../../shared/local/sim';
 import { advanceUntil, deploymentRequest, harness, MINUTE, SECOND } from './support';
 
 function audit(stampId: string, seq: number): AuditRecord {
@@ -15,6 +16,14 @@ function audit(stampId: string, seq: number): AuditRecord {
     to: 'provisioning',
     cause: { kind: 'operator', eventId: `evt-${seq}`, reason: 'archive test' },
   };
+}
+
+/** Runs the stamp's quarantine checks again, to their end: whether they pass now. */
+async function passesAgain(clock: ManualClock, sim: SimulatedAzure, stampId: string): Promise<boolean> {
+  await sim.startQuarantineChecks(stampId);
+  await clock.advance(10 * MINUTE);
+  const again = await sim.getQuarantineChecks(stampId);
+  return again.state === 'Done' && again.passed;
 }
 
 /** How long (at most ten minutes, in steps of a second) until a long operation is Done. */
@@ -126,18 +135,18 @@ describe('simulated stamp operations', () => {
     assert.equal(failingStamp.state === 'Done' && failingStamp.passed, true);
     // recoverStamp clears the mark: the next run passes.
     sim.recoverStamp('weu-001');
-    await sim.startQuarantineChecks('weu-001');
-    await clock.advance(10 * MINUTE);
-    const again = await sim.getQuarantineChecks('weu-001');
-    assert.equal(again.state === 'Done' && again.passed, true);
+    assert.equal(await passesAgain(clock, sim, 'weu-001'), true);
     await sim.stop();
   });
 
   it('fails quarantine checks whose region is down, at their start or while they run, and says what failed', async () => {
     const { clock, sim } = harness();
-    sim.seedActiveStamp({ stampId: 'weu-001', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'weu-002', region: 'westeurope' });
-    sim.seedActiveStamp({ stampId: 'eus-001', region: 'eastus' });
+    for (const [stampId, region] of [
+      ['weu-001', 'westeurope'],
+      ['weu-002', 'westeurope'],
+      ['eus-001', 'eastus'],
+    ] as const)
+      sim.seedActiveStamp({ stampId, region });
     await sim.startQuarantineChecks('weu-001');
     await sim.startQuarantineChecks('eus-001');
     await clock.advance(MINUTE);
@@ -156,10 +165,7 @@ describe('simulated stamp operations', () => {
     assert.equal(elsewhere.state === 'Done' && elsewhere.passed, true, 'another region is not affected');
     // The region back: a new run passes.
     sim.recoverRegion('westeurope');
-    await sim.startQuarantineChecks('weu-001');
-    await clock.advance(10 * MINUTE);
-    const again = await sim.getQuarantineChecks('weu-001');
-    assert.equal(again.state === 'Done' && again.passed, true);
+    assert.equal(await passesAgain(clock, sim, 'weu-001'), true);
     await sim.stop();
   });
 
