@@ -7,7 +7,7 @@ import {
   createStampBody,
   isStampId,
   listQuery,
-  OPERATOR_COMMAND_BODIES,
+  operatorCommandBody,
   parseWith,
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
@@ -17,10 +17,9 @@ import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { json, problem } from '../shared/http/problem';
 import {
+  commandSpec,
   OPERATOR_COMMAND_NAMES,
-  OPERATOR_COMMANDS,
   type OperatorCommand,
-  type OperatorCommandSpec,
   operatorEvent,
 } from '../shared/lifecycle/operatorCommands';
 import { STAMP_ID_EXAMPLE } from '../shared/lifecycle/stampNames';
@@ -114,11 +113,11 @@ export function operatorCommandHandler(command: OperatorCommand) {
     if (!isStampId(id)) return badStampId(id);
     const body = await readJsonBody(request);
     if (!body.ok) return problem(body.status, body.detail);
-    const parsed = parseWith(OPERATOR_COMMAND_BODIES[command], body.value, what);
+    const parsed = parseWith(operatorCommandBody(command), body.value, what);
     if (!parsed.ok) return problem(400, parsed.detail);
     const { approvedBy, actor, ...rest } = parsed.value;
     // An approval's actor is its approver (the body requires one); nothing else stands in.
-    const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+    const spec = commandSpec(command);
     const approval = spec.approval === true;
     if (approval && approvedBy === undefined)
       return problem(400, `invalid ${what}: 'approvedBy' is required`);

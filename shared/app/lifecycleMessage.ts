@@ -4,7 +4,7 @@ import { stampEventSchema } from '../lifecycle/eventSchema';
 import { commandSpec, OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
 import { STAMP_ID_EXAMPLE, STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import type { LifecycleMessage, OperatorCommandMessage } from '../ports/lifecycleBus';
-import { OPERATOR_COMMAND_BODIES, parseWith } from './requests';
+import { operatorCommandBody, parseWith } from './requests';
 
 const stampId = z.string().regex(STAMP_ID_PATTERN, `must be a stamp id such as ${STAMP_ID_EXAMPLE}`);
 
@@ -50,7 +50,7 @@ function commandRefusal(message: OperatorCommandMessage): string | undefined {
     ...(drainMinutes === undefined ? {} : { drainMinutes }),
     ...(commandSpec(command).approval === true ? { approvedBy: actor } : { actor }),
   };
-  const checked = parseWith(OPERATOR_COMMAND_BODIES[command], body, `${command} command`);
+  const checked = parseWith(operatorCommandBody(command), body, `${command} command`);
   return checked.ok ? undefined : checked.detail;
 }
 

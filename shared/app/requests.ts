@@ -1,11 +1,6 @@
 import { z } from 'zod';
 
-import {
-  OPERATOR_COMMAND_NAMES,
-  OPERATOR_COMMANDS,
-  type OperatorCommand,
-  type OperatorCommandSpec,
-} from '../lifecycle/operatorCommands';
+import { commandSpec, type OperatorCommand } from '../lifecycle/operatorCommands';
 import { PHASES } from '../lifecycle/phase';
 
 /**
@@ -64,7 +59,7 @@ interface CommandBodyShape {
 }
 
 function commandBodySchema(command: OperatorCommand): z.ZodType<OperatorCommandBody> {
-  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const spec = commandSpec(command);
   // Members a command does not take are left out, so the strict object names them as unknown.
   const shape: CommandBodyShape = { reason: spec.reason === 'required' ? requiredReason : reason.optional() };
   if (spec.override) shape.override = z.boolean().optional();
@@ -76,9 +71,17 @@ function commandBodySchema(command: OperatorCommand): z.ZodType<OperatorCommandB
   return checked.superRefine(overrideNeedsReason);
 }
 
-export const OPERATOR_COMMAND_BODIES = Object.fromEntries(
-  OPERATOR_COMMAND_NAMES.map((command) => [command, commandBodySchema(command)]),
-) as Record<OperatorCommand, z.ZodType<OperatorCommandBody>>;
+const commandBodies = new Map<OperatorCommand, z.ZodType<OperatorCommandBody>>();
+
+/** The body schema of `POST /api/stamps/{id}/{command}`, built on first use. */
+export function operatorCommandBody(command: OperatorCommand): z.ZodType<OperatorCommandBody> {
+  let schema = commandBodies.get(command);
+  if (schema === undefined) {
+    schema = commandBodySchema(command);
+    commandBodies.set(command, schema);
+  }
+  return schema;
+}
 
 /** `PUT /api/regions/{name}`: the desired stamp count and why. */
 export const desiredBody = z.strictObject({

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 
 import {
+  commandSpec,
   isOperatorCommand,
   OPERATOR_COMMAND_NAMES,
-  OPERATOR_COMMANDS,
   type OperatorCommand,
-  type OperatorCommandSpec,
 } from '../lifecycle/operatorCommands';
 import { STAMP_ID_EXAMPLE } from '../lifecycle/stampNames';
 import { DEFAULT_URL } from './client';
@@ -17,7 +16,7 @@ export class UsageError extends Error {
 
 /** An operator command's line of help, from its row of the command table. */
 function operatorUsage(command: OperatorCommand): string {
-  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const spec = commandSpec(command);
   const line = [
     `${command} <id>`,
     ...(spec.approval === true ? ['--approved-by NAME'] : []),
@@ -91,7 +90,7 @@ export type CommandName = keyof typeof READ_AND_FLEET_COMMANDS | OperatorCommand
 
 function specOf(name: CommandName): CommandSpec {
   if (!isOperatorCommand(name)) return READ_AND_FLEET_COMMANDS[name];
-  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[name];
+  const spec = commandSpec(name);
   return {
     ids: 1,
     options: [
@@ -172,7 +171,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   const result = invocation(name, rest[0], values, env, sub ? whole(rest[1], 'desired', 0, 1000) : undefined);
   const needsReason = isOperatorCommand(name)
-    ? OPERATOR_COMMANDS[name].reason === 'required'
+    ? commandSpec(name).reason === 'required'
     : name === 'regions set';
   if (needsReason && (result.reason ?? '').trim() === '')
     throw new UsageError(`${name} needs --reason: it goes into the audit record`);

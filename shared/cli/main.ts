@@ -1,8 +1,4 @@
-import {
-  OPERATOR_COMMANDS,
-  type OperatorCommand,
-  type OperatorCommandSpec,
-} from '../lifecycle/operatorCommands';
+import { commandSpec, type OperatorCommand } from '../lifecycle/operatorCommands';
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
 import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
 import { regionsTable, stampDetail, stampsTable, transitionLine } from './format';
@@ -122,7 +118,7 @@ async function operatorCommand(
   io: CliIo,
 ): Promise<number> {
   const id = inv.id ?? '';
-  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const spec = commandSpec(command);
   const request = {
     ...(inv.reason === undefined ? {} : { reason: inv.reason }),
     ...(inv.override ? { override: true } : {}),

@@ -19,9 +19,9 @@ export interface ConflictRetryOptions {
 export async function retryOnConflict<T>(
   what: string,
   step: () => Promise<T>,
-  options: ConflictRetryOptions | number = {},
+  options: ConflictRetryOptions = {},
 ): Promise<T> {
-  const { attempts = 25, backoff = nextTurn } = typeof options === 'number' ? { attempts: options } : options;
+  const { attempts = 25, backoff = nextTurn } = options;
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     try {

@@ -105,7 +105,7 @@ export function isOperatorCommand(name: string): name is OperatorCommand {
 
 /** The one place an operator's request becomes a stamp event. */
 export function operatorEvent(command: OperatorCommand, request: OperatorRequest): StampEvent {
-  const spec: OperatorCommandSpec = OPERATOR_COMMANDS[command];
+  const spec = commandSpec(command);
   const base = {
     id: request.id,
     actor: request.actor,

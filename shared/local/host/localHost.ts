@@ -138,7 +138,7 @@ export class LocalHost {
   /** `http://127.0.0.1:<port>` once started. */
   /** The HTTP functions served, as `METHOD route` (`POST stamps/{id}/drain`): for tools and tests. */
   get httpRoutes(): string[] {
-    return buildHttpRoutes(this.options.registry.list('http')).flatMap((r) => {
+    return this.routes.flatMap((r) => {
       const route = r.fn.trigger['route'];
       return r.methods.map((method) => `${method} ${typeof route === 'string' ? route : r.fn.name}`);
     });

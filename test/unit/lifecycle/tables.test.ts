@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { parseLifecycleMessage } from '../../../shared/app/lifecycleMessage';
-import { OPERATOR_COMMAND_BODIES } from '../../../shared/app/requests';
+import { operatorCommandBody } from '../../../shared/app/requests';
 import { timerEffects } from '../../../shared/lifecycle/decide/timerEffects';
 import { stampEventSchema } from '../../../shared/lifecycle/eventSchema';
 import {
@@ -116,17 +116,14 @@ describe('the operator command table', () => {
 
     it(`${command}: its HTTP body ${spec.reason === 'required' ? 'needs' : 'may omit'} a reason`, () => {
       const who = 'approval' in spec ? { approvedBy: 'ana' } : {};
+      assert.equal(operatorCommandBody(command).safeParse({ ...who }).success, spec.reason === 'optional');
+      assert.ok(operatorCommandBody(command).safeParse({ ...who, reason: 'r' }).success);
       assert.equal(
-        OPERATOR_COMMAND_BODIES[command].safeParse({ ...who }).success,
-        spec.reason === 'optional',
-      );
-      assert.ok(OPERATOR_COMMAND_BODIES[command].safeParse({ ...who, reason: 'r' }).success);
-      assert.equal(
-        OPERATOR_COMMAND_BODIES[command].safeParse({ ...who, reason: 'r', override: true }).success,
+        operatorCommandBody(command).safeParse({ ...who, reason: 'r', override: true }).success,
         spec.override,
       );
       assert.equal(
-        OPERATOR_COMMAND_BODIES[command].safeParse({ ...who, reason: 'r', drainMinutes: 5 }).success,
+        operatorCommandBody(command).safeParse({ ...who, reason: 'r', drainMinutes: 5 }).success,
         spec.drainMinutes,
       );
     });
