@@ -2,8 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { findDuplicate, takeAlert } from '../shared/app/alertIntake';
 import { services } from '../shared/app/services';
-import { answerErrors } from '../shared/http/answerErrors';
 import { MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
+import { mutatingRoute } from '../shared/http/mutatingRoute';
 import { json } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
 import { forLog } from '../shared/text/forLog';
@@ -52,5 +52,5 @@ app.http('alerts', {
   route: 'alerts',
   methods: ['POST'],
   authLevel: 'function',
-  handler: answerErrors(receiveAlert),
+  handler: mutatingRoute(receiveAlert),
 });

@@ -7,6 +7,7 @@ import { services } from '../shared/app/services';
 import { regionDetailView, regionsView, regionView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
+import { mutatingRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
 import { regionPolicy } from '../shared/lifecycle/policy';
 
@@ -85,5 +86,5 @@ app.http('putRegion', {
   route: 'regions/{name}',
   methods: ['PUT'],
   authLevel: 'function',
-  handler: answerErrors(putRegion),
+  handler: mutatingRoute(putRegion),
 });

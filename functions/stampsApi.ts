@@ -15,6 +15,7 @@ import { type Services, services } from '../shared/app/services';
 import { historyView, stampView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
+import { mutatingRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
 import {
   commandSpec,
@@ -137,7 +138,7 @@ app.http('createStamp', {
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: client,
-  handler: answerErrors(createStamp),
+  handler: mutatingRoute(createStamp),
 });
 app.http('listStamps', {
   route: 'stamps',
@@ -166,6 +167,6 @@ for (const command of OPERATOR_COMMAND_NAMES) {
     methods: ['POST'],
     authLevel: 'function',
     extraInputs: client,
-    handler: answerErrors(operatorCommandHandler(command)),
+    handler: mutatingRoute(operatorCommandHandler(command)),
   });
 }

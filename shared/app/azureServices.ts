@@ -1,4 +1,5 @@
 import {
+  createCosmosIdempotencyStore,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -65,6 +66,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     events: adapters.eventPublisher,
     operations: unavailableStampOperations(),
     signals: createCosmosSignalLog({ client, databaseName }),
+    idempotency: createCosmosIdempotencyStore({ client, databaseName }),
     signalCounts: new SignalCounts(systemClock.now().toISOString()),
   };
 }

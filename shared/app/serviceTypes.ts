@@ -2,6 +2,7 @@ import type { Config } from '../config/loadConfig';
 import type { Clock } from '../ports/clock';
 import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
+import type { IdempotencyStore } from '../ports/idempotencyStore';
 import type { LifecycleBus } from '../ports/lifecycleBus';
 import type { SignalLog } from '../ports/signalLog';
 import type { StampOperations } from '../ports/stampOperations';
@@ -22,6 +23,8 @@ export interface Services {
   readonly operations: StampOperations;
   /** What was done with each inbound alert and signal, kept for inspection. */
   readonly signals: SignalLog;
+  /** The first answers to requests sent with an Idempotency-Key. */
+  readonly idempotency: IdempotencyStore;
   /** This process's counts of signal outcomes, duplicates included. */
   readonly signalCounts: SignalCounts;
 }

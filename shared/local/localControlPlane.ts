@@ -5,7 +5,12 @@ import { CosmosClient } from '@azure/cosmos';
 import { STAMP_LIFECYCLE } from '../app/orchestration/stampLifecycleOrchestrator';
 import { provideServices, type Services } from '../app/services';
 import { SignalCounts } from '../app/signalCounts';
-import { createCosmosSignalLog, createCosmosStampStore, ensureStampsDatabase } from '../azure/cosmos';
+import {
+  createCosmosIdempotencyStore,
+  createCosmosSignalLog,
+  createCosmosStampStore,
+  ensureStampsDatabase,
+} from '../azure/cosmos';
 import { type Config, type Env, loadConfig } from '../config/loadConfig';
 import { MAX_ALERT_BODY_BYTES } from '../http/body';
 import type { Clock } from '../ports/clock';
@@ -153,6 +158,7 @@ export class LocalControlPlane {
       bus,
       events: eventGrid,
       signals: createCosmosSignalLog({ client: this.client, databaseName }),
+      idempotency: createCosmosIdempotencyStore({ client: this.client, databaseName }),
       signalCounts: new SignalCounts(clock.now().toISOString()),
     };
     const provided = this.options.decorate?.(services) ?? services;
@@ -176,6 +182,7 @@ export class LocalControlPlane {
       bus,
       eventGrid,
       simulation: sim,
+      idempotency: { store: provided.idempotency, clock },
       port: this.options.port ?? config.local.port,
       // The alert receiver takes Azure Monitor's largest alerts; each function refuses more itself.
       maxBodyBytes: MAX_ALERT_BODY_BYTES,

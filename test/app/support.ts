@@ -5,6 +5,7 @@ import { CosmosClient } from '@azure/cosmos';
 import type { Services } from '../../shared/app/services';
 import { SignalCounts } from '../../shared/app/signalCounts';
 import {
+  createCosmosIdempotencyStore,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -85,6 +86,7 @@ export async function startAppHarness(): Promise<AppHarness> {
         bus,
         events,
         signals: createCosmosSignalLog({ client, databaseName }),
+        idempotency: createCosmosIdempotencyStore({ client, databaseName }),
         signalCounts: new SignalCounts(T0.toISOString()),
         sim,
       };

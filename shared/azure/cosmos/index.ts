@@ -1,4 +1,5 @@
 export { type CosmosConnection, createCosmosClient, disposeCosmosClients, getCosmosClient } from './client';
+export { type CosmosIdempotencyStoreOptions, createCosmosIdempotencyStore } from './cosmosIdempotencyStore';
 export { type CosmosSignalLogOptions, createCosmosSignalLog } from './cosmosSignalLog';
 export {
   type CosmosStampStore,

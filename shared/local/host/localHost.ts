@@ -5,6 +5,7 @@ import { format } from 'node:util';
 
 import type { LogHandler, LogLevel, Timer } from '@azure/functions';
 
+import type { IdempotencyDeps } from '../../app/idempotency/answerOnce';
 import type { Clock } from '../../ports/clock';
 import { forLog } from '../../text/forLog';
 import type { LocalServiceBus } from '../bus/localServiceBus';
@@ -25,6 +26,7 @@ import {
   toFunctionRequest,
   toHostReply,
 } from './httpFunctions';
+import { idempotentHostReply } from './idempotentSim';
 import type { InvokeOptions } from './invokeFunction';
 import { readRequestBody, tooLargeHeaders } from './requestBody';
 import { handleSimRequest, type HostSimulation } from './simRoutes';
@@ -51,6 +53,8 @@ export interface LocalHostOptions {
   readonly eventGrid?: LocalEventGrid;
   /** Enables `/sim/*`. */
   readonly simulation?: HostSimulation;
+  /** Where `/sim/*` keeps the first answers to requests sent with an Idempotency-Key. */
+  readonly idempotency?: IdempotencyDeps;
   /** The largest body passed to an HTTP function, {@link MAX_HTTP_BODY_BYTES} by default. */
   readonly maxBodyBytes?: number;
   /** 7071 by default; 0 picks a free port (tests). */
@@ -339,13 +343,19 @@ export class LocalHost {
           headers: tooLargeHeaders(body),
         });
       const clock = this.options.clock;
-      return handleSimRequest(
-        { method, segments: rest, body: body.bytes, instance },
-        this.options.simulation,
-        canAdvance(clock) ? (ms) => clock.advance(ms) : undefined,
-        () => clock.now(),
-        this.log,
-      );
+      const simulation = this.options.simulation;
+      const run = (): Promise<HostReply> =>
+        handleSimRequest(
+          { method, segments: rest, body: body.bytes, instance },
+          simulation,
+          canAdvance(clock) ? (ms) => clock.advance(ms) : undefined,
+          () => clock.now(),
+          this.log,
+        );
+      const idempotency = this.options.idempotency;
+      return idempotency === undefined
+        ? run()
+        : idempotentHostReply(idempotency, { method, url, header, body: body.bytes }, run);
     }
 
     if (first?.toLowerCase() !== ROUTE_PREFIX) {

@@ -16,6 +16,7 @@ export interface ApiAnswer {
   readonly contentType: string;
   readonly location: string | null;
   readonly body: Record<string, unknown>;
+  readonly headers: Headers;
 }
 
 export interface E2E {
@@ -24,7 +25,7 @@ export interface E2E {
   readonly logs: string[];
   /** Every CloudEvent the control plane published (signals, phase changes, incidents). */
   readonly published: StampCloudEvent[];
-  api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
   stamp(id: string): Promise<Record<string, unknown>>;
   /** Moves simulated time forward, letting everything due settle at its own instant. */
   advance(minutes: number): Promise<void>;
@@ -85,12 +86,17 @@ export function drive(
   const origin = plane.origin;
   const settle = () => plane.idle();
 
-  async function api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer> {
     const response = await fetch(`${origin}${path}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        ? { headers }
+        : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
     });
     const text = await response.text();
     await settle();
@@ -98,6 +104,7 @@ export function drive(
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       location: response.headers.get('location'),
+      headers: response.headers,
       body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
     };
   }

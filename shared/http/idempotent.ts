@@ -1,0 +1,88 @@
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
+
+import { answerOnce, type IdempotencyDeps } from '../app/idempotency/answerOnce';
+import type { SavedAnswer } from '../ports/idempotencyStore';
+import { MAX_ALERT_BODY_BYTES } from './body';
+import {
+  keyInFlightDetail,
+  keyReusedDetail,
+  readIdempotencyKey,
+  REPLAYED_HEADER,
+  requestFingerprint,
+  scopedKey,
+} from './idempotencyKey';
+import { problem } from './problem';
+
+/**
+ * Makes a mutating route honour `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header):
+ * the same key and request replay the first answer without doing the work again, the same key
+ * with another request is a 422, a retry while the first is still running a 409. Without the
+ * header the route runs as before. Wrap it inside `answerErrors`, so that a transient failure
+ * (503) releases the key instead of being replayed.
+ */
+export function idempotent(handler: HttpHandler, deps: () => Promise<IdempotencyDeps>): HttpHandler {
+  return async (request, context) => {
+    const header = readIdempotencyKey(request.headers.get('idempotency-key'));
+    if (header.kind === 'absent') return handler(request, context);
+    if (header.kind === 'invalid') return problem(400, header.detail);
+    // Bodies over every route's limit are refused by the route itself (413); nothing to remember.
+    if (Number(request.headers.get('content-length') ?? '0') > MAX_ALERT_BODY_BYTES)
+      return handler(request, context);
+    const url = new URL(request.url);
+    const body = await request.clone().text();
+    // Keys are the caller's: two callers choosing the same key never see each other's answers.
+    const caller = request.headers.get('x-ms-client-principal-id') ?? '';
+    const outcome = await answerOnce(
+      await deps(),
+      {
+        key: scopedKey(caller, header.key),
+        fingerprint: requestFingerprint({
+          method: request.method,
+          path: url.pathname,
+          query: request.query.entries(),
+          body,
+        }),
+      },
+      async () => savedAnswer(await handler(request, context)),
+    );
+    switch (outcome.kind) {
+      case 'answered':
+        return outcome.answer;
+      case 'replayed':
+        return { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } };
+      case 'mismatch':
+        return problem(422, keyReusedDetail(header.key));
+      case 'in-flight':
+        return withRetryAfter(
+          problem(409, keyInFlightDetail(header.key, outcome.retryAfterSeconds)),
+          outcome.retryAfterSeconds,
+        );
+    }
+  };
+}
+
+function withRetryAfter(answer: HttpResponseInit, seconds: number): HttpResponseInit {
+  return {
+    ...answer,
+    headers: { ...(answer.headers as Record<string, string>), 'retry-after': String(seconds) },
+  };
+}
+
+/** Our handlers answer with a string body and a plain header record (`json`, `problem`). */
+function savedAnswer(response: HttpResponseInit): SavedAnswer {
+  const headers: Record<string, string> = {};
+  new Headers(response.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body =
+    typeof response.body === 'string'
+      ? response.body
+      : response.jsonBody !== undefined
+        ? JSON.stringify(response.jsonBody)
+        : undefined;
+  if (response.body !== undefined && response.body !== null && typeof response.body !== 'string')
+    throw new TypeError('an idempotent route must answer with a string body');
+  if (response.jsonBody !== undefined && headers['content-type'] === undefined)
+    headers['content-type'] = 'application/json';
+  return { status: response.status ?? 200, headers, ...(body === undefined ? {} : { body }) };
+}
