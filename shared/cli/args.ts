@@ -46,6 +46,10 @@ options for every command:
   --url URL     the function app (env STAMPCTL_URL, default ${DEFAULT_URL})
   --key KEY     the function key, sent as x-functions-key (env STAMPCTL_KEY)
   --json        machine-readable output
+  --idempotency-key K
+                sent with a change (create, a command, regions set) as Idempotency-Key; the
+                same key again within 24 h gets the first answer instead of a second change
+                (default: a new key for each run, reused by stampctl's own retries)
   -h, --help    this text
 
 exit codes: 0 ok, 1 refused or failed, 2 usage`;
@@ -65,10 +69,11 @@ const OPTIONS = {
   interval: { type: 'string' },
   timeout: { type: 'string' },
   once: { type: 'boolean' },
+  'idempotency-key': { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const GLOBAL: readonly OptionName[] = ['url', 'key', 'json', 'help'];
+const GLOBAL: readonly OptionName[] = ['url', 'key', 'json', 'help', 'idempotency-key'];
 
 interface CommandSpec {
   /** How many positionals: a stamp id, none, or a region and a count. */
@@ -110,6 +115,8 @@ export interface Invocation {
   readonly desired: number | undefined;
   readonly url: string;
   readonly key: string | undefined;
+  /** The Idempotency-Key of this run's change, if the caller chose one. */
+  readonly idempotencyKey: string | undefined;
   readonly json: boolean;
   readonly region: string | undefined;
   readonly phase: string | undefined;
@@ -206,6 +213,7 @@ function invocation(
     desired,
     url: s('url') ?? (env['STAMPCTL_URL'] || DEFAULT_URL),
     key: s('key') ?? (env['STAMPCTL_KEY'] || undefined),
+    idempotencyKey: s('idempotency-key'),
     json: values.json === true,
     region: s('region'),
     phase: s('phase'),

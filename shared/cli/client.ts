@@ -35,6 +35,26 @@ export interface ApiClient {
   call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown>;
 }
 
+export interface ClientOptions {
+  /**
+   * Sent as `Idempotency-Key` with every POST and PUT of this client: a retry (its own, or a
+   * pipeline's re-run with the same key) is then answered with the first answer, not done twice.
+   */
+  readonly idempotencyKey?: string;
+  /** Tries of a change that met a transient failure (503, or no answer), the first included. */
+  readonly attempts?: number;
+  /** How the client waits between tries (tests pass one that does not). */
+  readonly wait?: (ms: number) => Promise<void>;
+}
+
+/** The longest wait between tries, whatever Retry-After says: a person is watching. */
+const MAX_RETRY_WAIT_MS = 5000;
+
+function retryAfterMs(response: Response | undefined): number {
+  const seconds = Number(response?.headers.get('retry-after') ?? '1');
+  return Math.min(MAX_RETRY_WAIT_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
+}
+
 function problemOf(status: number, statusText: string, text: string): ProblemError {
   let parsed: unknown;
   try {
@@ -50,28 +70,53 @@ function problemOf(status: number, statusText: string, text: string): ProblemErr
 }
 
 /** A client for the API at `url` (an origin, or an origin plus a path prefix). */
-export function apiClient(url: string, key: string | undefined): ApiClient {
+export function apiClient(url: string, key: string | undefined, options: ClientOptions = {}): ApiClient {
   const base = url.replace(/\/+$/, '');
+  const { idempotencyKey, attempts = 3 } = options;
+  const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return {
     url: base,
     async call(method, path, body) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (key !== undefined && key !== '') headers['x-functions-key'] = key;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      let response: Response;
-      try {
-        response = await fetch(`${base}${path}`, {
-          method,
-          headers,
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-      } catch (error) {
-        // fetch rejects with a TypeError whose cause is the socket error (ECONNREFUSED, ENOTFOUND...).
-        throw new UnreachableError(base, { cause: error });
+      const keyed = method !== 'GET' && idempotencyKey !== undefined;
+      if (keyed) headers['idempotency-key'] = idempotencyKey;
+      // Only a keyed change is tried again: without the key a retry could do it twice.
+      const tries = keyed || method === 'GET' ? attempts : 1;
+      for (let attempt = 1; ; attempt += 1) {
+        let response: Response;
+        try {
+          response = await fetch(`${base}${path}`, {
+            method,
+            headers,
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+        } catch (error) {
+          // fetch rejects with a TypeError whose cause is the socket error (ECONNREFUSED, ENOTFOUND...).
+          if (attempt < tries && !refused(error)) {
+            await wait(retryAfterMs(undefined));
+            continue;
+          }
+          throw new UnreachableError(base, { cause: error });
+        }
+        const text = await response.text();
+        const transient =
+          response.status === 503 ||
+          (keyed && response.status === 409 && response.headers.has('retry-after'));
+        if (transient && attempt < tries) {
+          await wait(retryAfterMs(response));
+          continue;
+        }
+        if (!response.ok) throw problemOf(response.status, response.statusText, text);
+        return text === '' ? {} : (JSON.parse(text) as unknown);
       }
-      const text = await response.text();
-      if (!response.ok) throw problemOf(response.status, response.statusText, text);
-      return text === '' ? {} : (JSON.parse(text) as unknown);
     },
   };
+}
+
+/** Nothing listens there: trying again at once will not help (and `npm start` may not be running). */
+function refused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND';
 }

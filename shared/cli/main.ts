@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { commandSpec, type OperatorCommand } from '../lifecycle/operatorCommands';
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
 import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
@@ -148,7 +150,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   try {
-    return await execute(apiClient(inv.url, inv.key), inv, io);
+    return await execute(
+      apiClient(inv.url, inv.key, { idempotencyKey: inv.idempotencyKey ?? randomUUID() }),
+      inv,
+      io,
+    );
   } catch (error) {
     if (error instanceof ProblemError) {
       if (inv.json) io.out(JSON.stringify(error.body, null, 2));

@@ -83,4 +83,18 @@ describe('stampctl: operator commands', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^verify accepted for eus-002/);
   });
+
+  it('a change run again with its --idempotency-key is answered the same and done once', async () => {
+    const line = 'isolate sea-002 --idempotency-key pipeline-run-42 --reason';
+    const first = await plane.run(line, 'bad node pool');
+    assert.equal(first.code, 0, first.stderr);
+    const again = await plane.run(line, 'bad node pool');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    await plane.e2e().settle();
+    const history = (await plane.e2e().stamp('sea-002'))['history'] as { cause: { reason: string } }[];
+    assert.equal(history.filter((h) => h.cause.reason === 'bad node pool').length, 1);
+    // A new run (a new key) is a new request: refused, the stamp is isolated already.
+    assert.equal((await plane.run('isolate sea-002 --reason', 'bad node pool')).code, 1);
+  });
 });
