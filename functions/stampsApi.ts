@@ -8,6 +8,7 @@ import {
   isStampId,
   listQuery,
   operatorCommandBody,
+  pageQuery,
   parseWith,
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
@@ -16,6 +17,7 @@ import { historyView, stampView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { mutatingRoute } from '../shared/http/mutatingRoute';
+import { answerBadToken, pageMembers, pageRequest } from '../shared/http/paging';
 import { json, problem } from '../shared/http/problem';
 import {
   commandSpec,
@@ -23,6 +25,7 @@ import {
   type OperatorCommand,
   operatorEvent,
 } from '../shared/lifecycle/operatorCommands';
+import type { Stamp } from '../shared/lifecycle/stamp';
 import { STAMP_ID_EXAMPLE } from '../shared/lifecycle/stampNames';
 
 /** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
@@ -70,13 +73,19 @@ export async function listStamps(request: HttpRequest): Promise<HttpResponseInit
   const parsed = parseWith(listQuery, Object.fromEntries(request.query.entries()), 'query');
   if (!parsed.ok) return problem(400, parsed.detail);
   const svc = await services();
-  const region = parsed.value.region;
+  const { region, phase, ...paging } = parsed.value;
   const known = svc.config.policy.regions.map((r) => r.name);
   if (region !== undefined && !known.includes(region))
     return problem(400, `unknown region '${region}'; configured regions are ${known.join(', ')}`);
-  const stamps = await svc.store.list(parsed.value);
+  const filter = { ...(region === undefined ? {} : { region }), ...(phase === undefined ? {} : { phase }) };
+  const page = pageRequest(paging);
   const at = now(svc);
-  return json(200, { stamps: stamps.map((stamp) => stampView(stamp, at, svc.config.policy)) });
+  const view = (stamps: readonly Stamp[]) => stamps.map((stamp) => stampView(stamp, at, svc.config.policy));
+  if (page === undefined) return json(200, { stamps: view(await svc.store.list(filter)) });
+  return answerBadToken(async () => {
+    const found = await svc.store.listPage(filter, page);
+    return json(200, { stamps: view(found.items), ...pageMembers(request, found) });
+  });
 }
 
 export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
@@ -89,6 +98,23 @@ export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> 
   return json(200, {
     ...stampView(stored.stamp, now(svc), svc.config.policy),
     history: historyView(history),
+  });
+}
+
+/** `GET /api/stamps/{id}/history`: the audit trail alone, oldest first, paged with `limit`. */
+export async function getStampHistory(request: HttpRequest): Promise<HttpResponseInit> {
+  const id = request.params['id'];
+  if (!isStampId(id)) return badStampId(id);
+  const parsed = parseWith(pageQuery, Object.fromEntries(request.query.entries()), 'query');
+  if (!parsed.ok) return problem(400, parsed.detail);
+  const svc = await services();
+  if ((await svc.store.get(id)) === undefined) return problem(404, `there is no stamp '${id}'`);
+  const page = pageRequest(parsed.value);
+  if (page === undefined)
+    return json(200, { stampId: id, history: historyView(await svc.store.history(id)) });
+  return answerBadToken(async () => {
+    const found = await svc.store.historyPage(id, page);
+    return json(200, { stampId: id, history: historyView(found.items), ...pageMembers(request, found) });
   });
 }
 
@@ -151,6 +177,12 @@ app.http('getStamp', {
   methods: ['GET'],
   authLevel: 'function',
   handler: answerErrors(getStamp),
+});
+app.http('getStampHistory', {
+  route: 'stamps/{id}/history',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(getStampHistory),
 });
 /** The Functions names of the command routes, kept as they were registered before the table. */
 const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {

@@ -105,7 +105,18 @@ export const signalsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const listQuery = z.object({
+/** The most items one page holds; without `limit` a listing answers everything at once. */
+export const MAX_PAGE_LIMIT = 1000;
+/** The page size when only `continuation` is given. */
+export const DEFAULT_PAGE_LIMIT = 100;
+
+/** `limit` and `continuation` of a paged listing (`GET /api/stamps`, a stamp's history). */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
+  continuation: z.string().min(1).max(8192).optional(),
+});
+
+export const listQuery = pageQuery.extend({
   phase: z.enum(PHASES).optional(),
   region: z.string().trim().min(1).max(64).optional(),
 });

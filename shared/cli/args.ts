@@ -32,7 +32,9 @@ function operatorUsage(command: OperatorCommand): string {
 export const USAGE = `usage: stampctl <command> [options]
 
 commands:
-  ls [--region R] [--phase P]              the fleet, filtered
+  ls [--region R] [--phase P] [--limit N [--continuation T] | --all]
+                                           the fleet, filtered; --limit shows one page (and the
+                                           token of the next), --all follows every page
   get <id>                                 one stamp with its deadlines and audit history
   create [--region R] [--allow-other-regions] [--reason T]
                                            request a stamp
@@ -70,6 +72,9 @@ const OPTIONS = {
   timeout: { type: 'string' },
   once: { type: 'boolean' },
   'idempotency-key': { type: 'string' },
+  limit: { type: 'string' },
+  continuation: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -83,7 +88,7 @@ interface CommandSpec {
 
 /** The commands that are not operator commands on a stamp: which options and positionals each takes. */
 const READ_AND_FLEET_COMMANDS = {
-  ls: { ids: 0, options: ['region', 'phase'] },
+  ls: { ids: 0, options: ['region', 'phase', 'limit', 'continuation', 'all'] },
   get: { ids: 1, options: [] },
   create: { ids: 0, options: ['region', 'allow-other-regions', 'reason'] },
   regions: { ids: 0, options: [] },
@@ -128,6 +133,10 @@ export interface Invocation {
   readonly intervalMs: number;
   readonly timeoutMs: number | undefined;
   readonly once: boolean;
+  /** `ls`: one page of this many stamps; with `all`, the page size followed. */
+  readonly limit: number | undefined;
+  readonly continuation: string | undefined;
+  readonly all: boolean;
 }
 
 function isCommand(name: string): name is CommandName {
@@ -182,6 +191,8 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     : name === 'regions set';
   if (needsReason && (result.reason ?? '').trim() === '')
     throw new UsageError(`${name} needs --reason: it goes into the audit record`);
+  if (result.all && result.continuation !== undefined)
+    throw new UsageError('--all starts at the first page; it does not take --continuation');
   if (result.override && (result.reason ?? '').trim() === '')
     throw new UsageError('--override needs --reason: say why the guard may be overridden');
   if (
@@ -225,5 +236,8 @@ function invocation(
     intervalMs: whole(s('interval'), 'interval', 100, 60_000) ?? 2000,
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     once: values.once === true,
+    limit: whole(s('limit'), 'limit', 1, 1000),
+    continuation: s('continuation'),
+    all: values.all === true,
   };
 }

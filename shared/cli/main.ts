@@ -57,6 +57,33 @@ async function watch(api: ApiClient, inv: Invocation, io: CliIo): Promise<number
   }
 }
 
+/** How many stamps each request of `ls --all` asks for, unless `--limit` says. */
+const ALL_PAGE_SIZE = 200;
+
+function continuationOf(body: unknown): string | undefined {
+  const token =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['continuation'] : undefined;
+  return typeof token === 'string' ? token : undefined;
+}
+
+/** `ls --all`: follows the continuation tokens to the last page and shows one table. */
+async function listAll(api: ApiClient, inv: Invocation, io: CliIo, query: URLSearchParams): Promise<number> {
+  const stamps: unknown[] = [];
+  query.set('limit', String(inv.limit ?? ALL_PAGE_SIZE));
+  for (let token: string | undefined; ;) {
+    if (token === undefined) query.delete('continuation');
+    else query.set('continuation', token);
+    const body = await api.call('GET', `/api/stamps?${query.toString()}`);
+    toStamps(body);
+    stamps.push(...(body as { stamps: unknown[] }).stamps);
+    token = continuationOf(body);
+    if (token === undefined) break;
+  }
+  const all = { stamps };
+  print(io, inv, all, () => stampsTable(toStamps(all)));
+  return 0;
+}
+
 async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<number> {
   switch (inv.command) {
     case 'help':
@@ -66,9 +93,14 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
       const query = new URLSearchParams();
       if (inv.region !== undefined) query.set('region', inv.region);
       if (inv.phase !== undefined) query.set('phase', inv.phase);
+      if (inv.all) return listAll(api, inv, io, query);
+      if (inv.limit !== undefined) query.set('limit', String(inv.limit));
+      if (inv.continuation !== undefined) query.set('continuation', inv.continuation);
       const qs = query.size > 0 ? `?${query.toString()}` : '';
       const body = await api.call('GET', `/api/stamps${qs}`);
       print(io, inv, body, () => stampsTable(toStamps(body)));
+      const next = continuationOf(body);
+      if (next !== undefined && !inv.json) io.err(`more stamps: run again with --continuation ${next}`);
       return 0;
     }
     case 'get': {

@@ -94,6 +94,19 @@ export interface DecisionBatch {
   readonly inboxEtag?: string;
 }
 
+/** One page of a listing: `limit` items at most, from where `continuation` left off. */
+export interface PageRequest {
+  readonly limit: number;
+  /** The store's token from the previous page; absent for the first. */
+  readonly continuation?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass back for the next page; absent on the last. */
+  readonly continuation?: string;
+}
+
 export interface StampFilter {
   readonly phase?: Phase;
   readonly region?: string;
@@ -109,6 +122,8 @@ export interface StampStore {
   create(stamp: Stamp, audit: AuditRecord): Promise<StoredStamp>;
   get(id: string): Promise<StoredStamp | undefined>;
   list(filter?: StampFilter): Promise<Stamp[]>;
+  /** One page of `list`, ordered by id (a stable order: stamp ids are never reused). */
+  listPage(filter: StampFilter, page: PageRequest): Promise<Page<Stamp>>;
   /** Replaces the stamp if its ETag is still `etag`; ConflictError otherwise. */
   replace(stamp: Stamp, etag: string): Promise<StoredStamp>;
   /**
@@ -121,6 +136,8 @@ export interface StampStore {
   readInbox(stampId: string): Promise<StoredInbox>;
   /** The stamp's audit records, oldest first. */
   history(id: string): Promise<AuditRecord[]>;
+  /** One page of `history`, oldest first. */
+  historyPage(id: string, page: PageRequest): Promise<Page<AuditRecord>>;
 
   /** Records that an inbound event was handled; false if it already was (exactly-once, guard 5). */
   recordProcessedEvent(

@@ -14,6 +14,34 @@ describe('stampctl: reading the fleet', () => {
     assert.ok(stamps.every((s) => s.phase === 'active'));
   });
 
+  it('ls --limit shows one page and the token of the next; --continuation goes on from it', async () => {
+    const run = await plane.run('ls --limit 4');
+    assert.equal(run.code, 0, run.stderr);
+    const rows = run.stdout.trim().split('\n').slice(1);
+    assert.deepEqual(
+      rows.map((l) => l.split(/\s+/)[0]),
+      ['eus-001', 'eus-002', 'eus-003', 'sea-001'],
+    );
+    const token = /--continuation (\S+)/.exec(run.stderr)?.[1];
+    assert.ok(token !== undefined, run.stderr);
+    const next = await plane.run('ls --limit 4 --json --continuation', token);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(
+      (parseJson(next.stdout)['stamps'] as { id: string }[]).map((s) => s.id),
+      ['sea-002', 'sea-003', 'weu-001', 'weu-002'],
+    );
+  });
+
+  it('ls --all follows every page to the same fleet as one unpaged answer', async () => {
+    const all = await plane.run('ls --all --limit 3 --json');
+    assert.equal(all.code, 0, all.stderr);
+    const unpaged = await plane.run('ls --json');
+    const ids = (text: string): string[] =>
+      (parseJson(text)['stamps'] as { id: string }[]).map((s) => s.id).sort();
+    assert.deepEqual(ids(all.stdout), ids(unpaged.stdout));
+    assert.equal(ids(all.stdout).length, 10);
+  });
+
   it('ls filters by region and phase, as a table by default', async () => {
     const run = await plane.run('ls --region eastus --phase active');
     assert.equal(run.code, 0, run.stderr);

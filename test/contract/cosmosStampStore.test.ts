@@ -570,20 +570,72 @@ void describe('CosmosStampStore: listing 2,000 stamps', () => {
     assert.deepEqual(await t.store.list({ region: 'nowhere' }), []);
   });
 
-  void it('pages through continuations without losing or repeating a stamp', async () => {
+  void it('pages through continuations in id order without losing or repeating a stamp', async () => {
     const seen: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await t.store.listPage({ region: 'eastus' }, { pageSize: 150, continuationToken: token });
-      assert.ok(page.stamps.length <= 150);
-      seen.push(...page.stamps.map((s) => s.id));
-      token = page.continuationToken;
+      const page = await t.store.listPage(
+        { region: 'eastus' },
+        { limit: 150, ...(token === undefined ? {} : { continuation: token }) },
+      );
+      assert.ok(page.items.length <= 150);
+      seen.push(...page.items.map((s) => s.id));
+      token = page.continuation;
       pages += 1;
     } while (token !== undefined);
     assert.equal(seen.length, 667);
-    assert.equal(new Set(seen).size, 667);
+    assert.deepEqual(seen, [...seen].sort(), 'ordered by id across partitions');
+    assert.deepEqual(
+      seen,
+      (await t.store.list({ region: 'eastus' })).map((s) => s.id),
+    );
     assert.equal(pages, 5);
+  });
+
+  void it('refuses a continuation token it did not give out', async () => {
+    await assert.rejects(
+      t.store.listPage({}, { limit: 10, continuation: 'not-a-token' }),
+      (error: unknown) => error instanceof ValidationError && /not one this API gave out/.test(error.message),
+    );
+    const first = await t.store.listPage({ region: 'eastus' }, { limit: 10 });
+    await assert.rejects(
+      t.store.listPage({ region: 'westeurope' }, { limit: 10, continuation: first.continuation }),
+      (error: unknown) =>
+        error instanceof ValidationError && /belongs to another listing/.test(error.message),
+    );
+  });
+});
+
+void describe('CosmosStampStore: a page of history', () => {
+  void it("pages a stamp's audit records oldest first", async () => {
+    const t = await harness.newStore();
+    const { stamp, audit } = newStampFixture('weu-001');
+    await t.store.create(stamp, audit);
+    let stored = await t.store.get('weu-001');
+    for (let seq = 2; seq <= 5 && stored !== undefined; seq += 1) {
+      const { inbox, etag: inboxEtag } = await t.store.readInbox('weu-001');
+      await t.store.commitBatch({
+        stamp: { ...stored.stamp, auditSeq: seq },
+        etag: stored.etag,
+        audits: [{ ...audit, seq }],
+        inbox,
+        ...(inboxEtag === undefined ? {} : { inboxEtag }),
+      });
+      stored = await t.store.get('weu-001');
+    }
+    const first = await t.store.historyPage('weu-001', { limit: 2 });
+    assert.deepEqual(
+      first.items.map((a) => a.seq),
+      [1, 2],
+    );
+    assert.ok(first.continuation !== undefined);
+    const second = await t.store.historyPage('weu-001', { limit: 10, continuation: first.continuation });
+    assert.deepEqual(
+      second.items.map((a) => a.seq),
+      [3, 4, 5],
+    );
+    assert.equal(second.continuation, undefined);
   });
 });
 

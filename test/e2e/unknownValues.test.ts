@@ -54,6 +54,20 @@ const PROBES: readonly Probe[] = [
     status: 400,
     detail: /is not a stamp id/,
   },
+  {
+    route: 'GET stamps/{id}/history',
+    method: 'GET',
+    path: '/api/stamps/weu-999/history',
+    status: 404,
+    detail: /there is no stamp 'weu-999'/,
+  },
+  {
+    route: 'GET stamps/{id}/history',
+    method: 'GET',
+    path: '/api/stamps/weu-001/history?limit=-1',
+    status: 400,
+    detail: /'limit'/,
+  },
   ...OPERATOR_COMMAND_NAMES.flatMap((command): Probe[] => [
     {
       route: `POST stamps/{id}/${command}`,

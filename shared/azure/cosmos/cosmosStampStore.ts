@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type {
   Container,
   CosmosClient,
+  FeedOptions,
   ItemDefinition,
   OperationInput,
   OperationResponse,
@@ -17,6 +18,8 @@ import type { FleetMember } from '../../lifecycle/fleet';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
 import type {
   DecisionBatch,
+  Page,
+  PageRequest,
   RegionLedger,
   StampFilter,
   StampInbox,
@@ -54,17 +57,8 @@ export interface CosmosStampStoreOptions {
   readonly maxConflictRetries?: number;
 }
 
-export interface StampPage {
-  readonly stamps: Stamp[];
-  /** Pass back to get the next page; absent on the last page. */
-  readonly continuationToken?: string;
-}
-
-/** The Cosmos adapter of the StampStore port, plus paging for callers that show the fleet. */
-export interface CosmosStampStore extends StampStore {
-  /** One page of `list`, ordered as Cosmos returns it; the token is opaque. */
-  listPage(filter: StampFilter, page: { pageSize: number; continuationToken?: string }): Promise<StampPage>;
-}
+/** The Cosmos adapter of the StampStore port. */
+export type CosmosStampStore = StampStore;
 
 /**
  * The stamp store on Cosmos DB (NoSQL API) through the real `@azure/cosmos` SDK. Containers must
@@ -157,24 +151,8 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     return stamps.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  async listPage(
-    filter: StampFilter,
-    page: { pageSize: number; continuationToken?: string },
-  ): Promise<StampPage> {
-    try {
-      const iterator = this.stamps.items.query<ItemDefinition>(stampQuery(filter), {
-        maxItemCount: page.pageSize,
-        ...(page.continuationToken !== undefined ? { continuationToken: page.continuationToken } : {}),
-      });
-      const response = await iterator.fetchNext();
-      const token = iterator.hasMoreResults() ? response.continuationToken : undefined;
-      return {
-        stamps: response.resources.map(stampFromDocument),
-        ...(token !== undefined ? { continuationToken: token } : {}),
-      };
-    } catch (thrown) {
-      throw rethrowOwn(thrown) ?? mapCosmosError(thrown, 'list stamps');
-    }
+  listPage(filter: StampFilter, page: PageRequest): Promise<Page<Stamp>> {
+    return this.page(stampQuery(filter, 'ORDER BY c.id ASC'), page, {}, stampFromDocument, 'list stamps');
   }
 
   async replace(stamp: Stamp, etag: string): Promise<StoredStamp> {
@@ -297,6 +275,50 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     }
   }
 
+  historyPage(id: string, page: PageRequest): Promise<Page<AuditRecord>> {
+    const query: SqlQuerySpec = {
+      query: "SELECT * FROM c WHERE c.stampId = @id AND c.type = 'audit' ORDER BY c.seq ASC",
+      parameters: [{ name: '@id', value: id }],
+    };
+    return this.page(query, page, { partitionKey: id }, auditFromDocument, `read history of stamp '${id}'`);
+  }
+
+  /**
+   * One page from Cosmos. The token handed out wraps Cosmos's continuation with a digest of the
+   * query, so a token is refused (ValidationError) when it is not ours or belongs to another
+   * query (another filter), instead of silently answering a page of something else.
+   */
+  private async page<T>(
+    query: SqlQuerySpec,
+    page: PageRequest,
+    options: FeedOptions,
+    parse: (doc: ItemDefinition) => T,
+    what: string,
+  ): Promise<Page<T>> {
+    const digest = createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
+    const continuation = page.continuation === undefined ? undefined : unwrapToken(page.continuation, digest);
+    try {
+      const iterator = this.stamps.items.query<ItemDefinition>(query, {
+        ...options,
+        maxItemCount: page.limit,
+        ...(continuation === undefined ? {} : { continuationToken: continuation }),
+      });
+      const response = await iterator.fetchNext();
+      const token = iterator.hasMoreResults() ? response.continuationToken : undefined;
+      return {
+        items: response.resources.map(parse),
+        ...(token === undefined ? {} : { continuation: wrapToken(token, digest) }),
+      };
+    } catch (thrown) {
+      if (cosmosStatusOf(thrown) === 400)
+        throw new ValidationError(
+          `${what}: the continuation token is no longer valid; start again without it`,
+          'continuation',
+        );
+      throw rethrowOwn(thrown) ?? mapCosmosError(thrown, what);
+    }
+  }
+
   async recordProcessedEvent(
     eventId: string,
     detail: { source: string; stampId?: string; at: string },
@@ -363,7 +385,29 @@ class CosmosStampStoreImpl implements CosmosStampStore {
 }
 
 /** The parameterized stamp query; filter values never go into the query text. */
-function stampQuery(filter: StampFilter): SqlQuerySpec {
+function wrapToken(cosmos: string, digest: string): string {
+  return Buffer.from(JSON.stringify({ q: digest, c: cosmos })).toString('base64url');
+}
+
+function unwrapToken(token: string, digest: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    decoded = undefined;
+  }
+  const o = typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>) : {};
+  if (typeof o['c'] !== 'string' || typeof o['q'] !== 'string')
+    throw new ValidationError('the continuation token is not one this API gave out', 'continuation');
+  if (o['q'] !== digest)
+    throw new ValidationError(
+      'the continuation token belongs to another listing (another filter); pass the same filters as the first page',
+      'continuation',
+    );
+  return o['c'];
+}
+
+function stampQuery(filter: StampFilter, order = ''): SqlQuerySpec {
   const conditions = ["c.type = 'stamp'"];
   const parameters: { name: string; value: string }[] = [];
   if (filter.phase !== undefined) {
@@ -374,7 +418,7 @@ function stampQuery(filter: StampFilter): SqlQuerySpec {
     conditions.push('c.region = @region');
     parameters.push({ name: '@region', value: filter.region });
   }
-  return { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters };
+  return { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ${order}`.trim(), parameters };
 }
 
 /** The stamp and its audit record must agree before they go into one batch. */

@@ -6,7 +6,7 @@ export {
   type CosmosStampStoreOptions,
   createCosmosStampStore,
   processedEventDocumentId,
-  type StampPage,
+
 } from './cosmosStampStore';
 export {
   DEFAULT_CONTAINER_NAMES,
