@@ -6,7 +6,6 @@ export {
   type CosmosStampStoreOptions,
   createCosmosStampStore,
   processedEventDocumentId,
-
 } from './cosmosStampStore';
 export {
   DEFAULT_CONTAINER_NAMES,
