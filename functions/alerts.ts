@@ -43,7 +43,7 @@ export async function receiveAlert(
   if ((answer.status === 'rejected' || answer.status === 'unmatched') && answer.incident !== undefined)
     context.error(`incident raised: ${forLog(answer.incident)}`);
   const message = `alert ${answer.status}: ${forLog(answer.detail)}`;
-  if (answer.status === 'duplicate' || answer.status === 'accepted') context.log(message);
+  if (answer.status === 'duplicate') context.log(message);
   else context.warn(message);
   return json(202, { status: answer.status, detail: answer.detail });
 }

@@ -65,6 +65,10 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
         now,
       );
       break;
+    case 'episode-ended':
+    case 'no-episode':
+      context.log(forLog(outcome.detail));
+      break;
     case 'hold':
       break;
   }

@@ -16,7 +16,6 @@ import { signalCloudEvent } from './stampSignalEvent';
 /** What the receiver answers (always with 202: Azure Monitor would only retry anything else). */
 export type AlertAnswer =
   | { readonly status: 'published'; readonly signal: StampSignal }
-  | { readonly status: 'accepted'; readonly detail: string }
   | { readonly status: 'duplicate'; readonly detail: string }
   | { readonly status: 'unmatched'; readonly detail: string; readonly incident?: string }
   | { readonly status: 'rejected'; readonly detail: string; readonly incident?: string };
@@ -52,22 +51,6 @@ export async function takeAlert(
   const now = svc.clock.now().toISOString();
   if (classification.kind === 'signal')
     return takeSignal(svc, classification.signal, now, input.duplicateChecked ?? false);
-  if (classification.kind === 'no-action') {
-    const recorded = await svc.signals.record({
-      id: `alert:${classification.eventId}:no-action`,
-      outcome: 'accepted',
-      receivedAt: now,
-      via: 'alert-receiver',
-      reason: classification.reason,
-      stampId: classification.stampId,
-      alertId: classification.alertId,
-      alertRule: classification.alertRule,
-    });
-    svc.signalCounts.add(recorded ? 'accepted' : 'duplicate');
-    return recorded
-      ? { status: 'accepted', detail: classification.reason }
-      : { status: 'duplicate', detail: `alert ${classification.eventId} was already received` };
-  }
 
   const record: SignalRecord =
     classification.kind === 'unmatched'

@@ -18,7 +18,13 @@ export type SignalOutcome =
       readonly region: string;
       readonly desired: number;
     }
-  | { readonly kind: 'hold'; readonly stampId: string; readonly reason: string };
+  | { readonly kind: 'hold'; readonly stampId: string; readonly reason: string }
+  | {
+      /** A capacity alert resolved: the region's episode is closed, or there was none open to close. */
+      readonly kind: 'episode-ended' | 'no-episode';
+      readonly stampId: string;
+      readonly detail: string;
+    };
 
 /**
  * A stamp signal from Event Grid. Health signals go into the stamp's inbox for its
@@ -49,7 +55,43 @@ export async function handleStampSignal(svc: Services, signal: StampSignal): Pro
   ) {
     return { kind: 'duplicate', stampId };
   }
-  return scale(svc, signal);
+  return signal.type === 'CapacityResolved' ? endEpisode(svc, signal) : scale(svc, signal);
+}
+
+/**
+ * A Resolved capacity alert closes the episode its Fired notification began: the region's last
+ * capacity record says when it ended, so a held scale-out no longer shows as pending. Desired
+ * stays where the episode left it; the opposite alert (capacity low) is what scales back.
+ */
+async function endEpisode(svc: Services, signal: StampSignal): Promise<SignalOutcome> {
+  const { store, config } = svc;
+  const stampId = signal.stampId;
+  return retryOnConflict(`end capacity episode on ${signal.eventId}`, async () => {
+    const ledgers = await readLedgers(store, config.policy);
+    const home = ledgers.find((l) => l.ledger.members[stampId] !== undefined);
+    if (home === undefined) return { kind: 'unknown-stamp' as const, stampId };
+    const open = home.ledger.capacitySignal;
+    const same =
+      open !== undefined &&
+      open.resolvedAt === undefined &&
+      (open.alertId === undefined ? open.stampId === stampId : open.alertId === signal.alertId);
+    if (!same) {
+      return {
+        kind: 'no-episode' as const,
+        stampId,
+        detail: `capacity alert '${signal.alertRule}' resolved on ${stampId}; ${home.ledger.region} had no open capacity episode of it (a later alert took its place, or it was never recorded)`,
+      };
+    }
+    await store.replaceLedger(
+      { ...home.ledger, capacitySignal: { ...open, resolvedAt: signal.observedAt } },
+      home.etag,
+    );
+    return {
+      kind: 'episode-ended' as const,
+      stampId,
+      detail: `capacity alert '${signal.alertRule}' resolved on ${stampId}: the ${open.signal} episode of ${home.ledger.region} begun at ${open.at} (${open.outcome}) is over`,
+    };
+  });
 }
 
 async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome> {
@@ -81,13 +123,20 @@ async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome>
       at: now,
       signal: signal.type === 'CapacityHigh' ? 'CapacityHigh' : 'CapacityLow',
       stampId,
+      alertId: signal.alertId,
       outcome: decision.kind === 'hold' ? 'held' : 'desired-changed',
       detail: decision.reason,
     };
     if (decision.kind === 'hold') {
       // The reason reaches the region (GET /api/regions), written only when it says something new.
       const last = ledger.capacitySignal;
-      if (last?.outcome !== 'held' || last.detail !== record.detail || last.signal !== record.signal)
+      if (
+        last?.outcome !== 'held' ||
+        last.detail !== record.detail ||
+        last.signal !== record.signal ||
+        last.alertId !== record.alertId ||
+        last.resolvedAt !== undefined
+      )
         await store.replaceLedger({ ...ledger, capacitySignal: record }, home.etag);
       return decision;
     }

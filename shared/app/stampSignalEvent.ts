@@ -10,6 +10,7 @@ const SIGNAL_CLOUD_TYPES: Record<StampSignalType, string> = {
   HealthProbeRecovered: STAMP_EVENT_TYPES.HealthProbeRecovered,
   CapacityHigh: STAMP_EVENT_TYPES.CapacityHigh,
   CapacityLow: STAMP_EVENT_TYPES.CapacityLow,
+  CapacityResolved: STAMP_EVENT_TYPES.CapacityResolved,
 };
 
 export function signalCloudEvent(signal: StampSignal): StampCloudEvent<StampSignal> {
@@ -23,7 +24,13 @@ export function signalCloudEvent(signal: StampSignal): StampCloudEvent<StampSign
 }
 
 const signalData = z.object({
-  type: z.enum(['HealthProbeFailed', 'HealthProbeRecovered', 'CapacityHigh', 'CapacityLow']),
+  type: z.enum([
+    'HealthProbeFailed',
+    'HealthProbeRecovered',
+    'CapacityHigh',
+    'CapacityLow',
+    'CapacityResolved',
+  ]),
   stampId: z.string().regex(STAMP_ID_PATTERN, `must be a stamp id such as ${STAMP_ID_EXAMPLE}`),
   eventId: z.string().min(1).max(1024),
   alertId: z.string().min(1).max(1024),

@@ -172,6 +172,7 @@ function heldByOf(o: Obj): string[] {
     capacity !== null &&
     'outcome' in capacity &&
     capacity.outcome === 'held' &&
+    !('resolvedAt' in capacity) &&
     'detail' in capacity &&
     typeof capacity.detail === 'string'
   )

@@ -128,7 +128,8 @@ export const DASHBOARD_JS = String.raw`
     var lines = [];
     if (r.blocked) lines.push('blocked until ' + when(r.blocked.until) + ': ' + r.blocked.reason);
     if (r.reconciler) lines = lines.concat(r.reconciler.heldBy);
-    if (r.capacitySignal && r.capacitySignal.outcome === 'held')
+    // A resolved alert's hold is over: its episode ended.
+    if (r.capacitySignal && r.capacitySignal.outcome === 'held' && !r.capacitySignal.resolvedAt)
       lines.push('capacity alert ' + r.capacitySignal.signal + ' held: ' + r.capacitySignal.detail);
     return el('ul', { className: 'held', 'aria-label': 'what holds ' + r.name + ' back' },
       lines.map(function (line) { return el('li', { text: line }); }));

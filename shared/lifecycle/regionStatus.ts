@@ -19,13 +19,21 @@ export const regionStatusSchema = z.object({
 });
 export type RegionStatus = z.infer<typeof regionStatusSchema>;
 
-/** The last capacity alert of a region and what it did, so that a held scale-out is visible. */
+/**
+ * The last capacity alert of a region and what it did, so that a held scale-out is visible: an
+ * episode, from the alert firing to its Resolved notification (`resolvedAt`), after which nothing
+ * of it is pending any more.
+ */
 export const capacitySignalSchema = z.object({
   at: z.iso.datetime({ offset: true }),
   signal: z.enum(['CapacityHigh', 'CapacityLow']),
   stampId: z.string().min(1),
+  /** The Azure Monitor alert; its Resolved notification carries the same id. Absent on records from before it was kept. */
+  alertId: z.string().min(1).optional(),
   outcome: z.enum(['desired-changed', 'held']),
   detail: z.string(),
+  /** When the alert resolved: the episode is over. */
+  resolvedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type CapacitySignalRecord = z.infer<typeof capacitySignalSchema>;
 

@@ -7,6 +7,7 @@ export const STAMP_EVENT_TYPES = {
   HealthProbeRecovered: 'Synaxis.Stamp.HealthProbeRecovered',
   CapacityHigh: 'Synaxis.Stamp.CapacityHigh',
   CapacityLow: 'Synaxis.Stamp.CapacityLow',
+  CapacityResolved: 'Synaxis.Stamp.CapacityResolved',
   PhaseChanged: 'Synaxis.Stamp.PhaseChanged',
   IncidentRaised: 'Synaxis.Stamp.IncidentRaised',
 } as const;

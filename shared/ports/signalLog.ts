@@ -11,7 +11,7 @@ export type StoredSignalOutcome = Exclude<SignalOutcome, 'duplicate'>;
 export interface SignalRecord {
   /**
    * `alert:{alertId}:{Fired|Resolved}` for an alert published as a signal (the id a duplicate is
-   * found by), with `:no-action`, `:unmatched` or `:unknown-stamp:{id}` appended for the others,
+   * found by), with `:unmatched` or `:unknown-stamp:{id}` appended for the others,
    * `alert-rejected:{sha256 of the body}` for one that could not, `signal:{CloudEvent id}` for a
    * signal from Event Grid.
    */

@@ -83,6 +83,28 @@ describe('end to end: operations', () => {
       region?.capacitySignal?.detail ?? '',
       /eastus already has eus-003 on the way|already desires 3, its maximum/,
     );
+
+    // The load falls back: the capacity alerts resolve, and the held episode is over.
+    await e2e.api('POST', '/sim/regions/eastus/load', { utilization: 50 });
+    await e2e.advance(5);
+    const after = ((await e2e.api('GET', '/api/regions')).body['regions'] as typeof regions).find(
+      (r) => r.name === 'eastus',
+    ) as { capacitySignal: { outcome: string; resolvedAt?: string } | null } | undefined;
+    assert.equal(after?.capacitySignal?.outcome, 'held');
+    assert.ok(after?.capacitySignal?.resolvedAt !== undefined, JSON.stringify(after?.capacitySignal));
+    const signals = (await e2e.api('GET', '/api/signals?outcome=accepted')).body['recent'] as {
+      outcome: string;
+      signalType?: string;
+    }[];
+    assert.ok(signals.some((r) => r.outcome === 'accepted' && r.signalType === 'CapacityResolved'));
+    assert.ok(
+      e2e.logs.some((line) =>
+        /capacity alert .* resolved on eus-00\d: the CapacityHigh episode of eastus begun at .* is over/.test(
+          line,
+        ),
+      ),
+      e2e.logs.join('\n'),
+    );
   });
 
   it('duplicated and reordered alerts: one isolation, and a stale Resolved does not rejoin', async () => {

@@ -179,9 +179,9 @@ describe('simulated metric alerts (common alert schema)', () => {
     sim.setLoad('westeurope', 10);
     await clock.advance(MINUTE);
     assert.deepEqual(alerts.slice(2).map(summary), [
-      'Resolved capacity-high-aks-synaxis-weu-001 @09:00 → no-action',
+      'Resolved capacity-high-aks-synaxis-weu-001 @09:00 → CapacityResolved weu-001',
       'Fired capacity-low-aks-synaxis-weu-001 @09:00 → CapacityLow weu-001',
-      'Resolved capacity-high-aks-synaxis-weu-002 @09:00 → no-action',
+      'Resolved capacity-high-aks-synaxis-weu-002 @09:00 → CapacityResolved weu-002',
       'Fired capacity-low-aks-synaxis-weu-002 @09:00 → CapacityLow weu-002',
     ]);
     assert.equal(alerts[2]?.data.essentials.alertId, alerts[0]?.data.essentials.alertId);
@@ -189,7 +189,7 @@ describe('simulated metric alerts (common alert schema)', () => {
     await sim.stop();
   });
 
-  it('classifies every alert of a busy hour to its intended signal (capacity Resolved asks for nothing)', async () => {
+  it('classifies every alert of a busy hour to its intended signal (a capacity alert resolving ends its episode)', async () => {
     const { clock, sim, alerts } = harness();
     for (const [stampId, region] of [
       ['weu-001', 'westeurope'],
@@ -216,6 +216,8 @@ describe('simulated metric alerts (common alert schema)', () => {
       ['frontdoor-origin-health Resolved', 'HealthProbeRecovered'],
       ['node_cpu_usage_percentage GreaterThan Fired', 'CapacityHigh'],
       ['node_cpu_usage_percentage LessThan Fired', 'CapacityLow'],
+      ['node_cpu_usage_percentage GreaterThan Resolved', 'CapacityResolved'],
+      ['node_cpu_usage_percentage LessThan Resolved', 'CapacityResolved'],
     ]);
     assert.equal(alerts.length, 10);
     for (const payload of alerts) {
@@ -227,11 +229,7 @@ describe('simulated metric alerts (common alert schema)', () => {
           : `${criterion?.metricName} ${criterion?.operator} ${essentials.monitorCondition}`;
       const classification = classify(payload);
       const intended = expected.get(key);
-      if (intended === undefined) {
-        // Only capacity alerts resolving are left unintended: they ask for nothing.
-        assert.equal(classification.kind, 'no-action', key);
-        continue;
-      }
+      assert.ok(intended !== undefined, key);
       assert.equal(classification.kind, 'signal', key);
       assert.ok(classification.kind === 'signal');
       assert.equal(classification.signal.type, intended);
@@ -247,13 +245,13 @@ describe('simulated metric alerts (common alert schema)', () => {
       'CapacityHigh eus-001',
       'CapacityLow weu-001',
       'CapacityLow weu-002',
+      'CapacityResolved eus-001',
+      'CapacityResolved weu-001',
+      'CapacityResolved weu-002',
       'HealthProbeFailed sea-001',
       'HealthProbeFailed weu-001',
       'HealthProbeRecovered sea-001',
       'HealthProbeRecovered weu-001',
-      'no-action',
-      'no-action',
-      'no-action',
     ]);
     await sim.stop();
   });

@@ -2,7 +2,13 @@ import { CLUSTER_STAMP, RESOURCE_GROUP_STAMP, STAMP_ID_PATTERN } from '../stampN
 import type { CommonAlert } from './commonAlertSchema';
 import { commonAlertSchema } from './commonAlertSchema';
 
-export type StampSignalType = 'HealthProbeFailed' | 'HealthProbeRecovered' | 'CapacityHigh' | 'CapacityLow';
+export type StampSignalType =
+  | 'HealthProbeFailed'
+  | 'HealthProbeRecovered'
+  | 'CapacityHigh'
+  | 'CapacityLow'
+  /** A capacity alert's Resolved notification: it ends the capacity episode its Fired one began. */
+  | 'CapacityResolved';
 
 /** A stamp signal: what the alert receiver publishes to Event Grid (the `StampSignal` CloudEvent of `shared/app/stampSignalEvent.ts`). */
 export interface StampSignal {
@@ -29,15 +35,6 @@ export type AlertClassification =
       readonly alertRule: string;
       /** The stamp it named, when it named one but is not a signal. */
       readonly stampId?: string;
-      readonly reason: string;
-    }
-  | {
-      /** A readable alert on a stamp that asks for nothing (a capacity alert resolving). */
-      readonly kind: 'no-action';
-      readonly alertId: string;
-      readonly eventId: string;
-      readonly alertRule: string;
-      readonly stampId: string;
       readonly reason: string;
     }
   | { readonly kind: 'invalid'; readonly reason: string };
@@ -90,17 +87,7 @@ export function classifyAlert(payload: unknown, receivedAt: string): AlertClassi
       reason: `alert '${rule}' names no stamp (no stampId property or label, Origin dimension, stamp cluster or stamp resource group)`,
     };
   }
-  const type = signalType(alert);
-  if (type === undefined && isCapacityResolved(alert)) {
-    return {
-      kind: 'no-action',
-      alertId: essentials.alertId,
-      eventId,
-      alertRule: rule,
-      stampId,
-      reason: `alert '${rule}' (Resolved) on ${stampId} is a capacity alert resolving, which asks for nothing`,
-    };
-  }
+  const type = signalType(alert) ?? (isCapacityResolved(alert) ? 'CapacityResolved' : undefined);
   if (type === undefined) {
     return {
       kind: 'unmatched',
@@ -195,8 +182,8 @@ function findStampId(alert: CommonAlert): string | undefined {
 /**
  * Health: Front Door `OriginHealthPercentage`, or a declared `signal = health-probe`.
  * Capacity: AKS node utilisation metrics (a `LessThan` rule means capacity low), or a declared
- * `signal = capacity-high | capacity-low`. A capacity alert's Resolved notification asks for
- * nothing.
+ * `signal = capacity-high | capacity-low`. A capacity alert's Resolved notification is
+ * `CapacityResolved` (see `isCapacityResolved`).
  */
 function signalType(alert: CommonAlert): StampSignalType | undefined {
   const fired = alert.data.essentials.monitorCondition === 'Fired';

@@ -61,7 +61,7 @@ function signalOf(result: AlertClassification) {
 }
 
 describe('classifyAlert', () => {
-  it('a resolved capacity alert asks for nothing (not unmatched: its rule is right)', () => {
+  it('a resolved capacity alert is CapacityResolved, at its resolved time (it ends the episode)', () => {
     const result = classifyAlert(
       alert({
         monitorCondition: 'Resolved',
@@ -70,9 +70,10 @@ describe('classifyAlert', () => {
       }),
       RECEIVED,
     );
-    assert.equal(result.kind, 'no-action', JSON.stringify(result));
-    if (result.kind === 'no-action')
-      assert.match(result.reason, /a capacity alert resolving, which asks for nothing/);
+    const signal = signalOf(result);
+    assert.equal(signal.type, 'CapacityResolved');
+    assert.equal(signal.stampId, 'weu-001');
+    assert.match(signal.eventId, /:Resolved$/);
   });
 
   it('a fired Front Door origin-health alert is a health-probe failure of the origin stamp', () => {
