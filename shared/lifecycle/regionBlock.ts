@@ -30,7 +30,12 @@ export const REGION_BLOCK_MAX_MINUTES = 30;
  * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors)
  * and "Resolve errors for SKU not available"
  * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-sku-not-available);
- * `RegionUnavailable` is the simulation's code for a region that is down.
+ * `RegionUnavailable` is the simulation's code for a region that is down. The last four are ARM
+ * itself refusing the deployment's start through every retry of the orchestration (5xx, or
+ * throttling: https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling):
+ * nothing about the stamp, and a new stamp there would meet the same. Without them an ARM outage
+ * in a region made the reconciler place a stamp there every 75 seconds, each failing in turn
+ * (found with the chaos console's `arm-outage`).
  */
 export const REGION_FAILURE_CODES: readonly string[] = [
   'QuotaExceeded',
@@ -41,6 +46,10 @@ export const REGION_FAILURE_CODES: readonly string[] = [
   'AllocationFailed',
   'ZonalAllocationFailed',
   'RegionUnavailable',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'GatewayTimeout',
+  'TooManyRequests',
 ];
 
 /** The ARM error code at the start of a recorded deployment error (`Code: message ...`). */

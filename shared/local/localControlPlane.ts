@@ -35,6 +35,8 @@ export interface CosmosEndpoint {
   readonly endpoint: string;
   readonly key: string;
   readonly agent?: import('node:https').Agent;
+  /** The embedded server's fault hook (the chaos console's Cosmos faults need it). */
+  readonly setFaults?: EmbeddedCosmos['setFaults'];
 }
 
 export interface LocalControlPlaneOptions {
@@ -73,6 +75,7 @@ export class LocalControlPlane {
   private hostValue: LocalHost | undefined;
   private runtimeValue: LocalDurableRuntime | undefined;
   private simValue: SimulatedAzure | undefined;
+  private cosmosValue: CosmosEndpoint | undefined;
   private servicesValue: Services | undefined;
   private busValue: LocalServiceBus | undefined;
   private eventGridValue: LocalEventGrid | undefined;
@@ -122,7 +125,7 @@ export class LocalControlPlane {
       ...(cosmos.agent === undefined ? {} : { agent: cosmos.agent }),
     });
     const databaseName = this.options.databaseName ?? config.cosmos.database;
-    await ensureStampsDatabase(this.client, { databaseName });
+    const { containers } = await ensureStampsDatabase(this.client, { databaseName });
     const store = createCosmosStampStore({ client: this.client, databaseName });
     const instances = await ensureDurableInstancesContainer(this.client.database(databaseName));
 
@@ -189,6 +192,13 @@ export class LocalControlPlane {
       log,
     });
     this.simValue = sim;
+    // The chaos console's Cosmos faults reach the stamp store's containers only: the task hub is
+    // Azure Storage on Azure, another service, and keeps working.
+    const storePaths = new RegExp(
+      `^/dbs/${escapeRegExp(databaseName)}/colls/(${Object.values(containers).map(escapeRegExp).join('|')})(/|$)`,
+    );
+    this.cosmosValue = cosmos;
+    cosmos.setFaults?.((path) => (storePaths.test(safeDecode(path)) ? sim.storeFault() : undefined));
     this.busValue = bus;
     this.eventGridValue = eventGrid;
     this.servicesValue = provided;
@@ -240,6 +250,7 @@ export class LocalControlPlane {
   }
 
   async stop(): Promise<void> {
+    this.cosmosValue?.setFaults?.(undefined);
     await this.simValue?.stop();
     await this.hostValue?.stop();
     await this.runtimeValue?.stop();
@@ -270,4 +281,16 @@ export async function startSeedOrchestrationOnce(
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`the local control plane is not started (no ${what})`);
   return value;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

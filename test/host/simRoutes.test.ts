@@ -29,6 +29,19 @@ function fakeSimulation(): HostSimulation & { calls: string[] } {
     },
     failNextDeployment: () => calls.push('failNextDeployment'),
     failQuarantineChecks: (id) => calls.push(`failQuarantineChecks ${id}`),
+    injectFault: (request) => {
+      if (request.region !== undefined) region(request.region);
+      calls.push(`injectFault ${JSON.stringify(request)}`);
+      return { id: request.kind, kind: request.kind, summary: 'fake' };
+    },
+    clearFault: (id) => {
+      calls.push(`clearFault ${id}`);
+      return id === 'drop-alerts';
+    },
+    clearAllFaults: () => {
+      calls.push('clearAllFaults');
+      return 0;
+    },
     state: (): SimulationState => ({
       now: START.toISOString(),
       deployments: [],
@@ -44,7 +57,9 @@ function fakeSimulation(): HostSimulation & { calls: string[] } {
         waitingForRetry: false,
         delivered: 0,
         failedDeliveries: 0,
+        delayed: 0,
       },
+      chaos: [],
       archivedRecords: {},
     }),
   };

@@ -29,6 +29,7 @@ describe('alert delivery to onAlert', () => {
       delivered: 0,
       failedDeliveries: 1,
       lastDeliveryError: '503 from the receiver',
+      delayed: 0,
     });
     await clock.advance(MINUTE); // 03:00: the retry throws
     assert.equal(sim.state().alertDelivery.failedDeliveries, 2);

@@ -127,7 +127,9 @@ describe('the simulation as a whole', () => {
           waitingForRetry: false,
           delivered: 1,
           failedDeliveries: 0,
+          delayed: 0,
         },
+        chaos: [],
         archivedRecords: {},
       },
     );

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+
 import { StampsError, ValidationError } from '../../errors';
+import { CHAOS_KIND_NAMES, isChaosKind, MAX_FAULT_MINUTES } from '../sim/chaos';
 import type { SimulationControl } from '../sim/simulationControl';
 import { describeError, type HostLog } from './hostLog';
 import { type HostReply, jsonReply, problemReply } from './hostReply';
@@ -104,6 +107,7 @@ export async function handleSimRequest(
       await advance(minutes * 60_000);
       return jsonReply(200, { advancedMinutes: minutes, now: now().toISOString() });
     }
+    if (area === 'chaos') return chaosReply(simulation, id, action, parsed.value, instance, log);
     if (area === 'stamps' && !simulation.hasStamp(id)) {
       return problemReply(404, `the simulation has no stamp '${id}'; see GET /sim/state`, { instance });
     }
@@ -135,4 +139,65 @@ export async function handleSimRequest(
     return failureReply(error, instance, log);
   }
   return notFound();
+}
+
+const chaosBody = z.strictObject({
+  region: z.string().min(1).max(64).optional(),
+  stampId: z.string().min(1).max(64).optional(),
+  minutes: z.number().int().min(1).max(MAX_FAULT_MINUTES).optional(),
+  delayMinutes: z.number().int().min(1).max(MAX_FAULT_MINUTES).optional(),
+  code: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'an ARM error code such as QuotaExceeded')
+    .optional(),
+});
+
+/**
+ * `/sim/chaos/{kind}` injects a fault, `/sim/chaos/{id}/clear` ends one, `/sim/chaos/clear` ends
+ * them all; `GET /sim/state` lists those active (`chaos`).
+ */
+function chaosReply(
+  simulation: HostSimulation,
+  id: string,
+  action: string | undefined,
+  body: unknown,
+  instance: string,
+  log: HostLog,
+): HostReply {
+  if (id === 'clear' && action === undefined) {
+    const cleared = simulation.clearAllFaults();
+    log('info', `sim: chaos cleared (${cleared} fault(s))`);
+    return jsonReply(200, { cleared });
+  }
+  if (action === 'clear') {
+    if (!simulation.clearFault(id))
+      return problemReply(404, `no chaos fault '${id}' is active; see chaos in GET /sim/state`, { instance });
+    log('info', `sim: chaos ${id} cleared`);
+    return jsonReply(200, { cleared: id });
+  }
+  if (action !== undefined || !isChaosKind(id)) {
+    return problemReply(
+      404,
+      `no chaos route ${instance}; inject with POST /sim/chaos/{kind} (${CHAOS_KIND_NAMES.join(', ')}), end with POST /sim/chaos/{id}/clear`,
+      { instance },
+    );
+  }
+  const parsed = chaosBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
+    return problemReply(400, `invalid ${id} request: '${where}': ${issue?.message ?? 'invalid'}`, {
+      instance,
+    });
+  }
+  const fault = simulation.injectFault({ kind: id, ...withoutUndefined(parsed.data) });
+  log(
+    'warn',
+    `sim: chaos ${fault.id} injected: ${fault.summary}${fault.until === undefined ? '' : ` until ${fault.until}`}`,
+  );
+  return jsonReply(201, fault);
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -37,9 +37,10 @@ interface ResourceGroupRecord {
   deletedAt?: number;
 }
 
-interface ArmedFailure {
+export interface ArmedFailure {
   readonly region?: string;
   readonly code: string;
+  readonly since: string;
 }
 
 type ResourceGroupState = SimulatedResourceGroup['state'];
@@ -151,8 +152,31 @@ export class SimulatedDeployments implements Deployer {
     if (options.region !== undefined) this.regions.policy(options.region);
     this.armedFailures.push({
       code: options.code ?? 'DeploymentFailed',
+      since: this.clock.now().toISOString(),
       ...(options.region === undefined ? {} : { region: options.region }),
     });
+  }
+
+  /** The failures armed and not yet taken by a deployment, oldest first. */
+  armed(): readonly ArmedFailure[] {
+    return [...this.armedFailures];
+  }
+
+  /** Disarms the failures armed for `region` (undefined: those armed for any region); whether there were any. */
+  disarm(region: string | undefined): boolean {
+    const before = this.armedFailures.length;
+    const kept = this.armedFailures.filter((armed) => armed.region !== region);
+    this.armedFailures.splice(0, this.armedFailures.length, ...kept);
+    return kept.length < before;
+  }
+
+  /** The region of a deployment or a resource group, by name, if the simulation has it. */
+  regionOfDeployment(deploymentName: string): string | undefined {
+    return this.deployments.get(deploymentName)?.region;
+  }
+
+  regionOfResourceGroup(resourceGroup: string): string | undefined {
+    return this.resourceGroups.get(resourceGroup)?.region;
   }
 
   /** A region went down: every deployment running there fails at its planned end. */

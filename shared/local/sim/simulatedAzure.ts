@@ -1,3 +1,4 @@
+import { NotFoundError, TransientError, ValidationError } from '../../errors';
 import type { RegionPolicy } from '../../lifecycle/policy';
 import type { AuditRecord } from '../../lifecycle/stamp';
 import type { Clock } from '../../ports/clock';
@@ -10,6 +11,14 @@ import type {
 import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
 import { AlertOutbox } from './alertOutbox';
+import {
+  type ActiveFault,
+  CHAOS_KINDS,
+  type ChaosRequest,
+  describeHits,
+  faultId,
+  TimedFaults,
+} from './chaos';
 import { SimulatedDeployments } from './deployments';
 import { EVALUATION_INTERVAL_MS, PROBE_INTERVAL_MS } from './durations';
 import { SimulatedFrontDoor } from './frontDoor';
@@ -66,6 +75,11 @@ export interface SeededStamp {
  * await clock.advance(20 * 60_000); // Succeeded
  * await sim.stop();
  */
+function splitFaultId(id: string): [string, string | undefined] {
+  const colon = id.indexOf(':');
+  return colon < 0 ? [id, undefined] : [id.slice(0, colon), id.slice(colon + 1)];
+}
+
 export class SimulatedAzure
   implements Deployer, TrafficManager, OriginHealthProbe, StampOperations, SimulationControl
 {
@@ -79,6 +93,12 @@ export class SimulatedAzure
   private readonly outbox: AlertOutbox;
   private readonly loop: SimulationLoop;
   private readonly failingStamps = new Set<string>();
+  private readonly faults = new TimedFaults();
+  /** Notifications held back by `delay-alerts`, in order, with when each goes out. */
+  private readonly delayedAlerts: { readonly dueAt: number; readonly payload: unknown }[] = [];
+  /** Delayed notifications let go: delivered as they are, not delayed again. */
+  private readonly releasedAlerts = new WeakSet<object>();
+  private readonly onAlert: (payload: unknown) => Promise<void>;
 
   constructor(options: SimulatedAzureOptions) {
     const random: Random = options.random ?? seededRandom(options.seed ?? 1);
@@ -101,7 +121,8 @@ export class SimulatedAzure
       },
     });
     this.alerts = new MetricAlertEvaluator(this.subscriptionId);
-    this.outbox = new AlertOutbox(options.onAlert);
+    this.onAlert = options.onAlert;
+    this.outbox = new AlertOutbox((payload) => this.deliverAlert(payload));
     this.loop = new SimulationLoop(this.clock, PROBE_INTERVAL_MS, (at) => this.tick(at));
   }
 
@@ -129,19 +150,32 @@ export class SimulatedAzure
 
   // ---- Deployer ----
 
-  startDeployment(request: StampDeploymentRequest): Promise<void> {
+  async startDeployment(request: StampDeploymentRequest): Promise<void> {
+    this.refuseDuringArmOutage(request.region, `deployment '${request.deploymentName}'`);
     return this.deployments.startDeployment(request);
   }
 
-  getDeployment(deploymentName: string): Promise<DeploymentStatus> {
+  async getDeployment(deploymentName: string): Promise<DeploymentStatus> {
+    this.refuseDuringArmOutage(
+      this.deployments.regionOfDeployment(deploymentName),
+      `deployment '${deploymentName}'`,
+    );
     return this.deployments.getDeployment(deploymentName);
   }
 
-  startResourceGroupDeletion(resourceGroup: string): Promise<void> {
+  async startResourceGroupDeletion(resourceGroup: string): Promise<void> {
+    this.refuseDuringArmOutage(
+      this.deployments.regionOfResourceGroup(resourceGroup),
+      `resource group '${resourceGroup}'`,
+    );
     return this.deployments.startResourceGroupDeletion(resourceGroup);
   }
 
-  getResourceGroupDeletion(resourceGroup: string): Promise<ResourceGroupDeletionStatus> {
+  async getResourceGroupDeletion(resourceGroup: string): Promise<ResourceGroupDeletionStatus> {
+    this.refuseDuringArmOutage(
+      this.deployments.regionOfResourceGroup(resourceGroup),
+      `resource group '${resourceGroup}'`,
+    );
     return this.deployments.getResourceGroupDeletion(resourceGroup);
   }
 
@@ -246,6 +280,111 @@ export class SimulatedAzure
   }
 
   /**
+   * Injects a fault of the chaos console. A region must be one of the simulation's and a stamp
+   * one it deployed (ValidationError, NotFoundError otherwise); injecting a timed fault that is on
+   * already restarts its time.
+   */
+  injectFault(request: ChaosRequest): ActiveFault {
+    const spec = CHAOS_KINDS[request.kind];
+    if (spec.target === 'region' && request.region === undefined && request.kind === 'arm-outage')
+      throw new ValidationError(`${request.kind} needs a region`, 'region');
+    if (request.region !== undefined) this.regions.policy(request.region);
+    if (spec.target === 'stamp') {
+      if (request.stampId === undefined)
+        throw new ValidationError(`${request.kind} needs a stampId`, 'stampId');
+      if (!this.hasStamp(request.stampId))
+        throw new NotFoundError(`the simulation has no stamp '${request.stampId}'; see GET /sim/state`);
+    }
+    switch (request.kind) {
+      case 'fail-next-deployment':
+        this.deployments.failNext({
+          ...(request.region === undefined ? {} : { region: request.region }),
+          ...(request.code === undefined ? {} : { code: request.code }),
+        });
+        break;
+      case 'fail-quarantine-checks':
+        this.operations.failChecks(request.stampId ?? '');
+        break;
+      default:
+        this.faults.add(request.kind, request, this.clock.now().getTime());
+    }
+    const target =
+      spec.target === 'stamp'
+        ? request.stampId
+        : spec.target === 'region'
+          ? (request.region ?? 'any')
+          : undefined;
+    const id = faultId(request.kind, target);
+    const active = this.activeFaults().find((fault) => fault.id === id);
+    if (active === undefined) throw new Error(`fault ${id} was injected but is not active`);
+    return active;
+  }
+
+  /** Ends a fault by its id; false when no such fault is active. Delayed alerts go out at once. */
+  clearFault(id: string): boolean {
+    const [kind, target] = splitFaultId(id);
+    if (kind === 'fail-next-deployment')
+      return this.deployments.disarm(target === 'any' ? undefined : target);
+    if (kind === 'fail-quarantine-checks') {
+      const marked = target !== undefined && this.operations.checksFailing().includes(target);
+      if (marked) this.operations.clearStamp(target);
+      return marked;
+    }
+    const cleared = this.faults.clear(id);
+    if (cleared?.kind === 'delay-alerts') this.releaseDelayedAlerts(Infinity);
+    return cleared !== undefined;
+  }
+
+  /** Ends every fault of the chaos console; how many there were. */
+  clearAllFaults(): number {
+    const ids = this.activeFaults().map((fault) => fault.id);
+    for (const id of ids) this.clearFault(id);
+    return ids.length;
+  }
+
+  /** Every fault active now, one-shot ones (a deployment failure, failing checks) included. */
+  activeFaults(): ActiveFault[] {
+    const now = this.clock.now().getTime();
+    const armed = this.deployments.armed().map((failure): ActiveFault => ({
+      id: faultId('fail-next-deployment', failure.region ?? 'any'),
+      kind: 'fail-next-deployment',
+      summary: `${CHAOS_KINDS['fail-next-deployment'].summary}: ${failure.code}`,
+      ...(failure.region === undefined ? {} : { region: failure.region }),
+      since: failure.since,
+    }));
+    const checks = this.operations.checksFailing().map((stampId): ActiveFault => ({
+      id: faultId('fail-quarantine-checks', stampId),
+      kind: 'fail-quarantine-checks',
+      summary: CHAOS_KINDS['fail-quarantine-checks'].summary,
+      stampId,
+    }));
+    const timed = this.faults.list(now).map((fault): ActiveFault => ({
+      id: fault.id,
+      kind: fault.kind,
+      summary:
+        fault.kind === 'delay-alerts'
+          ? `${CHAOS_KINDS[fault.kind].summary} (${fault.delayMs / 60_000} min)`
+          : CHAOS_KINDS[fault.kind].summary,
+      ...(fault.region === undefined ? {} : { region: fault.region }),
+      since: new Date(fault.since).toISOString(),
+      until: new Date(fault.until).toISOString(),
+      effect: describeHits(fault, this.delayedAlerts.length),
+    }));
+    return [...armed, ...checks, ...timed];
+  }
+
+  /**
+   * What the stamp store's Cosmos DB answers now, if a fault says so: the embedded server asks
+   * before serving each request to the store's containers (the local host wires it).
+   */
+  storeFault(): { readonly status: 429 | 503 } | undefined {
+    const now = this.clock.now().getTime();
+    if (this.faults.hit('cosmos-unavailable', now) !== undefined) return { status: 503 };
+    if (this.faults.hit('cosmos-throttling', now) !== undefined) return { status: 429 };
+    return undefined;
+  }
+
+  /**
    * Puts a stamp that is already active into the simulation, without its 15-20 minute
    * deployment: a Succeeded deployment `stamp-{id}-{generation}`, its resource group, and an
    * enabled, Healthy origin at `{id}.stamps.synaxis.example` that carries traffic.
@@ -279,7 +418,8 @@ export class SimulatedAzure
         stampId: alert.targetKey,
         firedDateTime: alert.firedAt.toISOString(),
       })),
-      alertDelivery: this.outbox.stats(),
+      alertDelivery: { ...this.outbox.stats(), delayed: this.delayedAlerts.length },
+      chaos: this.activeFaults(),
       archivedRecords: this.operations.archivedCounts(),
     };
   }
@@ -288,10 +428,51 @@ export class SimulatedAzure
 
   private tick(at: number): void {
     this.frontDoor.probeAll(at);
+    this.releaseDelayedAlerts(at);
     if (at % EVALUATION_INTERVAL_MS === 0) {
       this.outbox.enqueue(this.evaluateAlerts(at));
       this.outbox.kick();
     }
+  }
+
+  /** One notification, through the alert faults: lost, held back, or sent (twice). */
+  private async deliverAlert(payload: unknown): Promise<void> {
+    if (typeof payload === 'object' && payload !== null && this.releasedAlerts.has(payload)) {
+      await this.onAlert(payload);
+      this.releasedAlerts.delete(payload);
+      return;
+    }
+    const now = this.clock.now().getTime();
+    if (this.faults.hit('drop-alerts', now) !== undefined) return;
+    const delay = this.faults.hit('delay-alerts', now);
+    if (delay !== undefined) {
+      this.delayedAlerts.push({ dueAt: now + delay.delayMs, payload });
+      return;
+    }
+    await this.onAlert(payload);
+    if (this.faults.hit('duplicate-alerts', now) !== undefined) await this.onAlert(payload);
+  }
+
+  /** Lets the held-back notifications that are due go out, in the order they were held. */
+  private releaseDelayedAlerts(at: number): void {
+    let due = 0;
+    while (due < this.delayedAlerts.length && (this.delayedAlerts[due]?.dueAt ?? Infinity) <= at) due += 1;
+    if (due === 0) return;
+    const released = this.delayedAlerts.splice(0, due).map((held) => held.payload);
+    for (const payload of released)
+      if (typeof payload === 'object' && payload !== null) this.releasedAlerts.add(payload);
+    this.outbox.enqueue(released);
+    this.outbox.kick();
+  }
+
+  private refuseDuringArmOutage(region: string | undefined, what: string): void {
+    if (region === undefined) return;
+    const outage = this.faults.hit('arm-outage', this.clock.now().getTime(), region);
+    if (outage === undefined) return;
+    throw new TransientError(
+      `ARM answered 503 ServiceUnavailable for ${what} in ${region} (simulated outage until ${new Date(outage.until).toISOString()})`,
+      'ServiceUnavailable',
+    );
   }
 
   private evaluateAlerts(at: number): unknown[] {

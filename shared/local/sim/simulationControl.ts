@@ -1,3 +1,5 @@
+import type { ActiveFault, ChaosRequest } from './chaos';
+
 /**
  * The controls of the simulated Azure, served by the local host under `/sim/*` (absent on
  * Azure) and used by end-to-end tests and the dashboard.
@@ -51,7 +53,11 @@ export interface SimulationState {
     readonly delivered: number;
     readonly failedDeliveries: number;
     readonly lastDeliveryError?: string;
+    /** Held back by a `delay-alerts` fault. */
+    readonly delayed: number;
   };
+  /** The chaos console's faults that are active now. */
+  readonly chaos: readonly ActiveFault[];
   /** Audit records kept by `archiveRecords`, per stamp id. */
   readonly archivedRecords: Readonly<Record<string, number>>;
 }
@@ -78,5 +84,9 @@ export interface SimulationControl {
   failNextDeployment(options?: { readonly region?: string; readonly code?: string }): void;
   /** Makes the stamp's quarantine checks fail (the run going on and later ones) until `recoverStamp`. */
   failQuarantineChecks(stampId: string): void;
+  /** The chaos console (`/sim/chaos/*`): see `CHAOS_KINDS`. */
+  injectFault(request: ChaosRequest): ActiveFault;
+  clearFault(id: string): boolean;
+  clearAllFaults(): number;
   state(): SimulationState;
 }

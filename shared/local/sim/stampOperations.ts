@@ -162,6 +162,11 @@ export class SimulatedStampOperations implements StampOperations {
     return undefined;
   }
 
+  /** The stamps whose quarantine checks are marked to fail. */
+  checksFailing(): readonly string[] {
+    return [...this.checksMarkedToFail];
+  }
+
   /** `recoverStamp`: later check runs pass again (a run that already saw the failure keeps its verdict). */
   clearStamp(stampId: string): void {
     this.checksMarkedToFail.delete(stampId);
