@@ -25,10 +25,6 @@ async function inject(e2e: E2E, kind: string, body: Record<string, unknown> = {}
   return answer.body as unknown as Fault;
 }
 
-async function phase(e2e: E2E, id: string): Promise<string> {
-  return String((await e2e.stamp(id))['phase']);
-}
-
 describe('end to end: the chaos console', () => {
   const e2e = perTest(
     () => startE2E(),
