@@ -274,6 +274,7 @@ export const DASHBOARD_JS = String.raw`
       state.sim = answers[2];
       state.signals = answers[3];
       renderSignals();
+      if (state.local) renderChaos();
       var timelineChanged = await updateTimeline();
       var drawn = JSON.stringify([state.stamps, state.regions, state.sim && [state.sim.failingStamps, state.sim.failedRegions, state.sim.load], $('show-retired').checked]);
       if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }
@@ -392,6 +393,70 @@ export const DASHBOARD_JS = String.raw`
     sim('/sim/clock/advance', { minutes: minutes }, 'sim-message', 'clock advanced ' + minutes + ' min');
   });
 
+  // The chaos console: the kinds come from the local host (GET /sim/chaos), the active faults
+  // with every /sim/state.
+  function chaosSpec() { return state.chaosKinds ? state.chaosKinds[$('chaos-kind').value] : null; }
+  function showChaosFields() {
+    var spec = chaosSpec();
+    if (!spec) return;
+    $('chaos-region-label').hidden = spec.target !== 'region';
+    $('chaos-stamp-label').hidden = spec.target !== 'stamp';
+    $('chaos-minutes-label').hidden = !spec.timed;
+    $('chaos-delay-label').hidden = $('chaos-kind').value !== 'delay-alerts';
+    $('chaos-summary').textContent = spec.summary;
+  }
+  function renderChaos() {
+    var active = (state.sim && state.sim.chaos) || [];
+    var drawn = JSON.stringify(active);
+    if (drawn === state.chaosDrawn) return;
+    state.chaosDrawn = drawn;
+    var list = $('chaos-active');
+    var items = active.map(function (f) {
+      var text = f.id + ': ' + f.summary + (f.until ? ' (until ' + when(f.until) + ')' : '') + (f.effect ? ' \u2014 ' + f.effect : '');
+      return el('li', { className: 'fault' }, [
+        el('span', { text: text }),
+        el('button', { type: 'button', className: 'secondary', text: 'Clear', 'data-fault-id': f.id, 'aria-label': 'clear ' + f.id }),
+      ]);
+    });
+    list.replaceChildren.apply(list, items.length ? items : [el('li', { text: 'no fault injected' })]);
+    $('chaos-clear-all').disabled = active.length === 0;
+  }
+  $('chaos-kind').addEventListener('change', showChaosFields);
+  $('chaos-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var kind = $('chaos-kind').value;
+    var spec = chaosSpec();
+    if (!spec) return;
+    var body = {};
+    if (spec.target === 'region') body.region = $('chaos-region').value;
+    if (spec.target === 'stamp') {
+      body.stampId = $('chaos-stamp').value.trim();
+      if (!body.stampId) return setMessage('chaos-message', kind + ' needs a stamp id', false);
+    }
+    if (spec.timed) body.minutes = Number($('chaos-minutes').value);
+    if (kind === 'delay-alerts') body.delayMinutes = Number($('chaos-delay').value);
+    sim('/sim/chaos/' + encodeURIComponent(kind), body, 'chaos-message', 'injected: ' + kind);
+  });
+  $('chaos-active').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-fault-id]');
+    if (!button) return;
+    var id = button.getAttribute('data-fault-id');
+    sim('/sim/chaos/' + encodeURIComponent(id) + '/clear', {}, 'chaos-message', 'cleared: ' + id);
+  });
+  $('chaos-clear-all').addEventListener('click', function () {
+    sim('/sim/chaos/clear', {}, 'chaos-message', 'every fault cleared');
+  });
+  async function startChaos() {
+    var answer = await call('GET', '/sim/chaos');
+    state.chaosKinds = answer.kinds;
+    var kinds = $('chaos-kind');
+    kinds.replaceChildren.apply(kinds, Object.keys(answer.kinds).map(function (k) { return el('option', { value: k, text: k }); }));
+    var regions = $('chaos-region');
+    regions.replaceChildren.apply(regions, state.regions.map(function (r) { return el('option', { value: r.name, text: r.name }); }));
+    showChaosFields();
+    renderChaos();
+  }
+
   async function start() {
     try {
       // The local host answers /sim/state; on Azure it is a 404 and the controls stay hidden.
@@ -404,6 +469,7 @@ export const DASHBOARD_JS = String.raw`
     await refresh();
     var select = $('sim-region-name');
     select.replaceChildren.apply(select, state.regions.map(function (r) { return el('option', { value: r.name, text: r.name }); }));
+    if (state.local) await startChaos().catch(function (e) { setMessage('chaos-message', describeError(e), false); });
     setTimeout(loop, pollMs);
   }
   window.stampsDashboard = { refresh: refresh };

@@ -36,6 +36,19 @@ const BODY = String.raw`
         <button type="submit">Advance clock</button>
       </form>
       <p id="sim-message" class="message" role="status" aria-live="polite"></p>
+      <h3 id="chaos-h">Chaos</h3>
+      <ul id="chaos-active" class="held" aria-labelledby="chaos-h"></ul>
+      <form id="chaos-form" class="row">
+        <label>Fault <select id="chaos-kind"></select></label>
+        <label id="chaos-region-label">Region <select id="chaos-region"></select></label>
+        <label id="chaos-stamp-label">Stamp <input id="chaos-stamp" maxlength="64" autocomplete="off" placeholder="weu-001"></label>
+        <label id="chaos-minutes-label">For minutes <input id="chaos-minutes" type="number" min="1" max="1440" value="15"></label>
+        <label id="chaos-delay-label">Delay minutes <input id="chaos-delay" type="number" min="1" max="1440" value="5"></label>
+        <button type="submit" class="danger">Inject fault</button>
+        <button type="button" id="chaos-clear-all" class="secondary">Clear all faults</button>
+      </form>
+      <p id="chaos-summary" class="message"></p>
+      <p id="chaos-message" class="message" role="status" aria-live="polite"></p>
     </section>
     <section class="panel" aria-labelledby="sig-h">
       <h2 id="sig-h">Signals (last 24 h)</h2>

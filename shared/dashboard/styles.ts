@@ -77,6 +77,9 @@ dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+/* The hidden attribute wins over the display of labels and rows (the chaos form hides fields). */
+[hidden] { display: none !important; }
+.fault { display: flex; gap: .5rem; align-items: center; justify-content: space-between; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 820px) {
   main { grid-template-columns: 1fr; padding: .5rem; }

@@ -166,4 +166,28 @@ describe('dashboard in Chromium', () => {
       .waitFor(WAIT);
     await page.close();
   });
+
+  it('the chaos console injects a fault, shows it while active, and a button clears it', async () => {
+    const page = await open({ width: 1280, height: 800 });
+    await page.locator('#chaos-kind').selectOption('arm-outage');
+    await page.locator('#chaos-summary', { hasText: 'ARM answers 503' }).waitFor(WAIT);
+    assert.ok(await page.locator('#chaos-region').isVisible());
+    assert.ok(!(await page.locator('#chaos-stamp').isVisible()), 'no stamp for a region fault');
+    await page.locator('#chaos-region').selectOption('eastus');
+    await page.getByLabel('For minutes').fill('30');
+    await page.getByRole('button', { name: 'Inject fault' }).click();
+    const item = page.locator('#chaos-active li.fault', { hasText: 'arm-outage:eastus' });
+    await item.waitFor(WAIT);
+    assert.match(await item.innerText(), /until/);
+    assert.match(
+      (await e2e.api('GET', '/sim/state')).body['chaos']
+        ? JSON.stringify((await e2e.api('GET', '/sim/state')).body['chaos'])
+        : '',
+      /arm-outage:eastus/,
+    );
+    await page.getByRole('button', { name: 'clear arm-outage:eastus' }).click();
+    await page.locator('#chaos-active li', { hasText: 'no fault injected' }).waitFor(WAIT);
+    assert.deepEqual((await e2e.api('GET', '/sim/state')).body['chaos'], []);
+    await page.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { StampsError, ValidationError } from '../../errors';
-import { CHAOS_KIND_NAMES, isChaosKind, MAX_FAULT_MINUTES } from '../sim/chaos';
+import { CHAOS_KIND_NAMES, CHAOS_KINDS, isChaosKind, MAX_FAULT_MINUTES } from '../sim/chaos';
 import type { SimulationControl } from '../sim/simulationControl';
 import { describeError, type HostLog } from './hostLog';
 import { type HostReply, jsonReply, problemReply } from './hostReply';
@@ -76,6 +76,13 @@ export async function handleSimRequest(
       return problemReply(405, 'use GET /sim/state', { instance, headers: { allow: 'GET' } });
     try {
       return jsonReply(200, simulation.state());
+    } catch (error) {
+      return failureReply(error, instance, log);
+    }
+  }
+  if (area === 'chaos' && id === undefined && method === 'GET') {
+    try {
+      return jsonReply(200, { kinds: CHAOS_KINDS, active: simulation.state().chaos });
     } catch (error) {
       return failureReply(error, instance, log);
     }
