@@ -4,6 +4,7 @@ import * as df from 'durable-functions';
 import { requestReconciliation } from '../shared/app/fleetReconciler';
 import { wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import { services } from '../shared/app/services';
+import { continueCapacityEpisodes } from '../shared/app/signals';
 import { reconcile, sweepRetention } from '../shared/app/sweeps';
 import { resumeEffects } from '../shared/lifecycle/newStamp';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../shared/ports/eventPublisher';
@@ -64,6 +65,11 @@ export async function reconciliationSweep(_timer: Timer, context: InvocationCont
   }
   for (const repaired of report.repairedOrigins)
     context.warn(`reconciliation: ${repaired.stampId}: ${repaired.detail}`);
+  for (const outcome of await continueCapacityEpisodes(svc))
+    if (outcome.kind === 'desired-changed')
+      context.log(
+        `capacity alert still fired on ${outcome.stampId}: desired of ${outcome.region} set to ${outcome.desired}`,
+      );
   // The fleet reconciler runs after every change of the fleet's shape; this is its backstop.
   await requestReconciliation(svc, `timer:${now}`, 'reconciliation sweep');
   for (const stampId of report.missingOrigins)

@@ -68,7 +68,10 @@ async function endEpisode(svc: Services, signal: StampSignal): Promise<SignalOut
   const stampId = signal.stampId;
   return retryOnConflict(`end capacity episode on ${signal.eventId}`, async () => {
     const ledgers = await readLedgers(store, config.policy);
-    const home = ledgers.find((l) => l.ledger.members[stampId] !== undefined);
+    // By the alert first: the episode's stamp may have left the region since (retired by it).
+    const home =
+      ledgers.find((l) => l.ledger.capacitySignal?.alertId === signal.alertId) ??
+      ledgers.find((l) => l.ledger.members[stampId] !== undefined);
     if (home === undefined) return { kind: 'unknown-stamp' as const, stampId };
     const open = home.ledger.capacitySignal;
     const same =
@@ -92,6 +95,36 @@ async function endEpisode(svc: Services, signal: StampSignal): Promise<SignalOut
       detail: `capacity alert '${signal.alertRule}' resolved on ${stampId}: the ${open.signal} episode of ${home.ledger.region} begun at ${open.at} (${open.outcome}) is over`,
     };
   });
+}
+
+/**
+ * Azure Monitor's metric alerts are stateful: a capacity alert notifies once when it fires and
+ * once when it resolves, never while it stays fired
+ * (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-overview#alerts-and-state).
+ * So an episode still open (no Resolved yet) is decided again by the reconciliation sweep: a
+ * scale-out held by the cooldown or by a stamp still being built happens once that has passed,
+ * for as long as the alert stays fired, within the region's bounds. An episode whose stamp is no
+ * longer active in the region is not continued (its alert goes with its cluster).
+ */
+export async function continueCapacityEpisodes(svc: Services): Promise<SignalOutcome[]> {
+  const now = svc.clock.now().toISOString();
+  const outcomes: SignalOutcome[] = [];
+  for (const { ledger } of await readLedgers(svc.store, svc.config.policy)) {
+    const open = ledger.capacitySignal;
+    if (open === undefined || open.resolvedAt !== undefined || open.alertId === undefined) continue;
+    if (ledger.members[open.stampId]?.phase !== 'active') continue;
+    outcomes.push(
+      await scale(svc, {
+        type: open.signal,
+        stampId: open.stampId,
+        alertId: open.alertId,
+        eventId: `${open.alertId}:Fired:still-fired-at:${now}`,
+        alertRule: `still fired since the episode's last decision at ${open.at}`,
+        observedAt: now,
+      }),
+    );
+  }
+  return outcomes;
 }
 
 async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome> {

@@ -107,6 +107,36 @@ describe('end to end: operations', () => {
     );
   });
 
+  it('a capacity alert that stays fired keeps scaling the region out, one cooldown at a time, until it resolves', async () => {
+    // Azure Monitor's metric alerts are stateful: one Fired, then nothing until Resolved. The
+    // reconciliation sweep decides an open episode again, so a held scale-out is not lost.
+    e2e = await startE2E({
+      seed: false,
+      env: { STAMPS_REGIONS: 'westeurope:weu:1:4:1,eastus:eus:2:3:0,southeastasia:sea:3:3:0' },
+    });
+    await e2e.advance(30);
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 95 });
+    await e2e.advance(120);
+    const region = (await e2e.api('GET', '/api/regions/westeurope')).body as {
+      desired: number;
+      desiredChanges: { to: number; reason: string }[];
+      capacitySignal: { outcome: string; detail: string; resolvedAt?: string };
+    };
+    assert.equal(region.desired, 4, 'up to the region max');
+    assert.ok(
+      region.desiredChanges.some((c) => /alert still fired since the episode's last decision/.test(c.reason)),
+      JSON.stringify(region.desiredChanges.map((c) => c.reason)),
+    );
+    assert.equal(region.capacitySignal.outcome, 'held');
+    assert.match(region.capacitySignal.detail, /already desires 4, its maximum/);
+
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 50 });
+    await e2e.advance(30);
+    const after = (await e2e.api('GET', '/api/regions/westeurope')).body as typeof region;
+    assert.ok(after.capacitySignal.resolvedAt !== undefined, 'the episode is over');
+    assert.equal(after.desiredChanges.length, region.desiredChanges.length, 'and nothing more changed');
+  });
+
   it('duplicated and reordered alerts: one isolation, and a stale Resolved does not rejoin', async () => {
     e2e = await startE2E();
     const alert = (condition: 'Fired' | 'Resolved', firedAt: string, resolvedAt?: string) => ({
