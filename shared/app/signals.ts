@@ -4,6 +4,7 @@ import type { StampEvent } from '../lifecycle/events';
 import { effectiveDesired, withDesiredChange } from '../lifecycle/regionDesired';
 import type { CapacitySignalRecord } from '../lifecycle/regionStatus';
 import { decideScaling } from '../lifecycle/scaling';
+import { addMinutes, isBefore } from '../lifecycle/time';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { requestReconciliation } from './fleetReconciler';
 import type { Services } from './services';
@@ -113,21 +114,40 @@ export async function continueCapacityEpisodes(svc: Services): Promise<SignalOut
     const open = ledger.capacitySignal;
     if (open === undefined || open.resolvedAt !== undefined || open.alertId === undefined) continue;
     if (ledger.members[open.stampId]?.phase !== 'active') continue;
+    // A Resolved that never came (lost, or sent while the receiver was down) must not move the
+    // region without end: an episode continues a few steps within a few hours, then waits for
+    // a fresh alert or an operator.
+    const startedAt = open.episodeStartedAt ?? open.at;
+    const continued = open.continued ?? 0;
+    if (continued >= EPISODE_MAX_CONTINUED || !isBefore(now, addMinutes(startedAt, EPISODE_MAX_HOURS * 60)))
+      continue;
     outcomes.push(
-      await scale(svc, {
-        type: open.signal,
-        stampId: open.stampId,
-        alertId: open.alertId,
-        eventId: `${open.alertId}:Fired:still-fired-at:${now}`,
-        alertRule: `still fired since the episode's last decision at ${open.at}`,
-        observedAt: now,
-      }),
+      await scale(
+        svc,
+        {
+          type: open.signal,
+          stampId: open.stampId,
+          alertId: open.alertId,
+          eventId: `${open.alertId}:Fired:still-fired-at:${now}`,
+          alertRule: `still fired since the episode's last decision at ${open.at}`,
+          observedAt: now,
+        },
+        { startedAt, continued },
+      ),
     );
   }
   return outcomes;
 }
 
-async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome> {
+/** How far an episode goes without a fresh alert: changes of desired, and hours since it fired. */
+export const EPISODE_MAX_CONTINUED = 3;
+export const EPISODE_MAX_HOURS = 4;
+
+async function scale(
+  svc: Services,
+  signal: StampSignal,
+  episode?: { readonly startedAt: string; readonly continued: number },
+): Promise<SignalOutcome> {
   const { store, config, clock } = svc;
   const stampId = signal.stampId;
   const plan = await retryOnConflict(`scale on ${signal.eventId}`, async () => {
@@ -159,6 +179,12 @@ async function scale(svc: Services, signal: StampSignal): Promise<SignalOutcome>
       alertId: signal.alertId,
       outcome: decision.kind === 'hold' ? 'held' : 'desired-changed',
       detail: decision.reason,
+      ...(episode === undefined
+        ? {}
+        : {
+            episodeStartedAt: episode.startedAt,
+            continued: episode.continued + (decision.kind === 'hold' ? 0 : 1),
+          }),
     };
     if (decision.kind === 'hold') {
       // The reason reaches the region (GET /api/regions), written only when it says something new.

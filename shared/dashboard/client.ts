@@ -262,10 +262,16 @@ export const DASHBOARD_JS = String.raw`
   }
 
   async function refresh() {
+    // The simulation first and on its own: while a chaos fault has the store down, the API
+    // answers 503, and the faults (and their Clear buttons) must still show.
+    if (state.local) {
+      state.sim = await call('GET', '/sim/state').catch(function () { return state.sim; });
+      renderChaos();
+    }
     try {
       var answers = await Promise.all([
         call('GET', api('stamps')), call('GET', api('regions')),
-        state.local ? call('GET', '/sim/state').catch(function () { return null; }) : Promise.resolve(null),
+        Promise.resolve(state.sim),
         // The signal counts are queries over the log: every fifth refresh is often enough.
         state.polls++ % 5 === 0 ? call('GET', api('signals')).catch(function () { return null; }) : Promise.resolve(state.signals),
       ]);
@@ -274,7 +280,6 @@ export const DASHBOARD_JS = String.raw`
       state.sim = answers[2];
       state.signals = answers[3];
       renderSignals();
-      if (state.local) renderChaos();
       var timelineChanged = await updateTimeline();
       var drawn = JSON.stringify([state.stamps, state.regions, state.sim && [state.sim.failingStamps, state.sim.failedRegions, state.sim.load], $('show-retired').checked]);
       if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }

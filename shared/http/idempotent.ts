@@ -1,4 +1,4 @@
-import type { HttpHandler, HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { answerOnce, type IdempotencyDeps } from '../app/idempotency/answerOnce';
 import type { SavedAnswer } from '../ports/idempotencyStore';
@@ -30,16 +30,15 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
       return handler(request, context);
     const url = new URL(request.url);
     const body = await request.clone().text();
-    // Keys are the caller's: two callers choosing the same key never see each other's answers.
-    const caller = request.headers.get('x-ms-client-principal-id') ?? '';
     const outcome = await answerOnce(
       await deps(),
       {
-        key: scopedKey(caller, header.key),
+        key: scopedKey(callerOf(request), header.key),
         fingerprint: requestFingerprint({
           method: request.method,
           path: url.pathname,
-          query: request.query.entries(),
+          // The function key is who asks, not what is asked: a retry that moved it to the header is the same request.
+          query: [...request.query.entries()].filter(([name]) => name !== 'code'),
           body,
         }),
       },
@@ -47,6 +46,10 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
     );
     switch (outcome.kind) {
       case 'answered':
+        if (outcome.unsaved !== undefined)
+          context.warn(
+            `${request.method} ${url.pathname}: answered, but the answer to Idempotency-Key '${header.key}' could not be kept (${outcome.unsaved}); a retry with it would run again`,
+          );
         return outcome.answer;
       case 'replayed':
         return { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } };
@@ -59,6 +62,18 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
         );
     }
   };
+}
+
+/**
+ * Whose keys these are: the signed-in principal when App Service authentication sets one, else
+ * the function key presented (only its hash reaches the store, inside the scoped key). Two
+ * callers choosing the same key never see each other's answers; a caller who rotates its
+ * function key starts a new scope.
+ */
+function callerOf(request: HttpRequest): string {
+  const principal = request.headers.get('x-ms-client-principal-id');
+  if (principal !== null && principal !== '') return `principal:${principal}`;
+  return `key:${request.headers.get('x-functions-key') ?? request.query.get('code') ?? ''}`;
 }
 
 function withRetryAfter(answer: HttpResponseInit, seconds: number): HttpResponseInit {

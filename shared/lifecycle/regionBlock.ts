@@ -30,12 +30,14 @@ export const REGION_BLOCK_MAX_MINUTES = 30;
  * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors)
  * and "Resolve errors for SKU not available"
  * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-sku-not-available);
- * `RegionUnavailable` is the simulation's code for a region that is down. The last four are ARM
- * itself refusing the deployment's start through every retry of the orchestration (5xx, or
- * throttling: https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling):
- * nothing about the stamp, and a new stamp there would meet the same. Without them an ARM outage
- * in a region made the reconciler place a stamp there every 75 seconds, each failing in turn
- * (found with the chaos console's `arm-outage`).
+ * `RegionUnavailable` is the simulation's code for a region that is down. The rest are ARM itself
+ * answering 5xx to the deployment's start through every retry of the orchestration, with the ARM
+ * error code of its body or, without one, `Http{status}` (`shared/azure/errors.ts`): nothing about
+ * the stamp, and a new stamp there would meet the same. Without them an ARM outage in a region
+ * made the reconciler place a stamp there every 75 seconds, each failing in turn (found with the
+ * chaos console's `arm-outage`). Throttling (429) is not here: ARM throttles per subscription
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling),
+ * so blocking one region after another would only move the deficit around.
  */
 export const REGION_FAILURE_CODES: readonly string[] = [
   'QuotaExceeded',
@@ -49,7 +51,11 @@ export const REGION_FAILURE_CODES: readonly string[] = [
   'ServiceUnavailable',
   'InternalServerError',
   'GatewayTimeout',
-  'TooManyRequests',
+  'BadGateway',
+  'Http500',
+  'Http502',
+  'Http503',
+  'Http504',
 ];
 
 /** The ARM error code at the start of a recorded deployment error (`Code: message ...`). */

@@ -34,6 +34,10 @@ export const capacitySignalSchema = z.object({
   detail: z.string(),
   /** When the alert resolved: the episode is over. */
   resolvedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When the episode's alert fired; absent: at `at`. */
+  episodeStartedAt: z.iso.datetime({ offset: true }).optional(),
+  /** How many changes of desired the episode made after its first decision (see continueCapacityEpisodes). */
+  continued: z.number().int().min(0).optional(),
 });
 export type CapacitySignalRecord = z.infer<typeof capacitySignalSchema>;
 

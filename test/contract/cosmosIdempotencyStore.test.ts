@@ -68,13 +68,19 @@ describe('answerOnce: at most one run per key, on the store', () => {
   const T0 = new Date('2026-06-01T00:00:00.000Z');
 
   async function setup(): Promise<{
-    deps: { store: IdempotencyStore; clock: ManualClock };
+    deps: { store: IdempotencyStore; clock: ManualClock; wallClock: () => number };
+    /** Moves real time (the lease's), not the control plane's clock. */
+    passWallTime: (ms: number) => void;
     runs: () => number;
     run: (answer?: SavedAnswer) => () => Promise<SavedAnswer>;
   }> {
     let count = 0;
+    let wall = T0.getTime();
     return {
-      deps: { store: await newStore(), clock: new ManualClock(T0) },
+      deps: { store: await newStore(), clock: new ManualClock(T0), wallClock: () => wall },
+      passWallTime: (ms) => {
+        wall += ms;
+      },
       runs: () => count,
       run:
         (answer = CREATED) =>
@@ -108,7 +114,7 @@ describe('answerOnce: at most one run per key, on the store', () => {
   });
 
   it('answers in-flight while the first runs, and lets a retry take over once its lease ran out', async () => {
-    const { deps, runs, run } = await setup();
+    const { deps, runs, run, passWallTime } = await setup();
     let finish: (answer: SavedAnswer) => void = () => undefined;
     let started: () => void = () => undefined;
     const running = new Promise<void>((resolve) => (started = resolve));
@@ -120,7 +126,10 @@ describe('answerOnce: at most one run per key, on the store', () => {
     const second = await answerOnce(deps, request, run());
     assert.equal(second.kind, 'in-flight');
     assert.ok(second.kind === 'in-flight' && second.retryAfterSeconds >= 1);
-    await deps.clock.advance(IDEMPOTENCY_LEASE_SECONDS * 1000);
+    // The control plane's clock jumping (a simulated day) does not end the lease: real time does.
+    await deps.clock.advance(3600_000);
+    assert.equal((await answerOnce(deps, request, run())).kind, 'in-flight');
+    passWallTime(IDEMPOTENCY_LEASE_SECONDS * 1000);
     assert.equal((await answerOnce(deps, request, run())).kind, 'answered', 'taken over');
     finish({ ...CREATED, body: '{"late":true}' });
     assert.equal((await first).kind, 'answered');
@@ -156,6 +165,23 @@ describe('answerOnce: at most one run per key, on the store', () => {
     await answerOnce(deps, request, run(refused));
     const again = await answerOnce(deps, request, run());
     assert.deepEqual(again.kind === 'replayed' ? again.answer : undefined, refused);
+    assert.equal(runs(), 1);
+  });
+
+  it('once the work is done, its answer is given even when the store fails to keep it', async () => {
+    const { deps, runs, run } = await setup();
+    const failingSave: IdempotencyStore = {
+      find: (key) => deps.store.find(key),
+      remove: (key, etag) => deps.store.remove(key, etag),
+      put: (record, etag) =>
+        record.answer === undefined
+          ? deps.store.put(record, etag)
+          : Promise.reject(new TransientError('Cosmos answered 503', 'Cosmos503')),
+    };
+    const outcome = await answerOnce({ ...deps, store: failingSave }, request, run());
+    assert.equal(outcome.kind, 'answered');
+    assert.deepEqual(outcome.kind === 'answered' ? outcome.answer : undefined, CREATED);
+    assert.match(outcome.kind === 'answered' ? (outcome.unsaved ?? '') : '', /Cosmos answered 503/);
     assert.equal(runs(), 1);
   });
 });

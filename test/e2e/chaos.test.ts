@@ -49,6 +49,16 @@ describe('end to end: the chaos console', () => {
     assert.equal((await e2e().api('GET', '/api/stamps')).status, 200);
   });
 
+  it('while the store is down, faults can still be cleared (with a key too), and a keyed control answers 503', async () => {
+    await inject(e2e(), 'cosmos-unavailable', { minutes: 30 });
+    const keyed = await e2e().api('POST', '/sim/clock/advance', { minutes: 1 }, { 'idempotency-key': 'k-1' });
+    assert.equal(keyed.status, 503, JSON.stringify(keyed.body));
+    assert.match(String(keyed.body['detail']), /nothing was changed/);
+    const cleared = await e2e().api('POST', '/sim/chaos/clear', {}, { 'idempotency-key': 'k-2' });
+    assert.deepEqual(cleared.body, { cleared: 1 });
+    assert.equal((await e2e().api('GET', '/api/stamps')).status, 200);
+  });
+
   it('cosmos-unavailable ends by itself after its minutes', async () => {
     await inject(e2e(), 'cosmos-unavailable', { minutes: 2 });
     assert.equal((await e2e().api('GET', '/api/stamps/weu-001')).status, 503);

@@ -83,6 +83,21 @@ describe('end to end: Idempotency-Key on stamp requests', () => {
     assert.match(String(other.body['detail']), /'pipeline-run-7' was already used for a different request/);
     assert.deepEqual(await stampIds(e2e()), before);
   });
+
+  it("keys are the caller's: the same key from another function key is another request; ?code= or the header is the same caller", async () => {
+    const body = { region: 'westeurope' };
+    const first = await e2e().api('POST', '/api/stamps?code=pipeline-a', body, { 'idempotency-key': 'k-1' });
+    assert.equal(first.status, 202);
+    const moved = await e2e().api('POST', '/api/stamps', body, {
+      'idempotency-key': 'k-1',
+      'x-functions-key': 'pipeline-a',
+    });
+    sameAnswer(first, moved);
+    assert.equal(moved.headers.get(REPLAYED), 'true');
+    const other = await e2e().api('POST', '/api/stamps?code=pipeline-b', body, { 'idempotency-key': 'k-1' });
+    assert.equal(other.status, 202);
+    assert.notEqual(other.body['id'], first.body['id'], 'another caller, another stamp');
+  });
 });
 
 describe('end to end: Idempotency-Key on a seeded fleet', () => {

@@ -137,6 +137,30 @@ describe('end to end: operations', () => {
     assert.equal(after.desiredChanges.length, region.desiredChanges.length, 'and nothing more changed');
   });
 
+  it('an episode whose Resolved was lost goes at most three steps further, then waits', async () => {
+    e2e = await startE2E({
+      seed: false,
+      env: {
+        STAMPS_REGIONS: 'westeurope:weu:1:8:1,eastus:eus:2:3:0,southeastasia:sea:3:3:0',
+        STAMPS_TOTAL_MAX: '12',
+      },
+    });
+    await e2e.advance(30);
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 95 });
+    await e2e.advance(2);
+    // The load falls, but Azure Monitor's Resolved never arrives.
+    await e2e.api('POST', '/sim/chaos/drop-alerts', { minutes: 600 });
+    await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 50 });
+    await e2e.advance(6 * 60);
+    const region = (await e2e.api('GET', '/api/regions/westeurope')).body as {
+      desired: number;
+      capacitySignal: { continued?: number; resolvedAt?: string };
+    };
+    assert.equal(region.capacitySignal.resolvedAt, undefined, 'never resolved');
+    assert.equal(region.capacitySignal.continued, 3);
+    assert.equal(region.desired, 2 + 3, 'the first step, then three more, not the region max of 8');
+  });
+
   it('duplicated and reordered alerts: one isolation, and a stale Resolved does not rejoin', async () => {
     e2e = await startE2E();
     const alert = (condition: 'Fired' | 'Resolved', firedAt: string, resolvedAt?: string) => ({

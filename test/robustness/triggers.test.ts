@@ -28,7 +28,13 @@ const text = fc.string({ minLength: 1 });
 
 const signalData = shapedValue(
   {
-    type: fc.constantFrom('HealthProbeFailed', 'HealthProbeRecovered', 'CapacityHigh', 'CapacityLow'),
+    type: fc.constantFrom(
+      'HealthProbeFailed',
+      'HealthProbeRecovered',
+      'CapacityHigh',
+      'CapacityLow',
+      'CapacityResolved',
+    ),
     stampId,
     eventId: text,
     alertId: text,
@@ -44,6 +50,7 @@ const signalTypes = [
   'Synaxis.Stamp.HealthProbeRecovered',
   'Synaxis.Stamp.CapacityHigh',
   'Synaxis.Stamp.CapacityLow',
+  'Synaxis.Stamp.CapacityResolved',
 ] as const;
 /** Usually the CloudEvent type that matches the data, sometimes another or any. */
 const cloudType = fc.oneof(

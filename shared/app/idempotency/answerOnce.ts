@@ -1,4 +1,4 @@
-import { ConflictError } from '../../errors';
+import { ConflictError, ensureError, StampsError } from '../../errors';
 import { retryOnConflict } from '../../errors/retryOnConflict';
 import type { Clock } from '../../ports/clock';
 import type { IdempotencyRecord, IdempotencyStore, SavedAnswer } from '../../ports/idempotencyStore';
@@ -14,8 +14,14 @@ export const IDEMPOTENCY_LEASE_SECONDS = 300;
 
 export interface IdempotencyDeps {
   readonly store: IdempotencyStore;
+  /** The control plane's clock: how long a key is kept. */
   readonly clock: Clock;
+  /** Real time in ms (default `Date.now`): how long a claim's lease runs (see `idempotencyVerdict`). */
+  readonly wallClock?: () => number;
 }
+
+/** Tries of saving an answer before the answer is given without being kept. */
+const SAVE_ATTEMPTS = 3;
 
 export interface KeyedRequest {
   /** The caller's key, scoped to the caller (see `idempotencyScope`). */
@@ -30,7 +36,12 @@ interface Claimed {
 }
 
 export type IdempotentOutcome =
-  | { readonly kind: 'answered'; readonly answer: SavedAnswer }
+  | {
+      readonly kind: 'answered';
+      readonly answer: SavedAnswer;
+      /** Why the answer could not be kept (the store failed through every try): a retry may do the work again. */
+      readonly unsaved?: string;
+    }
   | { readonly kind: 'replayed'; readonly answer: SavedAnswer; readonly firstAt: string }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in-flight'; readonly retryAfterSeconds: number };
@@ -46,24 +57,26 @@ export async function answerOnce(
   request: KeyedRequest,
   run: () => Promise<SavedAnswer>,
 ): Promise<IdempotentOutcome> {
+  const wall = deps.wallClock ?? Date.now;
   const claim = await retryOnConflict(
     `claim idempotency key`,
     async (): Promise<IdempotentOutcome | Claimed> => {
       const now = deps.clock.now();
+      const wallNow = wall();
       const stored = await deps.store.find(request.key);
-      const verdict = idempotencyVerdict(stored?.record, request.fingerprint, now);
+      const verdict = idempotencyVerdict(stored?.record, request.fingerprint, now, wallNow);
       if (verdict === 'mismatch') return { kind: 'mismatch' };
       if (verdict === 'replay' && stored?.record.answer !== undefined)
         return { kind: 'replayed', answer: stored.record.answer, firstAt: stored.record.startedAt };
       if (verdict === 'in-flight') {
-        const left = Date.parse(stored?.record.leaseUntil ?? '') - now.getTime();
+        const left = Date.parse(stored?.record.leaseUntil ?? '') - wallNow;
         return { kind: 'in-flight', retryAfterSeconds: Math.max(1, Math.min(5, Math.ceil(left / 1000))) };
       }
       const record: IdempotencyRecord = {
         key: request.key,
         fingerprint: request.fingerprint,
         startedAt: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000).toISOString(),
+        leaseUntil: new Date(wallNow + IDEMPOTENCY_LEASE_SECONDS * 1000).toISOString(),
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3600_000).toISOString(),
       };
       return { kind: 'claimed', record, etag: await deps.store.put(record, stored?.etag) };
@@ -83,19 +96,29 @@ export async function answerOnce(
     await release(deps, request.key, claim.etag);
     return { kind: 'answered', answer };
   }
-  try {
-    await deps.store.put({ ...claim.record, answer }, claim.etag);
-  } catch (error) {
-    // Taken over after our lease ran out: the other run's answer stands; ours is still true.
-    if (!(error instanceof ConflictError)) throw error;
+  // The work is done: its answer goes back to the caller whatever happens to the record now.
+  // Saying "unavailable, retry" here would invite the retry to do the work a second time.
+  let unsaved: string | undefined;
+  for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
+    try {
+      await deps.store.put({ ...claim.record, answer }, claim.etag);
+      unsaved = undefined;
+      break;
+    } catch (error) {
+      // Taken over after our lease ran out: the other run's answer stands; ours is still true.
+      if (error instanceof ConflictError) break;
+      unsaved = ensureError(error).message;
+      if (!(error instanceof StampsError && error.retryable)) break;
+    }
   }
-  return { kind: 'answered', answer };
+  return unsaved === undefined ? { kind: 'answered', answer } : { kind: 'answered', answer, unsaved };
 }
 
+/** Best effort: a claim that cannot be released now ends with its lease. */
 async function release(deps: IdempotencyDeps, key: string, etag: string): Promise<void> {
   try {
     await deps.store.remove(key, etag);
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
+  } catch {
+    // The original outcome (an error, a 5xx) matters more than the release's own failure.
   }
 }

@@ -12,13 +12,19 @@ import type { IdempotencyRecord } from '../../ports/idempotencyStore';
  */
 export type IdempotencyVerdict = 'run' | 'take-over' | 'replay' | 'mismatch' | 'in-flight';
 
+/**
+ * `now` is the control plane's clock (retention is its time); `wallNow` the real time, which the
+ * lease is measured in: it is about a request running in a process, and a simulated clock can
+ * jump hours while one runs (`/sim/clock/advance`). On Azure the two are the same clock.
+ */
 export function idempotencyVerdict(
   existing: IdempotencyRecord | undefined,
   fingerprint: string,
   now: Date,
+  wallNow: number = now.getTime(),
 ): IdempotencyVerdict {
   if (existing === undefined || Date.parse(existing.expiresAt) <= now.getTime()) return 'run';
   if (existing.fingerprint !== fingerprint) return 'mismatch';
   if (existing.answer !== undefined) return 'replay';
-  return Date.parse(existing.leaseUntil) <= now.getTime() ? 'take-over' : 'in-flight';
+  return Date.parse(existing.leaseUntil) <= wallNow ? 'take-over' : 'in-flight';
 }

@@ -152,7 +152,16 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   }
 
   listPage(filter: StampFilter, page: PageRequest): Promise<Page<Stamp>> {
-    return this.page(stampQuery(filter, 'ORDER BY c.id ASC'), page, {}, stampFromDocument, 'list stamps');
+    const base = stampQuery(filter);
+    return this.page(
+      base,
+      { key: 'c.id', type: 'string' },
+      page,
+      {},
+      stampFromDocument,
+      (s) => s.id,
+      'list stamps',
+    );
   }
 
   async replace(stamp: Stamp, etag: string): Promise<StoredStamp> {
@@ -276,45 +285,58 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   }
 
   historyPage(id: string, page: PageRequest): Promise<Page<AuditRecord>> {
-    const query: SqlQuerySpec = {
-      query: "SELECT * FROM c WHERE c.stampId = @id AND c.type = 'audit' ORDER BY c.seq ASC",
+    const base: SqlQuerySpec = {
+      query: "SELECT * FROM c WHERE c.stampId = @id AND c.type = 'audit'",
       parameters: [{ name: '@id', value: id }],
     };
-    return this.page(query, page, { partitionKey: id }, auditFromDocument, `read history of stamp '${id}'`);
+    return this.page(
+      base,
+      { key: 'c.seq', type: 'number' },
+      page,
+      { partitionKey: id },
+      auditFromDocument,
+      (a) => a.seq,
+      `read history of stamp '${id}'`,
+    );
   }
 
   /**
-   * One page from Cosmos. The token handed out wraps Cosmos's continuation with a digest of the
-   * query, so a token is refused (ValidationError) when it is not ours or belongs to another
-   * query (another filter), instead of silently answering a page of something else.
+   * One page, by key: `TOP limit+1 … WHERE key > last ORDER BY key`. Keyset paging rather than
+   * Cosmos DB's own continuation token, because the JavaScript SDK hands no token back for a
+   * cross-partition ORDER BY unless query control is on, and a page must never end a listing
+   * early; by key, a page costs one indexed range read wherever the items live. The token holds
+   * the last key and a digest of the filter, so a token given with other filters is refused
+   * (ValidationError) instead of resuming a different listing.
    */
-  private async page<T>(
-    query: SqlQuerySpec,
+  private async page<T, K extends string | number>(
+    base: SqlQuerySpec,
+    order: { readonly key: string; readonly type: 'string' | 'number' },
     page: PageRequest,
     options: FeedOptions,
     parse: (doc: ItemDefinition) => T,
+    keyOf: (item: T) => K,
     what: string,
   ): Promise<Page<T>> {
-    const digest = createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
-    const continuation = page.continuation === undefined ? undefined : unwrapToken(page.continuation, digest);
+    const digest = createHash('sha256').update(JSON.stringify(base)).digest('base64url').slice(0, 16);
+    const after =
+      page.continuation === undefined ? undefined : unwrapToken(page.continuation, digest, order.type);
+    const where = after === undefined ? '' : ` AND ${order.key} > @after`;
+    const query: SqlQuerySpec = {
+      query: `${base.query.replace(/^SELECT \*/, 'SELECT TOP @top *')}${where} ORDER BY ${order.key} ASC`,
+      parameters: [
+        ...(base.parameters ?? []),
+        { name: '@top', value: page.limit + 1 },
+        ...(after === undefined ? [] : [{ name: '@after', value: after }]),
+      ],
+    };
     try {
-      const iterator = this.stamps.items.query<ItemDefinition>(query, {
-        ...options,
-        maxItemCount: page.limit,
-        ...(continuation === undefined ? {} : { continuationToken: continuation }),
-      });
-      const response = await iterator.fetchNext();
-      const token = iterator.hasMoreResults() ? response.continuationToken : undefined;
-      return {
-        items: response.resources.map(parse),
-        ...(token === undefined ? {} : { continuation: wrapToken(token, digest) }),
-      };
+      const { resources } = await this.stamps.items.query<ItemDefinition>(query, options).fetchAll();
+      const items = resources.slice(0, page.limit).map(parse);
+      const last = items.at(-1);
+      return resources.length > page.limit && last !== undefined
+        ? { items, continuation: wrapToken(keyOf(last), digest) }
+        : { items };
     } catch (thrown) {
-      if (cosmosStatusOf(thrown) === 400)
-        throw new ValidationError(
-          `${what}: the continuation token is no longer valid; start again without it`,
-          'continuation',
-        );
       throw rethrowOwn(thrown) ?? mapCosmosError(thrown, what);
     }
   }
@@ -385,11 +407,11 @@ class CosmosStampStoreImpl implements CosmosStampStore {
 }
 
 /** The parameterized stamp query; filter values never go into the query text. */
-function wrapToken(cosmos: string, digest: string): string {
-  return Buffer.from(JSON.stringify({ q: digest, c: cosmos })).toString('base64url');
+function wrapToken(after: string | number, digest: string): string {
+  return Buffer.from(JSON.stringify({ q: digest, a: after })).toString('base64url');
 }
 
-function unwrapToken(token: string, digest: string): string {
+function unwrapToken(token: string, digest: string, type: 'string' | 'number'): string | number {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
@@ -397,17 +419,18 @@ function unwrapToken(token: string, digest: string): string {
     decoded = undefined;
   }
   const o = typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>) : {};
-  if (typeof o['c'] !== 'string' || typeof o['q'] !== 'string')
+  const after = o['a'];
+  if (typeof o['q'] !== 'string' || typeof after !== type)
     throw new ValidationError('the continuation token is not one this API gave out', 'continuation');
   if (o['q'] !== digest)
     throw new ValidationError(
       'the continuation token belongs to another listing (another filter); pass the same filters as the first page',
       'continuation',
     );
-  return o['c'];
+  return after as string | number;
 }
 
-function stampQuery(filter: StampFilter, order = ''): SqlQuerySpec {
+function stampQuery(filter: StampFilter): SqlQuerySpec {
   const conditions = ["c.type = 'stamp'"];
   const parameters: { name: string; value: string }[] = [];
   if (filter.phase !== undefined) {
@@ -418,7 +441,7 @@ function stampQuery(filter: StampFilter, order = ''): SqlQuerySpec {
     conditions.push('c.region = @region');
     parameters.push({ name: '@region', value: filter.region });
   }
-  return { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ${order}`.trim(), parameters };
+  return { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters };
 }
 
 /** The stamp and its audit record must agree before they go into one batch. */

@@ -1,4 +1,5 @@
 import { answerOnce, type IdempotencyDeps } from '../../app/idempotency/answerOnce';
+import { StampsError } from '../../errors';
 import {
   keyInFlightDetail,
   keyReusedDetail,
@@ -28,12 +29,34 @@ export async function idempotentHostReply(
 ): Promise<HostReply> {
   const instance = request.url.pathname;
   const header = readIdempotencyKey(request.header('idempotency-key'));
-  if (header.kind === 'absent' || request.method === 'GET') return run();
+  // Clearing faults is idempotent by itself, and must work while a fault has the store down.
+  if (header.kind === 'absent' || request.method === 'GET' || CLEARS.test(instance)) return run();
   if (header.kind === 'invalid') return problemReply(400, header.detail, { instance });
+  try {
+    return await keyed(deps, request, header.key, run);
+  } catch (error) {
+    if (!(error instanceof StampsError && error.retryable)) throw error;
+    return problemReply(
+      503,
+      `the store that keeps Idempotency-Keys is briefly unavailable (${error.code}); nothing was changed: retry in 5 seconds, or send the request without the key`,
+      { instance, headers: { 'retry-after': '5' } },
+    );
+  }
+}
+
+const CLEARS = /^\/sim\/chaos\/(?:[^/]+\/)?clear$/;
+
+async function keyed(
+  deps: IdempotencyDeps,
+  request: KeyedHostRequest,
+  key: string,
+  run: () => Promise<HostReply>,
+): Promise<HostReply> {
+  const instance = request.url.pathname;
   const outcome = await answerOnce(
     deps,
     {
-      key: scopedKey('', header.key),
+      key: scopedKey('sim', key),
       fingerprint: requestFingerprint({
         method: request.method,
         path: request.url.pathname,
@@ -49,9 +72,9 @@ export async function idempotentHostReply(
     case 'replayed':
       return { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } };
     case 'mismatch':
-      return problemReply(422, keyReusedDetail(header.key), { instance });
+      return problemReply(422, keyReusedDetail(key), { instance });
     case 'in-flight':
-      return problemReply(409, keyInFlightDetail(header.key, outcome.retryAfterSeconds), {
+      return problemReply(409, keyInFlightDetail(key, outcome.retryAfterSeconds), {
         instance,
         headers: { 'retry-after': String(outcome.retryAfterSeconds) },
       });

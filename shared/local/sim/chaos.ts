@@ -10,7 +10,8 @@ export const CHAOS_KINDS = {
   'fail-next-deployment': {
     target: 'region',
     timed: false,
-    summary: 'the next stamp deployment in the region fails (ARM error code, DeploymentFailed by default)',
+    summary:
+      'the next deployment attempt in the region fails with the ARM error code: DeploymentFailed (the default) is deployed again by the orchestration, a terminal code (QuotaExceeded, InvalidTemplate) fails the stamp',
   },
   'fail-quarantine-checks': {
     target: 'stamp',

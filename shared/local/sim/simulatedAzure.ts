@@ -297,6 +297,8 @@ export class SimulatedAzure
     }
     switch (request.kind) {
       case 'fail-next-deployment':
+        // One armed failure per region (or for any region): injecting again replaces it.
+        this.deployments.disarm(request.region);
         this.deployments.failNext({
           ...(request.region === undefined ? {} : { region: request.region }),
           ...(request.code === undefined ? {} : { code: request.code }),
