@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { IDEMPOTENCY_RETENTION_HOURS } from '../app/idempotency/answerOnce';
+import {
+  IDEMPOTENCY_RETENTION_HOURS,
+  type IdempotentOutcome,
+  type KeyedRequest,
+} from '../app/idempotency/answerOnce';
+import type { SavedAnswer } from '../ports/idempotencyStore';
 import { canonicalJson } from '../text/canonicalJson';
 
 /** The draft leaves the length to servers; 255 is what the APIs that use the header allow. */
@@ -85,12 +90,52 @@ function compareEntries(a: readonly string[], b: readonly string[]): number {
 /** Set on an answer that is the saved first answer to an earlier request with the same key. */
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
+/** The scoped key and fingerprint of a request that carries `key`. */
+export function keyedRequest(
+  caller: string,
+  key: string,
+  request: Parameters<typeof requestFingerprint>[0],
+): KeyedRequest {
+  return { key: scopedKey(caller, key), fingerprint: requestFingerprint(request) };
+}
+
+/** What a keyed request gets back: an answer (fresh or replayed), or a refusal to send as a problem. */
+export type KeyedReply =
+  | { readonly kind: 'answer'; readonly answer: SavedAnswer }
+  | {
+      readonly kind: 'problem';
+      readonly status: 409 | 422;
+      readonly detail: string;
+      readonly retryAfterSeconds?: number;
+    };
+
+export function keyedReply(outcome: IdempotentOutcome, key: string): KeyedReply {
+  switch (outcome.kind) {
+    case 'answered':
+      return { kind: 'answer', answer: outcome.answer };
+    case 'replayed':
+      return {
+        kind: 'answer',
+        answer: { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } },
+      };
+    case 'mismatch':
+      return { kind: 'problem', status: 422, detail: keyReusedDetail(key) };
+    case 'in-flight':
+      return {
+        kind: 'problem',
+        status: 409,
+        detail: keyInFlightDetail(key, outcome.retryAfterSeconds),
+        retryAfterSeconds: outcome.retryAfterSeconds,
+      };
+  }
+}
+
 /** The 422 of a key used again for another request. */
-export function keyReusedDetail(key: string): string {
+function keyReusedDetail(key: string): string {
   return `the Idempotency-Key '${key}' was already used for a different request in the last ${IDEMPOTENCY_RETENTION_HOURS} hours; send a new key for a new request`;
 }
 
 /** The 409 of a retry that arrives while the first request with its key is still running. */
-export function keyInFlightDetail(key: string, seconds: number): string {
+function keyInFlightDetail(key: string, seconds: number): string {
   return `a request with the Idempotency-Key '${key}' is still being processed; retry it in ${seconds} seconds to get its answer`;
 }

@@ -3,14 +3,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/function
 import { answerOnce, type IdempotencyDeps } from '../app/idempotency/answerOnce';
 import type { SavedAnswer } from '../ports/idempotencyStore';
 import { MAX_ALERT_BODY_BYTES } from './body';
-import {
-  keyInFlightDetail,
-  keyReusedDetail,
-  readIdempotencyKey,
-  REPLAYED_HEADER,
-  requestFingerprint,
-  scopedKey,
-} from './idempotencyKey';
+import { keyedReply, keyedRequest, readIdempotencyKey } from './idempotencyKey';
 import { problem } from './problem';
 
 /**
@@ -32,35 +25,23 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
     const body = await request.clone().text();
     const outcome = await answerOnce(
       await deps(),
-      {
-        key: scopedKey(callerOf(request), header.key),
-        fingerprint: requestFingerprint({
-          method: request.method,
-          path: url.pathname,
-          // The function key is who asks, not what is asked: a retry that moved it to the header is the same request.
-          query: [...request.query.entries()].filter(([name]) => name !== 'code'),
-          body,
-        }),
-      },
+      keyedRequest(callerOf(request), header.key, {
+        method: request.method,
+        path: url.pathname,
+        // The function key is who asks, not what is asked: a retry that moved it to the header is the same request.
+        query: [...request.query.entries()].filter(([name]) => name !== 'code'),
+        body,
+      }),
       async () => savedAnswer(await handler(request, context)),
     );
-    switch (outcome.kind) {
-      case 'answered':
-        if (outcome.unsaved !== undefined)
-          context.warn(
-            `${request.method} ${url.pathname}: answered, but the answer to Idempotency-Key '${header.key}' could not be kept (${outcome.unsaved}); a retry with it would run again`,
-          );
-        return outcome.answer;
-      case 'replayed':
-        return { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } };
-      case 'mismatch':
-        return problem(422, keyReusedDetail(header.key));
-      case 'in-flight':
-        return withRetryAfter(
-          problem(409, keyInFlightDetail(header.key, outcome.retryAfterSeconds)),
-          outcome.retryAfterSeconds,
-        );
-    }
+    if (outcome.kind === 'answered' && outcome.unsaved !== undefined)
+      context.warn(
+        `${request.method} ${url.pathname}: answered, but the answer to Idempotency-Key '${header.key}' could not be kept (${outcome.unsaved}); a retry with it would run again`,
+      );
+    const reply = keyedReply(outcome, header.key);
+    if (reply.kind === 'answer') return reply.answer;
+    const refused = problem(reply.status, reply.detail);
+    return reply.retryAfterSeconds === undefined ? refused : withRetryAfter(refused, reply.retryAfterSeconds);
   };
 }
 

@@ -13,7 +13,7 @@ import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { perSuite, perTest } from '../support/lifetime';
-import { type ApiAnswer, drive, type E2E, EMPTY_REGIONS, startE2E, T0 } from './support/harness';
+import { type ApiAnswer, drive, type E2E, hostOnSharedStore, startE2E, T0 } from './support/harness';
 
 const REPLAYED = 'idempotent-replayed';
 const unmatchedAlert: unknown = JSON.parse(
@@ -161,14 +161,7 @@ describe('end to end: Idempotency-Key across hosts', () => {
 
   it('a key sent to one host is known to the next one on the same store', async () => {
     const clock = new ManualClock(T0);
-    const options = {
-      env: { STAMPS_REGIONS: EMPTY_REGIONS },
-      clock,
-      port: 0,
-      seed: false,
-      cosmos: cosmos(),
-      databaseName: 'idempotency-hosts',
-    };
+    const options = hostOnSharedStore(cosmos(), 'idempotency-hosts', clock);
     const key = { 'idempotency-key': 'across-hosts' };
     const firstHost = new LocalControlPlane(options);
     await firstHost.start();

@@ -7,7 +7,7 @@ import { startEmbeddedCosmos } from '../../shared/local/cosmos';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { perSuite } from '../support/lifetime';
-import { drive, EMPTY_REGIONS, phasesOf, T0 } from './support/harness';
+import { drive, hostOnSharedStore, phasesOf, T0 } from './support/harness';
 
 // Cosmos DB outlives the host, as a real account would: it runs in the test process.
 const cosmos = perSuite(
@@ -32,15 +32,7 @@ describe('end to end: the local host restarted mid-lifecycle', () => {
         await response.arrayBuffer();
       },
     });
-    const options = {
-      env: { STAMPS_REGIONS: EMPTY_REGIONS },
-      clock,
-      port: 0,
-      seed: false,
-      cosmos: cosmos(),
-      databaseName: 'restart',
-      azure,
-    };
+    const options = { ...hostOnSharedStore(cosmos(), 'restart', clock), azure };
 
     current = new LocalControlPlane(options);
     await current.start();

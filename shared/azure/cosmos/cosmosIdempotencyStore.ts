@@ -1,13 +1,13 @@
 import type { Container, CosmosClient, ItemDefinition } from '@azure/cosmos';
 import { z } from 'zod';
 
-import { InvalidDocumentError } from '../../errors';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
   StoredIdempotencyRecord,
 } from '../../ports/idempotencyStore';
 import { DEFAULT_CONTAINER_NAMES } from './database';
+import { parseDocument } from './documents';
 import { mapCosmosError } from './errors';
 import { type ItemKey, readItem, writeItem } from './items';
 
@@ -79,16 +79,8 @@ class CosmosIdempotencyStore implements IdempotencyStore {
 }
 
 function fromDocument(doc: ItemDefinition): IdempotencyRecord {
-  const parsed = documentSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidDocumentError(
-      String(doc.id),
-      issue?.path.map(String).join('.') ?? '',
-      issue?.message ?? '',
-    );
-  }
-  const { answer, ...rest } = parsed.data;
+  const data = parseDocument(documentSchema, String(doc.id), doc);
+  const { answer, ...rest } = data;
   if (answer === undefined) return rest;
   const { body, ...head } = answer;
   return { ...rest, answer: body === undefined ? head : { ...head, body } };

@@ -1,10 +1,11 @@
 import type { Container, CosmosClient, ItemDefinition } from '@azure/cosmos';
 import { z } from 'zod';
 
-import { InvalidDocumentError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import type { SignalLog, SignalRecord, StoredSignalOutcome } from '../../ports/signalLog';
 import { processedEventDocumentId } from './cosmosStampStore';
 import { DEFAULT_CONTAINER_NAMES } from './database';
+import { parseDocument } from './documents';
 import { cosmosStatusOf, mapCosmosError } from './errors';
 
 export interface CosmosSignalLogOptions {
@@ -120,16 +121,8 @@ function signalDocumentId(id: string): string {
 }
 
 function fromDocument(doc: ItemDefinition): SignalRecord {
-  const parsed = documentSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidDocumentError(
-      String(doc.id),
-      issue?.path.map(String).join('.') ?? '',
-      issue?.message ?? '',
-    );
-  }
-  const { signalId, outcome, receivedAt, via, ...optional } = parsed.data;
+  const data = parseDocument(documentSchema, String(doc.id), doc);
+  const { signalId, outcome, receivedAt, via, ...optional } = data;
   const record: SignalRecord = { id: signalId, outcome, receivedAt, via };
   const present = Object.entries(optional).filter(
     (entry): entry is [string, string] => entry[1] !== undefined,

@@ -107,7 +107,7 @@ export function inboxFromDocument(doc: unknown): StampInbox {
   if (type !== 'inbox' || id !== INBOX_DOCUMENT_ID) {
     throw new InvalidDocumentError(name, 'type', `expected the inbox document, got ${JSON.stringify(type)}`);
   }
-  return parseWith(inboxSchema, name, body);
+  return parseDocument(inboxSchema, name, body);
 }
 
 const regionLedgerSchema = z.object({
@@ -133,7 +133,7 @@ export function ledgerFromDocument(doc: unknown): RegionLedger {
   const id = typeof body['id'] === 'string' ? body['id'] : '(no id)';
   if (type !== 'ledger')
     throw new InvalidDocumentError(id, 'type', `expected 'ledger', got ${JSON.stringify(type)}`);
-  const ledger = parseWith(regionLedgerSchema, id, body);
+  const ledger = parseDocument(regionLedgerSchema, id, body);
   if (id !== ledgerDocumentId(ledger.region)) {
     throw new InvalidDocumentError(id, 'region', `region '${ledger.region}' does not match the document id`);
   }
@@ -156,7 +156,7 @@ export function fleetFromDocument(doc: unknown): Record<string, FleetMember> {
       'type',
       `expected 'fleet', got ${JSON.stringify(type)}`,
     );
-  return parseWith(fleetSchema, FLEET_DOCUMENT_ID, body).members;
+  return parseDocument(fleetSchema, FLEET_DOCUMENT_ID, body).members;
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -176,12 +176,12 @@ export type PurgeIndex = z.infer<typeof purgeIndexSchema>;
 
 export function purgeBucketFromDocument(doc: unknown): PurgeBucket {
   const body = withoutSystemProperties(doc);
-  return parseWith(purgeBucketSchema, String(body['id']), body);
+  return parseDocument(purgeBucketSchema, String(body['id']), body);
 }
 
 export function purgeIndexFromDocument(doc: unknown): PurgeIndex {
   const body = withoutSystemProperties(doc);
-  return parseWith(purgeIndexSchema, String(body['id']), body);
+  return parseDocument(purgeIndexSchema, String(body['id']), body);
 }
 
 /** Checks a stamp before it is written, so that nothing unreadable is ever stored. */
@@ -204,7 +204,8 @@ function withoutSystemProperties(doc: unknown): Record<string, unknown> {
   return body;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, id: string, body: unknown): T {
+/** A stored document through its schema, or InvalidDocumentError naming the document and the field. */
+export function parseDocument<T>(schema: z.ZodType<T>, id: string, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,13 +1,6 @@
 import { answerOnce, type IdempotencyDeps } from '../../app/idempotency/answerOnce';
 import { StampsError } from '../../errors';
-import {
-  keyInFlightDetail,
-  keyReusedDetail,
-  readIdempotencyKey,
-  REPLAYED_HEADER,
-  requestFingerprint,
-  scopedKey,
-} from '../../http/idempotencyKey';
+import { keyedReply, keyedRequest, readIdempotencyKey } from '../../http/idempotencyKey';
 import type { SavedAnswer } from '../../ports/idempotencyStore';
 import { type HostReply, problemReply } from './hostReply';
 
@@ -55,30 +48,22 @@ async function keyed(
   const instance = request.url.pathname;
   const outcome = await answerOnce(
     deps,
-    {
-      key: scopedKey('sim', key),
-      fingerprint: requestFingerprint({
-        method: request.method,
-        path: request.url.pathname,
-        query: request.url.searchParams.entries(),
-        body: request.body.toString('utf8'),
-      }),
-    },
+    keyedRequest('sim', key, {
+      method: request.method,
+      path: request.url.pathname,
+      query: request.url.searchParams.entries(),
+      body: request.body.toString('utf8'),
+    }),
     async () => saved(await run()),
   );
-  switch (outcome.kind) {
-    case 'answered':
-      return outcome.answer;
-    case 'replayed':
-      return { ...outcome.answer, headers: { ...outcome.answer.headers, [REPLAYED_HEADER]: 'true' } };
-    case 'mismatch':
-      return problemReply(422, keyReusedDetail(key), { instance });
-    case 'in-flight':
-      return problemReply(409, keyInFlightDetail(key, outcome.retryAfterSeconds), {
-        instance,
-        headers: { 'retry-after': String(outcome.retryAfterSeconds) },
-      });
-  }
+  const reply = keyedReply(outcome, key);
+  if (reply.kind === 'answer') return reply.answer;
+  return problemReply(reply.status, reply.detail, {
+    instance,
+    ...(reply.retryAfterSeconds === undefined
+      ? {}
+      : { headers: { 'retry-after': String(reply.retryAfterSeconds) } }),
+  });
 }
 
 function saved(reply: HostReply): SavedAnswer {

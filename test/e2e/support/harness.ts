@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Services } from '../../../shared/app/services';
 import { ManualClock } from '../../../shared/local/clock/manualClock';
-import { LocalControlPlane } from '../../../shared/local/localControlPlane';
+import { LocalControlPlane, type LocalControlPlaneOptions } from '../../../shared/local/localControlPlane';
 import type { StampCloudEvent } from '../../../shared/ports/eventPublisher';
 
 export const T0 = new Date('2026-06-01T00:00:00.000Z');
@@ -39,6 +39,18 @@ export interface E2EOptions {
   readonly seed?: boolean;
   readonly env?: Record<string, string>;
   readonly decorate?: (services: Services) => Services;
+}
+
+/**
+ * Options of a control plane on an empty fleet whose Cosmos DB outlives it (a test that restarts
+ * the host, or starts a second one on the same store).
+ */
+export function hostOnSharedStore(
+  cosmos: LocalControlPlaneOptions['cosmos'],
+  databaseName: string,
+  clock: ManualClock,
+): LocalControlPlaneOptions {
+  return { env: { STAMPS_REGIONS: EMPTY_REGIONS }, clock, port: 0, seed: false, cosmos, databaseName };
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
