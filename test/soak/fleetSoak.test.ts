@@ -11,6 +11,8 @@ import { perSuite } from '../support/lifetime';
 import { FaultSwitch, pick, seededRandom, withFaults } from './support/chaos';
 import { checkStep, convergenceProblems, snapshot } from './support/invariants';
 
+const SOAK_FAULTS = ['duplicate-alerts', 'delay-alerts', 'drop-alerts', 'arm-outage'] as const;
+
 /**
  * The whole fleet under long random sequences, on the manual clock: stamp failures and
  * recoveries, region outages, load swings (capacity alerts), operator commands (drain, isolate,
@@ -207,11 +209,24 @@ class Soak {
       await this.api.api('PUT', `/api/regions/${name?.name ?? 'eastus'}`, { desired, ...reason });
       return 'desired-change';
     }
-    if (r < 0.85) {
+    if (r < 0.81) {
       // An alert delivered again, late and out of order.
       const old = pick(this.random, this.alerts);
       if (old !== undefined) await this.postAlert(old);
       return 'late-alert';
+    }
+    if (r < 0.85) {
+      // The chaos console: Azure Monitor losing, delaying or repeating notifications, or ARM down
+      // in a region, for a while (the store's faults cost real seconds of SDK retries: not here).
+      const kind = pick(this.random, SOAK_FAULTS) ?? 'duplicate-alerts';
+      const minutes = 1 + Math.floor(this.random() * 30);
+      const region = pick(this.random, regions) ?? 'eastus';
+      await this.api.api(
+        'POST',
+        `/sim/chaos/${kind}`,
+        kind === 'arm-outage' ? { region, minutes } : { minutes },
+      );
+      return `chaos-${kind}`;
     }
     if (r < 0.9) {
       this.azure.failNextDeployment({ code: this.random() < 0.5 ? 'QuotaExceeded' : 'InternalServerError' });
