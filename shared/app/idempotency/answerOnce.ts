@@ -42,7 +42,7 @@ export type IdempotentOutcome =
       /** Why the answer could not be kept (the store failed through every try): a retry may do the work again. */
       readonly unsaved?: string;
     }
-  | { readonly kind: 'replayed'; readonly answer: SavedAnswer; readonly firstAt: string }
+  | { readonly kind: 'replayed'; readonly answer: SavedAnswer }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in-flight'; readonly retryAfterSeconds: number };
 
@@ -67,7 +67,7 @@ export async function answerOnce(
       const verdict = idempotencyVerdict(stored?.record, request.fingerprint, now, wallNow);
       if (verdict === 'mismatch') return { kind: 'mismatch' };
       if (verdict === 'replay' && stored?.record.answer !== undefined)
-        return { kind: 'replayed', answer: stored.record.answer, firstAt: stored.record.startedAt };
+        return { kind: 'replayed', answer: stored.record.answer };
       if (verdict === 'in-flight') {
         const left = Date.parse(stored?.record.leaseUntil ?? '') - wallNow;
         return { kind: 'in-flight', retryAfterSeconds: Math.max(1, Math.min(5, Math.ceil(left / 1000))) };
@@ -105,8 +105,12 @@ export async function answerOnce(
       unsaved = undefined;
       break;
     } catch (error) {
-      // Taken over after our lease ran out: the other run's answer stands; ours is still true.
-      if (error instanceof ConflictError) break;
+      // Taken over after our lease ran out (the other run's answer stands; ours is still true),
+      // or an earlier try that seemed to fail did land: either way a record is there.
+      if (error instanceof ConflictError) {
+        unsaved = undefined;
+        break;
+      }
       unsaved = ensureError(error).message;
       if (!(error instanceof StampsError && error.retryable)) break;
     }

@@ -197,14 +197,10 @@ function chaosReply(
       instance,
     });
   }
-  const fault = simulation.injectFault({ kind: id, ...withoutUndefined(parsed.data) });
+  const fault = simulation.injectFault({ kind: id, ...parsed.data });
   log(
     'warn',
     `sim: chaos ${fault.id} injected: ${fault.summary}${fault.until === undefined ? '' : ` until ${fault.until}`}`,
   );
   return jsonReply(201, fault);
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

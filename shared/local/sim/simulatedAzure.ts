@@ -286,7 +286,8 @@ export class SimulatedAzure
    */
   injectFault(request: ChaosRequest): ActiveFault {
     const spec = CHAOS_KINDS[request.kind];
-    if (spec.target === 'region' && request.region === undefined && request.kind === 'arm-outage')
+    // A deployment failure may be armed for any region; an outage is always somewhere.
+    if (request.kind === 'arm-outage' && request.region === undefined)
       throw new ValidationError(`${request.kind} needs a region`, 'region');
     if (request.region !== undefined) this.regions.policy(request.region);
     if (spec.target === 'stamp') {
