@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { type E2E, startE2E } from '../e2e/support/harness';
 import { launchChromium } from './chromium';
@@ -39,10 +39,16 @@ async function open(viewport: { width: number; height: number }, query = ''): Pr
   return page;
 }
 
-/** Where each matched element sits on the page, rounded to the pixel. */
-async function boxes(locator: Locator, axis: 'x' | 'y'): Promise<number[]> {
-  const all = await Promise.all((await locator.all()).map((l) => l.boundingBox()));
-  return all.map((box) => Math.round(box?.[axis] ?? Number.NaN));
+/**
+ * Where each matched element sits on the page, rounded to the pixel, read in one pass in the
+ * page: the dashboard redraws the fleet on its poll, and element-by-element reads could straddle
+ * a redraw (a detached element has no box, and NaN would count as another column).
+ */
+async function boxes(page: Page, selector: string, axis: 'x' | 'y'): Promise<number[]> {
+  // An expression: this project compiles without the DOM's types; it runs in the page.
+  return page.evaluate<number[]>(
+    `[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => Math.round(e.getBoundingClientRect().${axis}))`,
+  );
 }
 
 const card = (page: Page, id: string) => page.locator(`button.card[data-stamp-id="${id}"]`);
@@ -61,7 +67,7 @@ describe('dashboard in Chromium', () => {
       'eastus',
       'southeastasia',
     ]);
-    const tops = await boxes(regions, 'y');
+    const tops = await boxes(page, 'section.region', 'y');
     assert.equal(new Set(tops).size, 1, 'side by side at 1280 px');
     assert.equal(
       await page.locator('[data-region="westeurope"] .bar').getAttribute('aria-label'),
@@ -145,7 +151,7 @@ describe('dashboard in Chromium', () => {
     const page = await open({ width: 390, height: 844 });
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
-    const lefts = await boxes(page.locator('section.region'), 'x');
+    const lefts = await boxes(page, 'section.region', 'x');
     assert.equal(new Set(lefts).size, 1, 'regions stacked');
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-phone.png'), fullPage: true });
