@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { verifyArchive } from '../shared/app/archive/verifyArchive';
 import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
@@ -13,7 +14,7 @@ import {
 } from '../shared/app/requests';
 import { requestStamp } from '../shared/app/requestStamp';
 import { type Services, services } from '../shared/app/services';
-import { historyView, stampView } from '../shared/app/views';
+import { archiveView, historyView, stampView } from '../shared/app/views';
 import { answerErrors } from '../shared/http/answerErrors';
 import { readJsonBody } from '../shared/http/body';
 import { mutatingRoute } from '../shared/http/mutatingRoute';
@@ -118,6 +119,27 @@ export async function getStampHistory(request: HttpRequest): Promise<HttpRespons
   });
 }
 
+/**
+ * `GET /api/stamps/{id}/archive`: the archived records read back from immutable storage and
+ * verified (hash chain, the digest in the audit trail, the store's records, the hold).
+ */
+export async function getStampArchive(request: HttpRequest): Promise<HttpResponseInit> {
+  const id = request.params['id'];
+  if (!isStampId(id)) return badStampId(id);
+  const svc = await services();
+  const stored = await svc.store.get(id);
+  if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
+  const verification = await verifyArchive(svc, stored.stamp, await svc.store.history(id));
+  if (verification === undefined) {
+    const why =
+      stored.stamp.phase === 'archived'
+        ? 'its archive has not been written yet (or writing it failed: see the incidents)'
+        : `it is ${stored.stamp.phase}; a stamp's records are archived when it enters archived`;
+    return problem(404, `stamp '${id}' has no archive: ${why}`, { phase: stored.stamp.phase });
+  }
+  return json(200, archiveView(verification));
+}
+
 async function answerCommand(
   context: InvocationContext,
   id: string,
@@ -183,6 +205,12 @@ app.http('getStampHistory', {
   methods: ['GET'],
   authLevel: 'function',
   handler: answerErrors(getStampHistory),
+});
+app.http('getStampArchive', {
+  route: 'stamps/{id}/archive',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: answerErrors(getStampArchive),
 });
 /** The Functions names of the command routes, kept as they were registered before the table. */
 const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {

@@ -33,7 +33,6 @@ function unavailableStampOperations(): StampOperations {
     getQuarantineChecks: fail('quarantine checks'),
     startWorkloadDeletion: fail('workload deletion'),
     getWorkloadDeletion: fail('workload deletion'),
-    archiveRecords: fail('archiving records'),
   };
 }
 
@@ -65,6 +64,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     bus: adapters.lifecycleBus,
     events: adapters.eventPublisher,
     operations: unavailableStampOperations(),
+    archive: adapters.recordArchive,
     signals: createCosmosSignalLog({ client, databaseName }),
     idempotency: createCosmosIdempotencyStore({ client, databaseName }),
     signalCounts: new SignalCounts(systemClock.now().toISOString()),

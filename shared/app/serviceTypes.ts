@@ -4,6 +4,7 @@ import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
 import type { IdempotencyStore } from '../ports/idempotencyStore';
 import type { LifecycleBus } from '../ports/lifecycleBus';
+import type { RecordArchive } from '../ports/recordArchive';
 import type { SignalLog } from '../ports/signalLog';
 import type { StampOperations } from '../ports/stampOperations';
 import type { StampStore } from '../ports/stampStore';
@@ -21,6 +22,8 @@ export interface Services {
   readonly bus: LifecycleBus;
   readonly events: EventPublisher;
   readonly operations: StampOperations;
+  /** Immutable storage for retired stamps' records. */
+  readonly archive: RecordArchive;
   /** What was done with each inbound alert and signal, kept for inspection. */
   readonly signals: SignalLog;
   /** The first answers to requests sent with an Idempotency-Key. */

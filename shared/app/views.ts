@@ -7,6 +7,7 @@ import { desiredBounds, effectiveDesired } from '../lifecycle/regionDesired';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { waitingFor } from '../lifecycle/waitingFor';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
+import type { ArchiveVerification } from './archive/verifyArchive';
 
 /** A stamp as the API shows it (bookkeeping such as processed event ids stays inside). */
 /** `now` computes the conditions (retention); the API passes the service clock's time. */
@@ -38,6 +39,7 @@ export function stampView(stamp: Stamp, now: string, policy: LifecyclePolicy): R
           },
         }),
     ...(stamp.archivedAt === undefined ? {} : { archivedAt: stamp.archivedAt }),
+    ...(stamp.archive === undefined ? {} : { archive: stamp.archive }),
     ...(stamp.purgedAt === undefined ? {} : { purgedAt: stamp.purgedAt }),
     conditions: stampConditions(stamp, now),
     waitingFor: waiting ?? null,
@@ -46,12 +48,14 @@ export function stampView(stamp: Stamp, now: string, policy: LifecyclePolicy): R
 
 export function historyView(history: readonly AuditRecord[]): Record<string, unknown>[] {
   return history.map((record) => ({
+    seq: record.seq,
     at: record.at,
     from: record.from,
     to: record.to,
     ...(record.traffic === undefined ? {} : { traffic: record.traffic }),
     cause: record.cause,
     ...(record.refused === undefined ? {} : { refused: record.refused }),
+    ...(record.archive === undefined ? {} : { archive: record.archive }),
   }));
 }
 
@@ -117,5 +121,29 @@ export function regionDetailView(
       serves: serves(m),
     })),
     desiredChanges: [...(ledger.desiredChanges ?? [])].reverse(),
+  };
+}
+
+/** `GET /api/stamps/{id}/archive`: the verification first, then what the archive holds. */
+export function archiveView(verification: ArchiveVerification): Record<string, unknown> {
+  const { document } = verification;
+  return {
+    stampId: verification.stampId,
+    location: verification.location,
+    digest: verification.digest,
+    records: verification.records,
+    retainUntil: verification.retainUntil,
+    verified: verification.verified,
+    problems: verification.problems,
+    hold: verification.hold ?? null,
+    ...(document === undefined
+      ? {}
+      : {
+          format: document.format,
+          chain: document.chain,
+          summary: document.summary,
+          quarantine: document.quarantine ?? null,
+          archived: document.records.map((link) => ({ ...link.record, hash: link.hash })),
+        }),
   };
 }

@@ -2,6 +2,7 @@ import type { Agent } from 'node:https';
 
 import type { TokenCredential } from '@azure/identity';
 
+import type { ArchiveContainerClient } from './blobRecordArchive';
 import type { ArmResourcesClient } from './deployer';
 import type { EventGridClient } from './eventPublisher';
 import type { LifecycleSender } from './lifecycleBus';
@@ -67,6 +68,19 @@ export async function createEventGridClient(
 ): Promise<EventGridClient> {
   const { EventGridPublisherClient } = await import('@azure/eventgrid');
   return new EventGridPublisherClient(endpoint, 'CloudEvent', credential, pipelineOptions(options));
+}
+
+/**
+ * `@azure/storage-blob` 12.32.0: the archive container of the archive storage account, signed in
+ * with the credential (Entra ID; the account allows no shared keys).
+ */
+export async function createArchiveContainerClient(
+  blobEndpoint: string,
+  containerName: string,
+  credential: TokenCredential,
+): Promise<ArchiveContainerClient> {
+  const { BlobServiceClient } = await import('@azure/storage-blob');
+  return new BlobServiceClient(blobEndpoint, credential).getContainerClient(containerName);
 }
 
 /**

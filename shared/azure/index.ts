@@ -2,12 +2,16 @@ import type { TokenCredential } from '@azure/identity';
 
 import type { Config } from '../config/loadConfig';
 import { ValidationError } from '../errors';
+import { type Clock, systemClock } from '../ports/clock';
 import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
+import type { RecordArchive } from '../ports/recordArchive';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
+import { type ArchiveContainerClient, createBlobRecordArchive } from './blobRecordArchive';
 import {
   type ArmClientOptions,
   createAfdOriginsClient,
+  createArchiveContainerClient,
   createEventGridClient,
   createLifecycleSender,
   createResourceManagementClient,
@@ -25,6 +29,12 @@ import {
 
 // Every export is a type or a function: importing this module loads no Azure SDK (checked by
 // test/contract/azure/lazyLoading.test.ts). The SDKs load on the first call that needs them.
+export {
+  type ArchiveBlobClient,
+  archiveBlobName,
+  type ArchiveContainerClient,
+  createBlobRecordArchive,
+} from './blobRecordArchive';
 export { ARM_SCOPE, type ArmClientOptions } from './clients';
 export {
   type ArmDeployer,
@@ -52,6 +62,7 @@ export interface AzureAdapters {
   readonly originHealthProbe: OriginHealthProbe;
   readonly lifecycleBus: LifecycleBus;
   readonly eventPublisher: EventPublisher;
+  readonly recordArchive: RecordArchive;
 }
 
 /** Overrides for tests and special clouds; production passes none. */
@@ -72,6 +83,10 @@ export interface AzureAdapterDeps {
   readonly eventGridClient?: () => Promise<EventGridClient>;
   readonly probeFetch?: ProbeFetch;
   readonly probeTimeoutMs?: number;
+  /** Replaces the archive container's client (a test's, on Azurite). */
+  readonly archiveContainer?: () => Promise<ArchiveContainerClient>;
+  /** Default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** The adapters built without overrides, one set per Azure configuration for the life of the process. */
@@ -142,6 +157,18 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
     }),
     lifecycleBus: createServiceBusLifecycleBus({ sender }),
     eventPublisher: createEventGridEventPublisher({ client: eventGrid }),
+    recordArchive: createBlobRecordArchive({
+      clock: deps?.clock ?? systemClock,
+      container:
+        deps?.archiveContainer ??
+        lazy(async () =>
+          createArchiveContainerClient(
+            azure.archiveBlobEndpoint,
+            config.archiveContainer,
+            await credential(),
+          ),
+        ),
+    }),
   };
   if (cacheKey !== undefined) shared.set(cacheKey, adapters);
   return adapters;

@@ -22,6 +22,8 @@ export interface AzureSettings {
   };
   readonly serviceBusNamespace: string;
   readonly eventGridTopicEndpoint: string;
+  /** `https://<account>.blob.core.windows.net` of the archive storage account. */
+  readonly archiveBlobEndpoint: string;
 }
 
 export interface Config {
@@ -31,6 +33,8 @@ export interface Config {
   readonly cosmos: { readonly endpoint?: string; readonly key?: string; readonly database: string };
   readonly azure?: AzureSettings;
   readonly local: { readonly port: number; readonly timeScale: number };
+  /** The blob container that keeps retired stamps' archives (version-level WORM on Azure). */
+  readonly archiveContainer: string;
 }
 
 /** Thrown at start; the message names every bad key and why. */
@@ -144,6 +148,16 @@ const schema = z.object({
   STAMPS_EVENTGRID_TOPIC_ENDPOINT: z.string().optional(),
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID: z.string().optional(),
   STAMPS_ALERT_ACTION_GROUP_ID: z.string().optional(),
+  STAMPS_ARCHIVE_BLOB_ENDPOINT: z.string().optional(),
+  // Blob container names: 3-63 lowercase letters, digits and single hyphens, starting and ending
+  // with a letter or digit (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata).
+  STAMPS_ARCHIVE_CONTAINER: z
+    .string()
+    .trim()
+    .regex(
+      /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+      'must be a blob container name (3-63 lowercase letters, digits, single hyphens)',
+    ),
 });
 
 const resourceId = z
@@ -167,6 +181,7 @@ const azureSchema = z.object({
   STAMPS_ENVIRONMENT: z.enum(STAMP_ENVIRONMENTS),
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID: required.pipe(resourceId),
   STAMPS_ALERT_ACTION_GROUP_ID: resourceId.optional(),
+  STAMPS_ARCHIVE_BLOB_ENDPOINT: required.pipe(httpsUrl),
 });
 
 /**
@@ -206,6 +221,7 @@ export function loadConfig(env: Env): Config {
         },
         serviceBusNamespace: a.ServiceBusConnection__fullyQualifiedNamespace,
         eventGridTopicEndpoint: a.STAMPS_EVENTGRID_TOPIC_ENDPOINT,
+        archiveBlobEndpoint: a.STAMPS_ARCHIVE_BLOB_ENDPOINT.replace(/\/+$/, ''),
       };
     }
   }
@@ -240,6 +256,7 @@ export function loadConfig(env: Env): Config {
     },
     ...(azure === undefined ? {} : { azure }),
     local: { port: s.PORT, timeScale: s.STAMPS_TIME_SCALE },
+    archiveContainer: s.STAMPS_ARCHIVE_CONTAINER,
   });
 }
 

@@ -115,6 +115,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       "azure, optional: resource ID of the action group the stamps' alerts notify (`actionGroupResourceId`)",
   },
+  {
+    key: 'STAMPS_ARCHIVE_BLOB_ENDPOINT',
+    description:
+      "azure: blob endpoint of the archive storage account, https://<account>.blob.core.windows.net (retired stamps' records)",
+  },
+  {
+    key: 'STAMPS_ARCHIVE_CONTAINER',
+    default: 'stamp-archives',
+    description: 'blob container of the archives; version-level immutability (WORM) must be enabled on it',
+  },
   { key: 'PORT', default: '7071', description: 'local: port of the local host (0: any free port)' },
   {
     key: 'STAMPS_TIME_SCALE',

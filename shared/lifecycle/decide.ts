@@ -18,7 +18,12 @@ import {
   onRegistrationTimedOut,
 } from './decide/provisioning';
 import { onQuarantineApproved, onQuarantineChecksCompleted } from './decide/quarantine';
-import { onCleanupRequested, onDecommissionCompleted, onRetentionElapsed } from './decide/retirement';
+import {
+  onCleanupRequested,
+  onDecommissionCompleted,
+  onRecordsArchived,
+  onRetentionElapsed,
+} from './decide/retirement';
 import type { Decision } from './decision';
 import type { StampEvent } from './events';
 import type { FleetView } from './fleet';
@@ -86,6 +91,8 @@ function route(ctx: DecideContext): Decision {
       return onQuarantineApproved(narrow(ctx, event));
     case 'DecommissionCompleted':
       return onDecommissionCompleted(narrow(ctx, event));
+    case 'RecordsArchived':
+      return onRecordsArchived(narrow(ctx, event));
     case 'RetentionElapsed':
       return onRetentionElapsed(narrow(ctx, event));
     case 'CleanupRequested':

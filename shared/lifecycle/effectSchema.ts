@@ -52,6 +52,8 @@ export const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run-quarantine-checks'), stampId }),
   z.object({ kind: z.literal('delete-workloads'), stampId }),
   z.object({ kind: z.literal('archive-records'), stampId }),
+  /** Purge: the archive's legal hold goes, once its retention ended (the blob itself stays). */
+  z.object({ kind: z.literal('release-archive'), stampId, retainUntil: instant }),
   z.object({ kind: z.literal('schedule-purge'), stampId, dueAt: instant }),
   z.object({ kind: z.literal('unschedule-purge'), stampId, dueAt: instant }),
   z.object({ kind: z.literal('delete-resource-group'), stampId, resourceGroup: z.string() }),

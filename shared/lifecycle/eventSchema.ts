@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { archiveSchema, checkResultSchema } from './stamp';
+
 const id = z.string().min(1).max(1024);
 const instant = z.iso.datetime({ offset: true });
 const text = z.string().max(2000);
@@ -39,9 +41,17 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('DrainTimerFired'), id, drainId: z.string().min(1) }),
   z.object({ type: z.literal('InFlightDrained'), id, drainId: z.string().min(1) }),
-  z.object({ type: z.literal('QuarantineChecksCompleted'), id, passed: z.boolean(), detail: text }),
+  z.object({
+    type: z.literal('QuarantineChecksCompleted'),
+    id,
+    passed: z.boolean(),
+    detail: text,
+    results: z.array(checkResultSchema).max(20).optional(),
+  }),
   z.object({ type: z.literal('QuarantineApproved'), id, ...operator }),
   z.object({ type: z.literal('DecommissionCompleted'), id }),
+  /** The archive of the stamp's records was written (immutable, a hash chain over the audit records). */
+  z.object({ type: z.literal('RecordsArchived'), id, ...archiveSchema.shape }),
   z.object({ type: z.literal('RetentionElapsed'), id }),
   z.object({ type: z.literal('CleanupRequested'), id, ...operator }),
   /** Ends an isolation and puts the stamp back in rotation. */

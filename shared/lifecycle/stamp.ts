@@ -88,10 +88,20 @@ export const isolationSchema = z.object({
 });
 export type IsolationState = z.infer<typeof isolationSchema>;
 
+/** One named quarantine check (diagnostic settings, logs up to the isolation, volumes, cluster). */
+export const checkResultSchema = z.object({
+  name: z.string().min(1).max(100),
+  passed: z.boolean(),
+  detail: z.string().max(2000),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
+
 export const quarantineSchema = z.object({
   checks: z.enum(['pending', 'passed', 'failed']),
   checkedAt: isoInstant.optional(),
   detail: z.string().optional(),
+  /** Each check's own result, when the checks name them. */
+  results: z.array(checkResultSchema).optional(),
   approvedBy: z.string().optional(),
 });
 export type QuarantineState = z.infer<typeof quarantineSchema>;
@@ -104,6 +114,19 @@ export const deploymentSchema = z.object({
   error: z.string().optional(),
 });
 export type DeploymentState = z.infer<typeof deploymentSchema>;
+
+/**
+ * Where the stamp's records were archived: an immutable blob holding the audit trail as a hash
+ * chain. `digest` is the chain's head (SHA-256, hex) over audit records 1..`records`.
+ */
+export const archiveSchema = z.object({
+  location: z.string().min(1).max(2000),
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  records: z.number().int().min(1),
+  /** The archive is immutable until then; purge releases its legal hold, never earlier. */
+  retainUntil: isoInstant,
+});
+export type ArchiveState = z.infer<typeof archiveSchema>;
 
 /** How many recent inbound event ids a stamp remembers for idempotency (guard 5). */
 export const PROCESSED_EVENT_WINDOW = 64;
@@ -128,6 +151,7 @@ export const stampSchema = z.object({
   quarantine: quarantineSchema.optional(),
   deployment: deploymentSchema.optional(),
   archivedAt: isoInstant.optional(),
+  archive: archiveSchema.optional(),
   purgedAt: isoInstant.optional(),
   /** Number of audit records written; the next record's sequence number is this plus one. */
   auditSeq: z.number().int().min(0),
@@ -147,6 +171,8 @@ export const auditRecordSchema = z.object({
   cause: causeSchema,
   /** Set on a request that a guard refused: the phase did not change (`from` equals `to`). */
   refused: z.object({ guard: z.string().min(1), reason: z.string() }).optional(),
+  /** Set on the record of the archive's write: where it is and the digest of what it holds. */
+  archive: archiveSchema.optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

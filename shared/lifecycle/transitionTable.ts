@@ -34,6 +34,7 @@ export const TRANSITION_TABLE: readonly TransitionRow[] = [
   { from: 'draining', to: 'active', on: ['DrainCancelRequested'] },
   { from: 'quarantined', to: 'decommissioning', on: ['QuarantineChecksCompleted', 'QuarantineApproved'] },
   { from: 'decommissioning', to: 'archived', on: ['DecommissionCompleted'] },
+  { from: 'archived', to: 'archived', on: ['RecordsArchived'] },
   { from: 'archived', to: 'purged', on: ['RetentionElapsed'] },
   { from: 'failed', to: 'decommissioning', on: ['CleanupRequested'] },
 ];

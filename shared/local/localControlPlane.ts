@@ -29,6 +29,7 @@ import { loadFunctionApp } from './host/installFunctionsCore';
 import { LocalHost } from './host/localHost';
 import { seedFleet } from './seedFleet';
 import { SimulatedAzure } from './sim';
+import { createLocalRecordArchive, type LazyLocalBlobStorage, lazyLocalBlobStorage } from './storage';
 
 /** Where Cosmos DB is: the embedded server started here, or one that outlives this host (tests of a restart). */
 export interface CosmosEndpoint {
@@ -57,6 +58,11 @@ export interface LocalControlPlaneOptions {
    * "Azure" running meanwhile); its alerts go wherever its owner sends them.
    */
   readonly azure?: SimulatedAzure;
+  /**
+   * Blob storage (Azurite behind the WORM stand-in) that outlives this host, as `cosmos` does;
+   * by default the control plane starts its own on the first archive and stops it on stop.
+   */
+  readonly blobStorage?: LazyLocalBlobStorage;
   /** Wraps the services before the function app sees them (fault injection in tests). */
   readonly decorate?: (services: Services) => Services;
 }
@@ -79,6 +85,7 @@ export class LocalControlPlane {
   private servicesValue: Services | undefined;
   private busValue: LocalServiceBus | undefined;
   private eventGridValue: LocalEventGrid | undefined;
+  private ownBlobStorage: LazyLocalBlobStorage | undefined;
   readonly config: Config;
 
   constructor(private readonly options: LocalControlPlaneOptions) {
@@ -150,6 +157,12 @@ export class LocalControlPlane {
       });
     const bus = new LocalServiceBus({ clock, log });
     const eventGrid = new LocalEventGrid({ clock, log });
+    let blobStorage = this.options.blobStorage;
+    if (blobStorage === undefined) {
+      blobStorage = lazyLocalBlobStorage({ clock, wormContainers: [config.archiveContainer] });
+      this.ownBlobStorage = blobStorage;
+    }
+    const storage = blobStorage;
     const services: Services = {
       config,
       clock,
@@ -158,6 +171,11 @@ export class LocalControlPlane {
       traffic: sim,
       originHealth: sim,
       operations: sim,
+      archive: createLocalRecordArchive({
+        clock,
+        container: config.archiveContainer,
+        storage: () => storage.get(),
+      }),
       bus,
       events: eventGrid,
       signals: createCosmosSignalLog({ client: this.client, databaseName }),
@@ -256,6 +274,7 @@ export class LocalControlPlane {
     await this.runtimeValue?.stop();
     this.client?.dispose();
     await this.embedded?.stop();
+    await this.ownBlobStorage?.stop();
   }
 }
 

@@ -1,9 +1,7 @@
-import type { AuditRecord } from '../lifecycle/stamp';
-
 /**
  * Work inside a stamp (its AKS cluster, GitOps applications and storage) that the lifecycle
  * needs: measuring in-flight requests while draining, preserving diagnostics and running the
- * checks in quarantine, deleting workloads (keeping persistent volumes) and archiving records.
+ * checks in quarantine, deleting workloads (keeping persistent volumes). Archives are `RecordArchive`'s.
  * The checks (5-10 min) and the workload deletion (10-15 min) are long: started by one call
  * and observed by another, so a durable orchestration polls them with timers.
  */
@@ -21,6 +19,4 @@ export interface StampOperations {
   /** Starts deleting the workloads and leaving the service mesh; persistent volumes stay. Idempotent. */
   startWorkloadDeletion(stampId: string): Promise<void>;
   getWorkloadDeletion(stampId: string): Promise<OperationProgress<Record<never, never>>>;
-  /** Writes the audit trail and compliance records to immutable storage; returns where. Idempotent. */
-  archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }>;
 }

@@ -14,6 +14,7 @@ import { loadConfig } from '../../shared/config/loadConfig';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { type EmbeddedCosmos } from '../../shared/local/cosmos';
 import { SimulatedAzure } from '../../shared/local/sim';
+import { createLocalRecordArchive, lazyLocalBlobStorage } from '../../shared/local/storage';
 import type { EventPublisher, StampCloudEvent } from '../../shared/ports/eventPublisher';
 import type { LifecycleBus, LifecycleMessage } from '../../shared/ports/lifecycleBus';
 import { startCosmosWithClient } from '../support/embeddedCosmosClient';
@@ -60,6 +61,13 @@ export interface AppHarness {
 
 export async function startAppHarness(): Promise<AppHarness> {
   const { cosmos, client } = await startCosmosWithClient();
+  // Every database of the harness archives to its own container; Azurite starts on the first archive.
+  const containers: string[] = [];
+  let storageClock: ManualClock | undefined;
+  const storage = lazyLocalBlobStorage({
+    clock: { now: () => storageClock?.now() ?? T0 },
+    wormContainers: containers,
+  });
   return {
     cosmos,
     client,
@@ -68,6 +76,8 @@ export async function startAppHarness(): Promise<AppHarness> {
       const databaseName = `app-${randomUUID().slice(0, 8)}`;
       await ensureStampsDatabase(client, { databaseName });
       const clock = new ManualClock(T0);
+      storageClock = clock;
+      containers.push(databaseName);
       const sim = new SimulatedAzure({
         clock,
         regions: config.policy.regions,
@@ -83,6 +93,7 @@ export async function startAppHarness(): Promise<AppHarness> {
         traffic: sim,
         originHealth: sim,
         operations: sim,
+        archive: createLocalRecordArchive({ clock, container: databaseName, storage: () => storage.get() }),
         bus,
         events,
         signals: createCosmosSignalLog({ client, databaseName }),
@@ -92,6 +103,7 @@ export async function startAppHarness(): Promise<AppHarness> {
       };
     },
     async stop() {
+      await storage.stop();
       client.dispose();
       await cosmos.stop();
     },

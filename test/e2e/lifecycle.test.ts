@@ -52,6 +52,23 @@ describe('end to end: a stamp from request to purged', () => {
       'origin removed in quarantine',
     );
 
+    // The records are in immutable storage (Azurite behind the WORM stand-in), read back and verified.
+    const archived = await e2e.api('GET', '/api/stamps/weu-001/archive');
+    assert.equal(archived.status, 200, JSON.stringify(archived.body));
+    assert.equal(archived.body['verified'], true, JSON.stringify(archived.body['problems']));
+    assert.equal(archived.body['records'], 7, 'records 1-7: from requested to archived');
+    assert.deepEqual(archived.body['hold'], { retainUntil: purgeDueAt, mode: 'Locked', legalHold: true });
+    assert.match(String(archived.body['location']), /\/stamp-archives\/stamps\/weu-001\/archive\.json$/);
+    const written = (stamp['history'] as { seq: number; archive?: { digest: string } }[]).at(-1);
+    assert.equal(written?.seq, 8);
+    assert.equal(written?.archive?.digest, archived.body['digest'], 'the digest is in the audit record');
+    assert.deepEqual(stamp['archive'], {
+      location: archived.body['location'],
+      digest: archived.body['digest'],
+      records: 7,
+      retainUntil: purgeDueAt,
+    });
+
     // Nothing is purged before retention: a day and 23 hours later it is still archived.
     await e2e.advanceCoarse(47 * 60, 60);
     assert.equal((await e2e.stamp('weu-001'))['phase'], 'archived');
@@ -68,8 +85,13 @@ describe('end to end: a stamp from request to purged', () => {
       'quarantined',
       'decommissioning',
       'archived',
+      'archived',
       'purged',
     ]);
+    // Purged: the archive stays, verified, and only its legal hold is gone (retention ended).
+    const kept = await e2e.api('GET', '/api/stamps/weu-001/archive');
+    assert.equal(kept.body['verified'], true, JSON.stringify(kept.body['problems']));
+    assert.deepEqual(kept.body['hold'], { retainUntil: purgeDueAt, mode: 'Locked', legalHold: false });
     const rg = e2e.plane.sim.state().resourceGroups.find((g) => g.name === 'rg-synaxis-stamp-weu-001');
     assert.equal(rg?.state, 'Deleted');
     const overridden = (stamp['history'] as { cause: { overriddenGuard?: string } }[])[3]?.cause

@@ -60,7 +60,6 @@ function fakeSimulation(): HostSimulation & { calls: string[] } {
         delayed: 0,
       },
       chaos: [],
-      archivedRecords: {},
     }),
   };
 }

@@ -157,8 +157,8 @@ describe('robustness: lifecycles converge under injected faults', () => {
         'getQuarantineChecks',
         'startWorkloadDeletion',
         'getWorkloadDeletion',
-        'archiveRecords',
       ]),
+      archive: once(services.archive, ['write', 'read', 'release']),
       bus: once(services.bus, ['scheduleDrainTimer', 'cancelScheduled', 'send']),
     }));
     assert.ok(stats.injected > 30, `faults injected: ${stats.injected} of ${stats.calls}`);

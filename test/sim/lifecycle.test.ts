@@ -130,7 +130,6 @@ describe('the simulation as a whole', () => {
           delayed: 0,
         },
         chaos: [],
-        archivedRecords: {},
       },
     );
     assert.throws(() => sim.setLoad('eastus', 101), ValidationError);

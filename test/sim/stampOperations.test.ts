@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { NotFoundError, ValidationError } from '../../shared/errors';
-import type { AuditRecord } from '../../shared/lifecycle/stamp';
+import { NotFoundError } from '../../shared/errors';
 import type { ManualClock } from '../../shared/local/clock/manualClock';
 import type { SimulatedAzure } from '../../shared/local/sim';
 import { advanceUntil, deploymentRequest, harness, MINUTE, SECOND } from './support';
-
-function audit(stampId: string, seq: number): AuditRecord {
-  return {
-    stampId,
-    seq,
-    at: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
-    from: seq === 1 ? null : 'provisioning',
-    to: 'provisioning',
-    cause: { kind: 'operator', eventId: `evt-${seq}`, reason: 'archive test' },
-  };
-}
 
 /** Runs the stamp's quarantine checks again, to their end: whether they pass now. */
 async function passesAgain(clock: ManualClock, sim: SimulatedAzure, stampId: string): Promise<boolean> {
@@ -198,25 +186,5 @@ describe('simulated stamp operations', () => {
     assert.deepEqual(await sim.preserveDiagnostics('weu-001'), {
       location: 'immutable://diagnostics/weu-001/2025-01-01T01:30:00.000Z',
     });
-  });
-
-  it("archives audit records once per sequence number and refuses another stamp's records", async () => {
-    const { sim } = harness({ start: false });
-    assert.deepEqual(
-      await sim.archiveRecords(
-        'weu-001',
-        [1, 2, 3].map((seq) => audit('weu-001', seq)),
-      ),
-      {
-        location: 'immutable://archive/weu-001',
-      },
-    );
-    await sim.archiveRecords(
-      'weu-001',
-      [2, 3, 4].map((seq) => audit('weu-001', seq)),
-    );
-    await sim.archiveRecords('eus-001', [audit('eus-001', 1)]);
-    await assert.rejects(sim.archiveRecords('weu-001', [audit('eus-001', 9)]), ValidationError);
-    assert.deepEqual(sim.state().archivedRecords, { 'weu-001': 4, 'eus-001': 1 });
   });
 });

@@ -5,6 +5,7 @@ import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../ports/eventPublisher';
 import { applyEvents } from '../applyEvents';
+import { archiveStamp } from '../archive/archiveStamp';
 import type { Services } from '../services';
 
 /**
@@ -84,8 +85,10 @@ export const ACTIVITIES = {
   getWorkloadDeletion: activity(z.object({ stampId }), (svc, input) =>
     svc.operations.getWorkloadDeletion(input.stampId),
   ),
-  archiveRecords: activity(z.object({ stampId }), async (svc, input) =>
-    svc.operations.archiveRecords(input.stampId, await svc.store.history(input.stampId)),
+  archiveRecords: activity(z.object({ stampId }), (svc, input) => archiveStamp(svc, input.stampId)),
+  releaseArchive: activity(
+    z.object({ stampId, retainUntil: z.iso.datetime({ offset: true }) }),
+    (svc, input) => svc.archive.release(input.stampId, input.retainUntil),
   ),
   schedulePurge: activity(z.object({ stampId, dueAt: z.iso.datetime({ offset: true }) }), (svc, input) =>
     svc.store.schedulePurge(input.stampId, input.dueAt),

@@ -195,8 +195,13 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         yield* call('startWorkloadDeletion', { stampId });
         pollLater({ kind: 'workload-deletion' });
         return;
-      case 'archive-records':
-        yield* call('archiveRecords', { stampId });
+      case 'archive-records': {
+        const archive = yield* call('archiveRecords', { stampId });
+        yield* apply({ type: 'RecordsArchived', id: `${stampId}:records-archived`, ...archive });
+        return;
+      }
+      case 'release-archive':
+        yield* call('releaseArchive', { stampId, retainUntil: effect.retainUntil });
         return;
       case 'schedule-purge':
         yield* call('schedulePurge', { stampId, dueAt: effect.dueAt });

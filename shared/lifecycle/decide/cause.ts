@@ -65,6 +65,12 @@ export function causeOf(event: StampEvent): Cause {
       };
     case 'DecommissionCompleted':
       return { ...base, kind: 'system', reason: 'workloads deleted, persistent volumes kept' };
+    case 'RecordsArchived':
+      return {
+        ...base,
+        kind: 'system',
+        reason: `audit records 1-${event.records} archived to ${event.location} (SHA-256 chain head ${event.digest}), immutable until ${event.retainUntil}`,
+      };
     case 'RetentionElapsed':
       return { ...base, kind: 'timer', reason: 'retention period elapsed' };
     case 'CleanupRequested':

@@ -35,6 +35,8 @@ interface TransitionOptions {
   readonly traffic?: Traffic;
   readonly patch?: Partial<Stamp>;
   readonly effects?: readonly Effect[];
+  /** What the audit record says besides the transition (the archive's location and digest). */
+  readonly audit?: Pick<AuditRecord, 'archive'>;
 }
 
 /**
@@ -69,6 +71,7 @@ export function transition(ctx: DecideContext, to: Phase, options: TransitionOpt
     to,
     ...(trafficChange === undefined ? {} : { traffic: trafficChange }),
     cause,
+    ...options.audit,
   };
   const effects: Effect[] = [
     ...(phaseChanged ? effectsOnEntering(next, stamp, ctx.policy) : []),

@@ -60,6 +60,11 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
       return [
         { kind: 'remove-origin', stampId },
         { kind: 'delete-resource-group', stampId, resourceGroup: stampResourceGroup(stampId) },
+        ...timerIf(previous.archive?.retainUntil, (retainUntil) => ({
+          kind: 'release-archive',
+          stampId,
+          retainUntil,
+        })),
         ...timerIf(previous.deadlines.purgeDueAt, (dueAt) => ({ kind: 'unschedule-purge', stampId, dueAt })),
       ];
     case 'failed':

@@ -21,11 +21,14 @@ export function onQuarantineChecksCompleted(
   if (stamp.phase !== 'quarantined') {
     return ignore('not-applicable', `${stamp.id} is ${stamp.phase}; quarantine checks no longer apply`);
   }
+  // A run's results replace the last run's: a result list never mixes two runs.
+  const { results: _previousResults, ...previous } = stamp.quarantine ?? { checks: 'pending' };
   const quarantine: QuarantineState = {
-    ...(stamp.quarantine ?? { checks: 'pending' }),
+    ...previous,
     checks: event.passed ? 'passed' : 'failed',
     checkedAt: now,
     detail: event.detail,
+    ...(event.results === undefined ? {} : { results: event.results }),
   };
   if (!event.passed) {
     return update(ctx, { quarantine }, `quarantine checks of ${stamp.id} failed`, [

@@ -17,6 +17,28 @@ export function onDecommissionCompleted(ctx: DecideContext<EventOf<'Decommission
   });
 }
 
+/**
+ * The archive was written: its location and digest go on the stamp and into an audit record of
+ * their own, so the record of the stamp says where its history is kept and what it must hash to.
+ */
+export function onRecordsArchived(ctx: DecideContext<EventOf<'RecordsArchived'>>): Decision {
+  const { stamp, event } = ctx;
+  if (stamp.phase !== 'archived') {
+    return ignore(
+      'not-applicable',
+      `${stamp.id} is ${stamp.phase}; only an archived stamp's records are archived`,
+    );
+  }
+  if (stamp.archive !== undefined) {
+    return ignore(
+      'not-applicable',
+      `${stamp.id}'s records were archived already, to ${stamp.archive.location}`,
+    );
+  }
+  const { type: _type, id: _id, ...archive } = event;
+  return transition(ctx, 'archived', { patch: { archive }, audit: { archive } });
+}
+
 export function onRetentionElapsed(ctx: DecideContext<EventOf<'RetentionElapsed'>>): Decision {
   const { stamp, now } = ctx;
   if (stamp.phase !== 'archived') {

@@ -1,6 +1,5 @@
 import { NotFoundError, TransientError, ValidationError } from '../../errors';
 import type { RegionPolicy } from '../../lifecycle/policy';
-import type { AuditRecord } from '../../lifecycle/stamp';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
@@ -237,10 +236,6 @@ export class SimulatedAzure
     return this.operations.getWorkloadDeletion(stampId);
   }
 
-  archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }> {
-    return this.operations.archiveRecords(stampId, audit);
-  }
-
   // ---- SimulationControl ----
 
   hasStamp(stampId: string): boolean {
@@ -423,7 +418,6 @@ export class SimulatedAzure
       })),
       alertDelivery: { ...this.outbox.stats(), delayed: this.delayedAlerts.length },
       chaos: this.activeFaults(),
-      archivedRecords: this.operations.archivedCounts(),
     };
   }
 

@@ -58,8 +58,6 @@ export interface SimulationState {
   };
   /** The chaos console's faults that are active now. */
   readonly chaos: readonly ActiveFault[];
-  /** Audit records kept by `archiveRecords`, per stamp id. */
-  readonly archivedRecords: Readonly<Record<string, number>>;
 }
 
 export interface SimulatedAlert {

@@ -1,5 +1,4 @@
-import { NotFoundError, ValidationError } from '../../errors';
-import type { AuditRecord } from '../../lifecycle/stamp';
+import { NotFoundError } from '../../errors';
 import type { Clock } from '../../ports/clock';
 import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
 import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
@@ -40,15 +39,14 @@ const CHECKED =
  * answer, its logs cannot be read) at their start or while they run, or when its checks are
  * marked to fail (`failQuarantineChecks`); the result says what was checked and what failed.
  * The verdict is fixed by those events, not by when it is read.
- * Workload deletion takes 10-15 minutes. Diagnostics and archives go to `immutable://`
- * locations; archived audit records are kept, one per sequence number, for `state()`.
+ * Workload deletion takes 10-15 minutes. Diagnostics are preserved to `immutable://` locations;
+ * archives are real blobs (`RecordArchive`, shared/local/storage).
  */
 export class SimulatedStampOperations implements StampOperations {
   private readonly checks = new Map<string, QuarantineRun>();
   private readonly checksMarkedToFail = new Set<string>();
   private readonly workloadDeletions = new Map<string, WorkloadDeletion>();
   private readonly diagnostics = new Map<string, string>();
-  private readonly archives = new Map<string, Map<number, AuditRecord>>();
 
   constructor(
     private readonly clock: Clock,
@@ -119,26 +117,6 @@ export class SimulatedStampOperations implements StampOperations {
     });
   }
 
-  /** Idempotent: records are kept once per sequence number, so a retry adds nothing. */
-  archiveRecords(stampId: string, audit: readonly AuditRecord[]): Promise<{ readonly location: string }> {
-    return settle(() => {
-      const foreign = audit.find((record) => record.stampId !== stampId);
-      if (foreign !== undefined) {
-        throw new ValidationError(
-          `audit record ${foreign.seq} belongs to '${foreign.stampId}', not '${stampId}'`,
-          'audit',
-        );
-      }
-      let kept = this.archives.get(stampId);
-      if (kept === undefined) {
-        kept = new Map();
-        this.archives.set(stampId, kept);
-      }
-      for (const record of audit) kept.set(record.seq, record);
-      return { location: `immutable://archive/${stampId}` };
-    });
-  }
-
   /** Makes the stamp's quarantine checks fail: the run going on, and runs started later, until `clearStamp`. */
   failChecks(stampId: string): void {
     this.checksMarkedToFail.add(stampId);
@@ -176,11 +154,6 @@ export class SimulatedStampOperations implements StampOperations {
   workloadsDeleted(stampId: string, at: number): boolean {
     const deletion = this.workloadDeletions.get(stampId);
     return deletion !== undefined && at >= deletion.endsAt;
-  }
-
-  /** Archived audit records per stamp. */
-  archivedCounts(): Record<string, number> {
-    return Object.fromEntries([...this.archives].map(([stampId, kept]) => [stampId, kept.size]));
   }
 
   private failureNow(stampId: string): string | undefined {

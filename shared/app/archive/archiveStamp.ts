@@ -1,0 +1,29 @@
+import { NotFoundError, ValidationError } from '../../errors';
+import type { ArchiveState } from '../../lifecycle/stamp';
+import type { Services } from '../serviceTypes';
+import { buildArchiveDocument, serialiseArchive } from './archiveDocument';
+
+/**
+ * Writes a just-archived stamp's archive: its audit records up to entering `archived` as a hash
+ * chain, its quarantine results and a summary, immutable until the stamp's purge is due. The
+ * content depends only on stored records, so a retry writes the same bytes and the archive
+ * answers the same location. Returns what the `RecordsArchived` event records.
+ */
+export async function archiveStamp(
+  svc: Pick<Services, 'store' | 'archive'>,
+  stampId: string,
+): Promise<ArchiveState> {
+  const stored = await svc.store.get(stampId);
+  if (stored === undefined) throw new NotFoundError(`there is no stamp '${stampId}' to archive`);
+  const { stamp } = stored;
+  const retainUntil = stamp.deadlines.purgeDueAt;
+  if (retainUntil === undefined) {
+    throw new ValidationError(
+      `stamp '${stampId}' is ${stamp.phase} and has no purge date to retain its archive until`,
+      'stamp',
+    );
+  }
+  const document = buildArchiveDocument(stamp, await svc.store.history(stampId), retainUntil);
+  const { location } = await svc.archive.write(stampId, serialiseArchive(document), retainUntil);
+  return { location, digest: document.chain.head, records: document.chain.records, retainUntil };
+}
