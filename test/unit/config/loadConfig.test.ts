@@ -18,6 +18,7 @@ const AZURE = {
   Cosmos__accountEndpoint: 'https://synaxis-cp.documents.azure.com:443/',
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID:
     '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-synaxis-global/providers/Microsoft.OperationalInsights/workspaces/synaxis-logs',
+  STAMPS_ARCHIVE_BLOB_ENDPOINT: 'https://stsynaxisarchive.blob.core.windows.net/',
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -140,6 +141,7 @@ describe('loadConfig', () => {
       [
         'AZURE_SUBSCRIPTION_ID',
         'Cosmos__accountEndpoint',
+        'STAMPS_ARCHIVE_BLOB_ENDPOINT',
         'STAMPS_EVENTGRID_TOPIC_ENDPOINT',
         'STAMPS_FRONTDOOR_ORIGIN_GROUP',
         'STAMPS_FRONTDOOR_PROFILE',

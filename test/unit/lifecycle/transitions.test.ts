@@ -8,6 +8,7 @@ import {
   type LifecyclePolicy,
   type Phase,
   type Stamp,
+  type AuditRecord,
   type StampEvent,
   stampSchema,
   type Traffic,
@@ -36,7 +37,16 @@ interface TransitionCase {
   readonly effects: readonly EffectKind[];
   readonly fleet?: FleetMember[];
   readonly policy?: LifecyclePolicy;
+  /** What the audit record holds besides the transition. */
+  readonly audit?: Pick<AuditRecord, 'archive'>;
 }
+
+const ARCHIVE = {
+  location: 'https://stsynaxisarchive.blob.core.windows.net/stamp-archives/stamps/weu-001/archive.json',
+  digest: 'ab'.repeat(32),
+  records: 7,
+  retainUntil: at(30 * 24 * 60 + 12),
+};
 
 const operator = { actor: 'ana', reason: 'planned maintenance' };
 
@@ -250,6 +260,16 @@ const CASES: readonly TransitionCase[] = [
     effects: ['archive-records', 'schedule-purge', 'publish-phase-changed'],
   },
   {
+    name: 'archived → archived when its records were archived: where and the digest go on record',
+    stamp: stampIn('archived', { deadlines: { purgeDueAt: ARCHIVE.retainUntil } }),
+    event: { type: 'RecordsArchived', id: 'e1', ...ARCHIVE },
+    now: at(13),
+    to: 'archived',
+    traffic: 'none',
+    effects: ['publish-phase-changed'],
+    audit: { archive: ARCHIVE },
+  },
+  {
     name: 'archived → purged once retention has elapsed',
     stamp: stampIn('archived'),
     event: { type: 'RetentionElapsed', id: 'e1' },
@@ -312,6 +332,7 @@ describe('decide: the transition table', () => {
         to: c.to,
         ...(c.stamp.traffic === c.traffic ? {} : { traffic: { from: c.stamp.traffic, to: c.traffic } }),
         cause: decision.stamp.cause,
+        ...c.audit,
       });
       assert.equal(decision.stamp.cause.eventId, c.event.id);
       assert.equal(decision.stamp.auditSeq, c.stamp.auditSeq + 1);
@@ -469,6 +490,33 @@ describe('decide: what each transition records', () => {
       { kind: 'delete-resource-group', stampId: 'weu-001', resourceGroup: 'rg-synaxis-stamp-weu-001' },
     );
     assert.equal(d.stamp.purgedAt, at(31 * 24 * 60));
+  });
+
+  it("purging an archived stamp releases its archive's legal hold at the archive's own retention end", () => {
+    const d = expectTransition(
+      decide(
+        stampIn('archived', { archive: ARCHIVE, deadlines: { purgeDueAt: ARCHIVE.retainUntil } }),
+        { type: 'RetentionElapsed', id: 'e1' },
+        policyWith(),
+        at(31 * 24 * 60),
+        fleet([]),
+      ),
+    );
+    assert.deepEqual(
+      d.effects.find((e) => e.kind === 'release-archive'),
+      { kind: 'release-archive', stampId: 'weu-001', retainUntil: ARCHIVE.retainUntil },
+    );
+  });
+
+  it('records are archived once: a second RecordsArchived changes nothing', () => {
+    const d = decide(
+      stampIn('archived', { archive: ARCHIVE }),
+      { type: 'RecordsArchived', id: 'e2', ...ARCHIVE, digest: 'cd'.repeat(32) },
+      policyWith(),
+      at(20),
+      fleet([]),
+    );
+    assert.equal(d.outcome, 'ignored');
   });
 
   it('a replacement that becomes active tells the stamp it replaces', () => {
