@@ -48,7 +48,7 @@ export interface ArchiveContainerClient {
 export interface BlobRecordArchiveOptions {
   /** Built on first use (the SDK loads then). */
   readonly container: () => Promise<ArchiveContainerClient>;
-  readonly clock: Clock;
+  readonly clock: Pick<Clock, 'now'>;
   /** Default `Locked`; `Unlocked` lets an administrator shorten or remove the policy (test accounts). */
   readonly policyMode?: 'Locked' | 'Unlocked';
 }

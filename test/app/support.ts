@@ -51,10 +51,14 @@ export interface AppHarness {
   readonly cosmos: EmbeddedCosmos;
   readonly client: CosmosClient;
   /** Services on a fresh database, a manual clock and the simulated Azure. */
-  newServices(
-    env?: Record<string, string>,
-  ): Promise<
-    Services & { bus: RecordingBus; events: RecordingPublisher; sim: SimulatedAzure; clock: ManualClock }
+  newServices(env?: Record<string, string>): Promise<
+    Services & {
+      bus: RecordingBus;
+      events: RecordingPublisher;
+      sim: SimulatedAzure;
+      clock: ManualClock;
+      databaseName: string;
+    }
   >;
   stop(): Promise<void>;
 }
@@ -100,6 +104,7 @@ export async function startAppHarness(): Promise<AppHarness> {
         idempotency: createCosmosIdempotencyStore({ client, databaseName }),
         signalCounts: new SignalCounts(T0.toISOString()),
         sim,
+        databaseName,
       };
     },
     async stop() {

@@ -26,6 +26,7 @@ export async function startLocalBlobStorage(options: {
     const worm = await startWormBlobStandIn({
       upstream: azurite.origin,
       clock: options.clock,
+      accountKey: AZURITE_KEY,
       isWormContainer: (path) =>
         options.wormContainers.some((container) => path === `${AZURITE_ACCOUNT}/${container}`),
     });

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Clock } from '../../ports/clock';
+import { hasValidSharedKey } from './sharedKey';
 
 /**
  * Version-level WORM (immutable storage) in front of Azurite, which has none (Azure/Azurite#2648):
@@ -47,6 +48,8 @@ export interface WormBlobStandInOptions {
   readonly clock: Pick<Clock, 'now'>;
   /** Whether a container (`{account}/{container}`) has version-level immutability. */
   readonly isWormContainer: (accountAndContainer: string) => boolean;
+  /** The account's key: a write the stand-in refuses itself is authenticated first, as Azure does. */
+  readonly accountKey: string;
 }
 
 const POLICY_UNTIL = 'x-ms-immutability-policy-until-date';
@@ -84,6 +87,17 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
     };
   }
 
+  const notAuthenticated = (): Answer =>
+    storageError(
+      403,
+      'AuthenticationFailed',
+      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+    );
+  /** The stand-in's own refusal, after the authentication Azurite would have done. */
+  const refuse = (request: http.IncomingMessage, url: URL, account: string, answer: () => Answer): Answer =>
+    hasValidSharedKey(request.method ?? 'GET', url, request.headers, account, options.accountKey)
+      ? answer()
+      : notAuthenticated();
   const immutable = (): Answer =>
     storageError(
       409,
@@ -197,8 +211,10 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
     const writes =
       method === 'PUT' &&
       (comp === null || comp === 'blocklist' || comp === 'metadata' || comp === 'properties');
-    if (method === 'DELETE' && comp === null && isProtected(current)) return immutable();
-    if (writes && isProtected(current) && header(request, 'if-none-match') !== '*') return immutable();
+    if (method === 'DELETE' && comp === null && isProtected(current))
+      return refuse(request, url, account, immutable);
+    if (writes && isProtected(current) && header(request, 'if-none-match') !== '*')
+      return refuse(request, url, account, immutable);
 
     if (method === 'PUT' && (comp === null || comp === 'blocklist')) {
       const policy = policyOf(request);
