@@ -1,3 +1,5 @@
+import type { CheckResult } from '../lifecycle/stamp';
+
 /**
  * Work inside a stamp (its AKS cluster, GitOps applications and storage) that the lifecycle
  * needs: measuring in-flight requests while draining, preserving diagnostics and running the
@@ -7,15 +9,33 @@
  */
 export type OperationProgress<T> = { readonly state: 'Running' } | ({ readonly state: 'Done' } & T);
 
+/** What the quarantine checks of one stamp need to know. */
+export interface QuarantineCheckRun {
+  readonly stampId: string;
+  /** When the stamp left rotation: its logs must have arrived up to then. */
+  readonly leftRotationAt: string;
+}
+
+export interface QuarantineVerdict {
+  readonly passed: boolean;
+  /** One line on what was checked and what failed. */
+  readonly detail: string;
+  /** Each named check, when the checks name them. */
+  readonly results?: readonly CheckResult[];
+}
+
 export interface StampOperations {
   inFlightRequests(stampId: string): Promise<number>;
   /** Copies logs and metrics to the global workspace / immutable storage; returns where. */
   preserveDiagnostics(stampId: string): Promise<{ readonly location: string }>;
-  /** Starts the quarantine checks; starting them again while they run is a no-op. */
-  startQuarantineChecks(stampId: string): Promise<void>;
+  /**
+   * Starts the quarantine checks; starting them again while they run is a no-op. Answers the
+   * run's id (an AKS run command's id on Azure), which `getQuarantineChecks` is given back.
+   */
+  startQuarantineChecks(run: QuarantineCheckRun): Promise<{ readonly runId: string }>;
   getQuarantineChecks(
-    stampId: string,
-  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>>;
+    run: QuarantineCheckRun & { readonly runId: string },
+  ): Promise<OperationProgress<QuarantineVerdict>>;
   /** Starts deleting the workloads and leaving the service mesh; persistent volumes stay. Idempotent. */
   startWorkloadDeletion(stampId: string): Promise<void>;
   getWorkloadDeletion(stampId: string): Promise<OperationProgress<Record<never, never>>>;

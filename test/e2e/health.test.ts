@@ -49,6 +49,7 @@ describe('end to end: health failures', () => {
       'quarantined',
       'decommissioning',
       'archived',
+      'archived', // its records archived: where and the digest, on record
     ]);
     const regions = (await e2e.api('GET', '/api/regions')).body['regions'] as {
       name: string;

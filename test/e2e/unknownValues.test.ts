@@ -68,6 +68,27 @@ const PROBES: readonly Probe[] = [
     status: 400,
     detail: /'limit'/,
   },
+  {
+    route: 'GET stamps/{id}/archive',
+    method: 'GET',
+    path: '/api/stamps/weu-999/archive',
+    status: 404,
+    detail: /there is no stamp 'weu-999'/,
+  },
+  {
+    route: 'GET stamps/{id}/archive',
+    method: 'GET',
+    path: '/api/stamps/weu-001/archive',
+    status: 404,
+    detail: /stamp 'weu-001' has no archive: it is active/,
+  },
+  {
+    route: 'GET stamps/{id}/archive',
+    method: 'GET',
+    path: '/api/stamps/WEU_1/archive',
+    status: 400,
+    detail: /is not a stamp id/,
+  },
   ...OPERATOR_COMMAND_NAMES.flatMap((command): Probe[] => [
     {
       route: `POST stamps/{id}/${command}`,

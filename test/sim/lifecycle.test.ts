@@ -5,7 +5,7 @@ import { ValidationError } from '../../shared/errors';
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { SimulatedAzure } from '../../shared/local/sim';
-import { deploymentRequest, harness, MINUTE, SECOND, T0 } from './support';
+import { checkRun, deploymentRequest, harness, MINUTE, SECOND, T0 } from './support';
 
 /** Durations drawn by one scripted run: deployments, resource group deletion, warm-up, checks, deletion. */
 async function scriptedRun(options: { seed?: number; random?: () => number }): Promise<string[]> {
@@ -13,12 +13,12 @@ async function scriptedRun(options: { seed?: number; random?: () => number }): P
   await sim.startDeployment(deploymentRequest('weu-001', 'westeurope'));
   await sim.startDeployment(deploymentRequest('eus-001', 'eastus'));
   await sim.startResourceGroupDeletion('rg-synaxis-stamp-eus-001');
-  await sim.startQuarantineChecks('weu-001');
+  await sim.startQuarantineChecks(checkRun('weu-001'));
   await sim.startWorkloadDeletion('weu-001');
   const state = sim.state();
   const ends = [
     ...state.deployments.map((deployment) => `${deployment.name} ${deployment.endsAt}`),
-    `checks done ${await doneAt(clock, async () => (await sim.getQuarantineChecks('weu-001')).state === 'Done')}`,
+    `checks done ${await doneAt(clock, async () => (await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' })).state === 'Done')}`,
   ];
   await sim.stop();
   return ends;

@@ -4,13 +4,13 @@ import { describe, it } from 'node:test';
 import { NotFoundError } from '../../shared/errors';
 import type { ManualClock } from '../../shared/local/clock/manualClock';
 import type { SimulatedAzure } from '../../shared/local/sim';
-import { advanceUntil, deploymentRequest, harness, MINUTE, SECOND } from './support';
+import { advanceUntil, checkRun, deploymentRequest, harness, MINUTE, SECOND } from './support';
 
 /** Runs the stamp's quarantine checks again, to their end: whether they pass now. */
 async function passesAgain(clock: ManualClock, sim: SimulatedAzure, stampId: string): Promise<boolean> {
-  await sim.startQuarantineChecks(stampId);
+  await sim.startQuarantineChecks(checkRun(stampId));
   await clock.advance(10 * MINUTE);
-  const again = await sim.getQuarantineChecks(stampId);
+  const again = await sim.getQuarantineChecks({ ...checkRun(stampId), runId: 'latest' });
   return again.state === 'Done' && again.passed;
 }
 
@@ -88,15 +88,19 @@ describe('simulated stamp operations', () => {
 
   it('runs quarantine checks 5-10 minutes; they pass, and a second start while running changes nothing', async () => {
     const { clock, sim } = harness();
-    await assert.rejects(sim.getQuarantineChecks('weu-001'), NotFoundError);
-    await sim.startQuarantineChecks('weu-001');
-    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), { state: 'Running' });
+    await assert.rejects(sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), NotFoundError);
+    await sim.startQuarantineChecks(checkRun('weu-001'));
+    assert.deepEqual(await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), {
+      state: 'Running',
+    });
     await clock.advance(4 * MINUTE);
-    await sim.startQuarantineChecks('weu-001');
-    const took = await untilDone(clock, () => sim.getQuarantineChecks('weu-001'));
+    await sim.startQuarantineChecks(checkRun('weu-001'));
+    const took = await untilDone(clock, () =>
+      sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }),
+    );
     const total = 4 * MINUTE + took;
     assert.ok(total >= 5 * MINUTE && total <= 10 * MINUTE, `checks took ${total / SECOND} s`);
-    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
+    assert.deepEqual(await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), {
       state: 'Done',
       passed: true,
       detail:
@@ -108,18 +112,18 @@ describe('simulated stamp operations', () => {
   it('fails quarantine checks marked to fail; a failing stamp (retired because it failed) still passes them', async () => {
     const { clock, sim } = harness();
     sim.failQuarantineChecks('weu-001');
-    await sim.startQuarantineChecks('weu-001');
-    await sim.startQuarantineChecks('weu-002');
+    await sim.startQuarantineChecks(checkRun('weu-001'));
+    await sim.startQuarantineChecks(checkRun('weu-002'));
     await clock.advance(MINUTE);
     sim.failStamp('weu-002');
     sim.recoverStamp('weu-002');
     await clock.advance(10 * MINUTE);
-    assert.deepEqual(await sim.getQuarantineChecks('weu-001'), {
+    assert.deepEqual(await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), {
       state: 'Done',
       passed: false,
       detail: 'checks failed: marked to fail by the simulation (failQuarantineChecks)',
     });
-    const failingStamp = await sim.getQuarantineChecks('weu-002');
+    const failingStamp = await sim.getQuarantineChecks({ ...checkRun('weu-002'), runId: 'latest' });
     assert.equal(failingStamp.state === 'Done' && failingStamp.passed, true);
     // recoverStamp clears the mark: the next run passes.
     sim.recoverStamp('weu-001');
@@ -135,21 +139,21 @@ describe('simulated stamp operations', () => {
       ['eus-001', 'eastus'],
     ] as const)
       sim.seedActiveStamp({ stampId, region });
-    await sim.startQuarantineChecks('weu-001');
-    await sim.startQuarantineChecks('eus-001');
+    await sim.startQuarantineChecks(checkRun('weu-001'));
+    await sim.startQuarantineChecks(checkRun('eus-001'));
     await clock.advance(MINUTE);
     sim.failRegion('westeurope');
-    await sim.startQuarantineChecks('weu-002');
+    await sim.startQuarantineChecks(checkRun('weu-002'));
     await clock.advance(10 * MINUTE);
     for (const id of ['weu-001', 'weu-002']) {
-      const result = await sim.getQuarantineChecks(id);
+      const result = await sim.getQuarantineChecks({ ...checkRun(id), runId: 'latest' });
       assert.ok(result.state === 'Done' && !result.passed, id);
       assert.match(
         result.detail,
         /the cluster did not answer and its logs could not be read \(region westeurope is down\)/,
       );
     }
-    const elsewhere = await sim.getQuarantineChecks('eus-001');
+    const elsewhere = await sim.getQuarantineChecks({ ...checkRun('eus-001'), runId: 'latest' });
     assert.equal(elsewhere.state === 'Done' && elsewhere.passed, true, 'another region is not affected');
     // The region back: a new run passes.
     sim.recoverRegion('westeurope');

@@ -80,3 +80,8 @@ export function signalOf(payload: MetricAlertPayload): string {
     return `${classification.signal.type} ${classification.signal.stampId}`;
   return classification.kind;
 }
+
+/** What the quarantine checks are given for a stamp (the simulation reads only its id). */
+export function checkRun(stampId: string): { stampId: string; leftRotationAt: string } {
+  return { stampId, leftRotationAt: '2025-01-01T00:00:00.000Z' };
+}

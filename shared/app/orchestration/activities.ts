@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../ports/eventPublisher';
+import type { QuarantineCheckRun } from '../../ports/stampOperations';
 import { applyEvents } from '../applyEvents';
 import { archiveStamp } from '../archive/archiveStamp';
 import type { Services } from '../services';
@@ -73,11 +74,14 @@ export const ACTIVITIES = {
   preserveDiagnostics: activity(z.object({ stampId }), (svc, input) =>
     svc.operations.preserveDiagnostics(input.stampId),
   ),
-  startQuarantineChecks: activity(z.object({ stampId }), (svc, input) =>
-    svc.operations.startQuarantineChecks(input.stampId),
+  startQuarantineChecks: activity(z.object({ stampId }), async (svc, input) =>
+    svc.operations.startQuarantineChecks(await quarantineCheckRun(svc, input.stampId)),
   ),
-  getQuarantineChecks: activity(z.object({ stampId }), (svc, input) =>
-    svc.operations.getQuarantineChecks(input.stampId),
+  getQuarantineChecks: activity(z.object({ stampId, runId: name }), async (svc, input) =>
+    svc.operations.getQuarantineChecks({
+      ...(await quarantineCheckRun(svc, input.stampId)),
+      runId: input.runId,
+    }),
   ),
   startWorkloadDeletion: activity(z.object({ stampId }), (svc, input) =>
     svc.operations.startWorkloadDeletion(input.stampId),
@@ -125,6 +129,13 @@ export const ACTIVITIES = {
     svc.events.publish([lifecycleCloudEvent(input.effect, input.eventId, svc.clock.now().toISOString())]),
   ),
 };
+
+/** When the stamp left rotation: its drain's start, else its isolation, else its entering quarantine. */
+async function quarantineCheckRun(svc: Services, stampId: string): Promise<QuarantineCheckRun> {
+  const stamp = (await svc.store.get(stampId))?.stamp;
+  if (stamp === undefined) throw new NotFoundError(`there is no stamp '${stampId}'`);
+  return { stampId, leftRotationAt: stamp.drain?.startedAt ?? stamp.isolation?.at ?? stamp.phaseSince };
+}
 
 export type ActivityName = keyof typeof ACTIVITIES;
 type Activities = typeof ACTIVITIES;

@@ -33,7 +33,8 @@ export const watchSchema = z.discriminatedUnion('kind', [
     timer: z.enum(LIFECYCLE_TIMER_NAMES),
   }),
   z.object({ kind: z.literal('in-flight'), at: instant, drainId: z.string() }),
-  z.object({ kind: z.literal('quarantine-checks'), at: instant }),
+  /** `runId` names the run that `startQuarantineChecks` started (absent in watches from before it). */
+  z.object({ kind: z.literal('quarantine-checks'), at: instant, runId: z.string().optional() }),
   z.object({ kind: z.literal('workload-deletion'), at: instant }),
   z.object({ kind: z.literal('resource-group-deletion'), at: instant, resourceGroup: z.string() }),
 ]);

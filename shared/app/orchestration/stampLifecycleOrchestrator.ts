@@ -187,10 +187,11 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       case 'preserve-diagnostics':
         yield* call('preserveDiagnostics', { stampId });
         return;
-      case 'run-quarantine-checks':
-        yield* call('startQuarantineChecks', { stampId });
-        pollLater({ kind: 'quarantine-checks' });
+      case 'run-quarantine-checks': {
+        const { runId } = yield* call('startQuarantineChecks', { stampId });
+        pollLater({ kind: 'quarantine-checks', runId });
         return;
+      }
       case 'delete-workloads':
         yield* call('startWorkloadDeletion', { stampId });
         pollLater({ kind: 'workload-deletion' });
@@ -303,14 +304,17 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         return;
       }
       case 'quarantine-checks': {
-        const progress = yield* call('getQuarantineChecks', { stampId });
-        if (progress.state === 'Running') pollLater(due);
+        // A watch from before runs had ids starts its run again (a no-op while one runs).
+        const runId = due.runId ?? (yield* call('startQuarantineChecks', { stampId })).runId;
+        const progress = yield* call('getQuarantineChecks', { stampId, runId });
+        if (progress.state === 'Running') pollLater({ ...due, runId });
         else {
           yield* apply({
             type: 'QuarantineChecksCompleted',
             id: ctx.df.newGuid(`${stampId}:quarantine-checks`),
             passed: progress.passed,
             detail: progress.detail,
+            ...(progress.results === undefined ? {} : { results: [...progress.results] }),
           });
         }
         return;

@@ -7,7 +7,12 @@ import type {
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
 } from '../../ports/deployer';
-import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
+import type {
+  OperationProgress,
+  QuarantineCheckRun,
+  QuarantineVerdict,
+  StampOperations,
+} from '../../ports/stampOperations';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
 import { AlertOutbox } from './alertOutbox';
 import {
@@ -218,14 +223,14 @@ export class SimulatedAzure
     return this.operations.preserveDiagnostics(stampId);
   }
 
-  startQuarantineChecks(stampId: string): Promise<void> {
-    return this.operations.startQuarantineChecks(stampId);
+  startQuarantineChecks(run: QuarantineCheckRun): Promise<{ readonly runId: string }> {
+    return this.operations.startQuarantineChecks(run);
   }
 
   getQuarantineChecks(
-    stampId: string,
-  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>> {
-    return this.operations.getQuarantineChecks(stampId);
+    run: QuarantineCheckRun & { readonly runId: string },
+  ): Promise<OperationProgress<QuarantineVerdict>> {
+    return this.operations.getQuarantineChecks(run);
   }
 
   startWorkloadDeletion(stampId: string): Promise<void> {

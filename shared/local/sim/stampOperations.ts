@@ -1,11 +1,17 @@
 import { NotFoundError } from '../../errors';
 import type { Clock } from '../../ports/clock';
-import type { OperationProgress, StampOperations } from '../../ports/stampOperations';
+import type {
+  OperationProgress,
+  QuarantineCheckRun,
+  QuarantineVerdict,
+  StampOperations,
+} from '../../ports/stampOperations';
 import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
 import { drawDuration, type Random } from './random';
 import { settle } from './settle';
 
 interface QuarantineRun {
+  readonly runId: string;
   readonly endsAt: number;
   /** Why the run fails, decided when something goes wrong before it ends. */
   failure?: string;
@@ -71,21 +77,24 @@ export class SimulatedStampOperations implements StampOperations {
   }
 
   /** A no-op while a run is going on; after one ended, a new start runs the checks again. */
-  startQuarantineChecks(stampId: string): Promise<void> {
+  startQuarantineChecks({ stampId }: QuarantineCheckRun): Promise<{ readonly runId: string }> {
     const now = this.clock.now().getTime();
     const running = this.checks.get(stampId);
-    if (running !== undefined && now < running.endsAt) return Promise.resolve();
+    if (running !== undefined && now < running.endsAt) return Promise.resolve({ runId: running.runId });
+    const runId = `${stampId}:${new Date(now).toISOString()}`;
     const failure = this.failureNow(stampId);
     this.checks.set(stampId, {
+      runId,
       endsAt: now + drawDuration(this.random, QUARANTINE_CHECKS_DURATION),
       ...(failure === undefined ? {} : { failure }),
     });
-    return Promise.resolve();
+    return Promise.resolve({ runId });
   }
 
-  getQuarantineChecks(
-    stampId: string,
-  ): Promise<OperationProgress<{ readonly passed: boolean; readonly detail: string }>> {
+  /** The stamp's latest run; a run id from an earlier run reads the latest (the simulation keeps one). */
+  getQuarantineChecks({
+    stampId,
+  }: QuarantineCheckRun & { readonly runId: string }): Promise<OperationProgress<QuarantineVerdict>> {
     return settle(() => {
       const run = this.checks.get(stampId);
       if (run === undefined)

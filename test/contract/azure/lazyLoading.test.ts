@@ -89,6 +89,7 @@ void describe('shared/azure loads no Azure SDK until a method needs it', () => {
             Cosmos__accountEndpoint: 'https://synaxis-cp.documents.azure.com:443/',
             STAMPS_LOG_ANALYTICS_WORKSPACE_ID:
               '/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w',
+            STAMPS_ARCHIVE_BLOB_ENDPOINT: 'https://starchive.blob.core.windows.net',
           }),
         },
         timeout: 20_000,

@@ -104,8 +104,16 @@ export async function assertConverged(scenario: Scenario): Promise<void> {
   const failing = (await store.history('weu-002')) as readonly Audit[];
   assert.deepEqual(
     failing.map((h) => (h.traffic === undefined ? h.to : `${h.to}/${h.traffic.to}`)),
-    ['active/in-rotation', 'active/isolated', 'draining/none', 'quarantined', 'decommissioning', 'archived'],
-    'the failing stamp was isolated once and retired',
+    [
+      'active/in-rotation',
+      'active/isolated',
+      'draining/none',
+      'quarantined',
+      'decommissioning',
+      'archived',
+      'archived',
+    ],
+    'the failing stamp was isolated once and retired, and its records archived once',
   );
   const replacements = stamps.filter((s) => s.replacementFor === 'weu-002');
   assert.equal(replacements.length, 1, `one replacement: ${replacements.map((s) => s.id).join(', ')}`);

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
+  type AuditRecord,
   decide,
   type EffectKind,
   type FleetMember,
   type LifecyclePolicy,
   type Phase,
   type Stamp,
-  type AuditRecord,
   type StampEvent,
   stampSchema,
   type Traffic,

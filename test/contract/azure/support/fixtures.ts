@@ -33,6 +33,7 @@ export function azureConfig(
     Cosmos__accountEndpoint: 'https://synaxis-cp.documents.azure.com:443/',
     STAMPS_LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
     STAMPS_ALERT_ACTION_GROUP_ID: ACTION_GROUP_ID,
+    STAMPS_ARCHIVE_BLOB_ENDPOINT: 'https://stsynaxisarchive.blob.core.windows.net',
   });
 }
 
