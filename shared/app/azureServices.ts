@@ -9,32 +9,8 @@ import { createAzureAdapters } from '../azure/index';
 import { type Env, loadConfig } from '../config/loadConfig';
 import { TerminalError } from '../errors';
 import { systemClock } from '../ports/clock';
-import type { StampOperations } from '../ports/stampOperations';
 import type { Services } from './serviceTypes';
 import { SignalCounts } from './signalCounts';
-
-/**
- * Work inside a stamp's AKS cluster (in-flight requests, quarantine checks, workload deletion,
- * archiving) has no Azure adapter yet. Each call fails as terminal with this message, so the
- * orchestration raises an incident instead of guessing; drains still end by their timer.
- */
-function unavailableStampOperations(): StampOperations {
-  const fail = (what: string) => (): Promise<never> =>
-    Promise.reject(
-      new TerminalError(
-        `${what} inside a stamp has no Azure adapter yet (AKS/GitOps operations); do it by hand`,
-        'NotImplementedOnAzure',
-      ),
-    );
-  return {
-    inFlightRequests: fail('measuring in-flight requests'),
-    preserveDiagnostics: fail('preserving diagnostics'),
-    startQuarantineChecks: fail('quarantine checks'),
-    getQuarantineChecks: fail('quarantine checks'),
-    startWorkloadDeletion: fail('workload deletion'),
-    getWorkloadDeletion: fail('workload deletion'),
-  };
-}
 
 /**
  * The services on Azure: Cosmos DB with the app's managed identity and the Azure adapters of
@@ -63,7 +39,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     originHealth: adapters.originHealthProbe,
     bus: adapters.lifecycleBus,
     events: adapters.eventPublisher,
-    operations: unavailableStampOperations(),
+    operations: adapters.stampOperations,
     archive: adapters.recordArchive,
     signals: createCosmosSignalLog({ client, databaseName }),
     idempotency: createCosmosIdempotencyStore({ client, databaseName }),

@@ -6,6 +6,12 @@ import type { ArchiveContainerClient } from './blobRecordArchive';
 import type { ArmResourcesClient } from './deployer';
 import type { EventGridClient } from './eventPublisher';
 import type { LifecycleSender } from './lifecycleBus';
+import type {
+  FluxConfigurationsClient,
+  LogsReader,
+  MetricsQueryClient,
+  RunCommandClient,
+} from './operations';
 import type { AfdOriginsClient } from './trafficManager';
 
 /**
@@ -68,6 +74,58 @@ export async function createEventGridClient(
 ): Promise<EventGridClient> {
   const { EventGridPublisherClient } = await import('@azure/eventgrid');
   return new EventGridPublisherClient(endpoint, 'CloudEvent', credential, pipelineOptions(options));
+}
+
+/** `@azure/arm-containerservice` 24.1.0 (api-version 2025-10-01): the AKS run command. */
+export async function createRunCommandClient(
+  credential: TokenCredential,
+  subscriptionId: string,
+  options: ArmClientOptions = {},
+): Promise<RunCommandClient> {
+  const { ContainerServiceClient } = await import('@azure/arm-containerservice');
+  return new ContainerServiceClient(credential, subscriptionId, pipelineOptions(options)).managedClusters;
+}
+
+/** `@azure/arm-kubernetesconfiguration` 6.1.0 (api-version 2023-05-01): Flux v2 configurations. */
+export async function createFluxConfigurationsClient(
+  credential: TokenCredential,
+  subscriptionId: string,
+  options: ArmClientOptions = {},
+): Promise<FluxConfigurationsClient> {
+  const { SourceControlConfigurationClient } = await import('@azure/arm-kubernetesconfiguration');
+  return new SourceControlConfigurationClient(credential, subscriptionId, pipelineOptions(options))
+    .fluxConfigurations;
+}
+
+/** Where an Azure Monitor query client talks; a stand-in's endpoint and agent in tests. */
+export interface MonitorClientOptions {
+  readonly endpoint?: string;
+  readonly agent?: Agent;
+}
+
+/**
+ * `@azure/monitor-query-metrics` 1.0.0: the metrics batch API (`metrics:getBatch`) of the
+ * regional endpoint `https://{region}.metrics.monitor.azure.com`.
+ */
+export async function createMetricsQueryClient(
+  endpoint: string,
+  credential: TokenCredential,
+  options: Pick<MonitorClientOptions, 'agent'> = {},
+): Promise<MetricsQueryClient> {
+  const { MetricsClient } = await import('@azure/monitor-query-metrics');
+  return new MetricsClient(endpoint, credential, options.agent === undefined ? {} : { agent: options.agent });
+}
+
+/** `@azure/monitor-query-logs` 1.0.0: Logs queries (`https://api.loganalytics.io/v1` by default). */
+export async function createLogsReader(
+  credential: TokenCredential,
+  options: MonitorClientOptions = {},
+): Promise<LogsReader> {
+  const { LogsQueryClient } = await import('@azure/monitor-query-logs');
+  return new LogsQueryClient(credential, {
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+  });
 }
 
 /**

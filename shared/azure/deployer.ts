@@ -25,7 +25,7 @@ import { lazy } from './lazy';
 /** The part of `ResourceManagementClient` the deployer uses: a seam for tests and for the lazy load. */
 export type ArmResourcesClient = Pick<
   ResourceManagementClient,
-  'deployments' | 'resourceGroups' | 'sendRequest' | 'subscriptionId'
+  'deployments' | 'resourceGroups' | 'resources' | 'sendRequest' | 'subscriptionId'
 >;
 
 /** The ARM template JSON of the stamp, as compiled by `npm run build:infra`. */

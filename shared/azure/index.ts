@@ -1,11 +1,12 @@
 import type { TokenCredential } from '@azure/identity';
 
 import type { Config } from '../config/loadConfig';
-import { ValidationError } from '../errors';
+import { TerminalError, ValidationError } from '../errors';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
 import type { RecordArchive } from '../ports/recordArchive';
+import type { StampOperations } from '../ports/stampOperations';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
 import { type ArchiveContainerClient, createBlobRecordArchive } from './blobRecordArchive';
 import {
@@ -13,14 +14,20 @@ import {
   createAfdOriginsClient,
   createArchiveContainerClient,
   createEventGridClient,
+  createFluxConfigurationsClient,
   createLifecycleSender,
+  createLogsReader,
+  createMetricsQueryClient,
   createResourceManagementClient,
+  createRunCommandClient,
+  type MonitorClientOptions,
 } from './clients';
 import { defaultAzureCredential } from './credential';
 import { type ArmDeployer, type ArmTemplate, createArmDeployer } from './deployer';
 import { createEventGridEventPublisher, type EventGridClient } from './eventPublisher';
 import { lazy } from './lazy';
 import { createServiceBusLifecycleBus, type LifecycleSender } from './lifecycleBus';
+import { armDiagnosticSettings, createAzureStampOperations } from './operations';
 import {
   createFrontDoorTrafficManager,
   createHttpsOriginHealthProbe,
@@ -63,6 +70,7 @@ export interface AzureAdapters {
   readonly lifecycleBus: LifecycleBus;
   readonly eventPublisher: EventPublisher;
   readonly recordArchive: RecordArchive;
+  readonly stampOperations: StampOperations;
 }
 
 /** Overrides for tests and special clouds; production passes none. */
@@ -87,7 +95,20 @@ export interface AzureAdapterDeps {
   readonly archiveContainer?: () => Promise<ArchiveContainerClient>;
   /** Default the system clock. */
   readonly clock?: Clock;
+  /** The Azure Monitor metrics batch endpoint (default the setting's) and an agent for it. */
+  readonly metrics?: MonitorClientOptions;
+  /** The Logs query endpoint (default `https://api.loganalytics.io/v1`) and an agent for it. */
+  readonly logs?: MonitorClientOptions;
+  /** Minutes a minute of metrics takes to be complete; default 3. */
+  readonly inFlightLagMinutes?: number;
 }
+
+/**
+ * The AKS server application's audience: a token for it is what an Entra ID cluster's API server
+ * (and so the AKS run command's `clusterToken`) accepts.
+ * https://learn.microsoft.com/azure/aks/kubelogin-authentication
+ */
+export const AKS_SERVER_SCOPE = '6dae42f8-4368-4678-94ff-3960e28e3630/.default';
 
 /** The adapters built without overrides, one set per Azure configuration for the life of the process. */
 const shared = new Map<string, AzureAdapters>();
@@ -132,6 +153,41 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
   const interval =
     deps?.updateIntervalInMs === undefined ? {} : { updateIntervalInMs: deps.updateIntervalInMs };
 
+  const trafficManager = createFrontDoorTrafficManager({
+    client: afdOrigins,
+    frontDoor: azure.frontDoor,
+    ...interval,
+  });
+  const clock = deps?.clock ?? systemClock;
+  const stampOperations = createAzureStampOperations({
+    subscriptionId: azure.subscriptionId,
+    logAnalyticsWorkspaceId: azure.logAnalyticsWorkspaceId,
+    frontDoor: azure.frontDoor,
+    traffic: trafficManager,
+    clock,
+    metrics: lazy(async () =>
+      createMetricsQueryClient(
+        deps?.metrics?.endpoint ?? azure.metricsEndpoint,
+        await credential(),
+        deps?.metrics ?? {},
+      ),
+    ),
+    logs: lazy(async () => createLogsReader(await credential(), deps?.logs ?? {})),
+    diagnosticSettings: lazy(async () => armDiagnosticSettings(await resources(), arm.endpoint)),
+    resources: lazy(async () => (await resources()).resources),
+    runCommands: lazy(async () => createRunCommandClient(await credential(), azure.subscriptionId, arm)),
+    fluxConfigurations: lazy(async () =>
+      createFluxConfigurationsClient(await credential(), azure.subscriptionId, arm),
+    ),
+    clusterToken: async () => {
+      const token = await (await credential()).getToken(AKS_SERVER_SCOPE);
+      if (token === null)
+        throw new TerminalError('no token for the AKS API server was issued', 'NoClusterToken');
+      return token.token;
+    },
+    ...(deps?.inFlightLagMinutes === undefined ? {} : { inFlightLagMinutes: deps.inFlightLagMinutes }),
+  });
+
   const adapters: AzureAdapters = {
     deployer: createArmDeployer({
       client: resources,
@@ -146,19 +202,16 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
       },
       ...interval,
     }),
-    trafficManager: createFrontDoorTrafficManager({
-      client: afdOrigins,
-      frontDoor: azure.frontDoor,
-      ...interval,
-    }),
+    trafficManager,
     originHealthProbe: createHttpsOriginHealthProbe({
       ...(deps?.probeFetch === undefined ? {} : { fetch: deps.probeFetch }),
       ...(deps?.probeTimeoutMs === undefined ? {} : { timeoutMs: deps.probeTimeoutMs }),
     }),
     lifecycleBus: createServiceBusLifecycleBus({ sender }),
     eventPublisher: createEventGridEventPublisher({ client: eventGrid }),
+    stampOperations,
     recordArchive: createBlobRecordArchive({
-      clock: deps?.clock ?? systemClock,
+      clock,
       container:
         deps?.archiveContainer ??
         lazy(async () =>
