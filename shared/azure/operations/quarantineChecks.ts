@@ -104,7 +104,9 @@ export function createQuarantineChecks(options: QuarantineCheckOptions) {
     const missing: string[] = [];
     for (const disk of disks) {
       try {
-        await (await options.resources()).getById(disk, DISK_API_VERSION);
+        // As with the Logs path: `/{resourceId}` with the id's own leading slash is `//subscriptions/…`,
+        // which the client's URL builder reads as a host (seen against the stand-in).
+        await (await options.resources()).getById(disk.replace(/^\/+/, ''), DISK_API_VERSION);
       } catch (error) {
         if (statusOf(error) !== 404) throw mapAzureError(error, `reading the disk ${disk}`);
         missing.push(disk);
@@ -128,9 +130,10 @@ export function createQuarantineChecks(options: QuarantineCheckOptions) {
     const query = 'union KubePodInventory, AzureDiagnostics | summarize last = max(TimeGenerated)';
     let answer: Awaited<ReturnType<LogsReader['queryResource']>>;
     try {
-      answer = await (
-        await options.logs()
-      ).queryResource(where.clusterId, query, {
+      const logs = await options.logs();
+      // The SDK puts the id after `/v1/` as given: without its leading slash the path is the
+      // documented `/v1/subscriptions/…/query`; with it, `/v1//subscriptions/…`.
+      answer = await logs.queryResource(where.clusterId.replace(/^\/+/, ''), query, {
         startTime: new Date(since - 60 * MINUTE),
         endTime: options.clock.now(),
       });

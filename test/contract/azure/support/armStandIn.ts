@@ -80,6 +80,9 @@ interface AsyncOperation {
   readonly failure?: ArmError;
 }
 
+export type StandInSend = (status: number, payload?: unknown, headers?: Record<string, string>) => void;
+export type ExtraRoute = (method: string, url: URL, body: unknown, send: StandInSend) => boolean;
+
 export interface ArmStandIn {
   /** `https://127.0.0.1:<port>/` */
   readonly endpoint: string;
@@ -113,6 +116,11 @@ export interface ArmStandIn {
   originPageSize: number;
   /** Events POSTed to the Event Grid topic path `/api/events`. */
   readonly events: unknown[];
+  /**
+   * More services on the same server (the stamp's cluster, Azure Monitor): each answers a
+   * request it serves and returns true, or returns false to pass it on.
+   */
+  readonly extraRoutes: ExtraRoute[];
   close(): Promise<void>;
 }
 
@@ -248,6 +256,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
         return;
       }
     }
+    for (const extra of stand.extraRoutes) if (extra(method, url, body, send)) return;
     const subscription = SUBSCRIPTION.exec(path)?.[1] ?? '';
     let match: RegExpExecArray | null;
 
@@ -534,6 +543,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
     origin: (name) => origins.get(name),
     originPageSize: 100,
     events,
+    extraRoutes: [],
     async close() {
       agent.destroy();
       server.closeAllConnections();

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+
+import type { ArmStandIn, ExtraRoute, StandInSend } from './armStandIn';
+
+/**
+ * What a stamp looks like from outside on Azure, served next to the ARM stand-in: the AKS run
+ * command (`POST …/runCommand` → 202 with `Location: …/commandResults/{id}`; the result answers
+ * 202 until it is done, then 200), diagnostic settings, Flux configurations (DELETE → 202, then
+ * `Deleting`, then 404), disks, the Azure Monitor metrics batch API (`metrics:getBatch`) and the
+ * Logs query API (`/v1{resourceId}/query`), each in its documented shape:
+ * https://learn.microsoft.com/rest/api/aks/managed-clusters/run-command
+ * https://learn.microsoft.com/rest/api/monitor/diagnostic-settings
+ * https://learn.microsoft.com/rest/api/kubernetesconfiguration/flux-configurations
+ * https://learn.microsoft.com/rest/api/monitor/metrics-batch/batch
+ * https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/resource-execute
+ */
+export interface PersistentVolumeFixture {
+  readonly name: string;
+  readonly reclaimPolicy: 'Retain' | 'Delete';
+  /** An Azure disk's resource ID (driver disk.csi.azure.com). */
+  readonly diskId: string;
+}
+
+export interface StampStandIn {
+  /** Clusters that exist, by resource ID (lower case). */
+  readonly clusters: Set<string>;
+  readonly volumes: PersistentVolumeFixture[];
+  /** Disks that exist, by resource ID (lower case). */
+  readonly disks: Set<string>;
+  /** Diagnostic settings per resource (lower case): name → workspace. */
+  readonly diagnosticSettings: Map<string, Map<string, { workspaceId: string; logs: unknown[] }>>;
+  /** Flux configurations per cluster (lower case): name → state. */
+  readonly fluxConfigurations: Map<
+    string,
+    Map<string, { state: 'Succeeded' | 'Deleting'; getsLeft: number }>
+  >;
+  /** GETs of a deleting configuration before it is gone (default 1). */
+  fluxDeletionGets: number;
+  /** Result polls of a run command before it is done (default 1). */
+  commandPolls: number;
+  /** The run command's exit code (default 0). */
+  commandExitCode: number;
+  /** The Front Door profile's OriginRequestCount per origin host, per minute (ISO minute → count). */
+  readonly originRequests: Map<string, Map<string, number>>;
+  /** The latest log time per resource (lower case) that the Logs query finds. */
+  readonly lastLogAt: Map<string, string>;
+  /** Clusters' run command tokens as received. */
+  readonly clusterTokens: string[];
+}
+
+const CLUSTER =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)/i;
+const RUN_COMMAND = /^(.+)\/runCommand$/i;
+const COMMAND_RESULT = /^(.+)\/commandResults\/([^/]+)$/i;
+const DIAGNOSTIC_SETTINGS = /^(.+)\/providers\/Microsoft\.Insights\/diagnosticSettings(?:\/([^/]+))?$/i;
+const FLUX = /^(.+)\/providers\/Microsoft\.KubernetesConfiguration\/fluxConfigurations\/([^/]+)$/i;
+const DISK = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i;
+const METRICS_BATCH = /^\/subscriptions\/([^/]+)\/metrics:getBatch$/i;
+const LOGS_QUERY = /^\/v1(\/subscriptions\/.+)\/query$/i;
+
+export function addStampStandIn(arm: ArmStandIn): StampStandIn {
+  const commands = new Map<string, { pollsLeft: number; cluster: string }>();
+  const stand: StampStandIn = {
+    clusters: new Set(),
+    volumes: [],
+    disks: new Set(),
+    diagnosticSettings: new Map(),
+    fluxConfigurations: new Map(),
+    fluxDeletionGets: 1,
+    commandPolls: 1,
+    commandExitCode: 0,
+    originRequests: new Map(),
+    lastLogAt: new Map(),
+    clusterTokens: [],
+  };
+  const notFound = (send: StandInSend, what: string) =>
+    send(404, { error: { code: 'ResourceNotFound', message: `${what} was not found.` } });
+
+  const route: ExtraRoute = (method, url, body, send) => {
+    const path = decodeURIComponent(url.pathname);
+    let match: RegExpExecArray | null;
+    if ((match = RUN_COMMAND.exec(path)) !== null && CLUSTER.test(path) && method === 'POST') {
+      const cluster = (match[1] ?? '').toLowerCase();
+      if (!stand.clusters.has(cluster)) return (notFound(send, match[1] ?? ''), true);
+      const payload = body as { command?: string; clusterToken?: string };
+      if (payload.command === undefined) {
+        send(400, { error: { code: 'InvalidParameter', message: 'command is required' } });
+        return true;
+      }
+      stand.clusterTokens.push(payload.clusterToken ?? '');
+      const id = randomUUID().replace(/-/g, '');
+      commands.set(id, { pollsLeft: stand.commandPolls, cluster });
+      send(202, undefined, {
+        location: `${arm.endpoint}${(match[1] ?? '').slice(1)}/commandResults/${id}?api-version=${url.searchParams.get('api-version') ?? ''}`,
+      });
+      return true;
+    }
+    if ((match = COMMAND_RESULT.exec(path)) !== null && method === 'GET') {
+      const command = commands.get(match[2] ?? '');
+      if (command === undefined) return (notFound(send, `command ${match[2] ?? ''}`), true);
+      if (command.pollsLeft > 0) {
+        command.pollsLeft -= 1;
+        send(202, undefined, { location: url.href.replace('https://stand-in/', arm.endpoint) });
+        return true;
+      }
+      const items = stand.volumes.map((v) => ({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: v.name },
+        spec: {
+          persistentVolumeReclaimPolicy: v.reclaimPolicy,
+          csi: { driver: 'disk.csi.azure.com', volumeHandle: v.diskId },
+        },
+      }));
+      send(200, {
+        id: match[2],
+        properties: {
+          provisioningState: 'Succeeded',
+          exitCode: stand.commandExitCode,
+          startedAt: new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+          logs: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+        },
+      });
+      return true;
+    }
+    if ((match = DIAGNOSTIC_SETTINGS.exec(path)) !== null) {
+      const resource = (match[1] ?? '').toLowerCase();
+      if (!stand.clusters.has(resource)) return (notFound(send, match[1] ?? ''), true);
+      const settings =
+        stand.diagnosticSettings.get(resource) ?? new Map<string, { workspaceId: string; logs: unknown[] }>();
+      stand.diagnosticSettings.set(resource, settings);
+      if (method === 'GET' && match[2] === undefined) {
+        send(200, {
+          value: [...settings].map(([name, s]) => ({
+            id: `${match?.[1] ?? ''}/providers/microsoft.insights/diagnosticSettings/${name}`,
+            name,
+            type: 'Microsoft.Insights/diagnosticSettings',
+            properties: { workspaceId: s.workspaceId, logs: s.logs, metrics: [] },
+          })),
+        });
+        return true;
+      }
+      if (method === 'PUT' && match[2] !== undefined) {
+        const props = (body as { properties?: { workspaceId?: string; logs?: unknown[] } }).properties ?? {};
+        settings.set(match[2], { workspaceId: props.workspaceId ?? '', logs: props.logs ?? [] });
+        send(200, { name: match[2], properties: props });
+        return true;
+      }
+      return false;
+    }
+    if ((match = FLUX.exec(path)) !== null) {
+      const cluster = (match[1] ?? '').toLowerCase();
+      const name = match[2] ?? '';
+      const config = stand.fluxConfigurations.get(cluster)?.get(name);
+      if (config === undefined) return (notFound(send, `fluxConfiguration ${name}`), true);
+      if (method === 'DELETE') {
+        if (config.state !== 'Deleting')
+          Object.assign(config, { state: 'Deleting', getsLeft: stand.fluxDeletionGets });
+        send(202, undefined, { location: `${arm.endpoint}${path.slice(1)}?api-version=2023-05-01` });
+        return true;
+      }
+      if (method === 'GET') {
+        if (config.state === 'Deleting' && config.getsLeft <= 0) {
+          stand.fluxConfigurations.get(cluster)?.delete(name);
+          return (notFound(send, `fluxConfiguration ${name}`), true);
+        }
+        if (config.state === 'Deleting') config.getsLeft -= 1;
+        send(200, {
+          name,
+          type: 'Microsoft.KubernetesConfiguration/fluxConfigurations',
+          properties: { provisioningState: config.state, scope: 'cluster' },
+        });
+        return true;
+      }
+      return false;
+    }
+    if (DISK.test(path) && method === 'GET') {
+      if (!stand.disks.has(path.toLowerCase())) return (notFound(send, path), true);
+      send(200, { id: path, type: 'Microsoft.Compute/disks', properties: { diskState: 'Unattached' } });
+      return true;
+    }
+    if ((match = METRICS_BATCH.exec(path)) !== null && method === 'POST') {
+      send(200, metricsBatch(url, body, stand));
+      return true;
+    }
+    if ((match = LOGS_QUERY.exec(path)) !== null && method === 'POST') {
+      const last = stand.lastLogAt.get((match[1] ?? '').toLowerCase());
+      send(200, {
+        tables: [
+          { name: 'PrimaryResult', columns: [{ name: 'last', type: 'datetime' }], rows: [[last ?? null]] },
+        ],
+      });
+      return true;
+    }
+    return false;
+  };
+  arm.extraRoutes.push(route);
+  return stand;
+}
+
+/** The metrics batch answer: one `values` entry per resource, OriginRequestCount per minute for the filtered origin. */
+function metricsBatch(url: URL, body: unknown, stand: StampStandIn): unknown {
+  const start = Date.parse(url.searchParams.get('starttime') ?? '');
+  const end = Date.parse(url.searchParams.get('endtime') ?? '');
+  const filter = url.searchParams.get('filter') ?? '';
+  const host = /Origin eq '([^']*)'/i.exec(filter)?.[1] ?? '';
+  const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
+  const data: { timeStamp: string; total: number }[] = [];
+  for (let t = start; t < end; t += 60_000) {
+    const at = new Date(t).toISOString();
+    data.push({ timeStamp: at, total: perMinute.get(at) ?? 0 });
+  }
+  const resourceIds = (body as { resourceids?: string[] }).resourceids ?? [];
+  return {
+    values: resourceIds.map((resourceid) => ({
+      starttime: new Date(start).toISOString(),
+      endtime: new Date(end).toISOString(),
+      interval: url.searchParams.get('interval') ?? 'PT1M',
+      namespace: url.searchParams.get('metricnamespace') ?? '',
+      resourceregion: 'global',
+      resourceid,
+      value: [
+        {
+          id: `${resourceid}/providers/Microsoft.Insights/metrics/OriginRequestCount`,
+          type: 'Microsoft.Insights/metrics',
+          name: { value: 'OriginRequestCount', localizedValue: 'Origin Request Count' },
+          displayDescription: 'The number of requests sent from Front Door to origins.',
+          unit: 'Count',
+          timeseries: [
+            { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data },
+          ],
+          errorCode: 'Success',
+        },
+      ],
+    })),
+  };
+}
