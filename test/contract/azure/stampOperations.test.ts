@@ -132,12 +132,16 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
     assert.deepEqual(await operations.getQuarantineChecks({ ...run, runId }), { state: 'Running' });
     const done = await operations.getQuarantineChecks({ ...run, runId });
     assert.equal(done.state, 'Done');
-    assert.deepEqual(done.state === 'Done' ? done.results?.map((r) => [r.name, r.passed]) : [], [
-      ['cluster-answers', true],
-      ['persistent-volumes', true],
-      ['diagnostic-settings', true],
-      ['logs-until-isolation', true],
-    ], JSON.stringify(done));
+    assert.deepEqual(
+      done.state === 'Done' ? done.results?.map((r) => [r.name, r.passed]) : [],
+      [
+        ['cluster-answers', true],
+        ['persistent-volumes', true],
+        ['diagnostic-settings', true],
+        ['logs-until-isolation', true],
+      ],
+      JSON.stringify(done),
+    );
     assert.equal(done.state === 'Done' && done.passed, true);
   });
 
