@@ -54,12 +54,19 @@ var stampAssignableRoleIds = map(
   name => builtInRoles[name]
 )
 var cdnProfileContributorRoleId = builtInRoles['CDN Profile Contributor']
+var storageBlobDataOwnerRoleId = builtInRoles['Storage Blob Data Owner']
+// Known before deployment, so the archive access below (a role assignment on the container) is
+// named from values what-if can predict.
+var archiveStorageAccountName = 'starch${take(uniqueString(subscription().id, stampEnvironment), 13)}'
+var archiveContainerName = 'stamp-archives'
 
 module global 'global/main.bicep' = {
   name: 'synaxis-global-${stampEnvironment}'
   params: {
     environment: stampEnvironment
     location: location
+    archiveStorageAccountName: archiveStorageAccountName
+    archiveContainerName: archiveContainerName
   }
 }
 
@@ -78,6 +85,8 @@ module controlPlane 'controlplane/controlplane.bicep' = {
     resourceToken: toLower(uniqueString(subscription().id, environmentName, location))
     logAnalyticsWorkspaceId: global.outputs.logAnalyticsWorkspaceId
     frontDoorProfileId: global.outputs.frontDoorProfileId
+    archiveBlobEndpoint: global.outputs.archiveBlobEndpoint
+    archiveContainerName: global.outputs.archiveContainerName
     principalId: principalId
     principalType: principalType
     stampEnvironment: stampEnvironment
@@ -111,6 +120,20 @@ module frontDoorAccess 'controlplane/frontdoor-access.bicep' = {
   // Ordered after the global profile through controlPlane, which reads global's outputs.
 }
 
+// Writing retired stamps' archives (immutable blobs) and releasing their legal holds at purge.
+module archiveAccess 'controlplane/archive-access.bicep' = {
+  scope: resourceGroup('rg-synaxis-global-${stampEnvironment}')
+  name: 'synaxis-cp-archive-access'
+  params: {
+    storageAccountName: archiveStorageAccountName
+    containerName: archiveContainerName
+    #disable-next-line what-if-short-circuiting
+    principalId: controlPlane.outputs.functionAppPrincipalId
+    roleDefinitionId: storageBlobDataOwnerRoleId
+  }
+  // Ordered after the archive container through controlPlane, which reads global's outputs.
+}
+
 @description('The Azure region of the control plane (azd).')
 output AZURE_LOCATION string = location
 
@@ -137,3 +160,6 @@ output LOG_ANALYTICS_WORKSPACE_ID string = global.outputs.logAnalyticsWorkspaceI
 
 @description('The global Front Door profile.')
 output FRONT_DOOR_PROFILE_ID string = global.outputs.frontDoorProfileId
+
+@description('The archive storage account\'s blob endpoint (retired stamps\' records).')
+output ARCHIVE_BLOB_ENDPOINT string = global.outputs.archiveBlobEndpoint

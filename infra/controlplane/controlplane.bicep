@@ -26,6 +26,12 @@ param logAnalyticsWorkspaceId string
 @description('Required. Resource ID of the global Front Door profile.')
 param frontDoorProfileId string
 
+@description('Required. Blob endpoint of the archive storage account (global resources).')
+param archiveBlobEndpoint string
+
+@description('Required. The archive container in it.')
+param archiveContainerName string
+
 @description('Optional. Object ID of a developer (user or group) that gets data access too; empty for none.')
 param principalId string = ''
 
@@ -351,6 +357,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // For the Deployer: the stamp template's logAnalyticsWorkspaceId and actionGroupResourceId.
     STAMPS_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
     STAMPS_ALERT_ACTION_GROUP_ID: actionGroup.id
+    // Retired stamps' archives, and the metrics batch endpoint that answers for Front Door (global).
+    STAMPS_ARCHIVE_BLOB_ENDPOINT: archiveBlobEndpoint
+    STAMPS_ARCHIVE_CONTAINER: archiveContainerName
+    STAMPS_METRICS_ENDPOINT: 'https://global.metrics.monitor.azure.com'
   }
   dependsOn: [access]
 }

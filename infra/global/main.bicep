@@ -22,6 +22,20 @@ param logRetentionInDays int = 90
 @description('Optional. Tags for every resource.')
 param tags object = {}
 
+@description('Optional. Name of the archive storage account (3-24 lowercase letters and digits).')
+@minLength(3)
+@maxLength(24)
+param archiveStorageAccountName string = 'starch${take(uniqueString(subscription().id, environment), 13)}'
+
+@description('Optional. The archive container.')
+param archiveContainerName string = 'stamp-archives'
+
+@description('Optional. A subnet for the archive storage account\'s private endpoint (and its private DNS zone); empty keeps public network access, Entra ID only.')
+param archivePrivateEndpointSubnetId string = ''
+
+@description('Optional. The privatelink.blob DNS zone for that endpoint.')
+param archivePrivateDnsZoneId string = ''
+
 var allTags = union(tags, {
   'synaxis-scope': 'global'
   'synaxis-environment': environment
@@ -61,6 +75,27 @@ module frontDoor '../stamp/modules/frontdoor.bicep' = {
   }
 }
 
+module archive 'archive-storage.bicep' = {
+  scope: globalResourceGroup
+  name: 'global-${environment}-archive'
+  params: {
+    name: archiveStorageAccountName
+    containerName: archiveContainerName
+    location: location
+    tags: allTags
+    privateEndpoint: empty(archivePrivateEndpointSubnetId)
+      ? null
+      : {
+          subnetResourceId: archivePrivateEndpointSubnetId
+          privateDnsZoneGroup: empty(archivePrivateDnsZoneId)
+            ? null
+            : {
+                privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: archivePrivateDnsZoneId }]
+              }
+        }
+  }
+}
+
 @description('The name of the global resource group.')
 output resourceGroupName string = globalResourceGroup.name
 
@@ -81,3 +116,12 @@ output frontDoorEndpointHostName string = frontDoor.outputs.endpointHostName
 
 @description('The name of the origin group stamps are registered in.')
 output frontDoorOriginGroupName string = frontDoor.outputs.originGroupName
+
+@description('The blob endpoint of the archive storage account (STAMPS_ARCHIVE_BLOB_ENDPOINT).')
+output archiveBlobEndpoint string = archive.outputs.blobEndpoint
+
+@description('The archive storage account name.')
+output archiveStorageAccountName string = archive.outputs.name
+
+@description('The archive container (STAMPS_ARCHIVE_CONTAINER).')
+output archiveContainerName string = archive.outputs.containerName

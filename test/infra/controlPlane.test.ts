@@ -116,18 +116,45 @@ describe('control plane (infra/main.bicep, azd)', () => {
   });
 
   it('keeps Durable state in storage without shared keys, with blob, queue and table roles for the app', () => {
-    const [storage] = exactly(snap, 'Microsoft.Storage/storageAccounts', 1);
+    const accounts = exactly(snap, 'Microsoft.Storage/storageAccounts', 2);
+    const storage = accounts.find((account) => !account.name.startsWith('starch'));
     assert.equal(at(storage?.body, 'properties.allowSharedKeyAccess'), false);
     assert.equal(at(storage?.body, 'properties.allowBlobPublicAccess'), false);
     assert.equal(at(storage?.body, 'properties.minimumTlsVersion'), 'TLS1_2');
     assert.deepEqual(
-      functionAppRolesOn(snap, 'Microsoft.Storage/storageAccounts/'),
+      functionAppRolesOn(snap, '/rg-synaxis-cp-prod/providers/Microsoft.Storage/storageAccounts/'),
       [
         ROLES.storageBlobDataOwner,
         ROLES.storageQueueDataContributor,
         ROLES.storageTableDataContributor,
       ].sort(),
     );
+  });
+
+  it('keeps archives in a storage account with version-level WORM, no shared keys, and the app as its blob data owner', () => {
+    const account = snap.ofType('Microsoft.Storage/storageAccounts').find((a) => a.name.startsWith('starch'));
+    assert.equal(at(account?.body, 'properties.allowSharedKeyAccess'), false);
+    assert.equal(at(account?.body, 'properties.allowBlobPublicAccess'), false);
+    assert.equal(at(account?.body, 'properties.immutableStorageWithVersioning.enabled'), true);
+    const services = snap
+      .ofType('Microsoft.Storage/storageAccounts/blobServices')
+      .filter((b) => b.id.includes('starch'));
+    assert.deepEqual(
+      services.map((b) => at(b.body, 'properties.isVersioningEnabled')),
+      [true],
+    );
+    const [container] = snap
+      .ofType('Microsoft.Storage/storageAccounts/blobServices/containers')
+      .filter((c) => c.id.includes('starch'));
+    assert.equal(container?.name.split('/').pop(), 'stamp-archives');
+    assert.equal(at(container?.body, 'properties.immutableStorageWithVersioning.enabled'), true);
+    assert.equal(at(container?.body, 'properties.publicAccess'), 'None');
+    assert.deepEqual(functionAppRolesOn(snap, '/containers/stamp-archives'), [ROLES.storageBlobDataOwner]);
+    const settings = snap
+      .ofType('Microsoft.Web/sites/config')
+      .map((c) => at(c.body, 'properties.STAMPS_ARCHIVE_CONTAINER'))
+      .filter((v) => v !== undefined);
+    assert.deepEqual(settings, ['stamp-archives']);
   });
 
   it('creates the Cosmos database stamps with the containers the store expects, and data-plane RBAC, no keys', () => {
@@ -230,7 +257,7 @@ describe('control plane (infra/main.bicep, azd)', () => {
 
   it('grants least-privilege roles with deterministic names: data roles, Front Door, stamp deployment', () => {
     const assignments = snap.ofType('Microsoft.Authorization/roleAssignments');
-    assert.equal(assignments.length, 12);
+    assert.equal(assignments.length, 13);
     for (const assignment of assignments) assertNamedFromScopePrincipalRole(assignment);
     assert.deepEqual(functionAppRolesOn(snap, 'Microsoft.Cdn/profiles/'), [ROLES.cdnProfileContributor]);
     const subscriptionScoped = assignments.filter((a) => a.id.startsWith('[subscriptionResourceId('));
