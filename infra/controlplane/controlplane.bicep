@@ -357,10 +357,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // For the Deployer: the stamp template's logAnalyticsWorkspaceId and actionGroupResourceId.
     STAMPS_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
     STAMPS_ALERT_ACTION_GROUP_ID: actionGroup.id
-    // Retired stamps' archives, and the metrics batch endpoint that answers for Front Door (global).
+    // Retired stamps' archives.
     STAMPS_ARCHIVE_BLOB_ENDPOINT: archiveBlobEndpoint
     STAMPS_ARCHIVE_CONTAINER: archiveContainerName
-    STAMPS_METRICS_ENDPOINT: 'https://global.metrics.monitor.azure.com'
   }
   dependsOn: [access]
 }

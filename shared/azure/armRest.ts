@@ -9,10 +9,17 @@ import type { ArmResourcesClient } from './deployer';
 export async function armJson(
   client: Pick<ArmResourcesClient, 'sendRequest'>,
   armEndpoint: string | undefined,
-  request: { method: 'GET' | 'PUT' | 'DELETE'; path: string; apiVersion: string; body?: unknown },
+  request: {
+    method: 'GET' | 'PUT' | 'DELETE';
+    path: string;
+    apiVersion: string;
+    query?: Readonly<Record<string, string>>;
+    body?: unknown;
+  },
 ): Promise<unknown> {
   const { createHttpHeaders, createPipelineRequest } = await import('@azure/core-rest-pipeline');
-  const url = `${(armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '')}${request.path}?api-version=${request.apiVersion}`;
+  const query = new URLSearchParams({ 'api-version': request.apiVersion, ...request.query });
+  const url = `${(armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '')}${request.path}?${query.toString()}`;
   const response = await client.sendRequest(
     createPipelineRequest({
       url,

@@ -6,12 +6,7 @@ import type { ArchiveContainerClient } from './blobRecordArchive';
 import type { ArmResourcesClient } from './deployer';
 import type { EventGridClient } from './eventPublisher';
 import type { LifecycleSender } from './lifecycleBus';
-import type {
-  FluxConfigurationsClient,
-  LogsReader,
-  MetricsQueryClient,
-  RunCommandClient,
-} from './operations';
+import type { FluxConfigurationsClient, LogsReader, RunCommandClient } from './operations';
 import type { AfdOriginsClient } from './trafficManager';
 
 /**
@@ -101,19 +96,6 @@ export async function createFluxConfigurationsClient(
 export interface MonitorClientOptions {
   readonly endpoint?: string;
   readonly agent?: Agent;
-}
-
-/**
- * `@azure/monitor-query-metrics` 1.0.0: the metrics batch API (`metrics:getBatch`) of the
- * regional endpoint `https://{region}.metrics.monitor.azure.com`.
- */
-export async function createMetricsQueryClient(
-  endpoint: string,
-  credential: TokenCredential,
-  options: Pick<MonitorClientOptions, 'agent'> = {},
-): Promise<MetricsQueryClient> {
-  const { MetricsClient } = await import('@azure/monitor-query-metrics');
-  return new MetricsClient(endpoint, credential, options.agent === undefined ? {} : { agent: options.agent });
 }
 
 /** `@azure/monitor-query-logs` 1.0.0: Logs queries (`https://api.loganalytics.io/v1` by default). */

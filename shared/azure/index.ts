@@ -17,7 +17,6 @@ import {
   createFluxConfigurationsClient,
   createLifecycleSender,
   createLogsReader,
-  createMetricsQueryClient,
   createResourceManagementClient,
   createRunCommandClient,
   type MonitorClientOptions,
@@ -27,7 +26,7 @@ import { type ArmDeployer, type ArmTemplate, createArmDeployer } from './deploye
 import { createEventGridEventPublisher, type EventGridClient } from './eventPublisher';
 import { lazy } from './lazy';
 import { createServiceBusLifecycleBus, type LifecycleSender } from './lifecycleBus';
-import { armDiagnosticSettings, createAzureStampOperations } from './operations';
+import { armDiagnosticSettings, armMetrics, createAzureStampOperations } from './operations';
 import {
   createFrontDoorTrafficManager,
   createHttpsOriginHealthProbe,
@@ -95,8 +94,6 @@ export interface AzureAdapterDeps {
   readonly archiveContainer?: () => Promise<ArchiveContainerClient>;
   /** Default the system clock. */
   readonly clock?: Clock;
-  /** The Azure Monitor metrics batch endpoint (default the setting's) and an agent for it. */
-  readonly metrics?: MonitorClientOptions;
   /** The Logs query endpoint (default `https://api.loganalytics.io/v1`) and an agent for it. */
   readonly logs?: MonitorClientOptions;
   /** Minutes a minute of metrics takes to be complete; default 3. */
@@ -165,13 +162,7 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
     frontDoor: azure.frontDoor,
     traffic: trafficManager,
     clock,
-    metrics: lazy(async () =>
-      createMetricsQueryClient(
-        deps?.metrics?.endpoint ?? azure.metricsEndpoint,
-        await credential(),
-        deps?.metrics ?? {},
-      ),
-    ),
+    metrics: lazy(async () => armMetrics(await resources(), arm.endpoint)),
     logs: lazy(async () => createLogsReader(await credential(), deps?.logs ?? {})),
     diagnosticSettings: lazy(async () => armDiagnosticSettings(await resources(), arm.endpoint)),
     resources: lazy(async () => (await resources()).resources),

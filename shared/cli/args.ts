@@ -36,6 +36,7 @@ commands:
                                            the fleet, filtered; --limit shows one page (and the
                                            token of the next), --all follows every page
   get <id>                                 one stamp with its deadlines and audit history
+  archive <id>                             a retired stamp's archive, read back and verified
   create [--region R] [--allow-other-regions] [--reason T]
                                            request a stamp
 ${OPERATOR_COMMAND_NAMES.map(operatorUsage).join('\n')}
@@ -90,6 +91,7 @@ interface CommandSpec {
 const READ_AND_FLEET_COMMANDS = {
   ls: { ids: 0, options: ['region', 'phase', 'limit', 'continuation', 'all'] },
   get: { ids: 1, options: [] },
+  archive: { ids: 1, options: [] },
   create: { ids: 0, options: ['region', 'allow-other-regions', 'reason'] },
   regions: { ids: 0, options: [] },
   'regions set': { ids: 2, options: ['reason'] },

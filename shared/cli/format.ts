@@ -95,3 +95,18 @@ export function regionsTable(regions: readonly RegionView[]): string {
 export function transitionLine(stampId: string, t: TransitionView): string {
   return `${t.at}  ${stampId.padEnd(8)}  ${describeMove(t)}  (${describeCause(t.cause)})`;
 }
+
+/** `stampctl archive`: where the archive is, whether it verified, and its hold. */
+export function archiveSummary(body: unknown): string {
+  const a = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const hold = (a['hold'] ?? {}) as Record<string, unknown>;
+  const problems = Array.isArray(a['problems']) ? (a['problems'] as unknown[]).map(String) : [];
+  return [
+    `archive of ${String(a['stampId'])}: ${String(a['location'])}`,
+    `  ${String(a['records'])} audit records, SHA-256 chain head ${String(a['digest'])}`,
+    `  immutable until ${String(a['retainUntil'])}; legal hold ${hold['legalHold'] === true ? 'on' : 'off'}`,
+    a['verified'] === true
+      ? '  verified: the hash chain holds, its head is the recorded digest, the store agrees'
+      : `  NOT VERIFIED:\n${problems.map((p) => `    - ${p}`).join('\n')}`,
+  ].join('\n');
+}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { commandSpec, type OperatorCommand } from '../lifecycle/operatorCommands';
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
 import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
-import { regionsTable, stampDetail, stampsTable, transitionLine } from './format';
+import { archiveSummary, regionsTable, stampDetail, stampsTable, transitionLine } from './format';
 import { toHistory, toRegions, toStamp, toStamps, UnexpectedAnswerError } from './views';
 import { type Transition, TransitionTracker } from './watch';
 
@@ -107,6 +107,11 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
       const body = await api.call('GET', path(inv.id ?? ''));
       print(io, inv, body, () => stampDetail(toStamp(body), toHistory(body)));
       return 0;
+    }
+    case 'archive': {
+      const body = await api.call('GET', path(inv.id ?? '', 'archive'));
+      print(io, inv, body, () => archiveSummary(body));
+      return (body as { verified?: unknown }).verified === true ? 0 : 1;
     }
     case 'regions': {
       const body = await api.call('GET', '/api/regions');

@@ -24,8 +24,6 @@ export interface AzureSettings {
   readonly eventGridTopicEndpoint: string;
   /** `https://<account>.blob.core.windows.net` of the archive storage account. */
   readonly archiveBlobEndpoint: string;
-  /** The Azure Monitor metrics batch endpoint that answers for the Front Door profile. */
-  readonly metricsEndpoint: string;
 }
 
 export interface Config {
@@ -151,7 +149,6 @@ const schema = z.object({
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID: z.string().optional(),
   STAMPS_ALERT_ACTION_GROUP_ID: z.string().optional(),
   STAMPS_ARCHIVE_BLOB_ENDPOINT: z.string().optional(),
-  STAMPS_METRICS_ENDPOINT: z.string().optional(),
   // Blob container names: 3-63 lowercase letters, digits and single hyphens, starting and ending
   // with a letter or digit (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata).
   STAMPS_ARCHIVE_CONTAINER: z
@@ -185,7 +182,6 @@ const azureSchema = z.object({
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID: required.pipe(resourceId),
   STAMPS_ALERT_ACTION_GROUP_ID: resourceId.optional(),
   STAMPS_ARCHIVE_BLOB_ENDPOINT: required.pipe(httpsUrl),
-  STAMPS_METRICS_ENDPOINT: httpsUrl,
 });
 
 /**
@@ -226,7 +222,6 @@ export function loadConfig(env: Env): Config {
         serviceBusNamespace: a.ServiceBusConnection__fullyQualifiedNamespace,
         eventGridTopicEndpoint: a.STAMPS_EVENTGRID_TOPIC_ENDPOINT,
         archiveBlobEndpoint: a.STAMPS_ARCHIVE_BLOB_ENDPOINT.replace(/\/+$/, ''),
-        metricsEndpoint: a.STAMPS_METRICS_ENDPOINT.replace(/\/+$/, ''),
       };
     }
   }

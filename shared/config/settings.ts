@@ -121,12 +121,6 @@ export const SETTINGS: readonly SettingSpec[] = [
       "azure: blob endpoint of the archive storage account, https://<account>.blob.core.windows.net (retired stamps' records)",
   },
   {
-    key: 'STAMPS_METRICS_ENDPOINT',
-    default: 'https://global.metrics.monitor.azure.com',
-    description:
-      "azure: Azure Monitor metrics batch endpoint for the Front Door profile's metrics (in-flight requests while draining)",
-  },
-  {
     key: 'STAMPS_ARCHIVE_CONTAINER',
     default: 'stamp-archives',
     description: 'blob container of the archives; version-level immutability (WORM) must be enabled on it',

@@ -224,8 +224,23 @@ export const DASHBOARD_JS = String.raw`
     if (s.replacedBy) facts.push(['replaced by', s.replacedBy]);
     if (s.drain) facts.push(['drain', s.drain.reason + ', ' + when(s.drain.startedAt) + ' to ' + when(s.drain.endsAt)]);
     if (s.quarantine) facts.push(['quarantine checks', s.quarantine.checks + (s.quarantine.detail ? ': ' + s.quarantine.detail : '')]);
+    if (s.quarantine && s.quarantine.results) s.quarantine.results.forEach(function (r) {
+      facts.push(['check ' + r.name, (r.passed ? 'passed' : 'FAILED') + ': ' + r.detail]);
+    });
     if (s.archivedAt) facts.push(['archived', when(s.archivedAt)]);
+    if (s.archive) {
+      facts.push(['archive', s.archive.location]);
+      facts.push(['archive digest', s.archive.digest + ' (' + s.archive.records + ' records, immutable until ' + when(s.archive.retainUntil) + ')']);
+    }
     fillList('sd-facts', facts);
+    if (s.archive) {
+      // Read back and verified by the server; shown where the archive is.
+      call('GET', api('stamps/' + encodeURIComponent(id) + '/archive')).then(function (a) {
+        if (state.open !== id) return;
+        facts.push(['archive verified', a.verified ? 'yes: hash chain, digest, store and hold agree' : 'NO: ' + a.problems.join('; ')]);
+        fillList('sd-facts', facts);
+      }, function () { /* the facts above stand */ });
+    }
     fillList('sd-deadlines', Object.keys(s.deadlines || {}).map(function (k) { return [DEADLINES[k] || k, when(s.deadlines[k])]; }));
     var body = $('sd-history');
     body.replaceChildren.apply(body, (s.history || []).slice().reverse().map(function (t) {

@@ -101,6 +101,12 @@ describe('contract: the blob record archive on Azurite with the WORM stand-in', 
     assert.equal((await archive.read(stampId))?.hold.legalHold, true, 'nothing changed');
 
     clock.set(new Date('2026-07-01T00:00:01.000Z'));
+    // The policy has ended; the legal hold alone still keeps it.
+    await assert.rejects(blob.delete(), (error: { statusCode?: number; code?: string }) => {
+      assert.equal(error.statusCode, 409);
+      assert.equal(error.code, 'BlobImmutableDueToLegalHold');
+      return true;
+    });
     assert.equal(await archive.release(stampId, RETAIN_UNTIL), 'released');
     assert.deepEqual((await archive.read(stampId))?.hold, {
       retainUntil: RETAIN_UNTIL,

@@ -100,12 +100,27 @@ describe('simulated stamp operations', () => {
     );
     const total = 4 * MINUTE + took;
     assert.ok(total >= 5 * MINUTE && total <= 10 * MINUTE, `checks took ${total / SECOND} s`);
-    assert.deepEqual(await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), {
-      state: 'Done',
-      passed: true,
-      detail:
-        'checks passed: diagnostic settings send to the global workspace, logs arrived up to the isolation, the persistent volumes are retained, the cluster answered',
-    });
+    const done = await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' });
+    assert.deepEqual(
+      { ...done, results: undefined },
+      {
+        state: 'Done',
+        passed: true,
+        detail:
+          'checks passed: diagnostic settings send to the global workspace, logs arrived up to the isolation, the persistent volumes are retained, the cluster answered',
+        results: undefined,
+      },
+    );
+    assert.deepEqual(
+      done.state === 'Done' ? done.results?.map((r) => [r.name, r.passed]) : [],
+      [
+        ['cluster-answers', true],
+        ['persistent-volumes', true],
+        ['diagnostic-settings', true],
+        ['logs-until-isolation', true],
+      ],
+      'named as the Azure adapter names them',
+    );
     await sim.stop();
   });
 
@@ -118,11 +133,14 @@ describe('simulated stamp operations', () => {
     sim.failStamp('weu-002');
     sim.recoverStamp('weu-002');
     await clock.advance(10 * MINUTE);
-    assert.deepEqual(await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' }), {
-      state: 'Done',
-      passed: false,
-      detail: 'checks failed: marked to fail by the simulation (failQuarantineChecks)',
-    });
+    const marked = await sim.getQuarantineChecks({ ...checkRun('weu-001'), runId: 'latest' });
+    assert.equal(marked.state, 'Done');
+    assert.equal(marked.state === 'Done' && marked.passed, false);
+    assert.equal(
+      marked.state === 'Done' && marked.detail,
+      'checks failed: marked to fail by the simulation (failQuarantineChecks)',
+    );
+    assert.ok(marked.state === 'Done' && marked.results?.every((r) => !r.passed));
     const failingStamp = await sim.getQuarantineChecks({ ...checkRun('weu-002'), runId: 'latest' });
     assert.equal(failingStamp.state === 'Done' && failingStamp.passed, true);
     // recoverStamp clears the mark: the next run passes.

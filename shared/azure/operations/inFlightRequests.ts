@@ -1,24 +1,55 @@
 import type { Clock } from '../../ports/clock';
 import type { TrafficManager } from '../../ports/trafficManager';
+import { armJson } from '../armRest';
+import type { ArmResourcesClient } from '../deployer';
 import { mapAzureError } from '../errors';
 
-/** `MetricsClient.queryResources` of `@azure/monitor-query-metrics` 1.0.0, as used here. */
+/**
+ * One resource's metrics from Azure Monitor's ARM metrics API
+ * (`GET {resourceUri}/providers/Microsoft.Insights/metrics`, api-version 2023-10-01), made through
+ * the ARM client's pipeline by `armMetrics`.
+ * https://learn.microsoft.com/rest/api/monitor/metrics/list
+ */
 export interface MetricsQueryClient {
-  queryResources(
-    resourceIds: string[],
-    metricNames: string[],
-    metricNamespace: string,
-    options: { startTime: Date; endTime: Date; interval: string; aggregation: string; filter: string },
-  ): Promise<
-    readonly {
-      readonly metrics: readonly {
-        readonly name: string;
-        readonly timeseries: readonly {
-          readonly data?: readonly { readonly timeStamp: Date; readonly total?: number }[];
-        }[];
-      }[];
-    }[]
-  >;
+  list(
+    resourceUri: string,
+    query: {
+      timespan: string;
+      interval: string;
+      metricnames: string;
+      metricnamespace: string;
+      aggregation: string;
+      filter: string;
+    },
+  ): Promise<MetricsResponse>;
+}
+
+export interface MetricsResponse {
+  readonly value?: readonly {
+    readonly name?: { readonly value?: string };
+    readonly timeseries?: readonly {
+      readonly data?: readonly { readonly timeStamp?: string; readonly total?: number }[];
+    }[];
+  }[];
+}
+
+export const METRICS_API_VERSION = '2023-10-01';
+
+export function armMetrics(
+  client: Pick<ArmResourcesClient, 'sendRequest'>,
+  armEndpoint: string | undefined,
+): MetricsQueryClient {
+  return {
+    async list(resourceUri, query) {
+      const { filter, ...rest } = query;
+      return (await armJson(client, armEndpoint, {
+        method: 'GET',
+        path: `${resourceUri}/providers/Microsoft.Insights/metrics`,
+        apiVersion: METRICS_API_VERSION,
+        query: { ...rest, $filter: filter },
+      })) as MetricsResponse;
+    },
+  };
 }
 
 export interface InFlightOptions {
@@ -37,8 +68,9 @@ export const IN_FLIGHT_NAMESPACE = 'Microsoft.Cdn/profiles';
 
 /**
  * Requests Front Door sent to the stamp's origin in the last two complete minutes, from the
- * profile's `OriginRequestCount` metric (dimension `Origin`, the origin's host name) through the
- * Azure Monitor metrics batch API. "Zero for two consecutive minutes" ends a drain early; the
+ * profile's `OriginRequestCount` metric (dimension `Origin`, the origin's host name) through
+ * Azure Monitor's ARM metrics API (the metrics batch API needs a regional endpoint and the
+ * resources' region; Front Door is a global resource, which it does not document). "Zero for two consecutive minutes" ends a drain early; the
  * two minutes end `lagMinutes` before now, so a minute Azure Monitor has not finished ingesting
  * is never read as zero. A stamp whose origin is gone has nothing in flight. Front Door counts a
  * request when it is answered, so a long request shows in the minute it ends: the drain timer
@@ -51,14 +83,15 @@ export function createInFlightRequests(options: InFlightOptions): (stampId: stri
     if (origin === undefined) return 0;
     const endTime = new Date(Math.floor((options.clock.now().getTime() - lag) / MINUTE) * MINUTE);
     const startTime = new Date(endTime.getTime() - 2 * MINUTE);
-    let results: Awaited<ReturnType<MetricsQueryClient['queryResources']>>;
+    let answer: MetricsResponse;
     try {
-      results = await (
+      answer = await (
         await options.metrics()
-      ).queryResources([options.profileId], [IN_FLIGHT_METRIC], IN_FLIGHT_NAMESPACE, {
-        startTime,
-        endTime,
+      ).list(options.profileId, {
+        timespan: `${startTime.toISOString()}/${endTime.toISOString()}`,
         interval: 'PT1M',
+        metricnames: IN_FLIGHT_METRIC,
+        metricnamespace: IN_FLIGHT_NAMESPACE,
         aggregation: 'Total',
         filter: `Origin eq '${origin.hostName.replace(/'/g, "''")}'`,
       });
@@ -66,13 +99,12 @@ export function createInFlightRequests(options: InFlightOptions): (stampId: stri
       throw mapAzureError(error, `reading ${IN_FLIGHT_METRIC} of ${stampId}`);
     }
     let total = 0;
-    for (const result of results)
-      for (const metric of result.metrics)
-        for (const series of metric.timeseries)
-          for (const point of series.data ?? []) {
-            const at = point.timeStamp.getTime();
-            if (at >= startTime.getTime() && at < endTime.getTime()) total += point.total ?? 0;
-          }
+    for (const metric of answer.value ?? [])
+      for (const series of metric.timeseries ?? [])
+        for (const point of series.data ?? []) {
+          const at = Date.parse(point.timeStamp ?? '');
+          if (at >= startTime.getTime() && at < endTime.getTime()) total += point.total ?? 0;
+        }
     return total;
   };
 }

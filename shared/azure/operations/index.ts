@@ -14,7 +14,13 @@ import { createWorkloadDeletion, type FluxConfigurationsClient } from './workloa
 
 export type { DiagnosticSetting, DiagnosticSettingsClient } from './diagnostics';
 export { armDiagnosticSettings, DIAGNOSTIC_SETTINGS_API_VERSION, PRESERVE_SETTING } from './diagnostics';
-export { IN_FLIGHT_METRIC, IN_FLIGHT_NAMESPACE, type MetricsQueryClient } from './inFlightRequests';
+export {
+  armMetrics,
+  IN_FLIGHT_METRIC,
+  IN_FLIGHT_NAMESPACE,
+  METRICS_API_VERSION,
+  type MetricsQueryClient,
+} from './inFlightRequests';
 export {
   type CommandResult,
   LIST_VOLUMES,

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../errors';
+import type { CheckResult } from '../../lifecycle/stamp';
 import type { Clock } from '../../ports/clock';
 import type {
   OperationProgress,
@@ -29,6 +30,37 @@ export interface StampConditions {
   isFailing(stampId: string): boolean;
   /** The stamp's region when it is down (its cluster does not answer, its logs cannot be read). */
   downRegion(stampId: string): string | undefined;
+}
+
+/**
+ * The four named checks, as the Azure adapter names them (shared/azure/operations): all pass, or
+ * a region outage fails the ones that need the cluster and its logs, or a mark fails them all.
+ */
+function namedResults(failure?: string): CheckResult[] {
+  const down = failure !== undefined && failure !== MARKED_TO_FAIL;
+  const result = (name: string, passed: boolean, detail: string): CheckResult => ({ name, passed, detail });
+  if (failure === MARKED_TO_FAIL)
+    return ['cluster-answers', 'persistent-volumes', 'diagnostic-settings', 'logs-until-isolation'].map(
+      (name) => result(name, false, 'marked to fail by the simulation (failQuarantineChecks)'),
+    );
+  return [
+    result(
+      'cluster-answers',
+      !down,
+      down ? 'the cluster did not answer (its region is down)' : 'the cluster answered',
+    ),
+    result(
+      'persistent-volumes',
+      !down,
+      down ? 'not checked: the cluster did not answer' : 'the persistent volumes are retained',
+    ),
+    result('diagnostic-settings', true, 'diagnostic settings send to the global workspace'),
+    result(
+      'logs-until-isolation',
+      !down,
+      down ? 'its logs could not be read' : 'logs arrived up to the isolation',
+    ),
+  ];
 }
 
 /** What the simulated quarantine checks verify, in the words their result gives. */
@@ -101,8 +133,18 @@ export class SimulatedStampOperations implements StampOperations {
         throw new NotFoundError(`no quarantine checks were started for stamp '${stampId}'`);
       if (this.clock.now().getTime() < run.endsAt) return { state: 'Running' } as const;
       return run.failure === undefined
-        ? ({ state: 'Done', passed: true, detail: `checks passed: ${CHECKED}` } as const)
-        : ({ state: 'Done', passed: false, detail: run.failure } as const);
+        ? ({
+            state: 'Done',
+            passed: true,
+            detail: `checks passed: ${CHECKED}`,
+            results: namedResults(),
+          } as const)
+        : ({
+            state: 'Done',
+            passed: false,
+            detail: run.failure,
+            results: namedResults(run.failure),
+          } as const);
     });
   }
 

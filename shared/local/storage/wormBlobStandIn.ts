@@ -17,7 +17,8 @@ import { hasValidSharedKey } from './sharedKey';
  *   Azurite authenticates them and answers `501 APINotImplemented`; the stand-in then applies
  *   them. A `Locked` policy can only be extended; it cannot be shortened, unlocked or deleted.
  * - While a blob's policy runs (until-date in the future) or it has a legal hold, deleting or
- *   overwriting it, or changing its metadata or properties, is `409 BlobImmutableDueToPolicy`.
+ *   overwriting it, or changing its metadata or properties, is `409 BlobImmutableDueToPolicy`
+ *   (`BlobImmutableDueToLegalHold` when only the legal hold holds it).
  * - The policy headers on a container without version-level immutability are refused with
  *   `409` (`ImmutableStorageWithVersioningNotEnabled`, as the SDK's docs require it enabled).
  *
@@ -104,6 +105,15 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
       'BlobImmutableDueToPolicy',
       'This operation is not permitted as the blob is immutable due to a policy.',
     );
+  /** Refused because of what protects the blob: a running policy first, else its legal hold. */
+  const protectedBy = (p: Protection | undefined) => (): Answer =>
+    p?.untilMs !== undefined && p.untilMs > clock.now().getTime()
+      ? immutable()
+      : storageError(
+          409,
+          'BlobImmutableDueToLegalHold',
+          'This operation is not permitted as the blob is immutable due to a legal hold.',
+        );
   const notEnabled = (): Answer =>
     storageError(
       409,
@@ -212,9 +222,9 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
       method === 'PUT' &&
       (comp === null || comp === 'blocklist' || comp === 'metadata' || comp === 'properties');
     if (method === 'DELETE' && comp === null && isProtected(current))
-      return refuse(request, url, account, immutable);
+      return refuse(request, url, account, protectedBy(current));
     if (writes && isProtected(current) && header(request, 'if-none-match') !== '*')
-      return refuse(request, url, account, immutable);
+      return refuse(request, url, account, protectedBy(current));
 
     if (method === 'PUT' && (comp === null || comp === 'blocklist')) {
       const policy = policyOf(request);

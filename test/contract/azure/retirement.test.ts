@@ -72,7 +72,6 @@ describe('contract: a stamp retired on the Azure adapters, from drain to purge',
     const adapters = createAzureAdapters(config, {
       credential: new StaticTokenCredential(),
       arm: { endpoint: arm().endpoint, credentialScopes: [ARM_SCOPE], agent: arm().agent },
-      metrics: { endpoint: arm().endpoint.replace(/\/$/, ''), agent: arm().agent },
       logs: { endpoint: `${arm().endpoint}v1`, agent: arm().agent },
       clock,
       updateIntervalInMs: 5,

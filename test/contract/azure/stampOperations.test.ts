@@ -35,7 +35,6 @@ function adaptersFor(arm: ArmStandIn): { operations: StampOperations; traffic: T
   const adapters = createAzureAdapters(azureConfig(), {
     credential: new StaticTokenCredential(),
     arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
-    metrics: { endpoint: arm.endpoint.replace(/\/$/, ''), agent: arm.agent },
     logs: { endpoint: `${arm.endpoint}v1`, agent: arm.agent },
     clock,
     updateIntervalInMs: 5,
@@ -76,15 +75,15 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
     assert.equal(await operations.inFlightRequests('weu-001'), 11, 'minutes 11:57 and 11:58');
     now = new Date('2026-06-01T12:04:00.000Z');
     assert.equal(await operations.inFlightRequests('weu-001'), 0, 'two quiet minutes');
-    const batch = arm()
-      .calls.filter((c) => c.path.endsWith('/metrics:getBatch'))
+    const read = arm()
+      .calls.filter((c) => c.path.endsWith('/providers/Microsoft.Insights/metrics'))
       .at(-1);
-    assert.deepEqual(batch?.body, {
-      resourceids: [
-        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-global/providers/Microsoft.Cdn/profiles/synaxis-fd`,
-      ],
-    });
-    assert.equal(batch?.authorization, `Bearer ${STATIC_TOKEN}`);
+    assert.equal(
+      read?.path,
+      `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-global/providers/Microsoft.Cdn/profiles/synaxis-fd/providers/Microsoft.Insights/metrics`,
+    );
+    assert.equal(read?.apiVersion, '2023-10-01');
+    assert.equal(read?.authorization, `Bearer ${STATIC_TOKEN}`);
     assert.equal(
       await operations.inFlightRequests('weu-404'),
       0,

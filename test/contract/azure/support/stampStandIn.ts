@@ -6,12 +6,12 @@ import type { ArmStandIn, ExtraRoute, StandInSend } from './armStandIn';
  * What a stamp looks like from outside on Azure, served next to the ARM stand-in: the AKS run
  * command (`POST …/runCommand` → 202 with `Location: …/commandResults/{id}`; the result answers
  * 202 until it is done, then 200), diagnostic settings, Flux configurations (DELETE → 202, then
- * `Deleting`, then 404), disks, the Azure Monitor metrics batch API (`metrics:getBatch`) and the
+ * `Deleting`, then 404), disks, Azure Monitor's metrics API (`{resource}/providers/Microsoft.Insights/metrics`) and the
  * Logs query API (`/v1{resourceId}/query`), each in its documented shape:
  * https://learn.microsoft.com/rest/api/aks/managed-clusters/run-command
  * https://learn.microsoft.com/rest/api/monitor/diagnostic-settings
  * https://learn.microsoft.com/rest/api/kubernetesconfiguration/flux-configurations
- * https://learn.microsoft.com/rest/api/monitor/metrics-batch/batch
+ * https://learn.microsoft.com/rest/api/monitor/metrics/list
  * https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/resource-execute
  */
 export interface PersistentVolumeFixture {
@@ -55,7 +55,7 @@ const COMMAND_RESULT = /^(.+)\/commandResults\/([^/]+)$/i;
 const DIAGNOSTIC_SETTINGS = /^(.+)\/providers\/Microsoft\.Insights\/diagnosticSettings(?:\/([^/]+))?$/i;
 const FLUX = /^(.+)\/providers\/Microsoft\.KubernetesConfiguration\/fluxConfigurations\/([^/]+)$/i;
 const DISK = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i;
-const METRICS_BATCH = /^\/subscriptions\/([^/]+)\/metrics:getBatch$/i;
+const METRICS = /^(\/subscriptions\/.+)\/providers\/Microsoft\.Insights\/metrics$/i;
 const LOGS_QUERY = /^\/v1(\/subscriptions\/.+)\/query$/i;
 
 export function addStampStandIn(arm: ArmStandIn): StampStandIn {
@@ -180,8 +180,8 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
       send(200, { id: path, type: 'Microsoft.Compute/disks', properties: { diskState: 'Unattached' } });
       return true;
     }
-    if ((match = METRICS_BATCH.exec(path)) !== null && method === 'POST') {
-      send(200, metricsBatch(url, body, stand));
+    if ((match = METRICS.exec(path)) !== null && method === 'GET') {
+      send(200, metrics(url, match[1] ?? '', stand));
       return true;
     }
     if ((match = LOGS_QUERY.exec(path)) !== null && method === 'POST') {
@@ -199,40 +199,36 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
   return stand;
 }
 
-/** The metrics batch answer: one `values` entry per resource, OriginRequestCount per minute for the filtered origin. */
-function metricsBatch(url: URL, body: unknown, stand: StampStandIn): unknown {
-  const start = Date.parse(url.searchParams.get('starttime') ?? '');
-  const end = Date.parse(url.searchParams.get('endtime') ?? '');
-  const filter = url.searchParams.get('filter') ?? '';
-  const host = /Origin eq '([^']*)'/i.exec(filter)?.[1] ?? '';
+/** The metrics answer: OriginRequestCount per minute of the timespan, for the origin the filter names. */
+function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
+  const [from = '', to = ''] = (url.searchParams.get('timespan') ?? '').split('/');
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const host = /Origin eq '([^']*)'/i.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
   const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
   const data: { timeStamp: string; total: number }[] = [];
   for (let t = start; t < end; t += 60_000) {
     const at = new Date(t).toISOString();
     data.push({ timeStamp: at, total: perMinute.get(at) ?? 0 });
   }
-  const resourceIds = (body as { resourceids?: string[] }).resourceids ?? [];
   return {
-    values: resourceIds.map((resourceid) => ({
-      starttime: new Date(start).toISOString(),
-      endtime: new Date(end).toISOString(),
-      interval: url.searchParams.get('interval') ?? 'PT1M',
-      namespace: url.searchParams.get('metricnamespace') ?? '',
-      resourceregion: 'global',
-      resourceid,
-      value: [
-        {
-          id: `${resourceid}/providers/Microsoft.Insights/metrics/OriginRequestCount`,
-          type: 'Microsoft.Insights/metrics',
-          name: { value: 'OriginRequestCount', localizedValue: 'Origin Request Count' },
-          displayDescription: 'The number of requests sent from Front Door to origins.',
-          unit: 'Count',
-          timeseries: [
-            { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data },
-          ],
-          errorCode: 'Success',
-        },
-      ],
-    })),
+    cost: 0,
+    timespan: url.searchParams.get('timespan'),
+    interval: url.searchParams.get('interval') ?? 'PT1M',
+    namespace: url.searchParams.get('metricnamespace') ?? '',
+    resourceregion: 'global',
+    value: [
+      {
+        id: `${resourceUri}/providers/Microsoft.Insights/metrics/OriginRequestCount`,
+        type: 'Microsoft.Insights/metrics',
+        name: { value: 'OriginRequestCount', localizedValue: 'Origin Request Count' },
+        displayDescription: 'The number of requests sent from Front Door to origins.',
+        unit: 'Count',
+        timeseries: [
+          { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data },
+        ],
+        errorCode: 'Success',
+      },
+    ],
   };
 }
