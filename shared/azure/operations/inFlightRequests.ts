@@ -28,6 +28,10 @@ export interface MetricsResponse {
   readonly value?: readonly {
     readonly name?: { readonly value?: string };
     readonly timeseries?: readonly {
+      readonly metadatavalues?: readonly {
+        readonly name?: { readonly value?: string };
+        readonly value?: string;
+      }[];
       readonly data?: readonly { readonly timeStamp?: string; readonly total?: number }[];
     }[];
   }[];
@@ -68,7 +72,7 @@ export const IN_FLIGHT_NAMESPACE = 'Microsoft.Cdn/profiles';
 
 /**
  * Requests Front Door sent to the stamp's origin in the last two complete minutes, from the
- * profile's `OriginRequestCount` metric (dimension `Origin`, the origin's host name) through
+ * profile's `OriginRequestCount` metric (split by its `Origin` dimension) through
  * Azure Monitor's ARM metrics API (the metrics batch API needs a regional endpoint and the
  * resources' region; Front Door is a global resource, which it does not document). "Zero for two consecutive minutes" ends a drain early; the
  * two minutes end `lagMinutes` before now, so a minute Azure Monitor has not finished ingesting
@@ -93,18 +97,30 @@ export function createInFlightRequests(options: InFlightOptions): (stampId: stri
         metricnames: IN_FLIGHT_METRIC,
         metricnamespace: IN_FLIGHT_NAMESPACE,
         aggregation: 'Total',
-        filter: `Origin eq '${origin.hostName.replace(/'/g, "''")}'`,
+        // Every origin's series: which value names this origin is not documented (its host name,
+        // as the access logs name origins, or the origin's name), so both are matched below.
+        filter: "Origin eq '*'",
       });
     } catch (error) {
       throw mapAzureError(error, `reading ${IN_FLIGHT_METRIC} of ${stampId}`);
     }
     let total = 0;
+    const names = new Set([origin.hostName.toLowerCase(), stampId.toLowerCase()]);
     for (const metric of answer.value ?? [])
       for (const series of metric.timeseries ?? [])
-        for (const point of series.data ?? []) {
-          const at = Date.parse(point.timeStamp ?? '');
-          if (at >= startTime.getTime() && at < endTime.getTime()) total += point.total ?? 0;
-        }
+        if (isOrigin(series, names))
+          for (const point of series.data ?? []) {
+            const at = Date.parse(point.timeStamp ?? '');
+            if (at >= startTime.getTime() && at < endTime.getTime()) total += point.total ?? 0;
+          }
     return total;
   };
+}
+
+type Series = NonNullable<NonNullable<MetricsResponse['value']>[number]['timeseries']>[number];
+
+function isOrigin(series: Series, names: ReadonlySet<string>): boolean {
+  return (series.metadatavalues ?? []).some(
+    (m) => m.name?.value?.toLowerCase() === 'origin' && names.has((m.value ?? '').toLowerCase()),
+  );
 }

@@ -62,6 +62,8 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
       weight: 1000,
       enabled: false,
     });
+    // Another origin's requests are not this stamp's.
+    stamp.originRequests.set('weu-002.example.net', new Map([['2026-06-01T11:56:00.000Z', 1000]]));
     stamp.originRequests.set(
       'weu-001.example.net',
       new Map([

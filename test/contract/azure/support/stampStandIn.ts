@@ -204,13 +204,18 @@ function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
   const [from = '', to = ''] = (url.searchParams.get('timespan') ?? '').split('/');
   const start = Date.parse(from);
   const end = Date.parse(to);
-  const host = /Origin eq '([^']*)'/i.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
-  const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
-  const data: { timeStamp: string; total: number }[] = [];
-  for (let t = start; t < end; t += 60_000) {
-    const at = new Date(t).toISOString();
-    data.push({ timeStamp: at, total: perMinute.get(at) ?? 0 });
-  }
+  // `Origin eq '*'` splits by origin: one series per origin host that had requests.
+  const wanted = /Origin eq '([^']*)'/i.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
+  const hosts = [...stand.originRequests.keys()].filter((h) => wanted === '*' || h === wanted);
+  const timeseries = hosts.map((host) => {
+    const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
+    const data: { timeStamp: string; total: number }[] = [];
+    for (let t = start; t < end; t += 60_000) {
+      const at = new Date(t).toISOString();
+      data.push({ timeStamp: at, total: perMinute.get(at) ?? 0 });
+    }
+    return { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data };
+  });
   return {
     cost: 0,
     timespan: url.searchParams.get('timespan'),
@@ -224,9 +229,7 @@ function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
         name: { value: 'OriginRequestCount', localizedValue: 'Origin Request Count' },
         displayDescription: 'The number of requests sent from Front Door to origins.',
         unit: 'Count',
-        timeseries: [
-          { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data },
-        ],
+        timeseries,
         errorCode: 'Success',
       },
     ],
