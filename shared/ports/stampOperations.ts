@@ -16,6 +16,14 @@ export interface QuarantineCheckRun {
   readonly leftRotationAt: string;
 }
 
+/** The quarantine checks, by name, in the order they are answered (Azure and the simulation). */
+export const QUARANTINE_CHECKS = [
+  'cluster-answers',
+  'persistent-volumes',
+  'diagnostic-settings',
+  'logs-until-isolation',
+] as const;
+
 export interface QuarantineVerdict {
   readonly passed: boolean;
   /** One line on what was checked and what failed. */

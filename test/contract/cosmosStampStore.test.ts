@@ -12,6 +12,7 @@ import {
 import { type Phase, PHASES } from '../../shared/lifecycle/phase';
 import type { AuditRecord, Stamp } from '../../shared/lifecycle/stamp';
 import type { StampStore, StoredStamp } from '../../shared/ports/stampStore';
+import { REQUEST_TO_ARCHIVED } from '../support/lifecyclePaths';
 import { perSuite } from '../support/lifetime';
 import {
   type CosmosHarness,
@@ -161,15 +162,7 @@ void describe('CosmosStampStore: transitions (stamp replace + audit create in on
     );
     assert.deepEqual(
       history.slice(0, 7).map((r) => [r.from, r.to]),
-      [
-        [null, 'provisioning'],
-        ['provisioning', 'registering'],
-        ['registering', 'active'],
-        ['active', 'draining'],
-        ['draining', 'quarantined'],
-        ['quarantined', 'decommissioning'],
-        ['decommissioning', 'archived'],
-      ],
+      REQUEST_TO_ARCHIVED,
     );
     const read = await t().store.get('eus-001');
     assert.equal(read?.stamp.auditSeq, 12);

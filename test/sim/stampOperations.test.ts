@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { NotFoundError } from '../../shared/errors';
 import type { ManualClock } from '../../shared/local/clock/manualClock';
 import type { SimulatedAzure } from '../../shared/local/sim';
+import { QUARANTINE_CHECKS } from '../../shared/ports/stampOperations';
 import { advanceUntil, checkRun, deploymentRequest, harness, MINUTE, SECOND } from './support';
 
 /** Runs the stamp's quarantine checks again, to their end: whether they pass now. */
@@ -113,12 +114,7 @@ describe('simulated stamp operations', () => {
     );
     assert.deepEqual(
       done.state === 'Done' ? done.results?.map((r) => [r.name, r.passed]) : [],
-      [
-        ['cluster-answers', true],
-        ['persistent-volumes', true],
-        ['diagnostic-settings', true],
-        ['logs-until-isolation', true],
-      ],
+      QUARANTINE_CHECKS.map((name) => [name, true]),
       'named as the Azure adapter names them',
     );
     await sim.stop();

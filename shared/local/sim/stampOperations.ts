@@ -1,11 +1,12 @@
 import { NotFoundError } from '../../errors';
 import type { CheckResult } from '../../lifecycle/stamp';
 import type { Clock } from '../../ports/clock';
-import type {
-  OperationProgress,
-  QuarantineCheckRun,
-  QuarantineVerdict,
-  StampOperations,
+import {
+  type OperationProgress,
+  QUARANTINE_CHECKS,
+  type QuarantineCheckRun,
+  type QuarantineVerdict,
+  type StampOperations,
 } from '../../ports/stampOperations';
 import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
 import { drawDuration, type Random } from './random';
@@ -40,8 +41,8 @@ function namedResults(failure?: string): CheckResult[] {
   const down = failure !== undefined && failure !== MARKED_TO_FAIL;
   const result = (name: string, passed: boolean, detail: string): CheckResult => ({ name, passed, detail });
   if (failure === MARKED_TO_FAIL)
-    return ['cluster-answers', 'persistent-volumes', 'diagnostic-settings', 'logs-until-isolation'].map(
-      (name) => result(name, false, 'marked to fail by the simulation (failQuarantineChecks)'),
+    return QUARANTINE_CHECKS.map((name) =>
+      result(name, false, 'marked to fail by the simulation (failQuarantineChecks)'),
     );
   return [
     result(

@@ -21,6 +21,7 @@ import { TerminalError } from '../../../shared/errors';
 import type { StampEvent } from '../../../shared/lifecycle';
 import { ManualClock } from '../../../shared/local/clock/manualClock';
 import { startLocalBlobStorage } from '../../../shared/local/storage';
+import { QUARANTINE_CHECKS } from '../../../shared/ports/stampOperations';
 import { RecordingBus, RecordingPublisher } from '../../app/support';
 import { startCosmosWithClient } from '../../support/embeddedCosmosClient';
 import { perSuite } from '../../support/lifetime';
@@ -186,7 +187,7 @@ describe('contract: a stamp retired on the Azure adapters, from drain to purge',
     assert.equal(verified?.verified, true, JSON.stringify(verified?.problems));
     assert.deepEqual(
       verified?.document?.quarantine?.results?.map((r) => r.name),
-      ['cluster-answers', 'persistent-volumes', 'diagnostic-settings', 'logs-until-isolation'],
+      [...QUARANTINE_CHECKS],
       'the named check results are in the archive',
     );
 

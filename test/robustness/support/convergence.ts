@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isLive } from '../../../shared/app/fleet';
 import type { Services } from '../../../shared/app/services';
 import { type ApiAnswer, type E2E, startE2E } from '../../e2e/support/harness';
+import { ISOLATED_AND_RETIRED } from '../../support/lifecyclePaths';
 
 /**
  * One scenario run under injected faults, checked against the store as it really is (the
@@ -104,15 +105,7 @@ export async function assertConverged(scenario: Scenario): Promise<void> {
   const failing = (await store.history('weu-002')) as readonly Audit[];
   assert.deepEqual(
     failing.map((h) => (h.traffic === undefined ? h.to : `${h.to}/${h.traffic.to}`)),
-    [
-      'active/in-rotation',
-      'active/isolated',
-      'draining/none',
-      'quarantined',
-      'decommissioning',
-      'archived',
-      'archived',
-    ],
+    ISOLATED_AND_RETIRED,
     'the failing stamp was isolated once and retired, and its records archived once',
   );
   const replacements = stamps.filter((s) => s.replacementFor === 'weu-002');

@@ -12,19 +12,12 @@ import {
 } from '../../../shared/app/archive/archiveDocument';
 import { chainProblems, chainRecords, genesisHash, linkHash } from '../../../shared/app/archive/hashChain';
 import type { AuditRecord } from '../../../shared/lifecycle';
+import { REQUEST_TO_ARCHIVED } from '../../support/lifecyclePaths';
 import { at } from '../lifecycle/support/fixtures';
 import { stampIn } from '../lifecycle/support/fixtures';
 
 const STAMP = 'weu-001';
-const PATH: readonly [AuditRecord['from'], AuditRecord['to']][] = [
-  [null, 'provisioning'],
-  ['provisioning', 'registering'],
-  ['registering', 'active'],
-  ['active', 'draining'],
-  ['draining', 'quarantined'],
-  ['quarantined', 'decommissioning'],
-  ['decommissioning', 'archived'],
-];
+const PATH = REQUEST_TO_ARCHIVED;
 
 function trail(minutes: readonly number[] = [0, 20, 24, 90, 120, 127, 140]): AuditRecord[] {
   return PATH.map(([from, to], index) => ({
