@@ -84,6 +84,22 @@ describe('stampctl: operator commands', () => {
     assert.match(run.stdout, /^verify accepted for eus-002/);
   });
 
+  it("archive shows a retired stamp's archive, verified, and says why another has none", async () => {
+    await plane.e2e().advance(30);
+    const run = await plane.run('archive eus-002');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^archive of eus-002: http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/stamp-archives\/stamps\/eus-002\/archive\.json$/m,
+    );
+    assert.match(run.stdout, /^ {2}\d+ audit records, SHA-256 chain head [0-9a-f]{64}$/m);
+    assert.match(run.stdout, /legal hold on$/m);
+    assert.match(run.stdout, /^ {2}verified: /m);
+    const none = await plane.run('archive sea-001');
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /stamp 'sea-001' has no archive: it is active/);
+  });
+
   it('a change run again with its --idempotency-key is answered the same and done once', async () => {
     const line = 'isolate sea-002 --idempotency-key pipeline-run-42 --reason';
     const first = await plane.run(line, 'bad node pool');
