@@ -1,4 +1,4 @@
-import { ConflictError, TerminalError } from '../errors';
+import { TerminalError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { ArchiveHold, RecordArchive, StoredArchive } from '../ports/recordArchive';
 import { armCodeOf, mapAzureError, statusOf } from './errors';
@@ -12,7 +12,7 @@ import { armCodeOf, mapAzureError, statusOf } from './errors';
  *   be extended, never shortened or deleted) and a legal hold (`x-ms-legal-hold: true`), all in
  *   the one request, so no moment exists where the blob is written but not protected.
  * - A retry finds `409 BlobAlreadyExists`, reads the blob and answers its location when the
- *   bytes are the same; other bytes are a `ConflictError`, and the archive is never replaced.
+ *   bytes are the same; other bytes are a `TerminalError` (`ArchiveMismatch`): never replaced.
  * - Release (purge) clears the legal hold once the retention ended; the blob and its expired
  *   policy stay (a lifecycle rule of the account may delete it later).
  * https://learn.microsoft.com/azure/storage/blobs/immutable-version-level-worm-policies
@@ -98,8 +98,10 @@ export function createBlobRecordArchive(options: BlobRecordArchiveOptions): Reco
       }
       const existing = await read(stampId);
       if (existing?.content === content) return { location: existing.location };
-      throw new ConflictError(
+      // No retry can make other bytes equal: terminal, so an incident says so at once.
+      throw new TerminalError(
         `the archive of ${stampId} at ${blob.url} holds other records; an archive is never replaced`,
+        'ArchiveMismatch',
       );
     },
 

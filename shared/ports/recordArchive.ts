@@ -21,7 +21,7 @@ export interface RecordArchive {
   /**
    * Writes the stamp's archive, immutable until `retainUntil` and under a legal hold. A retry
    * with the same content finds it written and answers the same location; other content under
-   * the same name is a `ConflictError`: an archive is never replaced.
+   * the same name is a `TerminalError` (`ArchiveMismatch`): an archive is never replaced.
    */
   write(stampId: string, content: string, retainUntil: string): Promise<{ readonly location: string }>;
   /** The archive as stored, or undefined if there is none. */

@@ -37,8 +37,9 @@ export interface StampOperations {
   /** Copies logs and metrics to the global workspace / immutable storage; returns where. */
   preserveDiagnostics(stampId: string): Promise<{ readonly location: string }>;
   /**
-   * Starts the quarantine checks; starting them again while they run is a no-op. Answers the
-   * run's id (an AKS run command's id on Azure), which `getQuarantineChecks` is given back.
+   * Starts a run of the quarantine checks and answers its id (an AKS run command's id on Azure),
+   * which `getQuarantineChecks` is given back. Starting again starts another run on Azure (the
+   * simulation keeps the one running); the orchestration reads the run whose id it holds.
    */
   startQuarantineChecks(run: QuarantineCheckRun): Promise<{ readonly runId: string }>;
   getQuarantineChecks(

@@ -83,6 +83,24 @@ describe('app: archiving a retired stamp', () => {
     assert.deepEqual(history.at(-1)?.archive, archive, 'the audit record holds the location and digest');
   });
 
+  it('keeps the archive at least until the purge when the purge date has milliseconds (blob dates are whole seconds)', async () => {
+    const svc = await harness().newServices();
+    await svc.clock.advance(123);
+    const id = await archivedStamp(svc);
+    const purgeDueAt = (await svc.store.get(id))?.stamp.deadlines.purgeDueAt ?? '';
+    assert.match(purgeDueAt, /\.123Z$/);
+    const archive = await archiveStamp(svc, id);
+    assert.match(archive.retainUntil, /\.000Z$/);
+    assert.equal(Date.parse(archive.retainUntil) - Date.parse(purgeDueAt), 877, 'rounded up, never down');
+    await applyEvents(svc, {
+      stampId: id,
+      key: 'a',
+      event: { type: 'RecordsArchived', id: 'arch', ...archive },
+    });
+    const verification = await verify(svc, id);
+    assert.equal(verification?.verified, true, JSON.stringify(verification?.problems));
+  });
+
   it('shows a record changed in the store after it was archived', async () => {
     const svc = await harness().newServices();
     const id = await archivedStamp(svc);

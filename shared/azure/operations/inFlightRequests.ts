@@ -72,7 +72,7 @@ export const IN_FLIGHT_NAMESPACE = 'Microsoft.Cdn/profiles';
 
 /**
  * Requests Front Door sent to the stamp's origin in the last two complete minutes, from the
- * profile's `OriginRequestCount` metric (split by its `Origin` dimension) through
+ * profile's `OriginRequestCount` metric (filtered to this origin's `Origin` values) through
  * Azure Monitor's ARM metrics API (the metrics batch API needs a regional endpoint and the
  * resources' region; Front Door is a global resource, which it does not document). "Zero for two consecutive minutes" ends a drain early; the
  * two minutes end `lagMinutes` before now, so a minute Azure Monitor has not finished ingesting
@@ -97,9 +97,11 @@ export function createInFlightRequests(options: InFlightOptions): (stampId: stri
         metricnames: IN_FLIGHT_METRIC,
         metricnamespace: IN_FLIGHT_NAMESPACE,
         aggregation: 'Total',
-        // Every origin's series: which value names this origin is not documented (its host name,
-        // as the access logs name origins, or the origin's name), so both are matched below.
-        filter: "Origin eq '*'",
+        // Which value names this origin is not documented (its host name, as the access logs name
+        // origins, or the origin's name): both, one series each. Never `Origin eq '*'`: with a
+        // filter the API answers only `top` (default 10) series, and a draining origin, carrying
+        // little traffic, is the one left out.
+        filter: `Origin eq '${quote(origin.hostName)}' or Origin eq '${quote(stampId)}'`,
       });
     } catch (error) {
       throw mapAzureError(error, `reading ${IN_FLIGHT_METRIC} of ${stampId}`);
@@ -123,4 +125,8 @@ function isOrigin(series: Series, names: ReadonlySet<string>): boolean {
   return (series.metadatavalues ?? []).some(
     (m) => m.name?.value?.toLowerCase() === 'origin' && names.has((m.value ?? '').toLowerCase()),
   );
+}
+
+function quote(value: string): string {
+  return value.replace(/'/g, "''");
 }

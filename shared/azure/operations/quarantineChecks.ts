@@ -127,7 +127,10 @@ export function createQuarantineChecks(options: QuarantineCheckOptions) {
   async function logsCheck(where: StampResources, leftRotationAt: string): Promise<CheckResult | 'wait'> {
     const name = 'logs-until-isolation';
     const since = Date.parse(leftRotationAt);
-    const query = 'union KubePodInventory, AzureDiagnostics | summarize last = max(TimeGenerated)';
+    // isfuzzy: a table that does not exist (Container Insights off, resource-specific diagnostics) is
+    // skipped instead of failing the query.
+    const query =
+      'union isfuzzy=true KubePodInventory, AzureDiagnostics | summarize last = max(TimeGenerated)';
     let answer: Awaited<ReturnType<LogsReader['queryResource']>>;
     try {
       const logs = await options.logs();

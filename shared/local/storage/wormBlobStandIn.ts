@@ -223,7 +223,10 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
       (comp === null || comp === 'blocklist' || comp === 'metadata' || comp === 'properties');
     if (method === 'DELETE' && comp === null && isProtected(current))
       return refuse(request, url, account, protectedBy(current));
-    if (writes && isProtected(current) && header(request, 'if-none-match') !== '*')
+    // `If-None-Match: *` on Put Blob is answered by Azurite (409 BlobAlreadyExists); on any other
+    // write it exempts nothing.
+    const createOnly = comp === null && header(request, 'if-none-match') === '*';
+    if (writes && isProtected(current) && !createOnly)
       return refuse(request, url, account, protectedBy(current));
 
     if (method === 'PUT' && (comp === null || comp === 'blocklist')) {

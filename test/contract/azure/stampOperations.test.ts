@@ -62,8 +62,12 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
       weight: 1000,
       enabled: false,
     });
-    // Another origin's requests are not this stamp's.
-    stamp.originRequests.set('weu-002.example.net', new Map([['2026-06-01T11:56:00.000Z', 1000]]));
+    // Other origins' requests are not this stamp's, and a dozen busier origins do not crowd it out.
+    for (let i = 2; i < 14; i += 1)
+      stamp.originRequests.set(
+        `weu-0${String(i).padStart(2, '0')}.example.net`,
+        new Map([['2026-06-01T11:56:00.000Z', 1000]]),
+      );
     stamp.originRequests.set(
       'weu-001.example.net',
       new Map([
@@ -85,6 +89,10 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
       `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-global/providers/Microsoft.Cdn/profiles/synaxis-fd/providers/Microsoft.Insights/metrics`,
     );
     assert.equal(read?.apiVersion, '2023-10-01');
+    assert.equal(
+      new URLSearchParams(read?.search).get('$filter'),
+      "Origin eq 'weu-001.example.net' or Origin eq 'weu-001'",
+    );
     assert.equal(read?.authorization, `Bearer ${STATIC_TOKEN}`);
     assert.equal(
       await operations.inFlightRequests('weu-404'),

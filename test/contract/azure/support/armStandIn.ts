@@ -30,6 +30,8 @@ export interface RecordedCall {
   readonly method: string;
   /** Path without the query string, as sent. */
   readonly path: string;
+  /** The query string, with its `?`. */
+  readonly search: string;
   readonly apiVersion: string | null;
   readonly body: unknown;
   readonly authorization: string | undefined;
@@ -171,6 +173,7 @@ export async function startArmStandIn(): Promise<ArmStandIn> {
       calls.push({
         method: request.method ?? 'GET',
         path: url.pathname,
+        search: url.search,
         apiVersion: url.searchParams.get('api-version'),
         body,
         authorization: request.headers.authorization,

@@ -204,9 +204,18 @@ function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
   const [from = '', to = ''] = (url.searchParams.get('timespan') ?? '').split('/');
   const start = Date.parse(from);
   const end = Date.parse(to);
-  // `Origin eq '*'` splits by origin: one series per origin host that had requests.
-  const wanted = /Origin eq '([^']*)'/i.exec(url.searchParams.get('$filter') ?? '')?.[1] ?? '';
-  const hosts = [...stand.originRequests.keys()].filter((h) => wanted === '*' || h === wanted);
+  // `Origin eq 'a' or Origin eq 'b'` selects origins; `Origin eq '*'` splits by all of them. With
+  // a filter the API answers at most `top` series (default 10), busiest first.
+  const wanted = [...(url.searchParams.get('$filter') ?? '').matchAll(/Origin eq '([^']*)'/gi)].map(
+    (m) => m[1] ?? '',
+  );
+  const top = Number(url.searchParams.get('top') ?? '10');
+  const volume = (host: string) =>
+    [...(stand.originRequests.get(host)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  const hosts = [...stand.originRequests.keys()]
+    .filter((h) => wanted.includes('*') || wanted.includes(h))
+    .sort((a, b) => volume(b) - volume(a))
+    .slice(0, top);
   const timeseries = hosts.map((host) => {
     const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
     const data: { timeStamp: string; total: number }[] = [];
