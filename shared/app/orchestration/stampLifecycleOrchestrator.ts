@@ -20,6 +20,9 @@ import {
   withTimers,
 } from './lifecycleState';
 
+/** How long after a watch's read failed for good it is read again. */
+const WATCH_RETRY_SECONDS = 15 * 60;
+
 /** The orchestration of one stamp; its instance id is the stamp id. */
 export const STAMP_LIFECYCLE = 'stampLifecycle';
 /** Raised by triggers after they put an event in the stamp's inbox. Carries nothing. */
@@ -255,6 +258,41 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     }
   }
 
+  /**
+   * Observes a watch; a read that failed for good (after the activity's retries) does not fail
+   * the orchestration and lose its watches. Checks that cannot be read are checks that failed (an
+   * operator can verify with a reason); any other watch raises an incident and is read again
+   * later, when someone may have fixed what stopped it.
+   */
+  function* observeSafely(due: Watch): Step {
+    try {
+      yield* observe(due);
+    } catch (error) {
+      const decoded = decodeActivityError(error);
+      const what = `${decoded.code}: ${decoded.message}`;
+      log(`watch ${due.kind} failed: ${what}`);
+      if (due.kind === 'quarantine-checks') {
+        yield* apply({
+          type: 'QuarantineChecksCompleted',
+          id: ctx.df.newGuid(`${stampId}:quarantine-checks`),
+          passed: false,
+          detail: `the quarantine checks could not be read: ${what}`.slice(0, 2000),
+        });
+        return;
+      }
+      yield* call('publishLifecycleEvent', {
+        effect: {
+          kind: 'raise-incident',
+          stampId,
+          incident: 'effect-failed',
+          detail: `watching ${due.kind} of ${stampId} failed and was not retried further: ${what}; it is read again in ${WATCH_RETRY_SECONDS / 60} minutes`,
+        },
+        eventId: ctx.df.newGuid(`${stampId}:watch-failed`),
+      });
+      watch({ ...due, at: plusSeconds(now(), WATCH_RETRY_SECONDS) });
+    }
+  }
+
   function* observe(due: Watch): Step {
     watches = withoutWatch(watches, due);
     switch (due.kind) {
@@ -375,7 +413,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       waits = waits.filter((w) => w !== wake);
       if (!(yield* apply())) return { stampId, outcome: 'not-found' };
     } else if (due !== undefined) {
-      yield* observe(due);
+      yield* observeSafely(due);
     }
   }
 }
