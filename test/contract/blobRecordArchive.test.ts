@@ -69,6 +69,9 @@ describe('contract: the blob record archive on Azurite with the WORM stand-in', 
     assert.equal((await archive.read(stampId))?.content, 'one', 'the archive was not replaced');
   });
 
+  // Azure refuses the metadata change and the shortened, unlocked or deleted policy the same way.
+  // It accepts the delete and the overwrite (versioning keeps the protected version); the
+  // stand-in, which keeps no versions, refuses them (README, Known gaps).
   it('refuses to delete, overwrite or shorten a protected blob (409 BlobImmutableDueToPolicy)', async () => {
     const { archive, blob, stampId } = await freshArchive();
     await archive.write(stampId, 'kept', RETAIN_UNTIL);

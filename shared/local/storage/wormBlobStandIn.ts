@@ -23,9 +23,10 @@ import { hasValidSharedKey } from './sharedKey';
  *   `409` (`ImmutableStorageWithVersioningNotEnabled`, as the SDK's docs require it enabled).
  *
  * Time is the control plane's clock, so retention runs in simulated time like everything else.
- * Blob versions are not modelled: Azure keeps a protected version when the current one is
- * overwritten; here the overwrite is refused, which the archive (written once, `If-None-Match: *`)
- * never tries. https://learn.microsoft.com/azure/storage/blobs/immutable-version-level-worm-policies
+ * Not modelled: blob versions (Azure accepts an overwrite or a delete of a protected blob, makes
+ * a new current version and keeps the protected one; here both are refused, which the archive,
+ * written once with `If-None-Match: *`, never tries), refusing to delete a container that holds
+ * protected blobs, and `x-ms-date` freshness in the Shared Key check. https://learn.microsoft.com/azure/storage/blobs/immutable-version-level-worm-policies
  * https://learn.microsoft.com/rest/api/storageservices/set-blob-immutability-policy
  * https://learn.microsoft.com/rest/api/storageservices/set-blob-legal-hold
  */
