@@ -5,7 +5,7 @@ import { applyEvents } from '../../shared/app/applyEvents';
 import { archiveStamp } from '../../shared/app/archive/archiveStamp';
 import { verifyArchive } from '../../shared/app/archive/verifyArchive';
 import { requestStamp } from '../../shared/app/requestStamp';
-import type { StampEvent } from '../../shared/lifecycle';
+import type { ArchiveState, StampEvent } from '../../shared/lifecycle';
 import { perSuite } from '../support/lifetime';
 import { type AppHarness, startAppHarness } from './support';
 
@@ -49,6 +49,15 @@ async function archivedStamp(svc: Svc): Promise<string> {
   return id;
 }
 
+/** The orchestration's next step after the write: the archive goes on record. */
+async function recordArchive(svc: Svc, id: string, archive: ArchiveState): Promise<void> {
+  await applyEvents(svc, {
+    stampId: id,
+    key: 'a',
+    event: { type: 'RecordsArchived', id: 'arch', ...archive },
+  });
+}
+
 async function verify(svc: Svc, id: string) {
   const stamp = (await svc.store.get(id))?.stamp;
   assert.ok(stamp !== undefined);
@@ -64,11 +73,7 @@ describe('app: archiving a retired stamp', () => {
     const archive = await archiveStamp(svc, id);
     assert.equal(archive.records, 7);
     assert.deepEqual(await archiveStamp(svc, id), archive, 'a retried write answers the same');
-    await applyEvents(svc, {
-      stampId: id,
-      key: 'a',
-      event: { type: 'RecordsArchived', id: 'arch', ...archive },
-    });
+    await recordArchive(svc, id, archive);
 
     const verification = await verify(svc, id);
     assert.equal(verification?.verified, true, JSON.stringify(verification?.problems));
@@ -92,11 +97,7 @@ describe('app: archiving a retired stamp', () => {
     const archive = await archiveStamp(svc, id);
     assert.match(archive.retainUntil, /\.000Z$/);
     assert.equal(Date.parse(archive.retainUntil) - Date.parse(purgeDueAt), 877, 'rounded up, never down');
-    await applyEvents(svc, {
-      stampId: id,
-      key: 'a',
-      event: { type: 'RecordsArchived', id: 'arch', ...archive },
-    });
+    await recordArchive(svc, id, archive);
     const verification = await verify(svc, id);
     assert.equal(verification?.verified, true, JSON.stringify(verification?.problems));
   });
@@ -105,11 +106,7 @@ describe('app: archiving a retired stamp', () => {
     const svc = await harness().newServices();
     const id = await archivedStamp(svc);
     const archive = await archiveStamp(svc, id);
-    await applyEvents(svc, {
-      stampId: id,
-      key: 'a',
-      event: { type: 'RecordsArchived', id: 'arch', ...archive },
-    });
+    await recordArchive(svc, id, archive);
 
     const stamps = harness().client.database(svc.databaseName).container('stamps');
     const { resource } = await stamps.item('audit-000004', id).read<Record<string, unknown>>();
