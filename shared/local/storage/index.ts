@@ -6,4 +6,4 @@ export {
   startLocalBlobStorage,
 } from './localBlobStorage';
 export { createLocalRecordArchive } from './localRecordArchive';
-export { type Protection, startWormBlobStandIn, type WormBlobStandIn } from './wormBlobStandIn';
+export { startWormBlobStandIn, type WormBlobStandIn } from './wormBlobStandIn';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock';
 import { AZURITE_ACCOUNT, AZURITE_KEY, type AzuriteBlob, startAzuriteBlob } from './azurite';
-import { startWormBlobStandIn, type WormBlobStandIn } from './wormBlobStandIn';
+import { startWormBlobStandIn } from './wormBlobStandIn';
 
 /**
  * Blob storage on this machine: Azurite (the real emulator) behind the WORM stand-in, reached
@@ -12,7 +12,6 @@ export interface LocalBlobStorage {
   readonly accountUrl: string;
   readonly accountName: string;
   readonly accountKey: string;
-  readonly worm: WormBlobStandIn;
   stop(): Promise<void>;
 }
 
@@ -34,7 +33,6 @@ export async function startLocalBlobStorage(options: {
       accountUrl: `${worm.origin}/${AZURITE_ACCOUNT}`,
       accountName: AZURITE_ACCOUNT,
       accountKey: AZURITE_KEY,
-      worm,
       async stop() {
         await worm.close();
         await azurite.stop();

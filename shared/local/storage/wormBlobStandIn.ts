@@ -33,12 +33,10 @@ import { hasValidSharedKey } from './sharedKey';
 export interface WormBlobStandIn {
   /** `http://127.0.0.1:{port}`: the account URL is `{origin}/{account}`. */
   readonly origin: string;
-  /** A blob's protection as the stand-in holds it (tests). */
-  protection(path: string): Protection | undefined;
   close(): Promise<void>;
 }
 
-export interface Protection {
+interface Protection {
   untilMs?: number;
   mode?: 'Locked' | 'Unlocked';
   legalHold: boolean;
@@ -289,7 +287,6 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    protection: (path) => blobs.get(path),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -44,8 +44,6 @@ export interface StampStandIn {
   readonly originRequests: Map<string, Map<string, number>>;
   /** The latest log time per resource (lower case) that the Logs query finds. */
   readonly lastLogAt: Map<string, string>;
-  /** Clusters' run command tokens as received. */
-  readonly clusterTokens: string[];
 }
 
 const CLUSTER =
@@ -71,7 +69,6 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
     commandExitCode: 0,
     originRequests: new Map(),
     lastLogAt: new Map(),
-    clusterTokens: [],
   };
   const notFound = (send: StandInSend, what: string) =>
     send(404, { error: { code: 'ResourceNotFound', message: `${what} was not found.` } });
@@ -87,7 +84,6 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
         send(400, { error: { code: 'InvalidParameter', message: 'command is required' } });
         return true;
       }
-      stand.clusterTokens.push(payload.clusterToken ?? '');
       const id = randomUUID().replace(/-/g, '');
       commands.set(id, { pollsLeft: stand.commandPolls, cluster });
       send(202, undefined, {
