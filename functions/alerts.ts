@@ -3,7 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { findDuplicate, takeAlert } from '../shared/app/alertIntake';
 import { services } from '../shared/app/services';
 import { MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
-import { mutatingRoute } from '../shared/http/mutatingRoute';
+import { alertRoute } from '../shared/http/mutatingRoute';
 import { json } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
 import { forLog } from '../shared/text/forLog';
@@ -51,6 +51,7 @@ export async function receiveAlert(
 app.http('alerts', {
   route: 'alerts',
   methods: ['POST'],
-  authLevel: 'function',
-  handler: mutatingRoute(receiveAlert),
+  // Anonymous to the host: the action group's token or the receiver's key is checked in `alertRoute`.
+  authLevel: 'anonymous',
+  handler: alertRoute(receiveAlert),
 });

@@ -13,3 +13,4 @@ import './lifecycleQueue';
 import './sweeps';
 import './stampLifecycle';
 import './dashboard';
+import './identityApi';

@@ -2,19 +2,14 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { setDesired } from '../shared/app/desiredCapacity';
 import { readLedgers } from '../shared/app/fleet';
-import { desiredBody, parseWith } from '../shared/app/requests';
+import { desiredBody, identityInBody, parseWith } from '../shared/app/requests';
 import { services } from '../shared/app/services';
 import { regionDetailView, regionsView, regionView } from '../shared/app/views';
-import { answerErrors } from '../shared/http/answerErrors';
+import type { Principal } from '../shared/auth/principal';
 import { readJsonBody } from '../shared/http/body';
-import { mutatingRoute } from '../shared/http/mutatingRoute';
+import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
 import { regionPolicy } from '../shared/lifecycle/policy';
-
-/** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
-function actorOf(request: HttpRequest, fromBody: string | undefined): string {
-  return request.headers.get('x-ms-client-principal-name') ?? fromBody ?? 'operator';
-}
 
 function unknownRegion(name: string | undefined, known: readonly string[]): HttpResponseInit {
   return problem(404, `there is no region '${name ?? ''}'; configured regions are ${known.join(', ')}`);
@@ -43,7 +38,11 @@ export async function getRegion(request: HttpRequest): Promise<HttpResponseInit>
 }
 
 /** `PUT /api/regions/{name}` `{desired, reason}`: the count the fleet reconciler converges to. */
-export async function putRegion(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function putRegion(
+  request: HttpRequest,
+  context: InvocationContext,
+  principal: Principal,
+): Promise<HttpResponseInit> {
   const svc = await services();
   const policy = svc.config.policy;
   const name = request.params['name'];
@@ -54,11 +53,14 @@ export async function putRegion(request: HttpRequest, context: InvocationContext
     );
   const body = await readJsonBody(request);
   if (!body.ok) return problem(body.status, body.detail);
+  const named = identityInBody(body.value);
+  if (named !== undefined) return problem(400, `invalid region update: ${named}`);
   const parsed = parseWith(desiredBody, body.value, 'region update');
   if (!parsed.ok) return problem(400, parsed.detail);
-  const actor = actorOf(request, parsed.value.actor);
+  const actor = principal.name;
   const outcome = await setDesired(svc, name, parsed.value.desired, {
     actor,
+    actorId: principal.id,
     reason: parsed.value.reason,
     requestId: context.invocationId,
   });
@@ -73,18 +75,18 @@ export async function putRegion(request: HttpRequest, context: InvocationContext
 app.http('listRegions', {
   route: 'regions',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(listRegions),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', listRegions),
 });
 app.http('getRegion', {
   route: 'regions/{name}',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(getRegion),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', getRegion),
 });
 app.http('putRegion', {
   route: 'regions/{name}',
   methods: ['PUT'],
-  authLevel: 'function',
-  handler: mutatingRoute(putRegion),
+  authLevel: 'anonymous',
+  handler: mutatingRoute('Stamps.Operator', putRegion),
 });

@@ -3,7 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { parseWith, signalsQuery } from '../shared/app/requests';
 import { services } from '../shared/app/services';
 import { signalsView } from '../shared/app/signalsView';
-import { answerErrors } from '../shared/http/answerErrors';
+import { readRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
 
 /**
@@ -21,6 +21,6 @@ export async function listSignals(request: HttpRequest): Promise<HttpResponseIni
 app.http('listSignals', {
   route: 'signals',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(listSignals),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', listSignals),
 });

@@ -6,6 +6,7 @@ import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operator
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
   createStampBody,
+  identityInBody,
   isStampId,
   listQuery,
   operatorCommandBody,
@@ -15,24 +16,20 @@ import {
 import { requestStamp } from '../shared/app/requestStamp';
 import { type Services, services } from '../shared/app/services';
 import { archiveView, historyView, stampView } from '../shared/app/views';
-import { answerErrors } from '../shared/http/answerErrors';
+import { checkAccess } from '../shared/auth/access';
+import { COMMAND_ROLES, OVERRIDE_ROLE } from '../shared/auth/commandRoles';
+import type { Principal } from '../shared/auth/principal';
 import { readJsonBody } from '../shared/http/body';
-import { mutatingRoute } from '../shared/http/mutatingRoute';
+import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { answerBadToken, pageMembers, pageRequest } from '../shared/http/paging';
 import { json, problem } from '../shared/http/problem';
 import {
-  commandSpec,
   OPERATOR_COMMAND_NAMES,
   type OperatorCommand,
   operatorEvent,
 } from '../shared/lifecycle/operatorCommands';
 import type { Stamp } from '../shared/lifecycle/stamp';
 import { STAMP_ID_EXAMPLE } from '../shared/lifecycle/stampNames';
-
-/** Who asked: the authenticated principal when App Service authentication is on, else the body's. */
-function actorOf(request: HttpRequest, fromBody: string | undefined): string {
-  return request.headers.get('x-ms-client-principal-name') ?? fromBody ?? 'operator';
-}
 
 function now(svc: Services): string {
   return svc.clock.now().toISOString();
@@ -45,9 +42,12 @@ function badStampId(id: string | undefined): HttpResponseInit {
 export async function createStamp(
   request: HttpRequest,
   context: InvocationContext,
+  principal: Principal,
 ): Promise<HttpResponseInit> {
   const body = await readJsonBody(request);
   if (!body.ok) return problem(body.status, body.detail);
+  const named = identityInBody(body.value);
+  if (named !== undefined) return problem(400, `invalid stamp request: ${named}`);
   const parsed = parseWith(createStampBody, body.value, 'stamp request');
   if (!parsed.ok) return problem(400, parsed.detail);
   const svc = await services();
@@ -57,7 +57,8 @@ export async function createStamp(
     cause: {
       kind: 'operator',
       eventId: context.invocationId,
-      actor: actorOf(request, undefined),
+      actor: principal.name,
+      actorId: principal.id,
       reason: reason ?? 'stamp requested',
     },
   });
@@ -157,25 +158,32 @@ async function answerCommand(
 /** `POST /api/stamps/{id}/{command}`: one handler for every row of the command table. */
 export function operatorCommandHandler(command: OperatorCommand) {
   const what = `${command} request`;
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return async (
+    request: HttpRequest,
+    context: InvocationContext,
+    principal: Principal,
+  ): Promise<HttpResponseInit> => {
     const id = request.params['id'];
     if (!isStampId(id)) return badStampId(id);
     const body = await readJsonBody(request);
     if (!body.ok) return problem(body.status, body.detail);
+    const named = identityInBody(body.value);
+    if (named !== undefined) return problem(400, `invalid ${what}: ${named}`);
     const parsed = parseWith(operatorCommandBody(command), body.value, what);
     if (!parsed.ok) return problem(400, parsed.detail);
-    const { approvedBy, actor, ...rest } = parsed.value;
-    // An approval's actor is its approver (the body requires one); nothing else stands in.
-    const spec = commandSpec(command);
-    const approval = spec.approval === true;
-    if (approval && approvedBy === undefined)
-      return problem(400, `invalid ${what}: 'approvedBy' is required`);
+    const svc = await services();
+    if (parsed.value.override === true && svc.config.auth.overrideRequiresAdmin) {
+      const access = checkAccess(principal, OVERRIDE_ROLE, `an override of a guard (${what})`);
+      if (!access.allowed) return problem(403, access.detail, { role: OVERRIDE_ROLE });
+    }
+    // The signed-in principal is the actor (for an approval, the approver): never a body member.
     const event = operatorEvent(command, {
-      ...rest,
+      ...parsed.value,
       id: context.invocationId,
-      actor: approval ? (approvedBy ?? '') : actorOf(request, actor),
+      actor: principal.name,
+      actorId: principal.id,
     });
-    return answerCommand(context, id, await submitOperatorEvent(await services(), id, event));
+    return answerCommand(context, id, await submitOperatorEvent(svc, id, event));
   };
 }
 
@@ -184,33 +192,33 @@ const client = [df.input.durableClient()];
 app.http('createStamp', {
   route: 'stamps',
   methods: ['POST'],
-  authLevel: 'function',
+  authLevel: 'anonymous',
   extraInputs: client,
-  handler: mutatingRoute(createStamp),
+  handler: mutatingRoute('Stamps.Operator', createStamp),
 });
 app.http('listStamps', {
   route: 'stamps',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(listStamps),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', listStamps),
 });
 app.http('getStamp', {
   route: 'stamps/{id}',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(getStamp),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', getStamp),
 });
 app.http('getStampHistory', {
   route: 'stamps/{id}/history',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(getStampHistory),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', getStampHistory),
 });
 app.http('getStampArchive', {
   route: 'stamps/{id}/archive',
   methods: ['GET'],
-  authLevel: 'function',
-  handler: answerErrors(getStampArchive),
+  authLevel: 'anonymous',
+  handler: readRoute('Stamps.Reader', getStampArchive),
 });
 /** The Functions names of the command routes, kept as they were registered before the table. */
 const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {
@@ -225,8 +233,8 @@ for (const command of OPERATOR_COMMAND_NAMES) {
   app.http(COMMAND_FUNCTIONS[command], {
     route: `stamps/{id}/${command}`,
     methods: ['POST'],
-    authLevel: 'function',
+    authLevel: 'anonymous',
     extraInputs: client,
-    handler: mutatingRoute(operatorCommandHandler(command)),
+    handler: mutatingRoute(COMMAND_ROLES[command], operatorCommandHandler(command)),
   });
 }

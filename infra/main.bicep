@@ -34,6 +34,15 @@ param deployEventSubscription bool = false
 @description('Optional. Grant the Function app the subscription-scope roles it needs to deploy and purge stamps (Contributor, and Role Based Access Control Administrator restricted to the roles the stamp template assigns).')
 param grantStampDeploymentRoles bool = true
 
+@description('Optional. Application (client) ID of the control plane\'s Entra app registration (infra/README.md); empty: no sign-in, every API call is refused.')
+param authClientId string = ''
+
+@description('Optional. Object ID of that app registration (the application object), for the action group\'s secure webhook.')
+param authApplicationObjectId string = ''
+
+@description('Optional. Data services only through private endpoints from the app\'s virtual network (Service Bus Premium).')
+param privateNetworking bool = true
+
 var tags = {
   'azd-env-name': environmentName
   'synaxis-scope': 'control-plane'
@@ -91,6 +100,9 @@ module controlPlane 'controlplane/controlplane.bicep' = {
     principalType: principalType
     stampEnvironment: stampEnvironment
     deployEventSubscription: deployEventSubscription
+    privateNetworking: privateNetworking
+    authClientId: authClientId
+    authApplicationObjectId: authApplicationObjectId
   }
 }
 

@@ -23,6 +23,9 @@ param developerPrincipalType ('User' | 'Group' | 'ServicePrincipal') = 'User'
 @description('Required. Name of the storage account (AzureWebJobsStorage).')
 param storageAccountName string
 
+@description('Required. Name of the storage account Event Grid dead-letters to.')
+param deadLetterStorageAccountName string
+
 @description('Required. Name of the Application Insights component.')
 param appInsightsName string
 
@@ -54,6 +57,10 @@ var storageAssignments = flatten(map(appPrincipals, p => map(storageRoles, r => 
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: deadLetterStorageAccountName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -99,8 +106,8 @@ resource signalPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 ]
 
 resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, topicPrincipalId, roles.storageBlobDataContributor)
-  scope: storage
+  name: guid(deadLetterStorage.id, topicPrincipalId, roles.storageBlobDataContributor)
+  scope: deadLetterStorage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     principalId: topicPrincipalId

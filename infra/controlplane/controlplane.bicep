@@ -8,6 +8,7 @@ the action group that calls the alerts function, and the Front Door origin-healt
 '''
 
 import { cosmosDbSqlRoles } from '../roles/roles.bicep'
+import { privateEndpointSingleServiceType } from '../stamp/types/avm-common-types.bicep'
 
 @description('Required. Region of the resources.')
 param location string
@@ -48,6 +49,19 @@ param stampEnvironment ('production' | 'staging' | 'development') = 'production'
 @minValue(1)
 param processedEventTtlSeconds int = 604800
 
+@description('''Optional. Reach the control plane's data services (storage, Cosmos DB, Service Bus, Event Grid) only
+through private endpoints from the Function app's virtual network, with public network access disabled. Needs
+Service Bus Premium (private endpoints exist only there). Off only for a throwaway development environment.''')
+param privateNetworking bool = true
+
+@description('''Optional. Application (client) ID of the control plane's Microsoft Entra app registration: App Service
+authentication signs callers in with it (see infra/README.md). Empty: no sign-in is configured and the app, failing
+closed, answers 401 to every API call.''')
+param authClientId string = ''
+
+@description('Optional. Object ID of that app registration (the application object, not its service principal): the action group\'s secure webhook gets its tokens for it. Empty: the action group cannot authenticate and alerts are refused.')
+param authApplicationObjectId string = ''
+
 @description('Optional. Front Door origin health (percent) below which an origin is reported unhealthy.')
 @minValue(1)
 @maxValue(100)
@@ -55,6 +69,7 @@ param originHealthThresholdPercent int = 75
 
 var names = {
   storage: 'st${take(resourceToken, 20)}'
+  deadLetterStorage: 'stdl${take(resourceToken, 20)}'
   appInsights: 'appi-${resourceToken}'
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
@@ -90,10 +105,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2' // the highest storage offers
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    // Private: the app reaches blob, queue and table through private endpoints; the deployment
+    // package is written by the platform over the app's VNet integration, not by the deployer.
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: 'None'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
     }
   }
 
@@ -103,12 +120,86 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     resource deploymentContainer 'containers' = {
       name: deploymentContainerName
     }
+  }
+}
+
+// Event Grid dead-letters with its own identity as a trusted Microsoft service, an exception that
+// the storage firewall grants and that disabling public network access would take away; so the
+// dead letters live apart, in an account that admits nothing else
+// (https://learn.microsoft.com/azure/event-grid/manage-event-delivery#use-managed-identity,
+// https://learn.microsoft.com/azure/storage/common/storage-network-security-trusted-azure-services).
+resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: names.deadLetterStorage
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      ipRules: []
+      virtualNetworkRules: []
+    }
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
 
     resource deadLetterContainer 'containers' = {
       name: deadLetterContainerName
     }
   }
 }
+
+module network 'network.bicep' = if (privateNetworking) {
+  name: 'cp-network'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+
+// The private endpoint of one service (a group id) in the endpoints subnet, registered in its zone.
+func privateEndpointTo(subnetId string, zoneId string, service string) privateEndpointSingleServiceType => {
+  subnetResourceId: subnetId
+  service: service
+  privateDnsZoneGroup: {
+    privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: zoneId }]
+  }
+}
+
+module storageEndpoints '../stamp/modules/private-endpoint.bicep' = [
+  for (service, index) in ['blob', 'queue', 'table']: if (privateNetworking) {
+    name: 'cp-pep-storage-${service}'
+    params: {
+      #disable-next-line what-if-short-circuiting
+      endpoint: privateEndpointTo(
+        network!.outputs.endpointsSubnetResourceId,
+        network!.outputs.privateDnsZoneResourceIds[service],
+        service
+      )
+      privateLinkServiceId: storage.id
+      resourceName: storage.name
+      defaultService: 'blob'
+      index: index
+      location: location
+      tags: tags
+    }
+  }
+]
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: names.appInsights
@@ -152,6 +243,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     clientCertEnabled: false
+    // Outbound through the network: the data services are private, reached by their endpoints.
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.functionsSubnetResourceId : null
+    vnetRouteAllEnabled: privateNetworking
     siteConfig: {
       minTlsVersion: '1.3'
       scmMinTlsVersion: '1.3'
@@ -178,6 +272,51 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // Az.Functions FunctionsStackFlexData/*/node.json lists Node|22.
         name: 'node'
         version: '22'
+      }
+    }
+  }
+}
+
+// App Service authentication with Microsoft Entra ID signs every caller in (browsers through the
+// login page, tools with a bearer token for the app's audience) and sets X-MS-CLIENT-PRINCIPAL,
+// which the app reads for the principal and its app roles and authorizes by role itself
+// (https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities,
+// https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2).
+// Two paths stay open to the app's own checks: the alert receiver (the action group's token or
+// the receiver's key) and the Event Grid webhook (the extension's system key), whose callers
+// bring no user sign-in.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(authClientId)) {
+  name: 'authsettingsV2'
+  parent: functionApp
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: ['/api/alerts', '/runtime/webhooks/eventgrid']
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          // v2 access tokens carry the client id as audience, v1 tokens the Application ID URI.
+          allowedAudiences: ['api://${authClientId}', authClientId]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
       }
     }
   }
@@ -212,7 +351,16 @@ module cosmos '../stamp/modules/cosmos.bicep' = {
     name: names.cosmos
     location: location
     tags: tags
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    privateEndpoints: privateNetworking
+      ? [
+          privateEndpointTo(
+            network!.outputs.endpointsSubnetResourceId,
+            network!.outputs.privateDnsZoneResourceIds.cosmos,
+            'Sql'
+          )
+        ]
+      : []
     serverless: true
     sqlDatabases: [
       {
@@ -268,8 +416,19 @@ module serviceBus '../stamp/modules/servicebus.bicep' = {
     name: names.serviceBus
     location: location
     tags: tags
-    skuName: 'Standard'
-    publicNetworkAccess: 'Enabled'
+    // Private endpoints exist only in Premium (https://learn.microsoft.com/azure/service-bus-messaging/private-link-service).
+    skuName: privateNetworking ? 'Premium' : 'Standard'
+    zoneRedundant: privateNetworking
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    privateEndpoints: privateNetworking
+      ? [
+          privateEndpointTo(
+            network!.outputs.endpointsSubnetResourceId,
+            network!.outputs.privateDnsZoneResourceIds.serviceBus,
+            'namespace'
+          )
+        ]
+      : []
     queues: [
       {
         name: lifecycleQueueName
@@ -310,8 +469,28 @@ resource topic 'Microsoft.EventGrid/topics@2025-02-15' = {
   properties: {
     inputSchema: 'CloudEventSchemaV1_0'
     disableLocalAuth: true
-    publicNetworkAccess: 'Enabled'
+    // The app publishes through the private endpoint; delivery to the function is Event Grid's
+    // push to the app's public endpoint, which a topic's network setting does not affect.
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     minimumTlsVersionAllowed: '1.2' // the highest Event Grid offers
+  }
+}
+
+module topicEndpoint '../stamp/modules/private-endpoint.bicep' = if (privateNetworking) {
+  name: 'cp-pep-topic'
+  params: {
+    #disable-next-line what-if-short-circuiting
+    endpoint: privateEndpointTo(
+      network!.outputs.endpointsSubnetResourceId,
+      network!.outputs.privateDnsZoneResourceIds.eventGrid,
+      'topic'
+    )
+    privateLinkServiceId: topic.id
+    resourceName: topic.name
+    defaultService: 'topic'
+    index: 0
+    location: location
+    tags: tags
   }
 }
 
@@ -327,6 +506,7 @@ module access 'controlplane-access.bicep' = {
     developerPrincipalId: principalId
     developerPrincipalType: principalType
     storageAccountName: storage.name
+    deadLetterStorageAccountName: deadLetterStorage.name
     appInsightsName: appInsights.name
     topicName: topic.name
   }
@@ -388,7 +568,7 @@ resource onStampSignal 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15
       deadLetterDestination: {
         endpointType: 'StorageBlob'
         properties: {
-          resourceId: storage.id
+          resourceId: deadLetterStorage.id
           blobContainerName: deadLetterContainerName
         }
       }
@@ -409,15 +589,22 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   properties: {
     groupShortName: 'synaxis'
     enabled: true
-    azureFunctionReceivers: [
-      {
-        name: 'alerts'
-        functionAppResourceId: functionApp.id
-        functionName: 'alerts'
-        httpTriggerUrl: 'https://${functionApp.properties.defaultHostName}/api/alerts'
-        useCommonAlertSchema: true
-      }
-    ]
+    // The secure webhook: Azure Monitor gets a Microsoft Entra token for the app registration
+    // (its app role Stamps.AlertSender is assigned to the action group's service principal) and
+    // the alert receiver accepts it (https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups#secure-webhook).
+    webhookReceivers: empty(authApplicationObjectId)
+      ? []
+      : [
+          {
+            name: 'alerts'
+            serviceUri: 'https://${functionApp.properties.defaultHostName}/api/alerts'
+            useCommonAlertSchema: true
+            useAadAuth: true
+            objectId: authApplicationObjectId
+            identifierUri: 'api://${authClientId}'
+            tenantId: tenant().tenantId
+          }
+        ]
   }
 }
 

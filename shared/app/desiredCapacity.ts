@@ -24,7 +24,12 @@ export async function setDesired(
   svc: Services,
   region: string,
   desired: number,
-  who: { readonly actor: string; readonly reason: string; readonly requestId: string },
+  who: {
+    readonly actor: string;
+    readonly actorId?: string;
+    readonly reason: string;
+    readonly requestId: string;
+  },
 ): Promise<DesiredOutcome> {
   const policy = svc.config.policy;
   const known = regionPolicy(policy, region);
@@ -44,6 +49,7 @@ export async function setDesired(
       from,
       to: desired,
       actor: who.actor,
+      ...(who.actorId === undefined ? {} : { actorId: who.actorId }),
       reason: who.reason,
       source: 'operator',
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { stampEventSchema } from '../lifecycle/eventSchema';
-import { commandSpec, OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
+import { OPERATOR_COMMAND_NAMES } from '../lifecycle/operatorCommands';
 import { STAMP_ID_EXAMPLE, STAMP_ID_PATTERN } from '../lifecycle/stampNames';
 import type { LifecycleMessage, OperatorCommandMessage } from '../ports/lifecycleBus';
 import { operatorCommandBody, parseWith } from './requests';
@@ -20,7 +20,11 @@ const lifecycleMessageSchema = z.discriminatedUnion('kind', [
     stampId,
     commandId: z.string().min(1),
     command: z.enum(OPERATOR_COMMAND_NAMES),
-    actor: z.string().min(1),
+    /**
+     * Who asked, as the sending tool names them: Service Bus admits only senders with a data
+     * role, but the name itself is the sender's word (HTTP records the signed-in principal).
+     */
+    actor: z.string().trim().min(1).max(200),
     reason: z.string(),
     override: z.boolean().optional(),
     drainMinutes: z.number().int().optional(),
@@ -43,12 +47,11 @@ export type ParsedMessage =
  * guard can refuse, minutes only for a drain.
  */
 function commandRefusal(message: OperatorCommandMessage): string | undefined {
-  const { command, actor, reason, override, drainMinutes } = message;
+  const { command, reason, override, drainMinutes } = message;
   const body = {
     reason,
     ...(override === undefined ? {} : { override }),
     ...(drainMinutes === undefined ? {} : { drainMinutes }),
-    ...(commandSpec(command).approval === true ? { approvedBy: actor } : { actor }),
   };
   const checked = parseWith(operatorCommandBody(command), body, `${command} command`);
   return checked.ok ? undefined : checked.detail;

@@ -8,7 +8,6 @@ import { PHASES } from '../lifecycle/phase';
  * Unknown members are refused, so a typo (`allowOtherRegion`) is an error, not a silent default.
  */
 const reason = z.string().max(500);
-const actor = z.string().trim().min(1).max(200);
 
 export const createStampBody = z.strictObject({
   region: z.string().trim().min(1).max(64).optional(),
@@ -37,25 +36,35 @@ const requiredReason = z
   .min(1, 'a reason is required; it goes into the audit record')
   .max(500);
 
+/** Members that once named who asked; the signed-in principal is who asks now. */
+const IDENTITY_MEMBERS = ['actor', 'approvedBy'] as const;
+
+/**
+ * A body that names who asks is refused, not ignored: whoever sent it believes the name is
+ * recorded, and it never is (the audit records the signed-in principal).
+ */
+export function identityInBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const named = IDENTITY_MEMBERS.find((member) => Object.hasOwn(body, member));
+  if (named === undefined) return undefined;
+  return `'${named}' is not taken: who asks is the signed-in principal, recorded in the audit by object id and name; remove '${named}' from the body`;
+}
+
 /**
  * The body of `POST /api/stamps/{id}/{command}`, built from the command's row of the table: a
- * reason (required where the table says so), an override where a guard can refuse, the drain's
- * minutes for a drain, and who asks (`approvedBy`, required, for a verification).
+ * reason (required where the table says so), an override where a guard can refuse, and the
+ * drain's minutes for a drain.
  */
 export interface OperatorCommandBody {
   readonly reason?: string | undefined;
   readonly override?: boolean | undefined;
   readonly drainMinutes?: number | undefined;
-  readonly actor?: string | undefined;
-  readonly approvedBy?: string | undefined;
 }
 
 interface CommandBodyShape {
   reason: z.ZodType<string | undefined>;
   override?: z.ZodType<boolean | undefined>;
   drainMinutes?: z.ZodType<number | undefined>;
-  actor?: z.ZodType<string | undefined>;
-  approvedBy?: z.ZodType<string>;
 }
 
 function commandBodySchema(command: OperatorCommand): z.ZodType<OperatorCommandBody> {
@@ -64,8 +73,6 @@ function commandBodySchema(command: OperatorCommand): z.ZodType<OperatorCommandB
   const shape: CommandBodyShape = { reason: spec.reason === 'required' ? requiredReason : reason.optional() };
   if (spec.override) shape.override = z.boolean().optional();
   if (spec.drainMinutes) shape.drainMinutes = z.number().int().min(1).max(1440).optional();
-  if (spec.approval === true) shape.approvedBy = actor;
-  else shape.actor = actor.optional();
   // The shape's members are optional in its type, which zod infers as unknown: the type it checks is this.
   const checked = z.strictObject(shape) as z.ZodType<OperatorCommandBody>;
   return checked.superRefine(overrideNeedsReason);
@@ -87,7 +94,6 @@ export function operatorCommandBody(command: OperatorCommand): z.ZodType<Operato
 export const desiredBody = z.strictObject({
   desired: z.number().int('desired must be a whole number'),
   reason: requiredReason,
-  actor: actor.optional(),
 });
 
 /**

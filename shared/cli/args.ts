@@ -19,7 +19,6 @@ function operatorUsage(command: OperatorCommand): string {
   const spec = commandSpec(command);
   const line = [
     `${command} <id>`,
-    ...(spec.approval === true ? ['--approved-by NAME'] : []),
     spec.reason === 'required' ? '--reason T' : '[--reason T]',
     ...(spec.drainMinutes ? ['[--minutes N]'] : []),
     ...(spec.override ? ['[--override]'] : []),
@@ -47,7 +46,10 @@ ${OPERATOR_COMMAND_NAMES.map(operatorUsage).join('\n')}
 
 options for every command:
   --url URL     the function app (env STAMPCTL_URL, default ${DEFAULT_URL})
-  --key KEY     the function key, sent as x-functions-key (env STAMPCTL_KEY)
+  --audience A  on Azure: the app's Entra ID audience (api://<client-id>; env STAMPCTL_AUDIENCE);
+                stampctl signs in with DefaultAzureCredential (az login, managed identity...)
+  --token T     a bearer token to send as is (env STAMPCTL_TOKEN; the local host prints its
+                users' tokens); without either, the local host's default user asks
   --json        machine-readable output
   --idempotency-key K
                 sent with a change (create, a command, regions set) as Idempotency-Key; the
@@ -59,7 +61,8 @@ exit codes: 0 ok, 1 refused or failed, 2 usage`;
 
 const OPTIONS = {
   url: { type: 'string' },
-  key: { type: 'string' },
+  audience: { type: 'string' },
+  token: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   region: { type: 'string' },
@@ -67,7 +70,6 @@ const OPTIONS = {
   'allow-other-regions': { type: 'boolean' },
   reason: { type: 'string' },
   minutes: { type: 'string' },
-  'approved-by': { type: 'string' },
   override: { type: 'boolean' },
   interval: { type: 'string' },
   timeout: { type: 'string' },
@@ -79,7 +81,15 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const GLOBAL: readonly OptionName[] = ['url', 'key', 'json', 'help', 'idempotency-key'];
+const GLOBAL: readonly OptionName[] = ['url', 'audience', 'token', 'json', 'help', 'idempotency-key'];
+
+/** Options that once existed, with what replaced them. */
+const GONE: Readonly<Record<string, string>> = {
+  '--approved-by':
+    '--approved-by is gone: the approver is who you are signed in as (--audience on Azure, --token locally)',
+  '--key':
+    '--key is gone: sign in instead (--audience on Azure, --token locally); the API takes no function key',
+};
 
 interface CommandSpec {
   /** How many positionals: a stamp id, none, or a region and a count. */
@@ -106,7 +116,6 @@ function specOf(name: CommandName): CommandSpec {
   return {
     ids: 1,
     options: [
-      ...(spec.approval === true ? (['approved-by'] as const) : []),
       'reason',
       ...(spec.drainMinutes ? (['minutes'] as const) : []),
       ...(spec.override ? (['override'] as const) : []),
@@ -121,7 +130,8 @@ export interface Invocation {
   /** `regions set`: the desired count. */
   readonly desired: number | undefined;
   readonly url: string;
-  readonly key: string | undefined;
+  readonly audience: string | undefined;
+  readonly token: string | undefined;
   /** The Idempotency-Key of this run's change, if the caller chose one. */
   readonly idempotencyKey: string | undefined;
   readonly json: boolean;
@@ -130,7 +140,6 @@ export interface Invocation {
   readonly allowOtherRegions: boolean;
   readonly reason: string | undefined;
   readonly minutes: number | undefined;
-  readonly approvedBy: string | undefined;
   readonly override: boolean;
   readonly intervalMs: number;
   readonly timeoutMs: number | undefined;
@@ -159,6 +168,8 @@ function whole(value: string | undefined, option: string, min: number, max: numb
  * command it was given to, so `ls --minutes 5` is a usage error rather than silently ignored.
  */
 export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  const gone = argv.map((arg) => GONE[arg.split('=')[0] ?? '']).find((why) => why !== undefined);
+  if (gone !== undefined) throw new UsageError(gone);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -197,12 +208,6 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new UsageError('--all starts at the first page; it does not take --continuation');
   if (result.override && (result.reason ?? '').trim() === '')
     throw new UsageError('--override needs --reason: say why the guard may be overridden');
-  if (
-    isOperatorCommand(name) &&
-    specOf(name).options.includes('approved-by') &&
-    (result.approvedBy ?? '').trim() === ''
-  )
-    throw new UsageError(`${name} needs --approved-by NAME`);
   return result;
 }
 
@@ -225,7 +230,8 @@ function invocation(
     id,
     desired,
     url: s('url') ?? (env['STAMPCTL_URL'] || DEFAULT_URL),
-    key: s('key') ?? (env['STAMPCTL_KEY'] || undefined),
+    audience: s('audience') ?? (env['STAMPCTL_AUDIENCE'] || undefined),
+    token: s('token') ?? (env['STAMPCTL_TOKEN'] || undefined),
     idempotencyKey: s('idempotency-key'),
     json: values.json === true,
     region: s('region'),
@@ -233,7 +239,6 @@ function invocation(
     allowOtherRegions: values['allow-other-regions'] === true,
     reason: s('reason'),
     minutes: whole(s('minutes'), 'minutes', 1, 1440),
-    approvedBy: s('approved-by'),
     override: values.override === true,
     intervalMs: whole(s('interval'), 'interval', 100, 60_000) ?? 2000,
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,

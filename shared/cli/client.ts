@@ -1,6 +1,8 @@
+import type { TokenSource } from './signIn';
+
 /**
- * The control plane's HTTP API as the CLI calls it: `fetch` with the function key in
- * `x-functions-key`, answers parsed as JSON, problems (RFC 9457) raised as `ProblemError`.
+ * The control plane's HTTP API as the CLI calls it: `fetch` with a bearer token when there is
+ * one, answers parsed as JSON, problems (RFC 9457) raised as `ProblemError`.
  */
 export const DEFAULT_URL = 'http://127.0.0.1:7071';
 
@@ -70,7 +72,7 @@ function problemOf(status: number, statusText: string, text: string): ProblemErr
 }
 
 /** A client for the API at `url` (an origin, or an origin plus a path prefix). */
-export function apiClient(url: string, key: string | undefined, options: ClientOptions = {}): ApiClient {
+export function apiClient(url: string, token: TokenSource, options: ClientOptions = {}): ApiClient {
   const base = url.replace(/\/+$/, '');
   const { idempotencyKey, attempts = 3 } = options;
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -78,7 +80,8 @@ export function apiClient(url: string, key: string | undefined, options: ClientO
     url: base,
     async call(method, path, body) {
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (key !== undefined && key !== '') headers['x-functions-key'] = key;
+      const bearer = await token();
+      if (bearer !== undefined) headers['authorization'] = `Bearer ${bearer}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const keyed = method !== 'GET' && idempotencyKey !== undefined;
       if (keyed) headers['idempotency-key'] = idempotencyKey;

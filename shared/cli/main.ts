@@ -3,6 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { commandSpec, type OperatorCommand } from '../lifecycle/operatorCommands';
 import { type Invocation, parseInvocation, USAGE, UsageError } from './args';
 import { type ApiClient, apiClient, ProblemError, UnreachableError } from './client';
+import { SignInError, tokenSource } from './signIn';
+
+/** The role a 403 names as missing. */
+function roleOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const role = (body as Record<string, unknown>)['role'];
+  return typeof role === 'string' ? role : undefined;
+}
 import { archiveSummary, regionsTable, stampDetail, stampsTable, transitionLine } from './format';
 import { toHistory, toRegions, toStamp, toStamps, UnexpectedAnswerError } from './views';
 import { type Transition, TransitionTracker } from './watch';
@@ -162,7 +170,6 @@ async function operatorCommand(
     ...(inv.reason === undefined ? {} : { reason: inv.reason }),
     ...(inv.override ? { override: true } : {}),
     ...(spec.drainMinutes && inv.minutes !== undefined ? { drainMinutes: inv.minutes } : {}),
-    ...(spec.approval === true ? { approvedBy: inv.approvedBy } : {}),
   };
   const body = await api.call('POST', path(id, command), request);
   print(io, inv, body, () => {
@@ -188,7 +195,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     return await execute(
-      apiClient(inv.url, inv.key, { idempotencyKey: inv.idempotencyKey ?? randomUUID() }),
+      apiClient(inv.url, tokenSource(inv), { idempotencyKey: inv.idempotencyKey ?? randomUUID() }),
       inv,
       io,
     );
@@ -198,9 +205,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`stampctl: refused: ${error.status} ${error.title}`);
       io.err(`  detail: ${error.detail}`);
       if (error.guard !== undefined) io.err(`  guard:  ${error.guard}`);
+      const role = roleOf(error.body);
+      if (role !== undefined) io.err(`  role:   ${role}`);
       return 1;
     }
-    if (error instanceof UnreachableError || error instanceof UnexpectedAnswerError) {
+    if (
+      error instanceof UnreachableError ||
+      error instanceof UnexpectedAnswerError ||
+      error instanceof SignInError
+    ) {
       io.err(`stampctl: ${error.message}`);
       return 1;
     }

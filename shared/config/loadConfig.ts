@@ -35,6 +35,24 @@ export interface Config {
   readonly local: { readonly port: number; readonly timeScale: number };
   /** The blob container that keeps retired stamps' archives (version-level WORM on Azure). */
   readonly archiveContainer: string;
+  readonly auth: AuthSettings;
+}
+
+/** Who may do what: sign-in is the platform's, the roles and rules are the app's. */
+export interface AuthSettings {
+  /** The platform's authentication is on, so its identity headers can be trusted. */
+  readonly platformSignIn: boolean;
+  readonly overrideRequiresAdmin: boolean;
+  /** The alert receiver's own key, when senders other than the secure webhook need one. */
+  readonly alertKey?: string;
+  /** The users the local host signs in (local only); the first is the default user. */
+  readonly localUsers: readonly LocalUserSetting[];
+  readonly localMode: 'default-user' | 'strict';
+}
+
+export interface LocalUserSetting {
+  readonly name: string;
+  readonly roles: readonly string[];
 }
 
 /** Thrown at start; the message names every bad key and why. */
@@ -64,6 +82,31 @@ const boolean = z
   .toLowerCase()
   .refine((v) => v === 'true' || v === 'false', 'must be true or false')
   .transform((v) => v === 'true');
+
+/** `name=Role+Role,...`: the local host's users (names are what the audit shows). */
+const localUsers = z
+  .string()
+  .trim()
+  .transform((text, ctx): LocalUserSetting[] => {
+    const users: LocalUserSetting[] = [];
+    for (const entry of text.split(',').map((e) => e.trim())) {
+      const match =
+        /^([A-Za-z0-9._@-]{1,100})=((?:Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))(?:\+Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))*)$/.exec(
+          entry,
+        );
+      if (match === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry '${entry}' is not name=Role+Role with roles among Stamps.Reader, Stamps.Operator, Stamps.Approver, Stamps.Admin, Stamps.AlertSender`,
+        });
+        return z.NEVER;
+      }
+      users.push({ name: match[1] ?? '', roles: (match[2] ?? '').split('+') });
+    }
+    if (new Set(users.map((u) => u.name)).size !== users.length)
+      ctx.addIssue({ code: 'custom', message: 'local user names must be unique' });
+    return users;
+  });
 
 const httpsUrl = z
   .string()
@@ -127,6 +170,13 @@ const schema = z.object({
   STAMPS_ALERT_CORRELATION_SECONDS: wholeNumber(0, 3600),
   STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
   STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,
+  STAMPS_FOUR_EYES: boolean,
+  STAMPS_OVERRIDE_REQUIRES_ADMIN: boolean,
+  // A key anyone could guess is no key: at least 32 characters.
+  STAMPS_ALERT_KEY: z.string().trim().min(32, 'must be at least 32 characters').optional(),
+  WEBSITE_AUTH_ENABLED: z.string().optional(),
+  STAMPS_LOCAL_USERS: localUsers,
+  STAMPS_LOCAL_AUTH: z.enum(['default-user', 'strict']),
   STAMPS_TASK_HUB: z
     .string()
     .trim()
@@ -243,6 +293,7 @@ export function loadConfig(env: Env): Config {
     quarantine: {
       autoVerify: s.STAMPS_QUARANTINE_AUTO_VERIFY,
       requireHumanApproval: s.STAMPS_QUARANTINE_REQUIRE_APPROVAL,
+      fourEyes: s.STAMPS_FOUR_EYES,
     },
   };
   return deepFreeze({
@@ -257,6 +308,14 @@ export function loadConfig(env: Env): Config {
     ...(azure === undefined ? {} : { azure }),
     local: { port: s.PORT, timeScale: s.STAMPS_TIME_SCALE },
     archiveContainer: s.STAMPS_ARCHIVE_CONTAINER,
+    auth: {
+      // App Service sets it to `True` when authentication is on; anything else trusts no header.
+      platformSignIn: (s.WEBSITE_AUTH_ENABLED ?? '').trim().toLowerCase() === 'true',
+      overrideRequiresAdmin: s.STAMPS_OVERRIDE_REQUIRES_ADMIN,
+      ...(s.STAMPS_ALERT_KEY === undefined ? {} : { alertKey: s.STAMPS_ALERT_KEY }),
+      localUsers: s.STAMPS_LOCAL_USERS,
+      localMode: s.STAMPS_LOCAL_AUTH,
+    },
   });
 }
 

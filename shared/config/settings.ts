@@ -75,6 +75,26 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 'false',
     description: 'also require an operator to verify a quarantined stamp',
   },
+  {
+    key: 'STAMPS_FOUR_EYES',
+    default: 'true',
+    description: 'four eyes: whoever drained or isolated a stamp cannot approve its verification',
+  },
+  {
+    key: 'STAMPS_OVERRIDE_REQUIRES_ADMIN',
+    default: 'true',
+    description: 'an override of a guard needs the Stamps.Admin role (and a reason, always)',
+  },
+  {
+    key: 'STAMPS_ALERT_KEY',
+    description:
+      "the alert receiver's own key (header `x-stamps-alert-key`), for senders that cannot use the action group's secure webhook; empty: only a token with the Stamps.AlertSender role is accepted",
+  },
+  {
+    key: 'WEBSITE_AUTH_ENABLED',
+    description:
+      'set by App Service when its authentication is on (`True`); only then are the platform identity headers trusted (the local host plays the platform and sets it)',
+  },
   { key: 'STAMPS_TASK_HUB', default: 'stamps', description: 'Durable Functions task hub name (host.json)' },
   {
     key: 'Cosmos__accountEndpoint',
@@ -124,6 +144,18 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'STAMPS_ARCHIVE_CONTAINER',
     default: 'stamp-archives',
     description: 'blob container of the archives; version-level immutability (WORM) must be enabled on it',
+  },
+  {
+    key: 'STAMPS_LOCAL_USERS',
+    default: 'local-admin=Stamps.Admin+Stamps.Approver,local-approver=Stamps.Approver',
+    description:
+      'local: the users the local host signs in, as `name=Role+Role`, comma-separated; the first signs every request that brings no token',
+  },
+  {
+    key: 'STAMPS_LOCAL_AUTH',
+    default: 'default-user',
+    description:
+      'local: `default-user` (a request without a token is the first local user) or `strict` (no default user: 401 without a token)',
   },
   { key: 'PORT', default: '7071', description: 'local: port of the local host (0: any free port)' },
   {

@@ -9,12 +9,11 @@ export const DASHBOARD_JS = String.raw`
 (function () {
   'use strict';
   var params = new URLSearchParams(location.search);
-  var key = params.get('code');
   var pollMs = Math.max(250, Number(params.get('poll')) || 2000);
   var TIMELINE_MAX = 100;
   // Relative to this page, so the route prefix (api) is whatever the host uses.
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
-  var state = { stamps: [], regions: [], signals: null, polls: 0, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
+  var state = { me: null, stamps: [], regions: [], signals: null, polls: 0, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
   var DEADLINES = { registrationTimeoutAt: 'registration timeout', isolationDecisionAt: 'isolation decision',
     isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due' };
   var RETIRED = { archived: true, purged: true };
@@ -34,9 +33,9 @@ export const DASHBOARD_JS = String.raw`
 
   async function call(method, url, body) {
     var headers = { accept: 'application/json' };
-    if (key) headers['x-functions-key'] = key;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    var response = await fetch(url, { method: method, headers: headers, cache: 'no-store',
+    // Same origin: the platform's session cookie signs the call in, no key is needed.
+    var response = await fetch(url, { method: method, headers: headers, cache: 'no-store', credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body) });
     var text = await response.text();
     var data;
@@ -194,7 +193,7 @@ export const DASHBOARD_JS = String.raw`
         el('div', { className: 'meta', text: holding + ' / ' + r.max + ' held \u00b7 ' + r.inRotation + ' in rotation' +
           (load === undefined ? '' : ' \u00b7 load ' + load + '%') }),
         heldBy(r),
-        desiredForm(r),
+        state.me && state.me.can.setDesired ? desiredForm(r) : null,
         el('ul', { className: 'cards', 'aria-label': 'stamps in ' + r.name }, stamps.map(card)),
       ]);
     }));
@@ -334,7 +333,6 @@ export const DASHBOARD_JS = String.raw`
     var action = event.submitter ? event.submitter.value : 'drain';
     var reason = $('op-reason').value.trim();
     var minutes = $('op-minutes').value;
-    var approvedBy = $('op-approved-by').value.trim();
     // The command's row of the table the page was given (COMMANDS, before this script).
     var spec = COMMANDS[action];
     var body = {};
@@ -344,10 +342,6 @@ export const DASHBOARD_JS = String.raw`
     if (spec.reason === 'required' && !reason)
       return setMessage('sd-message', action + ' needs a reason: it goes into the audit record', false);
     if (body.override && !reason) return setMessage('sd-message', 'an override needs a reason: it goes into the audit record', false);
-    if (spec.approval) {
-      if (!approvedBy) return setMessage('sd-message', action + ' needs the approver\u2019s name', false);
-      body.approvedBy = approvedBy;
-    }
     var id = state.open;
     try {
       var s = await call('POST', api('stamps/' + encodeURIComponent(id) + '/' + action), body);
@@ -477,7 +471,25 @@ export const DASHBOARD_JS = String.raw`
     renderChaos();
   }
 
+  // Offers only what the signed-in principal may do; the routes check it again.
+  function applyPermissions(me) {
+    state.me = me;
+    var roles = me.can.roles.length ? me.can.roles.join(', ') : 'no Stamps role';
+    $('user').textContent = me.name + ' (' + roles + ')';
+    document.querySelectorAll('#sd-ops button[type=submit]').forEach(function (b) {
+      b.hidden = !me.can.commands[b.value];
+    });
+    $('op-override-label').hidden = !me.can.override;
+    var any = Object.keys(me.can.commands).some(function (c) { return me.can.commands[c]; });
+    $('sd-ops').hidden = !any;
+  }
+
   async function start() {
+    try {
+      applyPermissions(await call('GET', api('me')));
+    } catch (e) {
+      $('user').textContent = 'not signed in: ' + describeError(e);
+    }
     try {
       // The local host answers /sim/state; on Azure it is a 404 and the controls stay hidden.
       var response = await fetch('/sim/state', { cache: 'no-store' });

@@ -9,6 +9,7 @@ const BODY = String.raw`
   <h1>Synaxis Stamps</h1>
   <span class="status" id="status" role="status" aria-live="polite">connecting…</span>
   <span class="status" id="clock"></span>
+  <span class="status" id="user" aria-label="signed in as"></span>
 </header>
 <main>
   <section aria-labelledby="fleet-h">
@@ -75,8 +76,7 @@ const BODY = String.raw`
     <form id="sd-ops" class="row">
       <label>Reason <input id="op-reason" name="reason" maxlength="500" autocomplete="off"></label>
       <label>Drain minutes <input id="op-minutes" name="minutes" type="number" min="1" max="1440"></label>
-      <label>Approved by <input id="op-approved-by" name="approvedBy" maxlength="200" autocomplete="name"></label>
-      <label class="check"><input id="op-override" name="override" type="checkbox"> override a guard (audited)</label>
+      <label class="check" id="op-override-label"><input id="op-override" name="override" type="checkbox"> override a guard (audited)</label>
       <button type="submit" value="drain">Drain</button>
       <button type="submit" value="isolate">Isolate</button>
       <button type="submit" value="verify">Verify</button>

@@ -2,6 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/function
 
 import { answerOnce, type IdempotencyDeps } from '../app/idempotency/answerOnce';
 import type { SavedAnswer } from '../ports/idempotencyStore';
+import { ALERT_KEY_HEADER } from './alertSender';
 import { MAX_ALERT_BODY_BYTES } from './body';
 import { keyedReply, keyedRequest, readIdempotencyKey } from './idempotencyKey';
 import { problem } from './problem';
@@ -28,8 +29,7 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
       keyedRequest(callerOf(request), header.key, {
         method: request.method,
         path: url.pathname,
-        // The function key is who asks, not what is asked: a retry that moved it to the header is the same request.
-        query: [...request.query.entries()].filter(([name]) => name !== 'code'),
+        query: [...request.query.entries()],
         body,
       }),
       async () => savedAnswer(await handler(request, context)),
@@ -46,15 +46,14 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
 }
 
 /**
- * Whose keys these are: the signed-in principal when App Service authentication sets one, else
- * the function key presented (only its hash reaches the store, inside the scoped key). Two
- * callers choosing the same key never see each other's answers; a caller who rotates its
- * function key starts a new scope.
+ * Whose keys these are: the signed-in principal (the platform sets its object id; a route runs
+ * only once its principal was checked), else the alert key presented (only its hash reaches the
+ * store, inside the scoped key). Two callers choosing the same key never see each other's answers.
  */
 function callerOf(request: HttpRequest): string {
   const principal = request.headers.get('x-ms-client-principal-id');
   if (principal !== null && principal !== '') return `principal:${principal}`;
-  return `key:${request.headers.get('x-functions-key') ?? request.query.get('code') ?? ''}`;
+  return `key:${request.headers.get(ALERT_KEY_HEADER) ?? ''}`;
 }
 
 function withRetryAfter(answer: HttpResponseInit, seconds: number): HttpResponseInit {

@@ -1,18 +1,36 @@
 import type { HttpHandler } from '@azure/functions';
 
 import { services } from '../app/services';
+import type { StampRole } from '../auth/roles';
+import { alertSender } from './alertSender';
 import { answerErrors } from './answerErrors';
 import { idempotent } from './idempotent';
+import { signedIn, type SignedInHandler } from './signedIn';
+
+async function idempotencyDeps() {
+  const svc = await services();
+  return { store: svc.idempotency, clock: svc.clock };
+}
 
 /**
- * The wrapping of every route that changes something: transient failures answer 503 (and release
- * an Idempotency-Key), and a retry with the same Idempotency-Key replays the first answer.
+ * The wrapping of every route that changes something: the caller must hold `role` (401/403
+ * first, before anything is remembered), transient failures answer 503 (and release an
+ * Idempotency-Key), and a retry with the same Idempotency-Key replays the first answer.
  */
-export function mutatingRoute(handler: HttpHandler): HttpHandler {
+export function mutatingRoute(role: StampRole, handler: SignedInHandler): HttpHandler {
   return answerErrors(
-    idempotent(handler, async () => {
-      const svc = await services();
-      return { store: svc.idempotency, clock: svc.clock };
-    }),
+    signedIn(role, (request, context, principal) =>
+      idempotent((r, c) => handler(r, c, principal), idempotencyDeps)(request, context),
+    ),
   );
+}
+
+/** A route that only reads: the caller must hold `role`; transient failures answer 503. */
+export function readRoute(role: StampRole, handler: SignedInHandler): HttpHandler {
+  return answerErrors(signedIn(role, handler));
+}
+
+/** The alert receiver: the action group's token or the receiver's key, then as a mutating route. */
+export function alertRoute(handler: HttpHandler): HttpHandler {
+  return answerErrors(alertSender(idempotent(handler, idempotencyDeps)));
 }

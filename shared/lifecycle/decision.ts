@@ -9,6 +9,7 @@ export type GuardName =
   | 'capacity'
   | 'retention'
   | 'quarantine-verification'
+  | 'four-eyes'
   | 'stale-timer'
   | 'health'
   | 'input';

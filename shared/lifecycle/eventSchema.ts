@@ -5,7 +5,13 @@ import { archiveSchema, checkResultSchema } from './stamp';
 const id = z.string().min(1).max(1024);
 const instant = z.iso.datetime({ offset: true });
 const text = z.string().max(2000);
-const operator = { actor: z.string().max(200), reason: text, override: z.boolean().optional() };
+const operator = {
+  actor: z.string().max(200),
+  /** The authenticated principal's object id; absent on messages from before sign-in existed. */
+  actorId: z.string().max(200).optional(),
+  reason: text,
+  override: z.boolean().optional(),
+};
 
 /**
  * Everything that can happen to one stamp, as data: the one definition of a stamp event. The type

@@ -65,7 +65,7 @@ export interface OperatorCommandSpec {
   /** Whether a guard can refuse it, so that an override (with a reason) means something. */
   readonly override: boolean;
   readonly drainMinutes: boolean;
-  /** An approval names its approver (`approvedBy`), who is then the actor. */
+  /** An approval: the signed-in principal approves (four eyes apply), recorded as `approvedBy`. */
   readonly approval?: boolean;
 }
 
@@ -86,7 +86,10 @@ export type OperatorEventType = {
 export interface OperatorRequest {
   /** The idempotency key: the HTTP invocation or the queue message it came from. */
   readonly id: string;
+  /** The principal's display name (or the reconciler's name). */
   readonly actor: string;
+  /** The signed-in principal's object id; absent for the reconciler and queued commands. */
+  readonly actorId?: string | undefined;
   readonly reason?: string | undefined;
   readonly override?: boolean | undefined;
   readonly drainMinutes?: number | undefined;
@@ -109,6 +112,7 @@ export function operatorEvent(command: OperatorCommand, request: OperatorRequest
   const base = {
     id: request.id,
     actor: request.actor,
+    ...(request.actorId === undefined ? {} : { actorId: request.actorId }),
     reason: request.reason ?? spec.defaultReason ?? '',
     ...(spec.override && request.override !== undefined ? { override: request.override } : {}),
   };

@@ -43,6 +43,8 @@ export interface LifecyclePolicy {
     readonly autoVerify: boolean;
     /** Also require an operator's approval before decommissioning. */
     readonly requireHumanApproval: boolean;
+    /** Four eyes: whoever started a stamp's drain or isolation cannot approve its verification. */
+    readonly fourEyes: boolean;
   };
 }
 
@@ -64,7 +66,7 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   scaleCooldownMinutes: 15,
   failedCleanupMinutes: 60,
   alertCorrelationSeconds: 60,
-  quarantine: { autoVerify: true, requireHumanApproval: false },
+  quarantine: { autoVerify: true, requireHumanApproval: false, fourEyes: true },
 };
 
 export function regionPolicy(policy: LifecyclePolicy, name: string): RegionPolicy | undefined {

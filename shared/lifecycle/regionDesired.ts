@@ -53,6 +53,8 @@ export const desiredChangeSchema = z.object({
   from: z.number().int().min(0),
   to: z.number().int().min(0),
   actor: z.string().min(1),
+  /** The signed-in principal's object id, when a person changed it. */
+  actorId: z.string().optional(),
   reason: z.string().min(1),
   /** `operator` (PUT /api/regions/{name}), `stamp-request` (POST /api/stamps), `capacity-alert`. */
   source: z.enum(['operator', 'stamp-request', 'capacity-alert', 'reverted']),

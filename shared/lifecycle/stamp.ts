@@ -25,8 +25,10 @@ export const causeSchema = z.object({
   /** The inbound event that caused it; the idempotency key. */
   eventId: z.string().min(1),
   reason: z.string(),
-  /** The operator (or system identity) that asked, when there is one. */
+  /** The operator (or system identity) that asked, when there is one: the principal's display name. */
   actor: z.string().optional(),
+  /** The authenticated principal's object id (Entra ID `oid`), when a person or an app asked. */
+  actorId: z.string().optional(),
   /** Set when an operator overrode a guard; the reason above says why. */
   overriddenGuard: z.string().optional(),
 });
@@ -72,12 +74,21 @@ export const healthSchema = z.object({
 });
 export type StampHealth = z.infer<typeof healthSchema>;
 
+/** Who asked for a drain or an isolation: four eyes keeps them from approving its verification. */
+export const requesterSchema = z.object({
+  actor: z.string(),
+  actorId: z.string().optional(),
+});
+export type Requester = z.infer<typeof requesterSchema>;
+
 export const drainSchema = z.object({
   /** Identifies this drain; a drain timer carrying another id is stale. */
   id: z.string().min(1),
   reason: z.string(),
   startedAt: isoInstant,
   endsAt: isoInstant,
+  /** The operator who started it; absent for the reconciler's drains. */
+  requestedBy: requesterSchema.optional(),
 });
 export type DrainState = z.infer<typeof drainSchema>;
 
@@ -85,6 +96,8 @@ export const isolationSchema = z.object({
   /** An alert isolation rejoins if the alert resolves within the grace; an operator's does not. */
   by: z.enum(['alert', 'operator', 'region-outage']),
   at: isoInstant,
+  /** The operator who isolated it, when `by` is `operator`. */
+  requestedBy: requesterSchema.optional(),
 });
 export type IsolationState = z.infer<typeof isolationSchema>;
 

@@ -27,6 +27,7 @@ import { LocalEventGrid } from './eventgrid';
 import { type HostLog, silentLog } from './host/hostLog';
 import { loadFunctionApp } from './host/installFunctionsCore';
 import { LocalHost } from './host/localHost';
+import { LOCAL_ACTION_GROUP, LocalIdentity } from './host/localIdentity';
 import { seedFleet } from './seedFleet';
 import { SimulatedAzure } from './sim';
 import { createLocalRecordArchive, type LazyLocalBlobStorage, lazyLocalBlobStorage } from './storage';
@@ -65,6 +66,11 @@ export interface LocalControlPlaneOptions {
   readonly blobStorage?: LazyLocalBlobStorage;
   /** Wraps the services before the function app sees them (fault injection in tests). */
   readonly decorate?: (services: Services) => Services;
+  /**
+   * Who the local host signs in; by default built from STAMPS_LOCAL_USERS and STAMPS_LOCAL_AUTH.
+   * A test that restarts the host passes the same one, so its tokens stay valid.
+   */
+  readonly identity?: LocalIdentity;
 }
 
 const FUNCTION_APP_ENTRY = join(__dirname, '../../functions/index.js');
@@ -87,9 +93,15 @@ export class LocalControlPlane {
   private eventGridValue: LocalEventGrid | undefined;
   private ownBlobStorage: LazyLocalBlobStorage | undefined;
   readonly config: Config;
+  /** Who the local host signs in: tokens for tools and tests (`identity.tokenFor(name)`). */
+  readonly identity: LocalIdentity;
 
   constructor(private readonly options: LocalControlPlaneOptions) {
-    this.config = loadConfig(options.env);
+    // The local host plays App Service authentication, so the app trusts the headers it sets.
+    this.config = loadConfig({ ...options.env, WEBSITE_AUTH_ENABLED: 'True' });
+    this.identity =
+      options.identity ??
+      new LocalIdentity({ users: this.config.auth.localUsers, mode: this.config.auth.localMode });
   }
 
   get host(): LocalHost {
@@ -148,7 +160,11 @@ export class LocalControlPlane {
           if (listening.origin === undefined) throw new Error('the local host is not listening yet');
           const response = await fetch(`${listening.origin}/api/alerts`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            // The action group's secure webhook: a token for an app holding Stamps.AlertSender.
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${this.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
+            },
             body: JSON.stringify(payload),
           });
           await response.arrayBuffer();
@@ -207,6 +223,7 @@ export class LocalControlPlane {
       port: this.options.port ?? config.local.port,
       // The alert receiver takes Azure Monitor's largest alerts; each function refuses more itself.
       maxBodyBytes: MAX_ALERT_BODY_BYTES,
+      identity: this.identity,
       log,
     });
     this.simValue = sim;

@@ -39,10 +39,21 @@ async function main(): Promise<number> {
   });
   const origin = await plane.start();
   const stamps = await plane.services.store.list();
+  const signedIn = plane.identity.defaultPrincipal;
+  const others = plane.config.auth.localUsers.filter((u) => u.name !== signedIn?.name);
   process.stdout.write(
     [
       `synaxis-stamps: control plane listening on ${origin} (simulated Azure, ${timeScale}× time)`,
       `  ${stamps.length} stamps: ${stamps.map((s) => `${s.id} ${s.phase}`).join(', ') || 'none (started with --empty)'}`,
+      signedIn === undefined
+        ? '  sign-in: strict (STAMPS_LOCAL_AUTH=strict): every request needs a local token'
+        : `  sign-in: a request without a token is ${signedIn.name} (${signedIn.roles.join(', ')})`,
+      // Local tokens, printed for this machine only: what a bearer token from Entra ID is on Azure.
+      ...others.map(
+        (u) =>
+          `  as ${u.name} (${u.roles.join(', ')}): STAMPCTL_TOKEN=${plane.identity.tokenFor(u.name)} or -H 'authorization: Bearer ${plane.identity.tokenFor(u.name)}'`,
+      ),
+      `  dashboard: ${origin}/api/dashboard`,
       `  try: curl -s ${origin}/api/regions`,
       `       curl -s -X POST ${origin}/api/stamps -H 'content-type: application/json' -d '{"region":"eastus"}'`,
       `       curl -s -X POST ${origin}/sim/stamps/weu-001/fail`,

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
+import { SESSION_COOKIE } from '../../shared/local/host/localIdentity';
 import { type E2E, startE2E } from '../e2e/support/harness';
 import { launchChromium } from './chromium';
 
@@ -25,15 +26,23 @@ after(async () => {
   await e2e?.stop();
 });
 
-async function open(viewport: { width: number; height: number }, query = ''): Promise<Page> {
+/** Opens the dashboard, signed in as the default local user or, by its session cookie, as `user`. */
+async function open(viewport: { width: number; height: number }, user?: string): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  if (user !== undefined) {
+    await page
+      .context()
+      .addCookies([
+        { name: SESSION_COOKIE, value: e2e.plane.identity.tokenFor(user), url: e2e.plane.origin },
+      ]);
+  }
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
   // A fast poll keeps the test short; the page's default is 2 s.
-  await page.goto(`${e2e.plane.origin}/api/dashboard?poll=300${query}`);
+  await page.goto(`${e2e.plane.origin}/api/dashboard?poll=300`);
   await page.locator('button.card').nth(9).waitFor(WAIT);
   assert.deepEqual(errors, [], 'no script error or CSP violation');
   return page;
@@ -113,7 +122,6 @@ describe('dashboard in Chromium', () => {
     await card(page, 'sea-001').focus();
     await page.keyboard.press('Enter');
     await page.locator('#stamp-dialog[open]').waitFor(WAIT);
-    await page.getByLabel('Approved by').fill('ana');
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await page.locator('#sd-message', { hasText: 'refused (409' }).waitFor(WAIT);
     assert.match(await page.locator('#sd-message').innerText(), /guard \S+\): .*active/);
@@ -130,11 +138,14 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('advances the simulated clock from the page and passes the function key from ?code=', async () => {
-    const page = await open({ width: 1280, height: 800 }, '&code=s3cret');
+  it('advances the simulated clock from the page, and no key travels in a URL or a header', async () => {
+    const page = await open({ width: 1280, height: 800 });
     const keys = new Set<string | undefined>();
     page.on('request', (request) => {
-      if (request.url().includes('/api/stamps')) keys.add(request.headers()['x-functions-key']);
+      if (request.url().includes('/api/')) {
+        keys.add(request.headers()['x-functions-key']);
+        keys.add(new URL(request.url()).searchParams.get('code') ?? undefined);
+      }
     });
     const before = await page.locator('#clock').innerText();
     await page.getByLabel('Minutes', { exact: true }).fill('2');
@@ -143,7 +154,28 @@ describe('dashboard in Chromium', () => {
     // The message comes from the POST's answer; the clock line from the next refresh: wait for it.
     await page.locator('#clock').filter({ hasNotText: before }).waitFor(WAIT);
     assert.notEqual(await page.locator('#clock').innerText(), before);
-    assert.deepEqual([...keys], ['s3cret']);
+    assert.deepEqual([...keys], [undefined]);
+    assert.match(
+      await page.locator('#user').innerText(),
+      /^local-admin \(Stamps\.Reader, Stamps\.Operator, Stamps\.Approver, Stamps\.Admin\)$/,
+    );
+    await page.close();
+  });
+
+  it('offers a signed-in approver only what the role allows: verify, no override, no desired count', async () => {
+    const page = await open({ width: 1280, height: 800 }, 'local-approver');
+    assert.match(
+      await page.locator('#user').innerText(),
+      /^local-approver \(Stamps\.Reader, Stamps\.Approver\)$/,
+    );
+    assert.equal(await page.locator('form.desired-form').count(), 0, 'no desired-count form');
+    await card(page, 'sea-001').click();
+    await page.locator('#stamp-dialog[open]').waitFor(WAIT);
+    const offered = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('#sd-ops button[type=submit]')].filter((b) => !b.hidden).map((b) => b.value)`,
+    );
+    assert.deepEqual(offered, ['verify']);
+    assert.equal(await page.locator('#op-override-label').isHidden(), true);
     await page.close();
   });
 

@@ -20,7 +20,12 @@ describe('stampctl: usage errors exit 2 with the usage text', () => {
       /--minutes must be a whole number/,
     ],
     ['isolate without a reason', ['isolate', 'weu-001'], /isolate needs --reason/],
-    ['verify without an approver', ['verify', 'weu-001'], /verify needs --approved-by/],
+    [
+      'the approver named by hand',
+      ['verify', 'weu-001', '--approved-by', 'ana'],
+      /--approved-by is gone: the approver is who you are signed in as/,
+    ],
+    ['a function key', ['ls', '--key=k3y'], /--key is gone: sign in instead/],
   ];
   for (const [name, args, message] of cases) {
     it(`exits 2 for ${name}`, async () => {
@@ -65,7 +70,7 @@ describe('stampctl: failures exit 1 and say why', () => {
   });
 
   it('prints the guard of a 409 refusal, and the problem itself on stdout with --json', async () => {
-    const run = await plane.run('verify weu-001 --approved-by ana --json');
+    const run = await plane.run('verify weu-001 --json');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 409 Conflict/);
     assert.match(run.stderr, /detail: .*active/);
@@ -77,7 +82,7 @@ describe('stampctl: failures exit 1 and say why', () => {
   });
 });
 
-describe('stampctl: the function key', () => {
+describe('stampctl: signing in', () => {
   let server: Server;
   let seen: IncomingHttpHeaders[] = [];
   let fake: string;
@@ -94,19 +99,26 @@ describe('stampctl: the function key', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('sends --key as x-functions-key, and reports a non-problem 500 as a failure', async () => {
+  it('sends --token as a bearer token, no key, and reports a non-problem 500 as a failure', async () => {
     seen = [];
-    const run = await stampctl(['regions', '--url', fake, '--key', 'k3y']);
+    const run = await stampctl(['regions', '--url', fake, '--token', 't0ken']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /refused: 500 Internal Server Error/);
     assert.match(run.stderr, /detail: host error/);
-    assert.equal(seen[0]?.['x-functions-key'], 'k3y');
+    assert.equal(seen[0]?.['authorization'], 'Bearer t0ken');
+    assert.equal(seen[0]?.['x-functions-key'], undefined);
   });
 
-  it('takes the key from STAMPCTL_KEY, and --url over STAMPCTL_URL', async () => {
+  it('takes the token from STAMPCTL_TOKEN, and --url over STAMPCTL_URL', async () => {
     seen = [];
-    await stampctl(['ls', '--url', fake], { STAMPCTL_KEY: 'from-env', STAMPCTL_URL: 'http://127.0.0.1:9' });
+    await stampctl(['ls', '--url', fake], { STAMPCTL_TOKEN: 'from-env', STAMPCTL_URL: 'http://127.0.0.1:9' });
     assert.equal(seen.length, 1);
-    assert.equal(seen[0]?.['x-functions-key'], 'from-env');
+    assert.equal(seen[0]?.['authorization'], 'Bearer from-env');
+  });
+
+  it('sends nothing that signs in when it has neither a token nor an audience', async () => {
+    seen = [];
+    await stampctl(['ls', '--url', fake]);
+    assert.equal(seen[0]?.['authorization'], undefined);
   });
 });

@@ -47,7 +47,10 @@ describe('stampctl: operator commands', () => {
     const get = await plane.run('get eus-002');
     assert.match(get.stdout, /^phase {5}draining since /m);
     assert.match(get.stdout, /^ {2}drain ends: 2026-06-01T00:07:00\.000Z$/m);
-    assert.match(get.stdout, /active → draining \(in-rotation → none\)\s+operator by operator: maintenance/);
+    assert.match(
+      get.stdout,
+      /active → draining \(in-rotation → none\)\s+operator by local-admin: maintenance/,
+    );
   });
 
   it('isolate takes the stamp out of rotation, with the reason audited', async () => {
@@ -73,13 +76,18 @@ describe('stampctl: operator commands', () => {
   });
 
   it('verify once the drained stamp is quarantined is accepted', async () => {
-    const early = await plane.run('verify eus-002 --approved-by ana');
+    // Four eyes: the default user drained it, so another principal approves.
+    const approver = ['--token', plane.e2e().plane.identity.tokenFor('local-approver')];
+    const early = await plane.run('verify eus-002', ...approver);
     assert.equal(early.code, 1, 'still draining: refused with the phase');
     assert.match(early.stderr, /draining/);
     await plane.e2e().advance(20);
     const phase = parseJson((await plane.run('get eus-002 --json')).stdout)['phase'];
     assert.equal(phase, 'quarantined');
-    const run = await plane.run('verify eus-002 --approved-by ana --reason checked');
+    const own = await plane.run('verify eus-002 --reason checked');
+    assert.equal(own.code, 1, 'the principal who drained it cannot approve it');
+    assert.match(own.stderr, /guard: {2}four-eyes/);
+    const run = await plane.run('verify eus-002 --reason checked', ...approver);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^verify accepted for eus-002/);
   });

@@ -37,7 +37,8 @@ export function start(
 ): ChildProcessWithoutNullStreams {
   const base = { ...process.env };
   delete base['STAMPCTL_URL'];
-  delete base['STAMPCTL_KEY'];
+  delete base['STAMPCTL_TOKEN'];
+  delete base['STAMPCTL_AUDIENCE'];
   return spawn(process.execPath, [STAMPCTL, ...args], { env: { ...base, ...env } });
 }
 

@@ -55,7 +55,7 @@ describe('local durable runtime: client binding and Durable HTTP API', () => {
     assert.equal(payload.id, 'http-1');
     assert.equal(
       payload.statusQueryGetUri,
-      `${origin}/runtime/webhooks/durabletask/instances/http-1?taskHub=SynaxisLocalHub&connection=Storage`,
+      `${origin}/runtime/webhooks/durabletask/instances/http-1?taskHub=SynaxisLocalHub&connection=Storage&code=${h.runtime.systemKey}`,
     );
     assert.equal(response.headers.get('location'), payload.statusQueryGetUri);
     await h.runtime.idle();
@@ -170,10 +170,13 @@ describe('local durable runtime: client binding and Durable HTTP API', () => {
   });
 
   it('starting an unknown orchestrator over HTTP is a 400 naming it', async () => {
-    const response = await fetch(`${origin}/runtime/webhooks/durabletask/orchestrators/nope/x-1`, {
-      method: 'POST',
-      body: '{}',
-    });
+    const response = await fetch(
+      `${origin}/runtime/webhooks/durabletask/orchestrators/nope/x-1?code=${h.runtime.systemKey}`,
+      {
+        method: 'POST',
+        body: '{}',
+      },
+    );
     assert.equal(response.status, 400);
     const body = (await response.json()) as { code: string; message: string; instanceId: string };
     assert.equal(body.code, 'OrchestratorNotFound');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { REJECTION_BURST } from '../../shared/app/alertIntake';
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { STAMP_EVENT_TYPES } from '../../shared/ports/eventPublisher';
 import { type E2E, MINUTE, startE2E, T0 } from './support/harness';
 
@@ -60,7 +61,7 @@ const nowIso = (): string => e2e.clock.now().toISOString();
 
 /** POSTs an Azure Monitor alert to the receiver, as an action group would. */
 const postAlert = (alert: Parameters<typeof alertBody>[0]): ReturnType<E2E['api']> =>
-  e2e.api('POST', '/api/alerts', alertBody(alert));
+  e2e.alert(alertBody(alert));
 
 describe('e2e: alerts you can trust', () => {
   it('a Fired alert with resolvedDateTime null isolates its stamp', async () => {
@@ -96,8 +97,8 @@ describe('e2e: alerts you can trust', () => {
       firedAt: new Date(T0.getTime() - 30 * MINUTE).toISOString(),
       resolvedAt: nowIso(),
     });
-    assert.equal((await e2e.api('POST', '/api/alerts', body)).body['status'], 'published');
-    const again = await e2e.api('POST', '/api/alerts', body);
+    assert.equal((await e2e.alert(body)).body['status'], 'published');
+    const again = await e2e.alert(body);
     assert.equal(again.status, 202);
     assert.equal(again.body['status'], 'duplicate');
     const signals = await e2e.api('GET', '/api/signals');
@@ -109,7 +110,7 @@ describe('e2e: alerts you can trust', () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     const response = await fetch(`${e2e.plane.origin}/api/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...e2e.as(LOCAL_ACTION_GROUP.name) },
       body: `{"data":${deep}}`,
     });
     const answer = (await response.json()) as { status: string; detail: string };
@@ -170,7 +171,7 @@ describe('e2e: alerts you can trust', () => {
 
   it('another schemaId is rejected with what to do', async () => {
     const body = alertBody({ stampId: 'weu-004', condition: 'Fired', firedAt: nowIso() });
-    const answer = await e2e.api('POST', '/api/alerts', {
+    const answer = await e2e.alert({
       ...body,
       schemaId: 'Microsoft.Insights/activityLogs',
     });
@@ -196,7 +197,7 @@ describe('e2e: alerts you can trust', () => {
         .length;
     const before = incidents();
     for (let i = 0; i < REJECTION_BURST.count + 5; i += 1) {
-      const answer = await e2e.api('POST', '/api/alerts', {
+      const answer = await e2e.alert({
         schemaId: 'azureMonitorCommonAlertSchema',
         data: { n: i },
       });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { type E2E, startE2E } from './support/harness';
 
 let e2e: E2E;
@@ -12,9 +13,13 @@ after(async () => {
 });
 
 async function raw(method: string, path: string, body: string, contentType = 'application/json') {
+  // The alert receiver's caller is the action group, signed in with its secure webhook token.
+  const signIn = path === '/api/alerts' ? e2e.as(LOCAL_ACTION_GROUP.name) : {};
   const response = await fetch(`${e2e.plane.origin}${path}`, {
     method,
-    ...(method === 'GET' ? {} : { headers: { 'content-type': contentType }, body }),
+    ...(method === 'GET'
+      ? { headers: signIn }
+      : { headers: { 'content-type': contentType, ...signIn }, body }),
   });
   const text = await response.text();
   await e2e.settle();
@@ -123,7 +128,7 @@ describe('end to end: bad input gets a clear error and loses nothing', () => {
       name: 'a verify of an active stamp',
       method: 'POST',
       path: '/api/stamps/weu-001/verify',
-      body: '{"approvedBy": "ana"}',
+      body: '{"reason": "checked"}',
       status: 409,
       detail: /only a quarantined stamp can be verified/,
     },

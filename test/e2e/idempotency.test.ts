@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { OPERATOR_COMMAND_NAMES } from '../../shared/lifecycle/operatorCommands';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { perSuite, perTest } from '../support/lifetime';
 import { type ApiAnswer, drive, type E2E, hostOnSharedStore, startE2E, T0 } from './support/harness';
@@ -21,13 +22,13 @@ const unmatchedAlert: unknown = JSON.parse(
 );
 
 /** One request for each mutating route: the walk below sends each twice with one key. */
-const MUTATIONS: readonly { route: string; method: string; path: string; body: unknown }[] = [
+const MUTATIONS: readonly { route: string; method: string; path: string; body: unknown; as?: string }[] = [
   { route: 'POST stamps', method: 'POST', path: '/api/stamps', body: { region: 'eastus', reason: 'r' } },
   ...OPERATOR_COMMAND_NAMES.map((command) => ({
     route: `POST stamps/{id}/${command}`,
     method: 'POST',
     path: `/api/stamps/weu-002/${command}`,
-    body: command === 'verify' ? { approvedBy: 'ana', reason: 'r' } : { reason: 'r' },
+    body: { reason: 'r' },
   })),
   {
     route: 'PUT regions/{name}',
@@ -35,7 +36,13 @@ const MUTATIONS: readonly { route: string; method: string; path: string; body: u
     path: '/api/regions/eastus',
     body: { desired: 2, reason: 'r' },
   },
-  { route: 'POST alerts', method: 'POST', path: '/api/alerts', body: unmatchedAlert },
+  {
+    route: 'POST alerts',
+    method: 'POST',
+    path: '/api/alerts',
+    body: unmatchedAlert,
+    as: LOCAL_ACTION_GROUP.name,
+  },
 ];
 
 function sameAnswer(first: ApiAnswer, again: ApiAnswer): void {
@@ -51,7 +58,11 @@ async function stampIds(e2e: E2E): Promise<string[]> {
 
 describe('end to end: Idempotency-Key on stamp requests', () => {
   const e2e = perTest(
-    () => startE2E({ seed: false }),
+    () =>
+      startE2E({
+        seed: false,
+        env: { STAMPS_LOCAL_USERS: 'pipeline-a=Stamps.Operator,pipeline-b=Stamps.Operator' },
+      }),
     (r) => r.stop(),
   );
 
@@ -84,17 +95,15 @@ describe('end to end: Idempotency-Key on stamp requests', () => {
     assert.deepEqual(await stampIds(e2e()), before);
   });
 
-  it("keys are the caller's: the same key from another function key is another request; ?code= or the header is the same caller", async () => {
+  it("keys are the caller's: the same key from another signed-in principal is another request", async () => {
     const body = { region: 'westeurope' };
-    const first = await e2e().api('POST', '/api/stamps?code=pipeline-a', body, { 'idempotency-key': 'k-1' });
+    const key = { 'idempotency-key': 'k-1' };
+    const first = await e2e().api('POST', '/api/stamps', body, { ...key, ...e2e().as('pipeline-a') });
     assert.equal(first.status, 202);
-    const moved = await e2e().api('POST', '/api/stamps', body, {
-      'idempotency-key': 'k-1',
-      'x-functions-key': 'pipeline-a',
-    });
-    sameAnswer(first, moved);
-    assert.equal(moved.headers.get(REPLAYED), 'true');
-    const other = await e2e().api('POST', '/api/stamps?code=pipeline-b', body, { 'idempotency-key': 'k-1' });
+    const again = await e2e().api('POST', '/api/stamps', body, { ...key, ...e2e().as('pipeline-a') });
+    sameAnswer(first, again);
+    assert.equal(again.headers.get(REPLAYED), 'true');
+    const other = await e2e().api('POST', '/api/stamps', body, { ...key, ...e2e().as('pipeline-b') });
     assert.equal(other.status, 202);
     assert.notEqual(other.body['id'], first.body['id'], 'another caller, another stamp');
   });
@@ -132,7 +141,7 @@ describe('end to end: Idempotency-Key on a seeded fleet', () => {
       .sort();
     assert.deepEqual(mutating, MUTATIONS.map((m) => m.route).sort(), 'each mutating route is walked');
     for (const [i, m] of MUTATIONS.entries()) {
-      const key = { 'idempotency-key': `walk-${i}` };
+      const key = { 'idempotency-key': `walk-${i}`, ...(m.as === undefined ? {} : e2e().as(m.as)) };
       const first = await e2e().api(m.method, m.path, m.body, key);
       assert.ok(first.status < 500, `${m.route}: ${first.status} ${JSON.stringify(first.body)}`);
       const again = await e2e().api(m.method, m.path, m.body, key);

@@ -193,9 +193,8 @@ describe('end to end: operations', () => {
     const now = e2e.clock.now().getTime();
     const at = (minutes: number) => new Date(now + minutes * MINUTE).toISOString();
     // A Resolved from an earlier outage arrives late, after the Fired of this one.
-    for (let i = 0; i < 3; i += 1)
-      assert.equal((await e2e.api('POST', '/api/alerts', alert('Fired', at(0)))).status, 202);
-    assert.equal((await e2e.api('POST', '/api/alerts', alert('Resolved', at(-10), at(-5)))).status, 202);
+    for (let i = 0; i < 3; i += 1) assert.equal((await e2e.alert(alert('Fired', at(0)))).status, 202);
+    assert.equal((await e2e.alert(alert('Resolved', at(-10), at(-5)))).status, 202);
     await e2e.advance(3);
     const stamp = await e2e.stamp('eus-002');
     assert.equal(stamp['traffic'], 'isolated');

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { perSuite } from '../support/lifetime';
@@ -26,7 +27,10 @@ describe('end to end: the local host restarted mid-lifecycle', () => {
         if (current === undefined) throw new Error('no host');
         const response = await fetch(`${current.origin}/api/alerts`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${current.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
+          },
           body: JSON.stringify(payload),
         });
         await response.arrayBuffer();

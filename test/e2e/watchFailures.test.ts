@@ -15,6 +15,8 @@ let e2e: E2E;
 let deletionReadsFailing = true;
 before(async () => {
   e2e = await startE2E({
+    // The drain's operator, and an admin approver: four eyes, and an override needs Stamps.Admin.
+    env: { STAMPS_LOCAL_USERS: 'operator=Stamps.Operator,security-admin=Stamps.Approver+Stamps.Admin' },
     decorate: (services) => ({
       ...services,
       // The simulation is a class: its methods are delegated, not spread.
@@ -48,11 +50,12 @@ describe('end to end: a watch whose read fails for good', () => {
     assert.equal(quarantine.checks, 'failed');
     assert.match(quarantine.detail, /the quarantine checks could not be read: ClusterNotFound/);
 
-    const verify = await e2e.api('POST', '/api/stamps/eus-002/verify', {
-      approvedBy: 'ana',
-      reason: 'cluster gone, records checked by hand',
-      override: true,
-    });
+    const verify = await e2e.api(
+      'POST',
+      '/api/stamps/eus-002/verify',
+      { reason: 'cluster gone, records checked by hand', override: true },
+      e2e.as('security-admin'),
+    );
     assert.equal(verify.status, 202, JSON.stringify(verify.body));
     await e2e.advance(5);
     assert.equal((await e2e.stamp('eus-002'))['phase'], 'decommissioning');

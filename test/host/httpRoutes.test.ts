@@ -123,7 +123,7 @@ describe('local host: HTTP functions', () => {
     for (const path of [
       '/api/stamps/%E0%A4%A',
       '/api/stamps/%zz',
-      '/runtime/webhooks/durabletask/instances/%zz',
+      `/runtime/webhooks/durabletask/instances/%zz?code=${h().runtime.systemKey}`,
       '/durabletask/instances/%E0%A4%A',
     ]) {
       const { status, body } = await fetchJson(`${h().origin}${path}`);
@@ -149,6 +149,25 @@ describe('local host: HTTP functions', () => {
     assert.match(received, /^HTTP\/1\.1 413 /);
     assert.match(received, /connection: close/i);
     assert.match(received, /64 KiB/);
+  });
+
+  it('serves the Durable HTTP API only with its system key, and not its RPC path (as on Azure)', async () => {
+    const started = await startOrchestration(h(), { id: 'orch-key', value: 1 });
+    const urls = started.body as { statusQueryGetUri: string; terminatePostUri: string };
+    const withoutKey = new URL(urls.terminatePostUri.replace('{text}', 'forged'));
+    withoutKey.searchParams.delete('code');
+    const refused = await fetch(withoutKey, { method: 'POST' });
+    assert.equal(refused.status, 401);
+    assert.match(await refused.text(), /durabletask_extension system key/);
+    const wrong = new URL(withoutKey);
+    wrong.searchParams.set('code', 'guessed');
+    assert.equal((await fetch(wrong, { method: 'POST' })).status, 401);
+    // The worker's RPC endpoint is the runtime's own: the host's port does not serve it.
+    const rpc = await fetch(`${h().origin}/durabletask/instances/orch-key`);
+    assert.equal(rpc.status, 404);
+    await h().settle();
+    // Waiting for its event: running, 202.
+    assert.equal((await fetchJson(urls.statusQueryGetUri)).status, 202, 'the handed-out URL carries the key');
   });
 
   it('starts an orchestration through df.getClient and serves the check-status URLs', async () => {

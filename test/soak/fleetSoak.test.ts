@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { LocalControlPlane, type LocalControlPlaneOptions } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { drive, type E2E, T0 } from '../e2e/support/harness';
@@ -94,7 +95,11 @@ class Soak {
     if (this.plane === undefined) return; // the host is down: the action group's delivery is lost
     const response = await fetch(`${this.plane.origin}/api/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The action group's secure webhook: signed in as the local action group app.
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${this.plane.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
+      },
       body,
     });
     await response.arrayBuffer();

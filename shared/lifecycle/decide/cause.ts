@@ -1,9 +1,14 @@
 import type { StampEvent } from '../events';
 import { OPERATOR_COMMANDS } from '../operatorCommands';
-import type { Cause } from '../stamp';
+import type { Cause, Requester } from '../stamp';
 
 /** The actor the fleet reconciler signs its own requests with (a surplus drained, a failed stamp cleaned up). */
 export const RECONCILER_ACTOR = 'fleet-reconciler';
+
+/** Who asked, as the audit keeps it: the principal's name and, when signed in, its object id. */
+export function who(event: { readonly actor: string; readonly actorId?: string | undefined }): Requester {
+  return { actor: event.actor, ...(event.actorId === undefined ? {} : { actorId: event.actorId }) };
+}
 
 /** The audit cause of an event: who or what asked, and why, in words a person can read. */
 export function causeOf(event: StampEvent): Cause {
@@ -40,11 +45,11 @@ export function causeOf(event: StampEvent): Cause {
     case 'ReplacementActive':
       return { ...base, kind: 'replacement', reason: `replacement ${event.replacementId} is active` };
     case 'IsolateRequested':
-      return { ...base, kind: 'operator', actor: event.actor, reason: event.reason };
+      return { ...base, kind: 'operator', ...who(event), reason: event.reason };
     case 'DrainRequested':
       return event.source === 'operator'
-        ? { ...base, kind: 'operator', actor: event.actor, reason: event.reason }
-        : { ...base, kind: 'reconciliation', actor: event.actor, reason: event.reason };
+        ? { ...base, kind: 'operator', ...who(event), reason: event.reason }
+        : { ...base, kind: 'reconciliation', ...who(event), reason: event.reason };
     case 'DrainTimerFired':
       return { ...base, kind: 'timer', reason: `drain timer fired (${event.drainId})` };
     case 'InFlightDrained':
@@ -59,7 +64,7 @@ export function causeOf(event: StampEvent): Cause {
       return {
         ...base,
         kind: 'operator',
-        actor: event.actor,
+        ...who(event),
         // Events queued before the command table gave verify its default reason carry ''.
         reason: event.reason || OPERATOR_COMMANDS.verify.defaultReason,
       };
@@ -79,7 +84,7 @@ export function causeOf(event: StampEvent): Cause {
       return {
         ...base,
         kind: event.actor === RECONCILER_ACTOR ? 'reconciliation' : 'operator',
-        actor: event.actor,
+        ...who(event),
         reason: event.reason,
       };
   }

@@ -2,6 +2,7 @@ import type { Decision } from '../decision';
 import type { EventOf } from '../events';
 import { checkMinInRotation } from '../guards/minInRotation';
 import { addMinutes } from '../time';
+import { who } from './cause';
 import { type DecideContext, ignore, overrides, refuse, transition } from './context';
 
 /** Bounds for an operator-chosen drain: at least a minute, at most a day. */
@@ -42,7 +43,13 @@ export function onDrainRequested(ctx: DecideContext<EventOf<'DrainRequested'>>):
     patch: {
       health,
       deadlines: { ...deadlines, drainEndsAt },
-      drain: { id: `drain-${event.id}`, reason: event.reason, startedAt: now, endsAt: drainEndsAt },
+      drain: {
+        id: `drain-${event.id}`,
+        reason: event.reason,
+        startedAt: now,
+        endsAt: drainEndsAt,
+        ...(event.source === 'operator' ? { requestedBy: who(event) } : {}),
+      },
     },
   });
 }

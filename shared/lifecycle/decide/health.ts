@@ -4,6 +4,7 @@ import { assessHealthFailure } from '../guards/blastRadius';
 import { checkMinInRotation } from '../guards/minInRotation';
 import type { IsolationState, Stamp, StampDeadlines, StampHealth } from '../stamp';
 import { addMinutes, isAtOrAfter, isBefore } from '../time';
+import { who } from './cause';
 import { type DecideContext, ignore, memberOf, overrides, refuse, transition, update } from './context';
 import { applyHealthAlert } from './healthAlerts';
 
@@ -263,7 +264,7 @@ export function onIsolateRequested(ctx: DecideContext<EventOf<'IsolateRequested'
   }
   return transition({ ...ctx, cause }, 'active', {
     traffic: 'isolated',
-    patch: { isolation: { by: 'operator', at: now } },
+    patch: { isolation: { by: 'operator', at: now, requestedBy: who(event) } },
     effects: [{ kind: 'disable-origin', stampId: stamp.id }],
   });
 }

@@ -1,6 +1,8 @@
 import type { Decision } from '../decision';
 import type { EventOf } from '../events';
+import { checkFourEyes } from '../guards/fourEyes';
 import type { QuarantineState } from '../stamp';
+import { who } from './cause';
 import { type DecideContext, ignore, overrides, refuse, transition, update } from './context';
 
 /**
@@ -62,6 +64,8 @@ export function onQuarantineApproved(ctx: DecideContext<EventOf<'QuarantineAppro
       `${stamp.id} is ${stamp.phase}; only a quarantined stamp can be verified`,
     );
   }
+  const fourEyes = checkFourEyes(stamp, who(event), ctx.policy.quarantine.fourEyes);
+  if (!fourEyes.ok) return refuse(ctx, fourEyes.guard, fourEyes.reason);
   const current = stamp.quarantine ?? { checks: 'pending' as const };
   let cause = ctx.cause;
   if (current.checks === 'failed') {

@@ -39,8 +39,11 @@ export interface DurableClientBindingData {
  * `rpcBaseUrl`; the management URLs are what `createCheckStatusResponse` hands out (with the
  * origin of the triggering request, as on Azure).
  */
-export function durableClientBindingData(origin: string, taskHubName: string): DurableClientBindingData {
-  const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
+export function durableClientBindingData(
+  origin: string,
+  taskHubName: string,
+  query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`,
+): DurableClientBindingData {
   const base = `${origin}${WEBHOOK_PATH}`;
   return {
     taskHubName,

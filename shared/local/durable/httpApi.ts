@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { StampsError } from '../../errors';
@@ -102,21 +103,41 @@ function parseFilter(query: URLSearchParams): InstanceFilter {
   };
 }
 
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function isTrue(value: string | null): boolean {
   return value !== null && value.toLowerCase() === 'true';
+}
+
+function sameKey(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The query every public webhook URL carries: the task hub, and the system key as on Azure. */
+export function webhookQuery(taskHubName: string, systemKey: string | undefined): string {
+  const base = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
+  return systemKey === undefined ? base : `${base}&code=${encodeURIComponent(systemKey)}`;
 }
 
 /**
  * The documented Durable Functions HTTP API (start, status, list, raise event, terminate,
  * purge) over `operations`, served under both `/runtime/webhooks/durabletask/` (the URLs that
  * `createCheckStatusResponse` hands out) and `/durabletask/` (the client's `rpcBaseUrl`).
- * A host mounts it on its own server by calling it first for every request.
+ * A host mounts it on its own server by calling it first for every request. As on Azure, the
+ * public webhook needs the extension's system key (`?code=` or `x-functions-key`): without it
+ * anyone could terminate an orchestration or start one with forged input. The RPC path is the
+ * worker's own, which Azure serves only inside the instance; a host must not expose it.
  */
 export function createDurableHttpHandler(
   operations: DurableOperations,
   taskHubName: string,
+  systemKey?: string,
 ): DurableHttpHandler {
-  const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
+  const query = webhookQuery(taskHubName, systemKey);
   return async (request, response) => {
     // The Host header is the client's: one that is not a host name must not make a 500.
     let url: URL;
@@ -130,6 +151,17 @@ export function createDurableHttpHandler(
       if (url.pathname.startsWith(prefix)) rest = url.pathname.slice(prefix.length);
     }
     if (rest === undefined) return false;
+    if (systemKey !== undefined && url.pathname.startsWith(`${WEBHOOK_PATH}/`)) {
+      const presented = url.searchParams.get('code') ?? headerValue(request.headers['x-functions-key']);
+      if (presented === undefined || !sameKey(presented, systemKey)) {
+        send(response, 401, {
+          code: 'Unauthorized',
+          message:
+            'the Durable HTTP API needs the durabletask_extension system key (?code= or x-functions-key), as on Azure',
+        });
+        return true;
+      }
+    }
     const method = (request.method ?? 'GET').toUpperCase();
     const webhookBase = `${url.origin}${WEBHOOK_PATH}`;
     try {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { LogHandler } from '@azure/functions';
 
@@ -22,7 +22,7 @@ import {
   RuntimeStoppedError,
 } from './errors';
 import { type HistoryEvent, historyEvents } from './historyEvent';
-import { createDurableHttpHandler, type DurableHttpHandler } from './httpApi';
+import { createDurableHttpHandler, type DurableHttpHandler, webhookQuery } from './httpApi';
 import { listenDurableHttpApi, type ListeningServer } from './httpServer';
 import { InMemoryInstanceStore } from './inMemoryInstanceStore';
 import { newInstanceId, validateInstanceId } from './instanceId';
@@ -61,6 +61,11 @@ export interface LocalDurableRuntimeOptions {
   /** Defaults to the system clock; tests pass a `ManualClock`. */
   readonly clock?: Clock;
   readonly taskHubName?: string;
+  /**
+   * The `durabletask_extension` system key the public webhook requires (as on Azure); random
+   * per runtime by default. The URLs handed out (`createCheckStatusResponse`) carry it.
+   */
+  readonly systemKey?: string;
   /** How many activities may run at once across all instances (default 4). */
   readonly maxConcurrentActivities?: number;
   /** How many previous executions (continueAsNew) an instance keeps (default 10). */
@@ -117,6 +122,8 @@ export class LocalDurableRuntime implements DurableOperations {
   readonly store: InstanceStore;
   readonly clock: Clock;
   readonly taskHubName: string;
+  /** The system key of the Durable HTTP API's public webhook. */
+  readonly systemKey: string;
   private readonly maxArchivedExecutions: number;
   private readonly activities: Semaphore;
   private readonly mutex = new KeyedMutex();
@@ -141,7 +148,8 @@ export class LocalDurableRuntime implements DurableOperations {
     this.taskHubName = options.taskHubName ?? 'SynaxisLocalHub';
     this.maxArchivedExecutions = options.maxArchivedExecutions ?? 10;
     this.activities = new Semaphore(options.maxConcurrentActivities ?? 4);
-    this.httpHandler = createDurableHttpHandler(this, this.taskHubName);
+    this.systemKey = options.systemKey ?? randomBytes(32).toString('base64url');
+    this.httpHandler = createDurableHttpHandler(this, this.taskHubName, this.systemKey);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -208,7 +216,11 @@ export class LocalDurableRuntime implements DurableOperations {
   /** The durable client binding data for handlers (`df.getClient(context)`); needs {@link listen}. */
   clientBindingData(): DurableClientBindingData {
     if (this.server === undefined) throw new HttpApiNotListeningError();
-    return durableClientBindingData(this.server.origin, this.taskHubName);
+    return durableClientBindingData(
+      this.server.origin,
+      this.taskHubName,
+      webhookQuery(this.taskHubName, this.systemKey),
+    );
   }
 
   /**

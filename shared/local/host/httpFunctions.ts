@@ -4,6 +4,7 @@ import { type Cookie, HttpRequest, HttpResponse } from '@azure/functions';
 
 import type { RegisteredFunction } from './functionRegistry';
 import type { HostReply } from './hostReply';
+import { isPlatformIdentityHeader } from './localIdentity';
 import { compareRoutePrecedence, matchRoute, parseRouteTemplate, type RouteTemplate } from './routeTemplate';
 
 /** One HTTP function as the host routes it. */
@@ -61,19 +62,23 @@ function flatten(value: string | readonly string[] | undefined): string | undefi
 
 /**
  * The `HttpRequest` the Node worker would build (`fromRpcHttp`): full URL, method, headers,
- * query, route params and the body bytes.
+ * query, route params and the body bytes, with the identity headers the platform sets.
  */
 export function toFunctionRequest(
   incoming: IncomingMessage,
   url: URL,
   params: Record<string, string>,
   body: Buffer,
+  platformHeaders: Record<string, string> = {},
 ): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming.headers)) {
+    // The platform's identity headers are the platform's: a client's own never reach a function.
+    if (isPlatformIdentityHeader(name)) continue;
     const flat = flatten(value);
     if (flat !== undefined) headers[name] = flat;
   }
+  Object.assign(headers, platformHeaders);
   const query: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
   return new HttpRequest({

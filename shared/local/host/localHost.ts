@@ -10,7 +10,7 @@ import type { Clock } from '../../ports/clock';
 import { forLog } from '../../text/forLog';
 import type { LocalServiceBus } from '../bus/localServiceBus';
 import { bindServiceBusFunctions } from '../bus/serviceBusTriggers';
-import { RPC_PATH, WEBHOOK_PATH } from '../durable/clientBinding';
+import { WEBHOOK_PATH } from '../durable/clientBinding';
 import type { LocalDurableRuntime } from '../durable/runtime';
 import { EVENT_GRID_WEBHOOK_PATH, type LocalEventGrid } from '../eventgrid/localEventGrid';
 import { MAX_EVENT_BYTES } from '../eventgrid/schemas';
@@ -28,6 +28,7 @@ import {
 } from './httpFunctions';
 import { idempotentHostReply } from './idempotentSim';
 import type { InvokeOptions } from './invokeFunction';
+import { type LocalIdentity, platformHeadersFor } from './localIdentity';
 import { readRequestBody, tooLargeHeaders } from './requestBody';
 import { handleSimRequest, type HostSimulation } from './simRoutes';
 import { TimerScheduler } from './timerTriggers';
@@ -64,6 +65,12 @@ export interface LocalHostOptions {
   readonly closeTransports?: boolean;
   /** See {@link TimerScheduler}: lateness (simulated ms) before a timer run is past due. */
   readonly timerPastDueToleranceMs?: number;
+  /**
+   * Plays App Service authentication: signs `/api/*` requests in (bearer token or the default
+   * user) and sets `x-ms-client-principal`. Without it no request is signed in. Either way a
+   * client's own identity headers are removed.
+   */
+  readonly identity?: LocalIdentity;
 }
 
 interface Advanceable {
@@ -297,8 +304,10 @@ export class LocalHost {
     // Concatenated, not resolved: a request line such as `//host/x` must stay a path here.
     const url = new URL(`${this.originValue ?? 'http://127.0.0.1'}${request.url ?? '/'}`);
     const path = url.pathname;
-    if (path.startsWith(`${WEBHOOK_PATH}/`) || path.startsWith(`${RPC_PATH}/`)) {
-      // The durable runtime's HTTP API reads its own body; check-status URLs land here.
+    if (path.startsWith(`${WEBHOOK_PATH}/`)) {
+      // The durable runtime's HTTP API reads its own body (and checks its system key);
+      // check-status URLs land here. Its RPC path stays on the runtime's own listener, as on
+      // Azure, where the worker's endpoint is not reachable from outside.
       if (await this.options.runtime.httpApiHandler(request, response)) return;
       writeReply(response, problemReply(404, `no Durable HTTP API path ${path}`, { instance: path }));
       return;
@@ -380,10 +389,24 @@ export class LocalHost {
         headers: tooLargeHeaders(body),
       });
     }
+    const signIn = this.options.identity?.signIn(header('authorization'), header('cookie')) ?? {
+      kind: 'anonymous',
+    };
+    if (signIn.kind === 'invalid-token') {
+      // As App Service authentication answers a token it cannot validate.
+      return problemReply(401, `${signIn.detail}; sign in again`, {
+        instance,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      });
+    }
+    const identity = signIn.kind === 'principal' ? platformHeadersFor(signIn.principal) : {};
     const fn = match.route.fn;
     const started = Date.now();
     try {
-      const result = await this.invoke(fn, toFunctionRequest(request, url, match.params, body.bytes));
+      const result = await this.invoke(
+        fn,
+        toFunctionRequest(request, url, match.params, body.bytes, identity),
+      );
       const reply = await toHostReply(result);
       this.log(
         'debug',

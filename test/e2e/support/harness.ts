@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Services } from '../../../shared/app/services';
 import { ManualClock } from '../../../shared/local/clock/manualClock';
+import { LOCAL_ACTION_GROUP } from '../../../shared/local/host/localIdentity';
 import { LocalControlPlane, type LocalControlPlaneOptions } from '../../../shared/local/localControlPlane';
 import type { StampCloudEvent } from '../../../shared/ports/eventPublisher';
 
@@ -26,6 +27,10 @@ export interface E2E {
   /** Every CloudEvent the control plane published (signals, phase changes, incidents). */
   readonly published: StampCloudEvent[];
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** `POST /api/alerts` as the action group's secure webhook sends it (signed in as that app). */
+  alert(body: unknown): Promise<ApiAnswer>;
+  /** The headers that sign a request in as a local user (STAMPS_LOCAL_USERS) or app. */
+  as(name: string): Record<string, string>;
   stamp(id: string): Promise<Record<string, unknown>>;
   /** Moves simulated time forward, letting everything due settle at its own instant. */
   advance(minutes: number): Promise<void>;
@@ -135,12 +140,17 @@ export function drive(
     }
   }
 
+  const as = (name: string): Record<string, string> => ({
+    authorization: `Bearer ${plane.identity.tokenFor(name)}`,
+  });
   return {
     plane,
     clock,
     logs,
     published,
     api,
+    alert: (body) => api('POST', '/api/alerts', body, as(LOCAL_ACTION_GROUP.name)),
+    as,
     async stamp(id) {
       const answer = await api('GET', `/api/stamps/${id}`);
       if (answer.status !== 200)

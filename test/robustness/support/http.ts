@@ -1,3 +1,4 @@
+import { LOCAL_ACTION_GROUP } from '../../../shared/local/host/localIdentity';
 import type { E2E } from '../../e2e/support/harness';
 
 export interface RawAnswer {
@@ -14,10 +15,12 @@ export async function rawRequest(
   contentType: string | undefined,
 ): Promise<RawAnswer> {
   const hasBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
+  // The alert receiver's caller is the action group, signed in with its secure webhook token.
+  const signIn = path.startsWith('/api/alerts') ? e2e.as(LOCAL_ACTION_GROUP.name) : {};
   const response = await fetch(`${e2e.plane.origin}${path}`, {
     method,
     ...(hasBody ? { body } : {}),
-    ...(hasBody && contentType !== undefined ? { headers: { 'content-type': contentType } } : {}),
+    headers: { ...signIn, ...(hasBody && contentType !== undefined ? { 'content-type': contentType } : {}) },
   });
   const text = await response.text();
   await e2e.settle();

@@ -63,7 +63,11 @@ describe('loadConfig', () => {
     assert.equal(config.policy.maxUnhealthyPercent, 25);
     assert.equal(config.policy.isolationGraceMinutes, 3);
     assert.equal(config.policy.replacementSurgePerRegion, 0);
-    assert.deepEqual(config.policy.quarantine, { autoVerify: false, requireHumanApproval: true });
+    assert.deepEqual(config.policy.quarantine, {
+      autoVerify: false,
+      requireHumanApproval: true,
+      fourEyes: true,
+    });
     assert.equal(config.local.port, 8080);
   });
 

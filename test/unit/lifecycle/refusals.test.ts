@@ -503,7 +503,9 @@ describe('decide: bookkeeping without a transition', () => {
   });
 
   it('passing checks wait for an approval when the policy requires one', () => {
-    const policy = policyWith({ quarantine: { autoVerify: true, requireHumanApproval: true } });
+    const policy = policyWith({
+      quarantine: { autoVerify: true, requireHumanApproval: true, fourEyes: true },
+    });
     const d = decide(
       stampIn('quarantined'),
       { type: 'QuarantineChecksCompleted', id: 'x', passed: true, detail: 'ok' },
@@ -516,7 +518,9 @@ describe('decide: bookkeeping without a transition', () => {
   });
 
   it('an approval before the checks finish is recorded; the checks then decommission', () => {
-    const policy = policyWith({ quarantine: { autoVerify: true, requireHumanApproval: true } });
+    const policy = policyWith({
+      quarantine: { autoVerify: true, requireHumanApproval: true, fourEyes: true },
+    });
     const approved = decide(
       stampIn('quarantined'),
       { type: 'QuarantineApproved', id: 'x', ...op },

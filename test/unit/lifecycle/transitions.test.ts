@@ -248,7 +248,7 @@ const CASES: readonly TransitionCase[] = [
     to: 'decommissioning',
     traffic: 'none',
     effects: ['delete-workloads', 'publish-phase-changed'],
-    policy: policyWith({ quarantine: { autoVerify: true, requireHumanApproval: true } }),
+    policy: policyWith({ quarantine: { autoVerify: true, requireHumanApproval: true, fourEyes: true } }),
   },
   {
     name: 'decommissioning → archived when the workloads are deleted',
@@ -436,7 +436,13 @@ describe('decide: what each transition records', () => {
         fleet(seedFleet()),
       ),
     );
-    assert.deepEqual(d.stamp.drain, { id: 'drain-req-9', reason: 'r', startedAt: T0, endsAt: at(45) });
+    assert.deepEqual(d.stamp.drain, {
+      id: 'drain-req-9',
+      reason: 'r',
+      startedAt: T0,
+      endsAt: at(45),
+      requestedBy: { actor: 'ana' },
+    });
     assert.equal(d.stamp.deadlines.drainEndsAt, at(45));
     assert.deepEqual(
       d.effects.find((e) => e.kind === 'schedule-drain-timer'),
@@ -540,7 +546,7 @@ describe('decide: what each transition records', () => {
       decide(
         stampIn('draining'),
         { type: 'DrainTimerFired', id: 'e1', drainId: 'drain-1' },
-        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false } }),
+        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false, fourEyes: true } }),
         at(30),
         fleet([]),
       ),
@@ -559,7 +565,7 @@ describe('decide: what each transition records', () => {
       decide(
         stampIn('quarantined'),
         { type: 'QuarantineApproved', id: 'e1', actor: 'ana', reason: '' },
-        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false } }),
+        policyWith({ quarantine: { autoVerify: false, requireHumanApproval: false, fourEyes: true } }),
         at(6),
         fleet([]),
       ),
