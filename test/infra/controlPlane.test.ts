@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
 import { roleIdOf } from '../support/azureRbac';
+import { AUTH_APPLICATION_OBJECT_ID, AUTH_CLIENT_ID } from './appRegistration';
 import {
   asArray,
   asRecord,
@@ -55,7 +56,13 @@ describe('control plane (infra/main.bicep, azd)', () => {
     snap = snapshot(
       'main.json',
       'control-plane',
-      { environmentName: 'prod', location: 'westeurope', deployEventSubscription: true },
+      {
+        environmentName: 'prod',
+        location: 'westeurope',
+        deployEventSubscription: true,
+        authClientId: AUTH_CLIENT_ID,
+        authApplicationObjectId: AUTH_APPLICATION_OBJECT_ID,
+      },
       'westeurope',
     );
   });
@@ -91,7 +98,7 @@ describe('control plane (infra/main.bicep, azd)', () => {
   });
 
   it('connects the app by identity only: no key, connection string or shared key in its settings', () => {
-    const [config] = exactly(snap, 'Microsoft.Web/sites/config', 1);
+    const config = snap.ofType('Microsoft.Web/sites/config').find((c) => c.name.endsWith('/appsettings'));
     const settings = asRecord(at(config?.body, 'properties'), 'app settings');
     for (const key of [
       'AzureWebJobsStorage__accountName',
@@ -116,8 +123,9 @@ describe('control plane (infra/main.bicep, azd)', () => {
   });
 
   it('keeps Durable state in storage without shared keys, with blob, queue and table roles for the app', () => {
-    const accounts = exactly(snap, 'Microsoft.Storage/storageAccounts', 2);
-    const storage = accounts.find((account) => !account.name.startsWith('starch'));
+    // Durable state, dead letters (apart: see controlPlaneAccess.test.ts) and archives.
+    const accounts = exactly(snap, 'Microsoft.Storage/storageAccounts', 3);
+    const storage = accounts.find((a) => !a.name.startsWith('starch') && !a.name.startsWith('stdl'));
     assert.equal(at(storage?.body, 'properties.allowSharedKeyAccess'), false);
     assert.equal(at(storage?.body, 'properties.allowBlobPublicAccess'), false);
     assert.equal(at(storage?.body, 'properties.minimumTlsVersion'), 'TLS1_2');
@@ -209,20 +217,23 @@ describe('control plane (infra/main.bicep, azd)', () => {
     assert.deepEqual(functionAppRolesOn(snap, 'Microsoft.EventGrid/topics/'), [ROLES.eventGridDataSender]);
   });
 
-  it('calls the alerts function from the action group with the common alert schema', () => {
+  it('calls the alerts function from the action group with the common alert schema, over its secure webhook', () => {
     const [group] = exactly(snap, 'Microsoft.Insights/actionGroups', 1);
-    const receivers = asArray(at(group?.body, 'properties.azureFunctionReceivers'), 'receivers');
+    assert.equal(at(group?.body, 'properties.azureFunctionReceivers'), undefined, 'no function-key receiver');
+    const receivers = asArray(at(group?.body, 'properties.webhookReceivers'), 'receivers');
     assert.equal(receivers.length, 1);
-    assert.equal(at(receivers[0], 'functionName'), 'alerts');
     assert.equal(at(receivers[0], 'useCommonAlertSchema'), true);
+    // The secure webhook: a Microsoft Entra token for the app registration (its application object).
+    assert.equal(at(receivers[0], 'useAadAuth'), true);
+    assert.equal(at(receivers[0], 'objectId'), AUTH_APPLICATION_OBJECT_ID);
+    assert.equal(at(receivers[0], 'identifierUri'), `api://${AUTH_CLIENT_ID}`);
     // https://<the function app's default host name>/api/alerts (the host name is known at deployment)
-    const url = String(at(receivers[0], 'httpTriggerUrl'));
+    const url = String(at(receivers[0], 'serviceUri'));
     assert.match(
       url,
       /^\[format\('https:\/\/\{0\}\/api\/alerts', reference\('[^']*\/Microsoft\.Web\/sites\/func-[^']*'/,
     );
     assert.match(url, /\.defaultHostName\)\]$/);
-    assert.equal(at(receivers[0], 'functionAppResourceId'), snap.ofType('Microsoft.Web/sites')[0]?.id);
   });
 
   it('alerts on Front Door origin health per origin, to that action group', () => {
