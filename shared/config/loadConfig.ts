@@ -91,7 +91,7 @@ const localUsers = z
     const users: LocalUserSetting[] = [];
     for (const entry of text.split(',').map((e) => e.trim())) {
       const match =
-        /^([A-Za-z0-9._@-]{1,100})=((?:Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))(?:\+Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))*)$/.exec(
+        /^([A-Za-z0-9._@-]{1,100})=((?:Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))(?:\+Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))*)?$/.exec(
           entry,
         );
       if (match === null) {
@@ -101,7 +101,8 @@ const localUsers = z
         });
         return z.NEVER;
       }
-      users.push({ name: match[1] ?? '', roles: (match[2] ?? '').split('+') });
+      // A user may hold no role at all: signed in, allowed nothing (how a 403 looks).
+      users.push({ name: match[1] ?? '', roles: match[2] === undefined ? [] : match[2].split('+') });
     }
     if (new Set(users.map((u) => u.name)).size !== users.length)
       ctx.addIssue({ code: 'custom', message: 'local user names must be unique' });
@@ -320,7 +321,7 @@ export function loadConfig(env: Env): Config {
 }
 
 /** Secrets are never echoed back in an error. */
-const SECRET_KEYS = new Set(['Cosmos__key']);
+const SECRET_KEYS = new Set(['Cosmos__key', 'STAMPS_ALERT_KEY']);
 
 function describe(issue: z.core.$ZodIssue, values: Record<string, string>): string {
   const key = issue.path.map(String).join('.') || '(settings)';

@@ -82,6 +82,13 @@ export class LocalIdentity {
     return token;
   }
 
+  /** The principal a local user signs in as (tests compare the audit with it). */
+  principalOf(name: string): Principal {
+    const principal = this.byToken.get(this.tokenFor(name));
+    if (principal === undefined) throw new Error(`there is no local user '${name}'`);
+    return principal;
+  }
+
   get defaultPrincipal(): Principal | undefined {
     return this.defaultUser;
   }

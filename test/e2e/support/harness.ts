@@ -122,7 +122,13 @@ export function drive(
       contentType: response.headers.get('content-type') ?? '',
       location: response.headers.get('location'),
       headers: response.headers,
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+      // A page (the dashboard) is kept as text; every API answer is JSON.
+      body:
+        text === ''
+          ? {}
+          : /json/.test(response.headers.get('content-type') ?? '')
+            ? (JSON.parse(text) as Record<string, unknown>)
+            : { text },
     };
   }
 

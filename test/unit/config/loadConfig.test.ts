@@ -71,6 +71,29 @@ describe('loadConfig', () => {
     assert.equal(config.local.port, 8080);
   });
 
+  it('reads who may do what: local users (one may hold no role), four eyes, overrides, the alert key', () => {
+    const config = loadConfig({
+      STAMPS_LOCAL_USERS: 'ana=Stamps.Operator+Stamps.Approver,guest=',
+      STAMPS_LOCAL_AUTH: 'strict',
+      STAMPS_FOUR_EYES: 'false',
+      STAMPS_OVERRIDE_REQUIRES_ADMIN: 'false',
+      STAMPS_ALERT_KEY: 'k'.repeat(32),
+    });
+    assert.deepEqual(config.auth.localUsers, [
+      { name: 'ana', roles: ['Stamps.Operator', 'Stamps.Approver'] },
+      { name: 'guest', roles: [] },
+    ]);
+    assert.equal(config.auth.localMode, 'strict');
+    assert.equal(config.policy.quarantine.fourEyes, false);
+    assert.equal(config.auth.overrideRequiresAdmin, false);
+    assert.equal(config.auth.alertKey, 'k'.repeat(32));
+    assert.equal(config.auth.platformSignIn, false, 'only the platform turns sign-in on');
+    const defaults = loadConfig({});
+    assert.equal(defaults.policy.quarantine.fourEyes, true);
+    assert.equal(defaults.auth.overrideRequiresAdmin, true);
+    assert.equal(defaults.auth.localUsers[0]?.name, 'local-admin');
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({});
     assert.ok(
@@ -120,6 +143,28 @@ describe('loadConfig', () => {
       message: /^Cosmos__accountEndpoint: must be an https:\/\/ URL/,
     },
     { key: 'STAMPS_TASK_HUB', value: 'my-hub', message: /^STAMPS_TASK_HUB: must be 3-45 letters or digits/ },
+    // A key anyone could guess is no key, and the message never shows it.
+    {
+      key: 'STAMPS_ALERT_KEY',
+      value: 'short',
+      message: /^STAMPS_ALERT_KEY: must be at least 32 characters$/,
+    },
+    {
+      key: 'STAMPS_LOCAL_USERS',
+      value: 'ana=Stamps.Boss',
+      message: /^STAMPS_LOCAL_USERS: entry 'ana=Stamps.Boss' is not name=Role\+Role/,
+    },
+    {
+      key: 'STAMPS_LOCAL_USERS',
+      value: 'ana=Stamps.Reader,ana=Stamps.Admin',
+      message: /^STAMPS_LOCAL_USERS: local user names must be unique/,
+    },
+    {
+      key: 'STAMPS_LOCAL_AUTH',
+      value: 'open',
+      message: /^STAMPS_LOCAL_AUTH: must be one of default-user, strict \(got 'open'\)$/,
+    },
+    { key: 'STAMPS_FOUR_EYES', value: 'maybe', message: /^STAMPS_FOUR_EYES: must be true or false/ },
   ];
   for (const c of bad) {
     it(`fails naming ${c.key} for '${c.value}'`, () => {
