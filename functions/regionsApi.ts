@@ -2,13 +2,13 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 
 import { setDesired } from '../shared/app/desiredCapacity';
 import { readLedgers } from '../shared/app/fleet';
-import { desiredBody, identityInBody, parseWith } from '../shared/app/requests';
+import { desiredBody } from '../shared/app/requests';
 import { services } from '../shared/app/services';
 import { regionDetailView, regionsView, regionView } from '../shared/app/views';
 import type { Principal } from '../shared/auth/principal';
-import { readJsonBody } from '../shared/http/body';
 import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
+import { readChangeBody } from '../shared/http/requestBody';
 import { regionPolicy } from '../shared/lifecycle/policy';
 
 function unknownRegion(name: string | undefined, known: readonly string[]): HttpResponseInit {
@@ -51,12 +51,8 @@ export async function putRegion(
       name,
       policy.regions.map((r) => r.name),
     );
-  const body = await readJsonBody(request);
-  if (!body.ok) return problem(body.status, body.detail);
-  const named = identityInBody(body.value);
-  if (named !== undefined) return problem(400, `invalid region update: ${named}`);
-  const parsed = parseWith(desiredBody, body.value, 'region update');
-  if (!parsed.ok) return problem(400, parsed.detail);
+  const parsed = await readChangeBody(request, desiredBody, 'region update');
+  if (!parsed.ok) return parsed.answer;
   const actor = principal.name;
   const outcome = await setDesired(svc, name, parsed.value.desired, {
     actor,

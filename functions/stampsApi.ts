@@ -6,7 +6,6 @@ import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operator
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
   createStampBody,
-  identityInBody,
   isStampId,
   listQuery,
   operatorCommandBody,
@@ -19,10 +18,10 @@ import { archiveView, historyView, stampView } from '../shared/app/views';
 import { checkAccess } from '../shared/auth/access';
 import { COMMAND_ROLES, OVERRIDE_ROLE } from '../shared/auth/commandRoles';
 import type { Principal } from '../shared/auth/principal';
-import { readJsonBody } from '../shared/http/body';
 import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { answerBadToken, pageMembers, pageRequest } from '../shared/http/paging';
 import { json, problem } from '../shared/http/problem';
+import { readChangeBody } from '../shared/http/requestBody';
 import {
   OPERATOR_COMMAND_NAMES,
   type OperatorCommand,
@@ -44,12 +43,8 @@ export async function createStamp(
   context: InvocationContext,
   principal: Principal,
 ): Promise<HttpResponseInit> {
-  const body = await readJsonBody(request);
-  if (!body.ok) return problem(body.status, body.detail);
-  const named = identityInBody(body.value);
-  if (named !== undefined) return problem(400, `invalid stamp request: ${named}`);
-  const parsed = parseWith(createStampBody, body.value, 'stamp request');
-  if (!parsed.ok) return problem(400, parsed.detail);
+  const parsed = await readChangeBody(request, createStampBody, 'stamp request');
+  if (!parsed.ok) return parsed.answer;
   const svc = await services();
   const { region, allowOtherRegions = false, reason } = parsed.value;
   const outcome = await requestStamp(svc, {
@@ -165,12 +160,8 @@ export function operatorCommandHandler(command: OperatorCommand) {
   ): Promise<HttpResponseInit> => {
     const id = request.params['id'];
     if (!isStampId(id)) return badStampId(id);
-    const body = await readJsonBody(request);
-    if (!body.ok) return problem(body.status, body.detail);
-    const named = identityInBody(body.value);
-    if (named !== undefined) return problem(400, `invalid ${what}: ${named}`);
-    const parsed = parseWith(operatorCommandBody(command), body.value, what);
-    if (!parsed.ok) return problem(400, parsed.detail);
+    const parsed = await readChangeBody(request, operatorCommandBody(command), what);
+    if (!parsed.ok) return parsed.answer;
     const svc = await services();
     if (parsed.value.override === true && svc.config.auth.overrideRequiresAdmin) {
       const access = checkAccess(principal, OVERRIDE_ROLE, `an override of a guard (${what})`);

@@ -61,9 +61,10 @@ exit codes: 0 ok, 1 refused or failed, 2 usage`;
 
 const OPTIONS = {
   url: { type: 'string' },
+  json: { type: 'boolean' },
+  // Signing in: an Entra ID audience for DefaultAzureCredential, or a token as is.
   audience: { type: 'string' },
   token: { type: 'string' },
-  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   region: { type: 'string' },
   phase: { type: 'string' },

@@ -83,30 +83,35 @@ const boolean = z
   .refine((v) => v === 'true' || v === 'false', 'must be true or false')
   .transform((v) => v === 'true');
 
+const LOCAL_ROLES = ['Reader', 'Operator', 'Approver', 'Admin', 'AlertSender'].map((r) => `Stamps.${r}`);
+
+/** One `name=Role+Role` entry; a user may hold no role at all (signed in, allowed nothing: a 403). */
+function localUser(entry: string): LocalUserSetting | undefined {
+  const [name = '', roles = '', ...rest] = entry.split('=');
+  const held = roles === '' ? [] : roles.split('+');
+  const valid = /^[A-Za-z0-9._@-]{1,100}$/.test(name) && rest.length === 0;
+  return valid && held.every((role) => LOCAL_ROLES.includes(role)) ? { name, roles: held } : undefined;
+}
+
 /** `name=Role+Role,...`: the local host's users (names are what the audit shows). */
 const localUsers = z
   .string()
   .trim()
   .transform((text, ctx): LocalUserSetting[] => {
-    const users: LocalUserSetting[] = [];
-    for (const entry of text.split(',').map((e) => e.trim())) {
-      const match =
-        /^([A-Za-z0-9._@-]{1,100})=((?:Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))(?:\+Stamps\.(?:Reader|Operator|Approver|Admin|AlertSender))*)?$/.exec(
-          entry,
-        );
-      if (match === null) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `entry '${entry}' is not name=Role+Role with roles among Stamps.Reader, Stamps.Operator, Stamps.Approver, Stamps.Admin, Stamps.AlertSender`,
-        });
-        return z.NEVER;
-      }
-      // A user may hold no role at all: signed in, allowed nothing (how a 403 looks).
-      users.push({ name: match[1] ?? '', roles: match[2] === undefined ? [] : match[2].split('+') });
+    const entries = text.split(',').map((e) => e.trim());
+    const users = entries.map(localUser);
+    const bad = entries.find((_, i) => users[i] === undefined);
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry '${bad}' is not name=Role+Role with roles among ${LOCAL_ROLES.join(', ')}`,
+      });
+      return z.NEVER;
     }
-    if (new Set(users.map((u) => u.name)).size !== users.length)
+    const valid = users.filter((u): u is LocalUserSetting => u !== undefined);
+    if (new Set(valid.map((u) => u.name)).size !== valid.length)
       ctx.addIssue({ code: 'custom', message: 'local user names must be unique' });
-    return users;
+    return valid;
   });
 
 const httpsUrl = z

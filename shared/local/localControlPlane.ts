@@ -27,7 +27,7 @@ import { LocalEventGrid } from './eventgrid';
 import { type HostLog, silentLog } from './host/hostLog';
 import { loadFunctionApp } from './host/installFunctionsCore';
 import { LocalHost } from './host/localHost';
-import { LOCAL_ACTION_GROUP, LocalIdentity } from './host/localIdentity';
+import { LocalIdentity, postAsActionGroup } from './host/localIdentity';
 import { seedFleet } from './seedFleet';
 import { SimulatedAzure } from './sim';
 import { createLocalRecordArchive, type LazyLocalBlobStorage, lazyLocalBlobStorage } from './storage';
@@ -155,20 +155,10 @@ export class LocalControlPlane {
         clock,
         regions: config.policy.regions,
         ...(this.options.simulationSeed === undefined ? {} : { seed: this.options.simulationSeed }),
-        // Azure Monitor's action group calling our receiver, over HTTP like the real one.
         onAlert: async (payload) => {
           if (listening.origin === undefined) throw new Error('the local host is not listening yet');
-          const response = await fetch(`${listening.origin}/api/alerts`, {
-            method: 'POST',
-            // The action group's secure webhook: a token for an app holding Stamps.AlertSender.
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${this.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
-            },
-            body: JSON.stringify(payload),
-          });
-          await response.arrayBuffer();
-          if (response.status >= 300) throw new Error(`alert receiver answered ${response.status}`);
+          const status = await postAsActionGroup(listening.origin, this.identity, JSON.stringify(payload));
+          if (status >= 300) throw new Error(`alert receiver answered ${status}`);
         },
       });
     const bus = new LocalServiceBus({ clock, log });

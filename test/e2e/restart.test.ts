@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
-import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
+import { postAsActionGroup } from '../../shared/local/host/localIdentity';
 import { LocalControlPlane } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { perSuite } from '../support/lifetime';
@@ -25,15 +25,7 @@ describe('end to end: the local host restarted mid-lifecycle', () => {
       regions: DEFAULT_POLICY.regions,
       onAlert: async (payload) => {
         if (current === undefined) throw new Error('no host');
-        const response = await fetch(`${current.origin}/api/alerts`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${current.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
-          },
-          body: JSON.stringify(payload),
-        });
-        await response.arrayBuffer();
+        await postAsActionGroup(current.origin, current.identity, JSON.stringify(payload));
       },
     });
     const options = { ...hostOnSharedStore(cosmos(), 'restart', clock), azure };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
 import { roleIdOf } from '../support/azureRbac';
-import { AUTH_APPLICATION_OBJECT_ID, AUTH_CLIENT_ID } from './appRegistration';
+import { AUTH_APPLICATION_OBJECT_ID, AUTH_CLIENT_ID, controlPlaneSnapshot } from './appRegistration';
 import {
   asArray,
   asRecord,
@@ -17,7 +17,6 @@ import {
   exactly,
   repoRoot,
   type Snapshot,
-  snapshot,
   type SnapshotResource,
 } from './support';
 
@@ -53,18 +52,11 @@ function functionAppRolesOn(snap: Snapshot, scope: string): string[] {
 describe('control plane (infra/main.bicep, azd)', () => {
   let snap: Snapshot;
   before(() => {
-    snap = snapshot(
-      'main.json',
-      'control-plane',
-      {
-        environmentName: 'prod',
-        location: 'westeurope',
-        deployEventSubscription: true,
-        authClientId: AUTH_CLIENT_ID,
-        authApplicationObjectId: AUTH_APPLICATION_OBJECT_ID,
-      },
-      'westeurope',
-    );
+    snap = controlPlaneSnapshot('control-plane', {
+      deployEventSubscription: true,
+      authClientId: AUTH_CLIENT_ID,
+      authApplicationObjectId: AUTH_APPLICATION_OBJECT_ID,
+    });
   });
 
   it('evaluates without diagnostics into the control plane and global resource groups', () => {
@@ -286,18 +278,12 @@ describe('control plane (infra/main.bicep, azd)', () => {
 
 describe('control plane for another stamp environment and a developer group (issue 11, defect 5)', () => {
   it('passes the stamp environment to the app and assigns the developer roles as a group', () => {
-    const staging = snapshot(
-      'main.json',
-      'control-plane-staging',
-      {
-        environmentName: 'stg',
-        location: 'westeurope',
-        stampEnvironment: 'staging',
-        principalId: '00000000-0000-0000-0000-00000000beef',
-        principalType: 'Group',
-      },
-      'westeurope',
-    );
+    const staging = controlPlaneSnapshot('control-plane-staging', {
+      environmentName: 'stg',
+      stampEnvironment: 'staging',
+      principalId: '00000000-0000-0000-0000-00000000beef',
+      principalType: 'Group',
+    });
     const settings = staging
       .ofType('Microsoft.Web/sites/config')
       .map((c) => at(c.body, 'properties.STAMPS_ENVIRONMENT'))
@@ -314,12 +300,7 @@ describe('control plane for another stamp environment and a developer group (iss
 
 describe('control plane before its code is deployed', () => {
   it('leaves out the Event Grid subscription (Event Grid checks that the function exists)', () => {
-    const first = snapshot(
-      'main.json',
-      'control-plane-first',
-      { environmentName: 'prod', location: 'westeurope' },
-      'westeurope',
-    );
+    const first = controlPlaneSnapshot('control-plane-first', {});
     assert.equal(first.ofType('Microsoft.EventGrid/topics/eventSubscriptions').length, 0);
     exactly(first, 'Microsoft.EventGrid/topics', 1);
   });

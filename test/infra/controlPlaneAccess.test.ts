@@ -4,10 +4,10 @@
  * and the app's data services reachable only through private endpoints from its virtual network.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { AUTH_APPLICATION_OBJECT_ID, AUTH_CLIENT_ID } from './appRegistration';
-import { asArray, at, exactly, type Snapshot, snapshot, type SnapshotResource } from './support';
+import { AUTH_APPLICATION_OBJECT_ID, AUTH_CLIENT_ID, controlPlaneSnapshot } from './appRegistration';
+import { asArray, at, exactly, type Snapshot, type SnapshotResource } from './support';
 
 /** The data services of the control plane: what must have no public network access. */
 const DATA_SERVICES = [
@@ -41,24 +41,24 @@ function groupIds(endpoints: readonly SnapshotResource[]): string[] {
     .sort();
 }
 
+/** Evaluated on first use, once: `bicep snapshot` takes seconds. */
+function once(evaluate: () => Snapshot): () => Snapshot {
+  let snap: Snapshot | undefined;
+  return () => (snap ??= evaluate());
+}
+
 describe('control plane access: sign-in with Microsoft Entra ID', () => {
-  let snap: Snapshot;
-  before(() => {
-    snap = snapshot(
-      'main.json',
-      'control-plane-access',
-      {
-        environmentName: 'prod',
-        location: 'westeurope',
-        authClientId: AUTH_CLIENT_ID,
-        authApplicationObjectId: AUTH_APPLICATION_OBJECT_ID,
-      },
-      'westeurope',
-    );
-  });
+  const snap = once(() =>
+    controlPlaneSnapshot('control-plane-access', {
+      authClientId: AUTH_CLIENT_ID,
+      authApplicationObjectId: AUTH_APPLICATION_OBJECT_ID,
+    }),
+  );
 
   it('turns on App Service authentication with the app registration, requiring sign-in', () => {
-    const auth = snap.ofType('Microsoft.Web/sites/config').find((c) => c.name.endsWith('/authsettingsV2'));
+    const auth = snap()
+      .ofType('Microsoft.Web/sites/config')
+      .find((c) => c.name.endsWith('/authsettingsV2'));
     assert.ok(auth, 'authsettingsV2');
     assert.equal(at(auth.body, 'properties.platform.enabled'), true);
     assert.equal(at(auth.body, 'properties.globalValidation.requireAuthentication'), true);
@@ -81,7 +81,9 @@ describe('control plane access: sign-in with Microsoft Entra ID', () => {
   });
 
   it('leaves open only the two paths whose callers bring no user sign-in, each checked by its own key or token', () => {
-    const auth = snap.ofType('Microsoft.Web/sites/config').find((c) => c.name.endsWith('/authsettingsV2'));
+    const auth = snap()
+      .ofType('Microsoft.Web/sites/config')
+      .find((c) => c.name.endsWith('/authsettingsV2'));
     assert.deepEqual(at(auth?.body, 'properties.globalValidation.excludedPaths'), [
       '/api/alerts',
       '/runtime/webhooks/eventgrid',
@@ -89,12 +91,7 @@ describe('control plane access: sign-in with Microsoft Entra ID', () => {
   });
 
   it('without an app registration configures no sign-in and no alert receiver (the app then refuses every call)', () => {
-    const bare = snapshot(
-      'main.json',
-      'control-plane-no-auth',
-      { environmentName: 'prod', location: 'westeurope' },
-      'westeurope',
-    );
+    const bare = controlPlaneSnapshot('control-plane-no-auth', {});
     assert.equal(
       bare.ofType('Microsoft.Web/sites/config').filter((c) => c.name.endsWith('/authsettingsV2')).length,
       0,
@@ -105,27 +102,19 @@ describe('control plane access: sign-in with Microsoft Entra ID', () => {
 });
 
 describe('control plane access: private data services', () => {
-  let snap: Snapshot;
-  before(() => {
-    snap = snapshot(
-      'main.json',
-      'control-plane-network',
-      { environmentName: 'prod', location: 'westeurope', authClientId: AUTH_CLIENT_ID },
-      'westeurope',
-    );
-  });
+  const snap = once(() => controlPlaneSnapshot('control-plane-network', { authClientId: AUTH_CLIENT_ID }));
 
   it('disables public network access on Cosmos DB, Service Bus (Premium) and the Event Grid topic', () => {
     for (const type of DATA_SERVICES) {
-      const [service] = exactly(snap, type, 1);
+      const [service] = exactly(snap(), type, 1);
       assert.equal(at(service?.body, 'properties.publicNetworkAccess'), 'Disabled', type);
     }
-    const [namespace] = snap.ofType('Microsoft.ServiceBus/namespaces');
+    const [namespace] = snap().ofType('Microsoft.ServiceBus/namespaces');
     assert.equal(at(namespace?.body, 'sku.name'), 'Premium', 'private endpoints exist only in Premium');
   });
 
   it('disables public network access on the Durable storage; the dead-letter account admits only trusted services', () => {
-    const accounts = controlPlaneStorage(snap);
+    const accounts = controlPlaneStorage(snap());
     assert.equal(accounts.length, 2);
     const durable = accounts.find((a) => !a.name.startsWith('stdl'));
     assert.equal(at(durable?.body, 'properties.publicNetworkAccess'), 'Disabled');
@@ -137,7 +126,7 @@ describe('control plane access: private data services', () => {
     assert.deepEqual(at(deadLetters?.body, 'properties.networkAcls.ipRules'), []);
     assert.deepEqual(at(deadLetters?.body, 'properties.networkAcls.virtualNetworkRules'), []);
     assert.equal(at(deadLetters?.body, 'properties.allowSharedKeyAccess'), false);
-    const [subscription] = snap.ofType('Microsoft.EventGrid/topics/eventSubscriptions');
+    const [subscription] = snap().ofType('Microsoft.EventGrid/topics/eventSubscriptions');
     // The first deployment leaves the subscription out; the template still names the account.
     assert.equal(subscription, undefined);
   });
@@ -153,16 +142,20 @@ describe('control plane access: private data services', () => {
       topic: 'privatelink.eventgrid.azure.net',
     };
     const expected: [SnapshotResource | undefined, string[]][] = [
-      [controlPlaneStorage(snap).find((a) => !a.name.startsWith('stdl')), ['blob', 'queue', 'table']],
-      [snap.ofType('Microsoft.DocumentDB/databaseAccounts')[0], ['Sql']],
-      [snap.ofType('Microsoft.ServiceBus/namespaces')[0], ['namespace']],
-      [snap.ofType('Microsoft.EventGrid/topics')[0], ['topic']],
+      [controlPlaneStorage(snap()).find((a) => !a.name.startsWith('stdl')), ['blob', 'queue', 'table']],
+      [snap().ofType('Microsoft.DocumentDB/databaseAccounts')[0], ['Sql']],
+      [snap().ofType('Microsoft.ServiceBus/namespaces')[0], ['namespace']],
+      [snap().ofType('Microsoft.EventGrid/topics')[0], ['topic']],
     ];
-    const zoneIds = new Set(snap.ofType('Microsoft.Network/privateDnsZones').map((z) => z.id));
-    const groups = snap.ofType('Microsoft.Network/privateEndpoints/privateDnsZoneGroups');
+    const zoneIds = new Set(
+      snap()
+        .ofType('Microsoft.Network/privateDnsZones')
+        .map((z) => z.id),
+    );
+    const groups = snap().ofType('Microsoft.Network/privateEndpoints/privateDnsZoneGroups');
     for (const [resource, ids] of expected) {
       assert.ok(resource);
-      const endpoints = privateEndpointsTo(snap, resource);
+      const endpoints = privateEndpointsTo(snap(), resource);
       assert.deepEqual(groupIds(endpoints), ids, resource.type);
       for (const endpoint of endpoints) {
         const [service] = groupIds([endpoint]);
@@ -182,9 +175,9 @@ describe('control plane access: private data services', () => {
   });
 
   it('integrates the Function app with a subnet delegated to Microsoft.App/environments, routing all traffic', () => {
-    const [app] = exactly(snap, 'Microsoft.Web/sites', 1);
+    const [app] = exactly(snap(), 'Microsoft.Web/sites', 1);
     assert.equal(at(app?.body, 'properties.vnetRouteAllEnabled'), true);
-    const [network] = exactly(snap, 'Microsoft.Network/virtualNetworks', 1);
+    const [network] = exactly(snap(), 'Microsoft.Network/virtualNetworks', 1);
     // The first subnet of that network, snet-functions.
     const subnetId = String(at(app?.body, 'properties.virtualNetworkSubnetId'));
     assert.ok(subnetId.includes(network?.name ?? '?') && subnetId.endsWith('.subnets[0].id]'), subnetId);
@@ -202,19 +195,17 @@ describe('control plane access: private data services', () => {
   });
 
   it('links every private DNS zone to that network', () => {
-    const links = snap.ofType('Microsoft.Network/privateDnsZones/virtualNetworkLinks');
-    const zones = snap.ofType('Microsoft.Network/privateDnsZones');
+    const links = snap().ofType('Microsoft.Network/privateDnsZones/virtualNetworkLinks');
+    const zones = snap().ofType('Microsoft.Network/privateDnsZones');
     assert.equal(zones.length, 6);
     assert.equal(links.length, zones.length);
   });
 
   it('a development environment may opt out (privateNetworking=false): then nothing is private', () => {
-    const open = snapshot(
-      'main.json',
-      'control-plane-public',
-      { environmentName: 'dev', location: 'westeurope', privateNetworking: false },
-      'westeurope',
-    );
+    const open = controlPlaneSnapshot('control-plane-public', {
+      environmentName: 'dev',
+      privateNetworking: false,
+    });
     assert.equal(open.ofType('Microsoft.Network/privateEndpoints').length, 0);
     const [namespace] = exactly(open, 'Microsoft.ServiceBus/namespaces', 1);
     assert.equal(at(namespace?.body, 'sku.name'), 'Standard');

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../shared/lifecycle/policy';
 import { ManualClock } from '../../shared/local/clock/manualClock';
 import { startEmbeddedCosmos } from '../../shared/local/cosmos';
-import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
+import { postAsActionGroup } from '../../shared/local/host/localIdentity';
 import { LocalControlPlane, type LocalControlPlaneOptions } from '../../shared/local/localControlPlane';
 import { SimulatedAzure } from '../../shared/local/sim';
 import { drive, type E2E, T0 } from '../e2e/support/harness';
@@ -93,16 +93,7 @@ class Soak {
 
   async postAlert(body: string): Promise<void> {
     if (this.plane === undefined) return; // the host is down: the action group's delivery is lost
-    const response = await fetch(`${this.plane.origin}/api/alerts`, {
-      method: 'POST',
-      // The action group's secure webhook: signed in as the local action group app.
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${this.plane.identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
-      },
-      body,
-    });
-    await response.arrayBuffer();
+    await postAsActionGroup(this.plane.origin, this.plane.identity, body);
   }
 
   async start(): Promise<void> {

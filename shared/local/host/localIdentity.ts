@@ -136,3 +136,25 @@ export function platformHeadersFor(principal: Principal): Record<string, string>
     'x-ms-client-principal-idp': principal.provider,
   };
 }
+
+/**
+ * Azure Monitor's action group calling the alert receiver over HTTP, as the real one does, with
+ * its secure webhook: a bearer token for the app that holds Stamps.AlertSender. Answers the
+ * receiver's status (the body is read and dropped).
+ */
+export async function postAsActionGroup(
+  origin: string,
+  identity: LocalIdentity,
+  body: string,
+): Promise<number> {
+  const response = await fetch(`${origin}/api/alerts`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${identity.tokenFor(LOCAL_ACTION_GROUP.name)}`,
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}

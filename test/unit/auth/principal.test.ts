@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { decodeClientPrincipal, encodeClientPrincipal } from '../../../shared/auth/principal';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+/** Claims as App Service writes them, from `[type, value]` pairs. */
+const claims = (...pairs: [string, string][]) => pairs.map(([typ, val]) => ({ typ, val }));
 const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 const ROLE_URI = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
 
@@ -15,13 +17,13 @@ describe('the X-MS-CLIENT-PRINCIPAL header of App Service authentication', () =>
       'a user, with the claim types App Service maps (oid to objectidentifier, a role_typ URI)',
       {
         auth_typ: 'aad',
-        claims: [
-          { typ: OID, val: 'u-1' },
-          { typ: 'name', val: 'Ana Operator' },
-          { typ: 'preferred_username', val: 'ana@contoso.com' },
-          { typ: 'roles', val: 'Stamps.Operator' },
-          { typ: 'roles', val: 'Stamps.Reader' },
-        ],
+        claims: claims(
+          [OID, 'u-1'],
+          ['name', 'Ana Operator'],
+          ['preferred_username', 'ana@contoso.com'],
+          ['roles', 'Stamps.Operator'],
+          ['roles', 'Stamps.Reader'],
+        ),
         name_typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
         role_typ: ROLE_URI,
       },
@@ -31,11 +33,11 @@ describe('the X-MS-CLIENT-PRINCIPAL header of App Service authentication', () =>
       'a user whose roles come under the role_typ URI and whose object id is a raw oid',
       {
         auth_typ: 'aad',
-        claims: [
-          { typ: 'oid', val: 'u-2' },
-          { typ: ROLE_URI, val: 'Stamps.Approver' },
-          { typ: 'preferred_username', val: 'bo@contoso.com' },
-        ],
+        claims: claims(
+          ['oid', 'u-2'],
+          [ROLE_URI, 'Stamps.Approver'],
+          ['preferred_username', 'bo@contoso.com'],
+        ),
         name_typ: 'preferred_username',
         role_typ: ROLE_URI,
       },
@@ -45,18 +47,18 @@ describe('the X-MS-CLIENT-PRINCIPAL header of App Service authentication', () =>
       "an app's token (client credentials): no name, its app id stands in",
       {
         auth_typ: 'aad',
-        claims: [
-          { typ: OID, val: 'sp-1' },
-          { typ: 'appid', val: '461e8683-5575-4561-ac7f-899cc907d62a' },
-          { typ: 'roles', val: 'Stamps.AlertSender' },
-        ],
+        claims: claims(
+          [OID, 'sp-1'],
+          ['appid', '461e8683-5575-4561-ac7f-899cc907d62a'],
+          ['roles', 'Stamps.AlertSender'],
+        ),
         role_typ: 'roles',
       },
       { id: 'sp-1', name: '461e8683-5575-4561-ac7f-899cc907d62a', roles: ['Stamps.AlertSender'] },
     ],
     ['not base64 JSON', 'not json at all', /not base64-encoded JSON/],
     ['JSON without claims', { auth_typ: 'aad' }, /has no claims/],
-    ['claims without an object id', { auth_typ: 'aad', claims: [{ typ: 'name', val: 'x' }] }, /no object id/],
+    ['claims without an object id', { auth_typ: 'aad', claims: claims(['name', 'x']) }, /no object id/],
   ];
   for (const [name, value, expected] of cases) {
     it(name, () => {

@@ -50,12 +50,8 @@ describe('what a principal may do', () => {
     const can = permissionsOf(principal(['Stamps.Approver']), true);
     assert.equal(can.read, true);
     assert.equal(can.createStamp, false);
-    assert.deepEqual(
-      Object.entries(can.commands)
-        .filter(([, yes]) => yes)
-        .map(([c]) => c),
-      ['verify'],
-    );
+    assert.equal(can.commands.verify, true);
+    assert.equal(Object.values(can.commands).filter(Boolean).length, 1, 'verify alone');
     assert.equal(can.override, false);
   });
 
