@@ -277,14 +277,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// App Service authentication with Microsoft Entra ID signs every caller in (browsers through the
-// login page, tools with a bearer token for the app's audience) and sets X-MS-CLIENT-PRINCIPAL,
-// which the app reads for the principal and its app roles and authorizes by role itself
+// App Service authentication with Microsoft Entra ID validates every caller's token or session
+// (browsers through the login page, tools with a bearer token for the app's audience) and sets
+// X-MS-CLIENT-PRINCIPAL, which the app reads for the principal and its app roles
 // (https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities,
 // https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2).
-// Two paths stay open to the app's own checks: the alert receiver (the action group's token or
-// the receiver's key) and the Event Grid webhook (the extension's system key), whose callers
-// bring no user sign-in.
+// It lets an unauthenticated request through (AllowAnonymous) and the app decides: every route
+// checks its role and answers 401/403 problem+json itself, the dashboard sends a browser to sign
+// in, and the callers that bring no user sign-in (the Event Grid webhook with its system key, an
+// alert sender with the receiver's key) reach the app the same way as everyone else, with the
+// platform's header handling on every path alike.
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(authClientId)) {
   name: 'authsettingsV2'
   parent: functionApp
@@ -293,10 +295,9 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(authC
       enabled: true
     }
     globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'RedirectToLoginPage'
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
       redirectToProvider: 'azureactivedirectory'
-      excludedPaths: ['/api/alerts', '/runtime/webhooks/eventgrid']
     }
     httpSettings: {
       requireHttps: true
@@ -592,7 +593,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
     // The secure webhook: Azure Monitor gets a Microsoft Entra token for the app registration
     // (its app role Stamps.AlertSender is assigned to the action group's service principal) and
     // the alert receiver accepts it (https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups#secure-webhook).
-    webhookReceivers: empty(authApplicationObjectId)
+    webhookReceivers: empty(authApplicationObjectId) || empty(authClientId)
       ? []
       : [
           {

@@ -48,6 +48,11 @@ export type ParsedMessage =
  */
 function commandRefusal(message: OperatorCommandMessage): string | undefined {
   const { command, reason, override, drainMinutes } = message;
+  // What needs a role the queue cannot show: its sender is a tool, signed in to Service Bus only.
+  if (command === 'verify')
+    return 'a verification needs a signed-in approver (Stamps.Approver, four eyes): POST /api/stamps/{id}/verify';
+  if (override === true)
+    return 'an override needs a signed-in Stamps.Admin: send the command over HTTP (POST /api/stamps/{id}/{command})';
   const body = {
     reason,
     ...(override === undefined ? {} : { override }),

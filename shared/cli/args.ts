@@ -151,6 +151,15 @@ export interface Invocation {
   readonly all: boolean;
 }
 
+/** The local host: it signs a request without a token in as its default user. */
+function isLoopback(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    throw new UsageError(`--url must be a URL, got '${url}'`);
+  }
+}
+
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(READ_AND_FLEET_COMMANDS, name) || isOperatorCommand(name);
 }
@@ -207,6 +216,10 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     throw new UsageError(`${name} needs --reason: it goes into the audit record`);
   if (result.all && result.continuation !== undefined)
     throw new UsageError('--all starts at the first page; it does not take --continuation');
+  if (result.audience === undefined && result.token === undefined && !isLoopback(result.url))
+    throw new UsageError(
+      `${result.url} is not this machine: sign in with --audience api://<client id> (or STAMPCTL_AUDIENCE), as infra/README.md describes`,
+    );
   if (result.override && (result.reason ?? '').trim() === '')
     throw new UsageError('--override needs --reason: say why the guard may be overridden');
   return result;

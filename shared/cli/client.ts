@@ -90,9 +90,11 @@ export function apiClient(url: string, token: TokenSource, options: ClientOption
       for (let attempt = 1; ; attempt += 1) {
         let response: Response;
         try {
+          // A redirect is App Service authentication sending a browser to sign in: not an answer.
           response = await fetch(`${base}${path}`, {
             method,
             headers,
+            redirect: 'manual',
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
         } catch (error) {
@@ -111,6 +113,14 @@ export function apiClient(url: string, token: TokenSource, options: ClientOption
           await wait(retryAfterMs(response));
           continue;
         }
+        if (response.status >= 300 && response.status < 400)
+          throw new ProblemError(
+            response.status,
+            'Redirected to sign in',
+            `the app sent this request to ${response.headers.get('location') ?? 'a sign-in page'}: sign in with --audience api://<client id>`,
+            undefined,
+            { status: response.status, location: response.headers.get('location') },
+          );
         if (!response.ok) throw problemOf(response.status, response.statusText, text);
         return text === '' ? {} : (JSON.parse(text) as unknown);
       }

@@ -83,6 +83,9 @@ const boolean = z
   .refine((v) => v === 'true' || v === 'false', 'must be true or false')
   .transform((v) => v === 'true');
 
+/** The simulated action group signs in under this name (shared/local/host/localIdentity.ts). */
+export const RESERVED_LOCAL_NAME = 'azure-monitor-action-group';
+
 const LOCAL_ROLES = ['Reader', 'Operator', 'Approver', 'Admin', 'AlertSender'].map((r) => `Stamps.${r}`);
 
 /** One `name=Role+Role` entry; a user may hold no role at all (signed in, allowed nothing: a 403). */
@@ -111,6 +114,11 @@ const localUsers = z
     const valid = users.filter((u): u is LocalUserSetting => u !== undefined);
     if (new Set(valid.map((u) => u.name)).size !== valid.length)
       ctx.addIssue({ code: 'custom', message: 'local user names must be unique' });
+    if (valid.some((u) => u.name === RESERVED_LOCAL_NAME))
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${RESERVED_LOCAL_NAME}' is the simulated action group's name; choose another`,
+      });
     return valid;
   });
 

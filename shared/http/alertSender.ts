@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { HttpHandler } from '@azure/functions';
+import type { HttpHandler, HttpRequest, InvocationContext } from '@azure/functions';
 
 import { services } from '../app/services';
 import { ALERT_SENDER_ROLE } from '../auth/roles';
-import { callerIdentity, unauthorized } from './signedIn';
+import { callerIdentity, type RouteResult, unauthorized } from './signedIn';
 
 /** The header that carries the alert receiver's own key. */
 export const ALERT_KEY_HEADER = 'x-stamps-alert-key';
@@ -22,13 +22,17 @@ function sameKey(presented: string, expected: string): boolean {
  * `x-stamps-alert-key` header), nothing else. Refusals are 401: Azure Monitor does not retry
  * them, and a misconfigured sender is not fixed by retrying.
  */
-export function alertSender(handler: HttpHandler): HttpHandler {
+/** The receiver's handler, told who sent the alert (`principal:<oid>` or `alert-key:<hash>`). */
+export type AlertHandler = (request: HttpRequest, context: InvocationContext, caller: string) => RouteResult;
+
+export function alertSender(handler: AlertHandler): HttpHandler {
   return async (request, context) => {
     const svc = await services();
     const { auth } = svc.config;
     const key = request.headers.get(ALERT_KEY_HEADER);
     if (key !== null) {
-      if (auth.alertKey !== undefined && sameKey(key, auth.alertKey)) return handler(request, context);
+      if (auth.alertKey !== undefined && sameKey(key, auth.alertKey))
+        return handler(request, context, `alert-key:${createHash('sha256').update(key).digest('hex')}`);
       context.warn('alerts: refused a request with a wrong alert key');
       return unauthorized(
         auth.alertKey === undefined
@@ -38,7 +42,7 @@ export function alertSender(handler: HttpHandler): HttpHandler {
     }
     const caller = callerIdentity(request, auth);
     if (caller.kind === 'principal' && caller.principal.roles.includes(ALERT_SENDER_ROLE))
-      return handler(request, context);
+      return handler(request, context, `principal:${caller.principal.id}`);
     const who =
       caller.kind === 'principal'
         ? `${caller.principal.name} does not hold the ${ALERT_SENDER_ROLE} role`

@@ -15,6 +15,9 @@ export const MAX_ALERT_BODY_BYTES = 256 * 1024;
  */
 export const MAX_JSON_DEPTH = 32;
 
+/** `application/json` or a `+json` type (`application/problem+json`), with parameters. */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 export type BodyResult =
   | { readonly ok: true; readonly value: unknown; readonly text: string }
   | {
@@ -39,7 +42,9 @@ export async function readJsonBody(request: HttpRequest, maxBytes = MAX_BODY_BYT
   const text = raw.trim();
   if (text === '') return { ok: true, value: {}, text };
   const type = request.headers.get('content-type');
-  if (type !== null && type !== '' && !/json/i.test(type)) {
+  // The media type itself, not a parameter: `text/plain; x=json` is a form a browser may send
+  // cross-site without asking (a CORS "simple" request).
+  if (type !== null && type !== '' && !JSON_MEDIA_TYPE.test(type)) {
     return { ok: false, status: 415, detail: `send the body as application/json, not '${type}'`, text };
   }
   const depth = jsonDepth(text);

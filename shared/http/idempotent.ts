@@ -1,8 +1,7 @@
-import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 
 import { answerOnce, type IdempotencyDeps } from '../app/idempotency/answerOnce';
 import type { SavedAnswer } from '../ports/idempotencyStore';
-import { ALERT_KEY_HEADER } from './alertSender';
 import { MAX_ALERT_BODY_BYTES } from './body';
 import { keyedReply, keyedRequest, readIdempotencyKey } from './idempotencyKey';
 import { problem } from './problem';
@@ -14,7 +13,15 @@ import { problem } from './problem';
  * header the route runs as before. Wrap it inside `answerErrors`, so that a transient failure
  * (503) releases the key instead of being replayed.
  */
-export function idempotent(handler: HttpHandler, deps: () => Promise<IdempotencyDeps>): HttpHandler {
+/**
+ * `caller` is whose keys these are, as the route established it (the signed-in principal's object
+ * id, or the alert key's hash): two callers choosing the same key never see each other's answers.
+ */
+export function idempotent(
+  handler: HttpHandler,
+  deps: () => Promise<IdempotencyDeps>,
+  caller: string,
+): HttpHandler {
   return async (request, context) => {
     const header = readIdempotencyKey(request.headers.get('idempotency-key'));
     if (header.kind === 'absent') return handler(request, context);
@@ -26,7 +33,7 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
     const body = await request.clone().text();
     const outcome = await answerOnce(
       await deps(),
-      keyedRequest(callerOf(request), header.key, {
+      keyedRequest(caller, header.key, {
         method: request.method,
         path: url.pathname,
         query: [...request.query.entries()],
@@ -43,17 +50,6 @@ export function idempotent(handler: HttpHandler, deps: () => Promise<Idempotency
     const refused = problem(reply.status, reply.detail);
     return reply.retryAfterSeconds === undefined ? refused : withRetryAfter(refused, reply.retryAfterSeconds);
   };
-}
-
-/**
- * Whose keys these are: the signed-in principal (the platform sets its object id; a route runs
- * only once its principal was checked), else the alert key presented (only its hash reaches the
- * store, inside the scoped key). Two callers choosing the same key never see each other's answers.
- */
-function callerOf(request: HttpRequest): string {
-  const principal = request.headers.get('x-ms-client-principal-id');
-  if (principal !== null && principal !== '') return `principal:${principal}`;
-  return `key:${request.headers.get(ALERT_KEY_HEADER) ?? ''}`;
 }
 
 function withRetryAfter(answer: HttpResponseInit, seconds: number): HttpResponseInit {

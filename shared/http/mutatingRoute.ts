@@ -5,6 +5,7 @@ import type { StampRole } from '../auth/roles';
 import { alertSender } from './alertSender';
 import { answerErrors } from './answerErrors';
 import { idempotent } from './idempotent';
+import { sameOriginOnly } from './sameOrigin';
 import { signedIn, type SignedInHandler } from './signedIn';
 
 async function idempotencyDeps() {
@@ -19,8 +20,14 @@ async function idempotencyDeps() {
  */
 export function mutatingRoute(role: StampRole, handler: SignedInHandler): HttpHandler {
   return answerErrors(
-    signedIn(role, (request, context, principal) =>
-      idempotent((r, c) => handler(r, c, principal), idempotencyDeps)(request, context),
+    sameOriginOnly(
+      signedIn(role, (request, context, principal) =>
+        idempotent(
+          (r, c) => handler(r, c, principal),
+          idempotencyDeps,
+          `principal:${principal.id}`,
+        )(request, context),
+      ),
     ),
   );
 }
@@ -32,5 +39,11 @@ export function readRoute(role: StampRole, handler: SignedInHandler): HttpHandle
 
 /** The alert receiver: the action group's token or the receiver's key, then as a mutating route. */
 export function alertRoute(handler: HttpHandler): HttpHandler {
-  return answerErrors(alertSender(idempotent(handler, idempotencyDeps)));
+  return answerErrors(
+    sameOriginOnly(
+      alertSender((request, context, caller) =>
+        idempotent(handler, idempotencyDeps, caller)(request, context),
+      ),
+    ),
+  );
 }

@@ -16,12 +16,15 @@ import { problem } from './problem';
 
 export const CLIENT_PRINCIPAL_HEADER = 'x-ms-client-principal';
 
+/** What a route's handler answers, as `@azure/functions` takes it. */
+export type RouteResult = FunctionResult<HttpResponseInit | HttpResponse>;
+
 /** A route's handler once its caller is known: the principal is who the audit names. */
 export type SignedInHandler = (
   request: HttpRequest,
   context: InvocationContext,
   principal: Principal,
-) => FunctionResult<HttpResponseInit | HttpResponse>;
+) => RouteResult;
 
 export type CallerIdentity =
   | { readonly kind: 'principal'; readonly principal: Principal }

@@ -116,6 +116,8 @@ export const quarantineSchema = z.object({
   /** Each check's own result, when the checks name them. */
   results: z.array(checkResultSchema).optional(),
   approvedBy: z.string().optional(),
+  /** The approver's object id (Entra `oid`), from the signed-in principal. */
+  approvedById: z.string().optional(),
 });
 export type QuarantineState = z.infer<typeof quarantineSchema>;
 

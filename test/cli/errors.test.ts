@@ -26,10 +26,15 @@ describe('stampctl: usage errors exit 2 with the usage text', () => {
       /--approved-by is gone: the approver is who you are signed in as/,
     ],
     ['a function key', ['ls', '--key=k3y'], /--key is gone: sign in instead/],
+    [
+      'a function app on Azure without a way to sign in',
+      ['ls', '--url', 'https://func-x.azurewebsites.net'],
+      /https:\/\/func-x\.azurewebsites\.net is not this machine: sign in with --audience/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(`exits 2 for ${name}`, async () => {
-      const run = await stampctl([...args, '--url', 'http://127.0.0.1:9']);
+      const run = await stampctl(args.includes('--url') ? args : [...args, '--url', 'http://127.0.0.1:9']);
       assert.equal(run.code, 2);
       assert.match(run.stderr, message);
       assert.match(run.stderr, /usage: stampctl <command>/);
@@ -114,6 +119,24 @@ describe('stampctl: signing in', () => {
     await stampctl(['ls', '--url', fake], { STAMPCTL_TOKEN: 'from-env', STAMPCTL_URL: 'http://127.0.0.1:9' });
     assert.equal(seen.length, 1);
     assert.equal(seen[0]?.['authorization'], 'Bearer from-env');
+  });
+
+  it('reports a redirect to sign in as a failure that says how to sign in, without following it', async () => {
+    const redirecting = createServer((_request, response) => {
+      response.writeHead(302, { location: '/.auth/login/aad?post_login_redirect_uri=/api/stamps' });
+      response.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const address = redirecting.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const run = await stampctl(['ls', '--url', `http://127.0.0.1:${port}`, '--token', 'expired']);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /refused: 302 Redirected to sign in/);
+      assert.match(run.stderr, /\/\.auth\/login\/aad.*sign in with --audience/);
+    } finally {
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+    }
   });
 
   it('sends nothing that signs in when it has neither a token nor an audience', async () => {

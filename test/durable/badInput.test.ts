@@ -59,8 +59,8 @@ describe('local durable runtime: a stored history that fails to parse', () => {
       await assert.rejects(runtime.getStatus('broken'), { code: 'HistoryCorrupt', instanceId: 'broken' });
       await assert.rejects(runtime.raiseEvent('broken', 'x'), { code: 'HistoryCorrupt' });
 
-      const origin = await runtime.listen();
-      const response = await fetch(`${origin}/durabletask/instances/broken`);
+      await runtime.listen();
+      const response = await fetch(`${runtime.clientBindingData().rpcBaseUrl}instances/broken`);
       assert.equal(response.status, 500);
       assert.equal(((await response.json()) as { code: string }).code, 'HistoryCorrupt');
 

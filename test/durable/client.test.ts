@@ -169,6 +169,21 @@ describe('local durable runtime: client binding and Durable HTTP API', () => {
     assert.equal((await h.runtime.getStatus('sweep-done'))?.runtimeStatus, 'Completed');
   });
 
+  it("refuses the Durable HTTP API without its system key, and the worker's RPC path without its secret", async () => {
+    const start = (path: string) => fetch(`${origin}${path}`, { method: 'POST', body: '{}' });
+    const webhook = await start('/runtime/webhooks/durabletask/orchestrators/waitEvent/forged-1');
+    assert.equal(webhook.status, 401);
+    assert.equal(((await webhook.json()) as { code: string }).code, 'Unauthorized');
+    assert.equal((await start('/durabletask/orchestrators/waitEvent/forged-2')).status, 404);
+    assert.equal((await start('/durabletask/guessed/orchestrators/waitEvent/forged-3')).status, 404);
+    assert.equal(await h.runtime.getStatus('forged-1'), undefined);
+    assert.equal(await h.runtime.getStatus('forged-3'), undefined);
+    // The client binding knows both: the RPC base carries the secret, the handed-out URLs the key.
+    const binding = h.runtime.clientBindingData();
+    assert.match(binding.rpcBaseUrl, /\/durabletask\/[A-Za-z0-9_-]{32}\/$/);
+    assert.match(binding.managementUrls.statusQueryGetUri, new RegExp(`&code=${h.runtime.systemKey}$`));
+  });
+
   it('starting an unknown orchestrator over HTTP is a 400 naming it', async () => {
     const response = await fetch(
       `${origin}/runtime/webhooks/durabletask/orchestrators/nope/x-1?code=${h.runtime.systemKey}`,
@@ -188,13 +203,15 @@ describe('local durable runtime: client binding and Durable HTTP API', () => {
     await h.runtime.startNew('waitEvent', { instanceId: 'keep-running' });
     await h.runtime.startNew('sequence', { instanceId: 'finished-1', input: 1 });
     await h.runtime.idle();
-    const refused = await fetch(`${origin}/durabletask/instances/keep-running`, { method: 'DELETE' });
+    // The worker's RPC endpoint, as the client binding names it (its secret segment included).
+    const rpc = h.runtime.clientBindingData().rpcBaseUrl;
+    const refused = await fetch(`${rpc}instances/keep-running`, { method: 'DELETE' });
     assert.equal(refused.status, 409);
-    const purged = await fetch(`${origin}/durabletask/instances/?runtimeStatus=Completed`, {
+    const purged = await fetch(`${rpc}instances/?runtimeStatus=Completed`, {
       method: 'DELETE',
     });
     assert.deepEqual(await purged.json(), { instancesDeleted: 1 });
-    const list = await fetch(`${origin}/durabletask/instances/`);
+    const list = await fetch(`${rpc}instances/`);
     const statuses = (await list.json()) as { instanceId: string }[];
     assert.deepEqual(
       statuses.map((s) => s.instanceId),

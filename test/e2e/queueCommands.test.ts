@@ -27,7 +27,7 @@ describe('end to end: operator commands on the lifecycle queue', () => {
     });
   const phaseOf = async (id: string): Promise<unknown> => (await e2e().stamp(id))['phase'];
 
-  it('drains through the queue until the minimum in rotation refuses, and an override with a reason passes', async () => {
+  it('drains through the queue until the minimum in rotation refuses; an override needs HTTP and Stamps.Admin', async () => {
     await command('eus-001', 'q-1');
     await command('eus-002', 'q-2');
     await e2e().settle();
@@ -47,11 +47,26 @@ describe('end to end: operator commands on the lifecycle queue', () => {
       [['min-in-rotation', 'pipeline']],
     );
 
+    // A queue's sender is a tool signed in to Service Bus, not a principal holding Stamps.Admin.
     await command('eus-003', 'q-4', { override: true, reason: 'region being rebuilt' });
     await e2e().settle();
-    assert.equal(await phaseOf('eus-003'), 'draining');
+    assert.equal(await phaseOf('eus-003'), 'active');
+    assert.ok(e2e().logs.some((line) => /rejected: an override needs a signed-in Stamps\.Admin/.test(line)));
+    const overridden = await e2e().api('POST', '/api/stamps/eus-003/drain', {
+      override: true,
+      reason: 'region being rebuilt',
+    });
+    assert.equal(overridden.status, 202, JSON.stringify(overridden.body));
     const history = (await e2e().stamp('eus-003'))['history'] as { cause: { overriddenGuard?: string } }[];
     assert.equal(history.at(-1)?.cause.overriddenGuard, 'min-in-rotation');
+  });
+
+  it('a verification on the queue is refused: it needs a signed-in approver', async () => {
+    await command('weu-001', 'q-6', { command: 'verify', reason: 'checked' });
+    await e2e().settle();
+    assert.ok(
+      e2e().logs.some((line) => /q-6 rejected: a verification needs a signed-in approver/.test(line)),
+    );
   });
 
   it('a command for a stamp that does not exist is reported, not retried', async () => {

@@ -13,8 +13,7 @@ import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import { perSuite, perTest } from '../support/lifetime';
 import { type E2E, startE2E } from './support/harness';
 
-type Needs =
-  'Stamps.Reader' | 'Stamps.Operator' | 'Stamps.Approver' | 'Stamps.Admin' | 'signed-in' | 'alert-sender';
+type Needs = 'Stamps.Reader' | 'Stamps.Operator' | 'Stamps.Approver' | 'signed-in' | 'alert-sender';
 
 interface RouteCase {
   readonly route: string;
@@ -62,7 +61,6 @@ const HOLDERS: Readonly<Record<Needs, { readonly allowed: string[]; readonly ref
   'Stamps.Reader': { allowed: ['reader', 'operator', 'approver', 'admin'], refused: ['outsider'] },
   'Stamps.Operator': { allowed: ['operator', 'admin'], refused: ['outsider', 'reader', 'approver'] },
   'Stamps.Approver': { allowed: ['approver'], refused: ['outsider', 'reader', 'operator', 'admin'] },
-  'Stamps.Admin': { allowed: ['admin'], refused: ['operator'] },
   'signed-in': { allowed: ['outsider', 'reader'], refused: [] },
   'alert-sender': { allowed: [LOCAL_ACTION_GROUP.name], refused: ['admin', 'reader'] },
 };
@@ -197,6 +195,31 @@ describe('sign-in: the audit names the principal, never the request', () => {
     const [last] = (await history(e2e(), 'weu-003')).slice(-1);
     assert.equal(last?.cause.actor, 'ops-lead', 'the default local user, as the host signed it in');
     assert.equal(last?.cause.actorId, e2e().plane.identity.principalOf('ops-lead').id);
+  });
+
+  it("another site's page cannot make a browser change anything, though the browser would be signed in", async () => {
+    const crossSite = { 'sec-fetch-site': 'cross-site' };
+    const drain = await e2e().api('POST', '/api/stamps/weu-003/drain', { reason: 'r' }, crossSite);
+    assert.equal(drain.status, 403);
+    assert.match(String(drain.body['detail']), /a cross-site request cannot change anything here/);
+    const sim = await e2e().api('POST', '/sim/stamps/weu-003/fail', {}, crossSite);
+    assert.equal(sim.status, 403);
+    // A "simple" request needs no preflight: its body can only be text/plain (or a form).
+    const simple = await fetch(`${e2e().plane.origin}/api/stamps/weu-003/drain`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; x=json' },
+      body: '{"reason":"r"}',
+    });
+    assert.equal(simple.status, 415);
+    await e2e().settle();
+    assert.equal((await e2e().stamp('weu-003'))['phase'], 'active');
+    const own = await e2e().api(
+      'POST',
+      '/api/stamps/weu-003/drain',
+      { reason: 'r' },
+      { 'sec-fetch-site': 'same-origin' },
+    );
+    assert.equal(own.status, 202, 'the dashboard on its own origin');
   });
 
   it('a body that names who asks is refused with what to do', async () => {

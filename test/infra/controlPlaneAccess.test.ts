@@ -55,17 +55,16 @@ describe('control plane access: sign-in with Microsoft Entra ID', () => {
     }),
   );
 
-  it('turns on App Service authentication with the app registration, requiring sign-in', () => {
+  it('turns on App Service authentication with the app registration; the app decides who may pass', () => {
     const auth = snap()
       .ofType('Microsoft.Web/sites/config')
       .find((c) => c.name.endsWith('/authsettingsV2'));
     assert.ok(auth, 'authsettingsV2');
     assert.equal(at(auth.body, 'properties.platform.enabled'), true);
-    assert.equal(at(auth.body, 'properties.globalValidation.requireAuthentication'), true);
-    assert.equal(
-      at(auth.body, 'properties.globalValidation.unauthenticatedClientAction'),
-      'RedirectToLoginPage',
-    );
+    // Tokens and sessions are validated and the principal set on every path; an anonymous request
+    // reaches the app, whose routes answer 401/403 themselves (test/e2e/signIn.test.ts).
+    assert.equal(at(auth.body, 'properties.globalValidation.requireAuthentication'), false);
+    assert.equal(at(auth.body, 'properties.globalValidation.unauthenticatedClientAction'), 'AllowAnonymous');
     const aad = 'properties.identityProviders.azureActiveDirectory';
     assert.equal(at(auth.body, `${aad}.enabled`), true);
     assert.equal(at(auth.body, `${aad}.registration.clientId`), AUTH_CLIENT_ID);
@@ -80,14 +79,11 @@ describe('control plane access: sign-in with Microsoft Entra ID', () => {
     ]);
   });
 
-  it('leaves open only the two paths whose callers bring no user sign-in, each checked by its own key or token', () => {
+  it('excludes no path: the platform handles the identity headers of every request alike', () => {
     const auth = snap()
       .ofType('Microsoft.Web/sites/config')
       .find((c) => c.name.endsWith('/authsettingsV2'));
-    assert.deepEqual(at(auth?.body, 'properties.globalValidation.excludedPaths'), [
-      '/api/alerts',
-      '/runtime/webhooks/eventgrid',
-    ]);
+    assert.equal(at(auth?.body, 'properties.globalValidation.excludedPaths'), undefined);
   });
 
   it('without an app registration configures no sign-in and no alert receiver (the app then refuses every call)', () => {

@@ -55,7 +55,7 @@ export function onQuarantineChecksCompleted(
 export function onQuarantineApproved(ctx: DecideContext<EventOf<'QuarantineApproved'>>): Decision {
   const { stamp, event } = ctx;
   if (event.actor.trim() === '') {
-    return refuse(ctx, 'input', 'an approval needs approvedBy, the person who verified the stamp');
+    return refuse(ctx, 'input', 'an approval needs the signed-in approver, who is recorded');
   }
   if (stamp.phase !== 'quarantined') {
     return refuse(
@@ -81,6 +81,7 @@ export function onQuarantineApproved(ctx: DecideContext<EventOf<'QuarantineAppro
   const quarantine: QuarantineState = {
     ...current,
     approvedBy: event.actor,
+    ...(event.actorId === undefined ? {} : { approvedById: event.actorId }),
     ...(current.checks === 'failed' ? { checks: 'passed' as const } : {}),
   };
   if (!isVerified(quarantine, ctx)) {

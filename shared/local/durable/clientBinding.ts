@@ -43,6 +43,7 @@ export function durableClientBindingData(
   origin: string,
   taskHubName: string,
   query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`,
+  rpcKey?: string,
 ): DurableClientBindingData {
   const base = `${origin}${WEBHOOK_PATH}`;
   return {
@@ -54,7 +55,7 @@ export function durableClientBindingData(
     managementUrls: managementUrls(base, INSTANCE_ID_PLACEHOLDER, query),
     baseUrl: base,
     requiredQueryStringParameters: query,
-    rpcBaseUrl: `${origin}${RPC_PATH}/`,
+    rpcBaseUrl: rpcKey === undefined ? `${origin}${RPC_PATH}/` : `${origin}${RPC_PATH}/${rpcKey}/`,
   };
 }
 

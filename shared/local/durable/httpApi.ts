@@ -130,12 +130,14 @@ export function webhookQuery(taskHubName: string, systemKey: string | undefined)
  * A host mounts it on its own server by calling it first for every request. As on Azure, the
  * public webhook needs the extension's system key (`?code=` or `x-functions-key`): without it
  * anyone could terminate an orchestration or start one with forged input. The RPC path is the
- * worker's own, which Azure serves only inside the instance; a host must not expose it.
+ * worker's own, which Azure serves only inside the instance: here it answers only under a secret
+ * first segment (`rpcKey`, in the client binding's `rpcBaseUrl`), and a host must not expose it.
  */
 export function createDurableHttpHandler(
   operations: DurableOperations,
   taskHubName: string,
   systemKey?: string,
+  rpcKey?: string,
 ): DurableHttpHandler {
   const query = webhookQuery(taskHubName, systemKey);
   return async (request, response) => {
@@ -151,6 +153,14 @@ export function createDurableHttpHandler(
       if (url.pathname.startsWith(prefix)) rest = url.pathname.slice(prefix.length);
     }
     if (rest === undefined) return false;
+    if (rpcKey !== undefined && url.pathname.startsWith(`${RPC_PATH}/`)) {
+      const [segment, ...after] = rest.split('/');
+      if (segment === undefined || !sameKey(segment, rpcKey)) {
+        send(response, 404, { code: 'NotFound', message: `no Durable HTTP API route for ${url.pathname}` });
+        return true;
+      }
+      rest = after.join('/');
+    }
     if (systemKey !== undefined && url.pathname.startsWith(`${WEBHOOK_PATH}/`)) {
       const presented = url.searchParams.get('code') ?? headerValue(request.headers['x-functions-key']);
       if (presented === undefined || !sameKey(presented, systemKey)) {

@@ -124,6 +124,8 @@ export class LocalDurableRuntime implements DurableOperations {
   readonly taskHubName: string;
   /** The system key of the Durable HTTP API's public webhook. */
   readonly systemKey: string;
+  /** The secret first segment of the worker's RPC path, known only to the client binding. */
+  private readonly rpcKey = randomBytes(24).toString('base64url');
   private readonly maxArchivedExecutions: number;
   private readonly activities: Semaphore;
   private readonly mutex = new KeyedMutex();
@@ -149,7 +151,7 @@ export class LocalDurableRuntime implements DurableOperations {
     this.maxArchivedExecutions = options.maxArchivedExecutions ?? 10;
     this.activities = new Semaphore(options.maxConcurrentActivities ?? 4);
     this.systemKey = options.systemKey ?? randomBytes(32).toString('base64url');
-    this.httpHandler = createDurableHttpHandler(this, this.taskHubName, this.systemKey);
+    this.httpHandler = createDurableHttpHandler(this, this.taskHubName, this.systemKey, this.rpcKey);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -220,6 +222,7 @@ export class LocalDurableRuntime implements DurableOperations {
       this.server.origin,
       this.taskHubName,
       webhookQuery(this.taskHubName, this.systemKey),
+      this.rpcKey,
     );
   }
 

@@ -345,6 +345,10 @@ export class LocalHost {
     const [first, ...rest] = segments;
 
     if (first === 'sim' && this.options.simulation !== undefined) {
+      // The console signs nobody in; a page on another site must not drive it through a browser.
+      const site = header('sec-fetch-site');
+      if (method !== 'GET' && site !== undefined && !['same-origin', 'none'].includes(site.toLowerCase()))
+        return problemReply(403, `a ${site} request cannot drive the simulation`, { instance });
       const body = await readRequestBody(request, MAX_HTTP_BODY_BYTES);
       if (body.kind === 'tooLarge')
         return problemReply(413, `simulation requests are limited to ${MAX_HTTP_BODY_BYTES} bytes`, {

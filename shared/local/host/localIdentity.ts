@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { encodeClientPrincipal, type Principal } from '../../auth/principal';
 import { ALERT_SENDER_ROLE } from '../../auth/roles';
+import { RESERVED_LOCAL_NAME } from '../../config/loadConfig';
 
 /** A person or app the local host can sign in. */
 export interface LocalUser {
@@ -17,7 +18,7 @@ export interface LocalIdentityOptions {
 
 /** The simulated Azure Monitor action group: an app holding only the alert sender role. */
 export const LOCAL_ACTION_GROUP: LocalUser = {
-  name: 'azure-monitor-action-group',
+  name: RESERVED_LOCAL_NAME,
   roles: [ALERT_SENDER_ROLE],
 };
 

@@ -172,6 +172,11 @@ describe('loadConfig', () => {
       message: /^STAMPS_LOCAL_AUTH: must be one of default-user, strict \(got 'open'\)$/,
     },
     { key: 'STAMPS_FOUR_EYES', value: 'maybe', message: /^STAMPS_FOUR_EYES: must be true or false/ },
+    {
+      key: 'STAMPS_LOCAL_USERS',
+      value: 'azure-monitor-action-group=Stamps.Admin',
+      message: /^STAMPS_LOCAL_USERS: 'azure-monitor-action-group' is the simulated action group's name/,
+    },
   ];
   for (const c of bad) {
     it(`fails naming ${c.key} for '${c.value}'`, () => {

@@ -52,6 +52,14 @@ describe('four eyes on a verification', () => {
       true,
       false,
     ],
+    // A queued drain names a person without an id; the signed-in approver of that name is them.
+    [
+      'a queued drain by name, approved by that signed-in person',
+      retiredBy({ actor: 'Ana' }, undefined),
+      ana,
+      true,
+      false,
+    ],
     ['a stamp the reconciler drained (no requester)', retiredBy(undefined, undefined), ana, true, true],
     ['the drainer approving with four eyes off', retiredBy(ana, undefined), ana, false, true],
   ];

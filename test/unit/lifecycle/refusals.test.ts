@@ -73,10 +73,10 @@ const CASES: readonly NoCase[] = [
     expect: { refused: 'transition-table', reason: /only a quarantined stamp/ },
   },
   {
-    name: 'verify without approvedBy',
+    name: 'verify without an approver',
     stamp: stampIn('quarantined'),
     event: { type: 'QuarantineApproved', id: 'x', actor: '', reason: '' },
-    expect: { refused: 'input', reason: /approvedBy/ },
+    expect: { refused: 'input', reason: /needs the signed-in approver/ },
   },
   {
     name: 'cleanup of an active stamp',
