@@ -1,11 +1,13 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
 import { setDesired } from '../shared/app/desiredCapacity';
+import { previewDesired } from '../shared/app/dryRun/previewCapacity';
 import { readLedgers } from '../shared/app/fleet';
 import { desiredBody } from '../shared/app/requests';
 import { services } from '../shared/app/services';
 import { regionDetailView, regionsView, regionView } from '../shared/app/views';
 import type { Principal } from '../shared/auth/principal';
+import { dryRunOf, previewAnswer } from '../shared/http/dryRun';
 import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { json, problem } from '../shared/http/problem';
 import { readChangeBody } from '../shared/http/requestBody';
@@ -51,8 +53,15 @@ export async function putRegion(
       name,
       policy.regions.map((r) => r.name),
     );
+  const dry = dryRunOf(request);
+  if (!dry.ok) return dry.answer;
   const parsed = await readChangeBody(request, desiredBody, 'region update');
   if (!parsed.ok) return parsed.answer;
+  if (dry.dryRun) {
+    const preview = await previewDesired(svc, name, parsed.value.desired);
+    if (preview.kind === 'unknown-region') return problem(404, preview.reason);
+    return preview.kind === 'invalid' ? problem(400, preview.reason) : previewAnswer(preview.preview);
+  }
   const actor = principal.name;
   const outcome = await setDesired(svc, name, parsed.value.desired, {
     actor,

@@ -2,6 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 
 import { verifyArchive } from '../shared/app/archive/verifyArchive';
+import { previewStampRequest } from '../shared/app/dryRun/previewCapacity';
+import { previewOperatorEvent } from '../shared/app/dryRun/previewCommand';
 import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
@@ -18,6 +20,7 @@ import { archiveView, historyView, stampView } from '../shared/app/views';
 import { checkAccess } from '../shared/auth/access';
 import { COMMAND_ROLES, OVERRIDE_ROLE } from '../shared/auth/commandRoles';
 import type { Principal } from '../shared/auth/principal';
+import { dryRunOf, previewAnswer } from '../shared/http/dryRun';
 import { mutatingRoute, readRoute } from '../shared/http/mutatingRoute';
 import { answerBadToken, pageMembers, pageRequest } from '../shared/http/paging';
 import { json, problem } from '../shared/http/problem';
@@ -43,20 +46,25 @@ export async function createStamp(
   context: InvocationContext,
   principal: Principal,
 ): Promise<HttpResponseInit> {
+  const dry = dryRunOf(request);
+  if (!dry.ok) return dry.answer;
   const parsed = await readChangeBody(request, createStampBody, 'stamp request');
   if (!parsed.ok) return parsed.answer;
   const svc = await services();
   const { region, allowOtherRegions = false, reason } = parsed.value;
-  const outcome = await requestStamp(svc, {
-    placement: { ...(region === undefined ? {} : { region }), allowOtherRegions },
-    cause: {
-      kind: 'operator',
-      eventId: context.invocationId,
-      actor: principal.name,
-      actorId: principal.id,
-      reason: reason ?? 'stamp requested',
-    },
-  });
+  const placement = { ...(region === undefined ? {} : { region }), allowOtherRegions };
+  const cause = {
+    kind: 'operator' as const,
+    eventId: context.invocationId,
+    actor: principal.name,
+    actorId: principal.id,
+    reason: reason ?? 'stamp requested',
+  };
+  if (dry.dryRun) {
+    const preview = await previewStampRequest(svc, placement, cause);
+    return preview.kind === 'preview' ? previewAnswer(preview.preview) : problem(400, preview.reason);
+  }
+  const outcome = await requestStamp(svc, { placement, cause });
   if (outcome.kind === 'unknown-region') return problem(400, outcome.reason);
   if (outcome.kind === 'no-capacity') return problem(409, outcome.reason, { guard: 'capacity' });
   await startStamp(df.getClient(context), outcome.stamp.id, outcome.effects);
@@ -160,6 +168,8 @@ export function operatorCommandHandler(command: OperatorCommand) {
   ): Promise<HttpResponseInit> => {
     const id = request.params['id'];
     if (!isStampId(id)) return badStampId(id);
+    const dry = dryRunOf(request);
+    if (!dry.ok) return dry.answer;
     const parsed = await readChangeBody(request, operatorCommandBody(command), what);
     if (!parsed.ok) return parsed.answer;
     const svc = await services();
@@ -174,6 +184,12 @@ export function operatorCommandHandler(command: OperatorCommand) {
       actor: principal.name,
       actorId: principal.id,
     });
+    if (dry.dryRun) {
+      const preview = await previewOperatorEvent(svc, id, event);
+      return preview === undefined
+        ? problem(404, `there is no stamp '${id}'`)
+        : previewAnswer(preview, { stampId: id });
+    }
     return answerCommand(context, id, await submitOperatorEvent(svc, id, event));
   };
 }

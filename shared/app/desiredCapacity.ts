@@ -1,5 +1,5 @@
 import { retryOnConflict } from '../errors/retryOnConflict';
-import { regionPolicy } from '../lifecycle/policy';
+import { type LifecyclePolicy, regionPolicy } from '../lifecycle/policy';
 import {
   checkDesired,
   desiredChangeSchema,
@@ -14,6 +14,26 @@ export type DesiredOutcome =
   | { readonly kind: 'set'; readonly ledger: StoredLedger; readonly from: number; readonly to: number }
   | { readonly kind: 'unknown-region'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string };
+
+export type DesiredRefusal =
+  | { readonly kind: 'unknown-region'; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Why a desired count cannot be set (an unknown region, outside its bounds), or nothing. */
+export function desiredRefusal(
+  policy: LifecyclePolicy,
+  region: string,
+  desired: number,
+): DesiredRefusal | undefined {
+  if (regionPolicy(policy, region) === undefined) {
+    return {
+      kind: 'unknown-region',
+      reason: `there is no region '${region}'; configured regions are ${policy.regions.map((r) => r.name).join(', ')}`,
+    };
+  }
+  const check = checkDesired(policy, region, desired);
+  return check.ok ? undefined : { kind: 'invalid', reason: check.reason };
+}
 
 /**
  * An operator sets a region's desired stamp count (PUT /api/regions/{name}): checked against
@@ -32,15 +52,10 @@ export async function setDesired(
   },
 ): Promise<DesiredOutcome> {
   const policy = svc.config.policy;
+  const refused = desiredRefusal(policy, region, desired);
+  if (refused !== undefined) return refused;
   const known = regionPolicy(policy, region);
-  if (known === undefined) {
-    return {
-      kind: 'unknown-region',
-      reason: `there is no region '${region}'; configured regions are ${policy.regions.map((r) => r.name).join(', ')}`,
-    };
-  }
-  const check = checkDesired(policy, region, desired);
-  if (!check.ok) return { kind: 'invalid', reason: check.reason };
+  if (known === undefined) return { kind: 'unknown-region', reason: `there is no region '${region}'` };
   const outcome = await retryOnConflict(`set desired of ${region}`, async () => {
     const stored = await svc.store.ensureLedger(known.name, known.code);
     const from = effectiveDesired(policy, region, stored.ledger.desired);

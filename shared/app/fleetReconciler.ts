@@ -2,7 +2,13 @@ import { retryOnConflict } from '../errors/retryOnConflict';
 import { RECONCILER_ACTOR } from '../lifecycle/decide/cause';
 import type { FleetMember } from '../lifecycle/fleet';
 import { operatorEvent } from '../lifecycle/operatorCommands';
-import { type FleetAction, type FleetPlan, planFleet, type RegionUnavailable } from '../lifecycle/planFleet';
+import {
+  type FleetAction,
+  type FleetPlan,
+  type FleetPlanInput,
+  planFleet,
+  type RegionUnavailable,
+} from '../lifecycle/planFleet';
 import { blockAfterFailure, isBlocked } from '../lifecycle/regionBlock';
 import { effectiveDesired } from '../lifecycle/regionDesired';
 import { describeAction, type RegionStatus, sameStatus, statusOf } from '../lifecycle/regionStatus';
@@ -56,22 +62,9 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
   woken.push(...(await cleanUpFailed(svc, failed, now)));
 
   const ledgers = await readLedgers(store, policy);
-  const members = fleetFromLedgers(ledgers).members;
-  const desired: Record<string, number> = {};
-  const unavailable: Record<string, RegionUnavailable> = {};
-  const quotaLeft: Record<string, number> = {};
-  for (const { ledger } of ledgers) {
-    desired[ledger.region] = effectiveDesired(policy, ledger.region, ledger.desired);
-    if (isBlocked(ledger.block, now))
-      unavailable[ledger.region] = {
-        reason: `${ledger.region} is blocked until ${ledger.block.until}: ${ledger.block.reason}`,
-      };
-    const quota = await quotaOf(svc, ledger.region);
-    // A stamp reserved a moment ago may not be deploying yet, so not in the quota's count: the
-    // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
-    if (quota !== undefined) quotaLeft[ledger.region] = quota;
-  }
-  const plan = planFleet({ desired, members, unavailable, quotaLeft }, policy);
+  const input = await planInputOf(svc, ledgers, now);
+  const { members } = input;
+  const plan = planFleet(input, policy);
 
   const placed: CreatedStamp[] = [];
   const missed: string[] = [];
@@ -101,6 +94,33 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
   await writeStatuses(svc, ledgers, plan, done, now);
   const provisioning = members.filter((m) => m.phase === 'provisioning').map((m) => m.id);
   return { plan, placed, woken, missed, provisioning };
+}
+
+/**
+ * What the plan is made from: each region's desired count, the live fleet, the regions that
+ * cannot take a stamp now (blocked) and the quota left. A dry run plans from the same input.
+ */
+export async function planInputOf(
+  svc: Services,
+  ledgers: readonly StoredLedger[],
+  now: string,
+): Promise<FleetPlanInput> {
+  const policy = svc.config.policy;
+  const desired: Record<string, number> = {};
+  const unavailable: Record<string, RegionUnavailable> = {};
+  const quotaLeft: Record<string, number> = {};
+  for (const { ledger } of ledgers) {
+    desired[ledger.region] = effectiveDesired(policy, ledger.region, ledger.desired);
+    if (isBlocked(ledger.block, now))
+      unavailable[ledger.region] = {
+        reason: `${ledger.region} is blocked until ${ledger.block.until}: ${ledger.block.reason}`,
+      };
+    const quota = await quotaOf(svc, ledger.region);
+    // A stamp reserved a moment ago may not be deploying yet, so not in the quota's count: the
+    // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
+    if (quota !== undefined) quotaLeft[ledger.region] = quota;
+  }
+  return { desired, members: fleetFromLedgers(ledgers).members, unavailable, quotaLeft };
 }
 
 /**

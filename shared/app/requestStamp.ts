@@ -81,7 +81,7 @@ export function reserveStamp(
  * A stamp asked for outside the plan (POST /api/stamps) raises its region's desired count by one,
  * within the region's maximum, so the reconciler keeps it instead of retiring it as a surplus.
  */
-function raisedDesired(
+export function raisedDesired(
   ledger: RegionLedger,
   policy: LifecyclePolicy,
   raise: DesiredRaise,

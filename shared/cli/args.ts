@@ -51,6 +51,8 @@ options for every command:
   --token T     a bearer token to send as is (env STAMPCTL_TOKEN; the local host prints its
                 users' tokens); without either, the local host's default user asks
   --json        machine-readable output
+  --dry-run     with a change (create, a command, regions set): what it would do, the guard that
+                would refuse it and the capacity afterwards; nothing is changed
   --idempotency-key K
                 sent with a change (create, a command, regions set) as Idempotency-Key; the
                 same key again within 24 h gets the first answer instead of a second change
@@ -72,6 +74,7 @@ const OPTIONS = {
   reason: { type: 'string' },
   minutes: { type: 'string' },
   override: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   interval: { type: 'string' },
   timeout: { type: 'string' },
   once: { type: 'boolean' },
@@ -103,9 +106,9 @@ const READ_AND_FLEET_COMMANDS = {
   ls: { ids: 0, options: ['region', 'phase', 'limit', 'continuation', 'all'] },
   get: { ids: 1, options: [] },
   archive: { ids: 1, options: [] },
-  create: { ids: 0, options: ['region', 'allow-other-regions', 'reason'] },
+  create: { ids: 0, options: ['region', 'allow-other-regions', 'reason', 'dry-run'] },
   regions: { ids: 0, options: [] },
-  'regions set': { ids: 2, options: ['reason'] },
+  'regions set': { ids: 2, options: ['reason', 'dry-run'] },
   watch: { ids: 0, options: ['interval', 'timeout', 'once'] },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -118,6 +121,7 @@ function specOf(name: CommandName): CommandSpec {
     ids: 1,
     options: [
       'reason',
+      'dry-run',
       ...(spec.drainMinutes ? (['minutes'] as const) : []),
       ...(spec.override ? (['override'] as const) : []),
     ],
@@ -142,6 +146,8 @@ export interface Invocation {
   readonly reason: string | undefined;
   readonly minutes: number | undefined;
   readonly override: boolean;
+  /** Ask what the change would do (`?dryRun=true`): nothing is written or started. */
+  readonly dryRun: boolean;
   readonly intervalMs: number;
   readonly timeoutMs: number | undefined;
   readonly once: boolean;
@@ -254,6 +260,7 @@ function invocation(
     reason: s('reason'),
     minutes: whole(s('minutes'), 'minutes', 1, 1440),
     override: values.override === true,
+    dryRun: values['dry-run'] === true,
     intervalMs: whole(s('interval'), 'interval', 100, 60_000) ?? 2000,
     timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     once: values.once === true,

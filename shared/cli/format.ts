@@ -110,3 +110,41 @@ export function archiveSummary(body: unknown): string {
       : `  NOT VERIFIED:\n${problems.map((p) => `    - ${p}`).join('\n')}`,
   ].join('\n');
 }
+
+/** A scalar as it reads; anything else as JSON. */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : (JSON.stringify(value) ?? '');
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** A dry run's answer, for a person: what would change, what would run, and the capacity after. */
+export function previewSummary(body: unknown): string {
+  const preview = record(body);
+  const lines = [`dry run (${text(preview['outcome'])}): ${text(preview['summary'])}`];
+  const transition = record(preview['transition']);
+  const to = record(transition['to']);
+  if (to['phase'] !== undefined) {
+    const from = record(transition['from']);
+    const before = from['phase'] === undefined ? 'new' : `${text(from['phase'])}/${text(from['traffic'])}`;
+    lines.push(`  would go   ${before} → ${text(to['phase'])}/${text(to['traffic'])}`);
+  }
+  const effects = Array.isArray(preview['effects'])
+    ? preview['effects'].map((e) => text(record(e)['kind']))
+    : [];
+  lines.push(`  effects    ${effects.length === 0 ? 'none' : effects.join(', ')}`);
+  for (const region of Array.isArray(preview['regionsAfter']) ? preview['regionsAfter'] : []) {
+    const r = record(region);
+    lines.push(
+      `  ${text(r['name'])} after: desired ${text(r['desired'])}, serving ${text(r['serving'])}, ${text(r['inRotation'])} in rotation, holding ${text(r['holding'])} of ${text(r['max'])}`,
+    );
+  }
+  const reconciler = Array.isArray(preview['reconciler']) ? preview['reconciler'].map(String) : [];
+  for (const line of reconciler) lines.push(`  reconciler ${line}`);
+  lines.push('nothing was changed');
+  return lines.join('\n');
+}

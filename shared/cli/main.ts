@@ -11,7 +11,14 @@ function roleOf(body: unknown): string | undefined {
   const role = (body as Record<string, unknown>)['role'];
   return typeof role === 'string' ? role : undefined;
 }
-import { archiveSummary, regionsTable, stampDetail, stampsTable, transitionLine } from './format';
+import {
+  archiveSummary,
+  previewSummary,
+  regionsTable,
+  stampDetail,
+  stampsTable,
+  transitionLine,
+} from './format';
 import { toHistory, toRegions, toStamp, toStamps, UnexpectedAnswerError } from './views';
 import { type Transition, TransitionTracker } from './watch';
 
@@ -127,11 +134,13 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
       return 0;
     }
     case 'create': {
-      const body = await api.call('POST', '/api/stamps', {
+      const request = {
         ...(inv.region === undefined ? {} : { region: inv.region }),
         ...(inv.allowOtherRegions ? { allowOtherRegions: true } : {}),
         ...(inv.reason === undefined ? {} : { reason: inv.reason }),
-      });
+      };
+      if (inv.dryRun) return dryRun(api, inv, io, 'POST', '/api/stamps', request);
+      const body = await api.call('POST', '/api/stamps', request);
       print(io, inv, body, () => {
         const s = toStamp(body);
         return `requested ${s.id} in ${s.region} (${s.phase}); follow it with: stampctl get ${s.id}`;
@@ -140,10 +149,9 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
     }
     case 'regions set': {
       const name = inv.id ?? '';
-      const body = await api.call('PUT', `/api/regions/${encodeURIComponent(name)}`, {
-        desired: inv.desired,
-        reason: inv.reason,
-      });
+      const request = { desired: inv.desired, reason: inv.reason };
+      if (inv.dryRun) return dryRun(api, inv, io, 'PUT', `/api/regions/${encodeURIComponent(name)}`, request);
+      const body = await api.call('PUT', `/api/regions/${encodeURIComponent(name)}`, request);
       print(io, inv, body, () => {
         const region = toRegions({ regions: [body] })[0];
         return `${name}: desired ${region?.desired ?? inv.desired ?? '?'} (serving ${region?.serving ?? '?'}); the fleet reconciler converges to it; follow it with: stampctl regions`;
@@ -155,6 +163,20 @@ async function execute(api: ApiClient, inv: Invocation, io: CliIo): Promise<numb
     default:
       return operatorCommand(api, inv.command, inv, io);
   }
+}
+
+/** A change asked with `?dryRun=true`: its preview printed; a refusal is a 409 like the real call's. */
+async function dryRun(
+  api: ApiClient,
+  inv: Invocation,
+  io: CliIo,
+  method: 'POST' | 'PUT',
+  target: string,
+  request: unknown,
+): Promise<number> {
+  const body = await api.call(method, `${target}?dryRun=true`, request);
+  print(io, inv, body, () => previewSummary(body));
+  return 0;
 }
 
 /** `POST /api/stamps/{id}/{command}` with the body its row of the command table describes. */
@@ -171,6 +193,7 @@ async function operatorCommand(
     ...(inv.override ? { override: true } : {}),
     ...(spec.drainMinutes && inv.minutes !== undefined ? { drainMinutes: inv.minutes } : {}),
   };
+  if (inv.dryRun) return dryRun(api, inv, io, 'POST', path(id, command), request);
   const body = await api.call('POST', path(id, command), request);
   print(io, inv, body, () => {
     const s = toStamp(body);
@@ -207,6 +230,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (error.guard !== undefined) io.err(`  guard:  ${error.guard}`);
       const role = roleOf(error.body);
       if (role !== undefined) io.err(`  role:   ${role}`);
+      if (inv.dryRun) io.err('  (a dry run: nothing was changed)');
       return 1;
     }
     if (

@@ -14,19 +14,23 @@ async function idempotencyDeps() {
 }
 
 /**
- * The wrapping of every route that changes something: the caller must hold `role` (401/403
- * first, before anything is remembered), transient failures answer 503 (and release an
- * Idempotency-Key), and a retry with the same Idempotency-Key replays the first answer.
+ * The wrapping of every route that changes something: a browser's cross-site request is refused,
+ * the caller must hold `role` (401/403 first, before anything is remembered), transient failures
+ * answer 503 (and release an Idempotency-Key), and a retry with the same Idempotency-Key replays
+ * the first answer. A dry run (`?dryRun=`) is checked the same way and remembers nothing.
  */
 export function mutatingRoute(role: StampRole, handler: SignedInHandler): HttpHandler {
   return answerErrors(
     sameOriginOnly(
       signedIn(role, (request, context, principal) =>
-        idempotent(
-          (r, c) => handler(r, c, principal),
-          idempotencyDeps,
-          `principal:${principal.id}`,
-        )(request, context),
+        // A dry run writes nothing, its Idempotency-Key included (the real call may use it next).
+        request.query.has('dryRun')
+          ? handler(request, context, principal)
+          : idempotent(
+              (r, c) => handler(r, c, principal),
+              idempotencyDeps,
+              `principal:${principal.id}`,
+            )(request, context),
       ),
     ),
   );

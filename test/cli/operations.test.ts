@@ -39,6 +39,22 @@ describe('stampctl: operator commands', () => {
     assert.match(human.stdout, /operator.*: cli test/);
   });
 
+  it('--dry-run says what a drain would do and does nothing', async () => {
+    const run = await plane.run('drain eus-002 --dry-run --reason maintenance --minutes 7');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^dry run \(accepted\): DrainRequested for eus-002 \(active, in-rotation\)$/m);
+    assert.match(run.stdout, /^ {2}would go {3}active\/in-rotation → draining\/none$/m);
+    assert.match(run.stdout, /^ {2}effects {4}disable-origin, schedule-drain-timer, watch-in-flight/m);
+    assert.match(run.stdout, /^ {2}eastus after: desired 3, serving 2, 2 in rotation/m);
+    assert.match(run.stdout, /^nothing was changed$/m);
+    await plane.e2e().settle();
+    assert.equal(parseJson((await plane.run('get eus-002 --json')).stdout)['phase'], 'active');
+    const refused = await plane.run('cleanup eus-002 --dry-run --reason r');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /guard: {2}transition-table/);
+    assert.match(refused.stderr, /\(a dry run: nothing was changed\)/);
+  });
+
   it('drain with a reason and minutes starts the drain, with its end among the deadlines', async () => {
     const run = await plane.run('drain eus-002 --reason maintenance --minutes 7');
     assert.equal(run.code, 0, run.stderr);

@@ -218,6 +218,8 @@ describe('stampLifecycle replayed from hand-made histories (real durable-functio
       effects: [],
       watches: [],
       drainTimers: { 'drain-1': '42' },
+      // Counted, so that the next execution's inbox keys differ from this one's.
+      execution: 1,
     });
   });
 });

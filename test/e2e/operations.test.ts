@@ -31,6 +31,23 @@ describe('end to end: operations', () => {
     assert.match(String(history.at(-1)?.cause.reason), /drain timer fired/);
   });
 
+  // Regression: the execution that continued as new at the drain reused its predecessor's first
+  // inbox key (newGuid hashes the orchestration time, which had not moved), so the cancel sat in
+  // the inbox while the previous batch's effects ran again.
+  it('a drain cancelled in the instant it started is cancelled', async () => {
+    e2e = await startE2E();
+    assert.equal((await e2e.api('POST', '/api/stamps/eus-002/drain', { reason: 'r' })).status, 202);
+    await e2e.settle();
+    assert.equal(
+      (await e2e.api('POST', '/api/stamps/eus-002/cancel-drain', { reason: 'wrong' })).status,
+      202,
+    );
+    await e2e.settle();
+    const stamp = await e2e.stamp('eus-002');
+    assert.equal(`${String(stamp['phase'])}/${String(stamp['traffic'])}`, 'active/in-rotation');
+    assert.deepEqual((await e2e.plane.services.store.readInbox('eus-002')).inbox.pending, []);
+  });
+
   // Regression: a 10-minute drain's timer fired at the same instant as the in-flight poll; the
   // wake-up completed the losing task of the previous Task.any and was never seen again.
   it('a drain timer arriving at the same instant as a poll still ends the drain', async () => {

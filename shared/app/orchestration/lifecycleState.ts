@@ -47,12 +47,15 @@ export const lifecycleInputSchema = z.object({
   watches: z.array(watchSchema).default([]),
   /** drainId → Service Bus sequence number of its scheduled drain timer, to cancel it. */
   drainTimers: z.record(z.string(), z.string()).default({}),
+  /** How many executions came before this one (continue-as-new); absent in older inputs. */
+  execution: z.number().int().min(0).default(0),
 });
 export interface LifecycleInput {
   readonly stampId: string;
   readonly effects: readonly Effect[];
   readonly watches: readonly Watch[];
   readonly drainTimers: Readonly<Record<string, string>>;
+  readonly execution?: number;
 }
 
 export function parseLifecycleInput(input: unknown): LifecycleInput {

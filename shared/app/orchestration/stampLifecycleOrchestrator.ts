@@ -59,6 +59,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
   const effects: Effect[] = [...input.effects];
   let watches: Watch[] = [...input.watches];
   const drainTimers: Record<string, string> = { ...input.drainTimers };
+  const execution = input.execution ?? 0;
   let phase: Phase | undefined;
   let traffic: Traffic | undefined;
   let steps = 0;
@@ -89,7 +90,11 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
   }
 
   function* apply(event?: StampEvent): Step {
-    const key = ctx.df.newGuid(`${stampId}:apply`);
+    // newGuid hashes the name, the orchestration's time and a counter that starts again in each
+    // execution: without the execution's number, an execution that begins at the instant its
+    // predecessor ended (continue-as-new in the same moment) would reuse its first key, and the
+    // inbox would answer the previous batch's effects instead of deciding what is pending.
+    const key = ctx.df.newGuid(`${stampId}:apply:${execution}`);
     const result = yield* call('applyStampEvents', {
       stampId,
       key,
@@ -394,7 +399,13 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     if (phase !== executionPhase || steps >= MAX_STEPS_PER_EXECUTION) {
       // A new execution at each phase boundary (and after many steps) keeps the history short.
       // Unconsumed wake-ups are dropped here; their events wait in the inbox for the next apply.
-      ctx.df.continueAsNew({ stampId, effects: [], watches, drainTimers } satisfies LifecycleInput);
+      ctx.df.continueAsNew({
+        stampId,
+        effects: [],
+        watches,
+        drainTimers,
+        execution: execution + 1,
+      } satisfies LifecycleInput);
       return undefined;
     }
     if (waits.some((w) => w.isCompleted)) {

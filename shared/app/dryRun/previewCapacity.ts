@@ -1,0 +1,102 @@
+import { newStamp } from '../../lifecycle/newStamp';
+import { type PlacementRequest, placeStamp } from '../../lifecycle/placement';
+import { effectiveDesired } from '../../lifecycle/regionDesired';
+import type { Cause } from '../../lifecycle/stamp';
+import { formatStampId } from '../../lifecycle/stampNames';
+import { type DesiredRefusal, desiredRefusal } from '../desiredCapacity';
+import { fleetFromLedgers, readLedgers } from '../fleet';
+import { raisedDesired } from '../requestStamp';
+import type { Services } from '../services';
+import { afterwards, type Preview } from './preview';
+
+export type CapacityPreview = { readonly kind: 'preview'; readonly preview: Preview } | DesiredRefusal;
+
+/** `PUT /api/regions/{name}`: the bounds checked as `setDesired` checks them, then the plan. */
+export async function previewDesired(
+  svc: Services,
+  region: string,
+  desired: number,
+): Promise<CapacityPreview> {
+  const policy = svc.config.policy;
+  const refused = desiredRefusal(policy, region, desired);
+  if (refused !== undefined) return refused;
+  const ledgers = await readLedgers(svc.store, policy);
+  const current = ledgers.find((l) => l.ledger.region === region)?.ledger;
+  const from = effectiveDesired(policy, region, current?.desired);
+  return {
+    kind: 'preview',
+    preview: {
+      dryRun: true,
+      outcome: 'accepted',
+      summary: `desired of ${region}: ${from} → ${desired}`,
+      effects: [],
+      ...(await afterwards(svc, ledgers, { region, desired: { desired } })),
+    },
+  };
+}
+
+/**
+ * `POST /api/stamps`: where the stamp would go (the same pure placement, against the same
+ * ledgers), the id it would get, its first effects and the region's desired count raised by one,
+ * as `requestStamp` would write them. The id is the next free one now; another request may take
+ * it first.
+ */
+export async function previewStampRequest(
+  svc: Services,
+  placement: PlacementRequest,
+  cause: Cause,
+): Promise<CapacityPreview> {
+  const { store, config, clock } = svc;
+  const ledgers = await readLedgers(store, config.policy);
+  const placed = placeStamp(placement, fleetFromLedgers(ledgers), config.policy);
+  const asked = placement.region ?? 'any region';
+  if (placed.kind === 'unknown-region') return placed;
+  if (placed.kind === 'no-capacity') {
+    return {
+      kind: 'preview',
+      preview: {
+        dryRun: true,
+        outcome: 'refused',
+        summary: `a stamp in ${asked}`,
+        effects: [],
+        guard: 'capacity',
+        reason: placed.reason,
+        ...(await afterwards(svc, ledgers, {
+          region:
+            placement.region ??
+            [...config.policy.regions].sort((a, b) => a.priority - b.priority)[0]?.name ??
+            '',
+        })),
+      },
+    };
+  }
+  const stored = ledgers.find((l) => l.ledger.region === placed.region.name);
+  const now = clock.now().toISOString();
+  const stampId = formatStampId(placed.region.code, (stored?.ledger.lastSeq ?? 0) + 1);
+  const born = newStamp({ id: stampId, region: placed.region.name, now, cause });
+  const desired =
+    stored === undefined
+      ? undefined
+      : raisedDesired(
+          stored.ledger,
+          config.policy,
+          { actor: cause.actor ?? '', reason: cause.reason },
+          now,
+          stampId,
+        );
+  return {
+    kind: 'preview',
+    preview: {
+      dryRun: true,
+      outcome: 'accepted',
+      summary: `${stampId} in ${placed.region.name}${placed.surge ? ' (surge)' : ''}`,
+      transition: { stampId, from: null, to: { phase: born.stamp.phase, traffic: born.stamp.traffic } },
+      effects: born.effects,
+      ...(await afterwards(svc, ledgers, {
+        region: placed.region.name,
+        stamp: born.stamp,
+        ...(desired === undefined ? {} : { desired }),
+      })),
+    },
+  };
+}
