@@ -149,6 +149,28 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
     }
   }
 
+  async function whatIf(request: StampDeploymentRequest): Promise<WhatIfSummary> {
+    checkRequest(request);
+    const client = await options.client();
+    const body = await deploymentBody(request);
+    try {
+      const result = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait(
+        request.deploymentName,
+        body,
+        pollOptions,
+      );
+      return {
+        status: result.status ?? 'Succeeded',
+        changes: (result.changes ?? []).map((change) => ({
+          resourceId: change.resourceId ?? '',
+          changeType: change.changeType,
+        })),
+      };
+    } catch (error) {
+      throw mapAzureError(error, `what-if ${request.deploymentName}`);
+    }
+  }
+
   return {
     async startDeployment(request) {
       checkRequest(request);
@@ -232,26 +254,11 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
       return stampsAllowed(usages);
     },
 
-    async whatIf(request) {
-      checkRequest(request);
-      const client = await options.client();
-      const body = await deploymentBody(request);
-      try {
-        const result = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait(
-          request.deploymentName,
-          body,
-          pollOptions,
-        );
-        return {
-          status: result.status ?? 'Succeeded',
-          changes: (result.changes ?? []).map((change) => ({
-            resourceId: change.resourceId ?? '',
-            changeType: change.changeType,
-          })),
-        };
-      } catch (error) {
-        throw mapAzureError(error, `what-if ${request.deploymentName}`);
-      }
+    whatIf,
+
+    async previewDeployment(request) {
+      const result = await whatIf(request);
+      return { changes: result.changes, source: 'ARM what-if (deployments/whatIf at subscription scope)' };
     },
   };
 }

@@ -72,6 +72,21 @@ export const DASHBOARD_JS = String.raw`
     node.textContent = text;
     node.className = 'message ' + (ok ? 'ok' : 'error');
   }
+  // A dry run's answer in a sentence: the move, what would run, the region afterwards.
+  function previewText(p) {
+    var parts = [];
+    if (p.transition) {
+      var from = p.transition.from ? p.transition.from.phase + '/' + p.transition.from.traffic : 'new';
+      parts.push(from + ' \u2192 ' + p.transition.to.phase + '/' + p.transition.to.traffic);
+    } else parts.push(p.summary);
+    parts.push('effects: ' + (p.effects.length ? p.effects.map(function (e) { return e.kind; }).join(', ') : 'none'));
+    (p.regionsAfter || []).forEach(function (r) {
+      parts.push(r.name + ' after: serving ' + r.serving + ' of ' + r.desired + ', ' + r.inRotation + ' in rotation');
+    });
+    (p.reconciler || []).forEach(function (line) { parts.push('reconciler: ' + line); });
+    return parts.join('; ') + ' (dry run: nothing changed)';
+  }
+
   function describeError(e) {
     return e.status ? 'refused (' + e.status + (e.guard ? ', guard ' + e.guard : '') + '): ' + e.message
       : 'failed: ' + e.message;
@@ -343,8 +358,17 @@ export const DASHBOARD_JS = String.raw`
       return setMessage('sd-message', action + ' needs a reason: it goes into the audit record', false);
     if (body.override && !reason) return setMessage('sd-message', 'an override needs a reason: it goes into the audit record', false);
     var id = state.open;
+    var target = api('stamps/' + encodeURIComponent(id) + '/' + action);
+    if ($('op-dry-run').checked) {
+      try {
+        setMessage('sd-message', action + ' would: ' + previewText(await call('POST', target + '?dryRun=true', body)), true);
+      } catch (e) {
+        setMessage('sd-message', action + ' would be ' + describeError(e) + ' (dry run: nothing changed)', false);
+      }
+      return;
+    }
     try {
-      var s = await call('POST', api('stamps/' + encodeURIComponent(id) + '/' + action), body);
+      var s = await call('POST', target, body);
       setMessage('sd-message', action + ' accepted for ' + s.id + ' (was ' + s.phase + ', ' + s.traffic + ')', true);
     } catch (e) {
       setMessage('sd-message', action + ' ' + describeError(e), false);

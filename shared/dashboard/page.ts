@@ -77,6 +77,7 @@ const BODY = String.raw`
       <label>Reason <input id="op-reason" name="reason" maxlength="500" autocomplete="off"></label>
       <label>Drain minutes <input id="op-minutes" name="minutes" type="number" min="1" max="1440"></label>
       <label class="check" id="op-override-label"><input id="op-override" name="override" type="checkbox"> override a guard (audited)</label>
+      <label class="check"><input id="op-dry-run" name="dryRun" type="checkbox"> dry run: show what would happen, change nothing</label>
       <button type="submit" value="drain">Drain</button>
       <button type="submit" value="isolate">Isolate</button>
       <button type="submit" value="verify">Verify</button>

@@ -27,6 +27,20 @@ export type DeploymentStatus =
 
 export type ResourceGroupDeletionStatus = 'Deleting' | 'Deleted';
 
+/** One resource a deployment would change, as ARM's what-if predicts it. */
+export interface PredictedChange {
+  readonly resourceId: string;
+  /** `Create`, `Modify`, `Delete`, `Deploy`, `NoChange`, `Ignore` (ARM's WhatIfChange.changeType). */
+  readonly changeType: string;
+}
+
+/** What a stamp's deployment would do, before it starts. */
+export interface DeploymentPreview {
+  readonly changes: readonly PredictedChange[];
+  /** Where the prediction comes from, for a person reading it. */
+  readonly source: string;
+}
+
 export interface Deployer {
   /** Starts (or finds already started) the deployment; idempotent by deployment name. */
   startDeployment(request: StampDeploymentRequest): Promise<void>;
@@ -40,4 +54,6 @@ export interface Deployer {
    * that is not known (the fleet reconciler then learns it from a refused deployment).
    */
   remainingStampQuota(region: string): Promise<number | undefined>;
+  /** ARM's what-if of the deployment: the resources it would create or change (seconds, not minutes). */
+  previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview>;
 }

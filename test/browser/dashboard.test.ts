@@ -162,6 +162,21 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('previews an action as a dry run: what it would do, and nothing changes', async () => {
+    const page = await open({ width: 1280, height: 800 });
+    await card(page, 'eus-001').click();
+    await page.locator('#stamp-dialog[open]').waitFor(WAIT);
+    await page.getByLabel('dry run: show what would happen, change nothing').check();
+    await page.getByRole('button', { name: 'Drain', exact: true }).click();
+    await page
+      .locator('#sd-message', { hasText: 'drain would: active/in-rotation → draining/none' })
+      .waitFor(WAIT);
+    assert.match(await page.locator('#sd-message').innerText(), /eastus after: serving 2 of 3/);
+    await e2e.settle();
+    assert.equal((await e2e.stamp('eus-001'))['phase'], 'active');
+    await page.close();
+  });
+
   it('offers a signed-in approver only what the role allows: verify, no override, no desired count', async () => {
     const page = await open({ width: 1280, height: 800 }, 'local-approver');
     assert.match(

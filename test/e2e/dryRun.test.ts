@@ -151,6 +151,19 @@ describe('dry run: every operator route answers what it would do and changes not
     assert.equal(transition.to.phase, 'provisioning');
     const effects = dry.body['effects'] as { kind: string }[];
     assert.ok(effects.some((e) => e.kind === 'start-deployment'));
+    // The what-if of the stamp template, by resource type (locally read from the compiled template).
+    const deployment = dry.body['deployment'] as {
+      byType: Record<string, number>;
+      byChange: Record<string, number>;
+      quotaLeft: number;
+    };
+    assert.equal(deployment.byType['Microsoft.ContainerService/managedClusters'], 1);
+    assert.ok(
+      (deployment.byType['Microsoft.Network/privateEndpoints'] ?? 0) >= 5,
+      JSON.stringify(deployment.byType),
+    );
+    assert.deepEqual(Object.keys(deployment.byChange), ['Create']);
+    assert.equal(deployment.quotaLeft, 3, 'westeurope: max 5 + 2 groups, 4 used');
     const regions = dry.body['regionsAfter'] as { name: string; holding: number; desired: number }[];
     assert.deepEqual(
       regions.filter((r) => r.name === 'westeurope').map((r) => [r.holding, r.desired]),
@@ -218,5 +231,38 @@ describe('dry run: every operator route answers what it would do and changes not
       e2e().as('local-approver'),
     );
     assert.equal(approver.status, 403);
+  });
+});
+
+describe('dry run: a stamp request that the quota would refuse', () => {
+  const e2e = perSuite(
+    () =>
+      startE2E({
+        seed: false,
+        env: { STAMPS_REGIONS: 'westeurope:weu:1:4:0,eastus:eus:2:3:0' },
+        decorate: (services) => ({
+          ...services,
+          deployer: {
+            startDeployment: (request) => services.deployer.startDeployment(request),
+            getDeployment: (name) => services.deployer.getDeployment(name),
+            startResourceGroupDeletion: (group) => services.deployer.startResourceGroupDeletion(group),
+            getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
+            previewDeployment: (request) => services.deployer.previewDeployment(request),
+            // The subscription's cores are used up in eastus.
+            remainingStampQuota: (region) =>
+              region === 'eastus' ? Promise.resolve(0) : services.deployer.remainingStampQuota(region),
+          },
+        }),
+      }),
+    (r) => r.stop(),
+  );
+
+  it('is refused before it starts, naming the quota, and nothing is written', async () => {
+    const before = await everything(e2e());
+    const dry = await e2e().api('POST', '/api/stamps?dryRun=true', { region: 'eastus' });
+    assert.equal(dry.status, 409, JSON.stringify(dry.body));
+    assert.equal(dry.body['guard'], 'quota');
+    assert.match(String(dry.body['detail']), /quota in eastus allows no more stamps/);
+    assert.equal(await everything(e2e()), before);
   });
 });

@@ -241,6 +241,7 @@ describe('end to end: operations', () => {
           startResourceGroupDeletion: (group) => services.deployer.startResourceGroupDeletion(group),
           getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
           remainingStampQuota: (region) => services.deployer.remainingStampQuota(region),
+          previewDeployment: (request) => services.deployer.previewDeployment(request),
         },
       }),
     });

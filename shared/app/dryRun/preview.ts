@@ -32,6 +32,19 @@ export interface Preview {
   readonly regionsAfter: readonly Record<string, unknown>[];
   /** What the next reconciliation would do, in the reconciler's words. */
   readonly reconciler: readonly string[];
+  /** A new stamp's deployment, previewed before it starts (what-if, quota). */
+  readonly deployment?: DeploymentSummary;
+}
+
+export interface DeploymentSummary {
+  readonly source?: string;
+  /** Resources by type, and by ARM change type, as the what-if predicts them. */
+  readonly byType?: Readonly<Record<string, number>>;
+  readonly byChange?: Readonly<Record<string, number>>;
+  /** Stamps the subscription's quota still allows in the region, when known. */
+  readonly quotaLeft?: number;
+  /** Why the preview could not be made (the what-if failed); the dry run's decision stands. */
+  readonly unavailable?: string;
 }
 
 /** A change to one region's ledger: its stamp's entry, and its desired count. */

@@ -2,11 +2,12 @@ import { newStamp } from '../../lifecycle/newStamp';
 import { type PlacementRequest, placeStamp } from '../../lifecycle/placement';
 import { effectiveDesired } from '../../lifecycle/regionDesired';
 import type { Cause } from '../../lifecycle/stamp';
-import { formatStampId } from '../../lifecycle/stampNames';
+import { deploymentName, formatStampId } from '../../lifecycle/stampNames';
 import { type DesiredRefusal, desiredRefusal } from '../desiredCapacity';
 import { fleetFromLedgers, readLedgers } from '../fleet';
 import { raisedDesired } from '../requestStamp';
 import type { Services } from '../services';
+import { previewStampDeployment } from './deploymentPreview';
 import { afterwards, type Preview } from './preview';
 
 export type CapacityPreview = { readonly kind: 'preview'; readonly preview: Preview } | DesiredRefusal;
@@ -74,6 +75,28 @@ export async function previewStampRequest(
   const now = clock.now().toISOString();
   const stampId = formatStampId(placed.region.code, (stored?.ledger.lastSeq ?? 0) + 1);
   const born = newStamp({ id: stampId, region: placed.region.name, now, cause });
+  const deployment = await previewStampDeployment(svc, {
+    stampId,
+    region: placed.region.name,
+    generation: born.stamp.generation,
+    deploymentName: deploymentName(stampId, born.stamp.generation),
+  });
+  if (deployment.quotaLeft === 0) {
+    // The deployment would be refused (QuotaExceeded): say so now, as the reconciler would learn it.
+    return {
+      kind: 'preview',
+      preview: {
+        dryRun: true,
+        outcome: 'refused',
+        summary: `${stampId} in ${placed.region.name}`,
+        effects: [],
+        guard: 'quota',
+        reason: `the subscription's quota in ${placed.region.name} allows no more stamps; a deployment there would fail with QuotaExceeded`,
+        deployment,
+        ...(await afterwards(svc, ledgers, { region: placed.region.name })),
+      },
+    };
+  }
   const desired =
     stored === undefined
       ? undefined
@@ -92,6 +115,7 @@ export async function previewStampRequest(
       summary: `${stampId} in ${placed.region.name}${placed.surge ? ' (surge)' : ''}`,
       transition: { stampId, from: null, to: { phase: born.stamp.phase, traffic: born.stamp.traffic } },
       effects: born.effects,
+      deployment,
       ...(await afterwards(svc, ledgers, {
         region: placed.region.name,
         stamp: born.stamp,

@@ -3,6 +3,7 @@ import { deploymentName } from '../../lifecycle/stampNames';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
+  DeploymentPreview,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
@@ -14,6 +15,7 @@ import type { SimulatedRegions } from './regions';
 import { resourceGroupName } from './resourceNames';
 import { settle } from './settle';
 import type { SimulatedDeployment, SimulatedResourceGroup } from './simulationControl';
+import { previewFromTemplate } from './templatePreview';
 
 interface DeploymentFailure {
   readonly code: string;
@@ -271,7 +273,10 @@ export class SimulatedDeployments implements Deployer {
     return this.armedFailures.splice(index, 1)[0];
   }
 
-  /** Stamp resource groups in the region that are not yet deleted, other than `except`. */
+  previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview> {
+    return previewFromTemplate(request);
+  }
+
   /** The simulated quota: `max + 2` live stamp resource groups per region, as `start` enforces. */
   remainingStampQuota(region: string): Promise<number | undefined> {
     const policy = this.regions.policy(region);

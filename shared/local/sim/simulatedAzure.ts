@@ -3,6 +3,7 @@ import type { RegionPolicy } from '../../lifecycle/policy';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
+  DeploymentPreview,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
@@ -157,6 +158,11 @@ export class SimulatedAzure
   async startDeployment(request: StampDeploymentRequest): Promise<void> {
     this.refuseDuringArmOutage(request.region, `deployment '${request.deploymentName}'`);
     return this.deployments.startDeployment(request);
+  }
+
+  async previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview> {
+    this.refuseDuringArmOutage(request.region, `what-if of '${request.deploymentName}'`);
+    return this.deployments.previewDeployment(request);
   }
 
   async getDeployment(deploymentName: string): Promise<DeploymentStatus> {

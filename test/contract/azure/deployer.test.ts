@@ -499,6 +499,17 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       assert.equal((post?.body as { location?: string }).location, 'westeurope');
       assert.equal(arm().deployment('stamp-weu-040-1'), undefined, 'what-if deploys nothing');
     });
+
+    void it('is the preview of a stamp request (previewDeployment), and its errors are mapped', async () => {
+      const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-stamp-weu-041`;
+      arm().whatIfChanges = [{ resourceId: group, changeType: 'Create' }];
+      const preview = await deployer.previewDeployment(request('weu-041'));
+      assert.deepEqual(preview.changes, [{ resourceId: group, changeType: 'Create' }]);
+      assert.match(preview.source, /ARM what-if/);
+      assert.equal(arm().deployment('stamp-weu-041-1'), undefined);
+      // A request whose name does not match its stamp is refused before anything is sent.
+      await assert.rejects(deployer.previewDeployment({ ...request('weu-041'), deploymentName: 'other' }));
+    });
   });
 
   void describe('remaining stamp quota (Compute usages)', () => {

@@ -1,0 +1,47 @@
+import { ensureError } from '../../errors';
+import type { PredictedChange, StampDeploymentRequest } from '../../ports/deployer';
+import type { Services } from '../services';
+import type { DeploymentSummary } from './preview';
+
+/** A resource id's type: each `providers/{namespace}/{type}[/{name}/{child type}...]` segment pair. */
+export function resourceTypeOf(resourceId: string): string {
+  const parts = resourceId.split('/').filter((p) => p !== '');
+  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('providers');
+  if (at < 0)
+    return /\/resourceGroups\/[^/]+$/i.test(resourceId) ? 'Microsoft.Resources/resourceGroups' : 'unknown';
+  const [namespace = 'unknown', ...rest] = parts.slice(at + 1);
+  // Types and names alternate after the namespace: type, name, child type, child name...
+  return [namespace, ...rest.filter((_, i) => i % 2 === 0)].join('/');
+}
+
+function tally(
+  changes: readonly PredictedChange[],
+  key: (change: PredictedChange) => string,
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const change of changes) counts[key(change)] = (counts[key(change)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * A new stamp's deployment before it starts: ARM's what-if, summarised by resource type and
+ * change, and the quota the region has left. A what-if that fails says so; it does not decide.
+ */
+export async function previewStampDeployment(
+  svc: Services,
+  request: StampDeploymentRequest,
+): Promise<DeploymentSummary> {
+  const quotaLeft = await svc.deployer.remainingStampQuota(request.region).catch(() => undefined);
+  const quota = quotaLeft === undefined ? {} : { quotaLeft };
+  try {
+    const preview = await svc.deployer.previewDeployment(request);
+    return {
+      source: preview.source,
+      byType: tally(preview.changes, (c) => resourceTypeOf(c.resourceId)),
+      byChange: tally(preview.changes, (c) => c.changeType),
+      ...quota,
+    };
+  } catch (error) {
+    return { unavailable: `the what-if failed: ${ensureError(error).message}`, ...quota };
+  }
+}
