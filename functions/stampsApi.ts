@@ -93,12 +93,26 @@ export async function listStamps(request: HttpRequest): Promise<HttpResponseInit
   });
 }
 
-export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
+/** The stamp the path names, or the answer when the id is malformed (400) or unknown (404). */
+async function storedStampOf(
+  request: HttpRequest,
+): Promise<
+  | { readonly ok: true; readonly id: string; readonly svc: Services; readonly stamp: Stamp }
+  | { readonly ok: false; readonly answer: HttpResponseInit }
+> {
   const id = request.params['id'];
-  if (!isStampId(id)) return badStampId(id);
+  if (!isStampId(id)) return { ok: false, answer: badStampId(id) };
   const svc = await services();
   const stored = await svc.store.get(id);
-  if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
+  if (stored === undefined) return { ok: false, answer: problem(404, `there is no stamp '${id}'`) };
+  return { ok: true, id, svc, stamp: stored.stamp };
+}
+
+export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
+  const found = await storedStampOf(request);
+  if (!found.ok) return found.answer;
+  const { id, svc } = found;
+  const stored = { stamp: found.stamp };
   const history = await svc.store.history(id);
   return json(200, {
     ...stampView(stored.stamp, now(svc), svc.config.policy),
@@ -128,11 +142,10 @@ export async function getStampHistory(request: HttpRequest): Promise<HttpRespons
  * verified (hash chain, the digest in the audit trail, the store's records, the hold).
  */
 export async function getStampArchive(request: HttpRequest): Promise<HttpResponseInit> {
-  const id = request.params['id'];
-  if (!isStampId(id)) return badStampId(id);
-  const svc = await services();
-  const stored = await svc.store.get(id);
-  if (stored === undefined) return problem(404, `there is no stamp '${id}'`);
+  const found = await storedStampOf(request);
+  if (!found.ok) return found.answer;
+  const { id, svc } = found;
+  const stored = { stamp: found.stamp };
   const verification = await verifyArchive(svc, stored.stamp, await svc.store.history(id));
   if (verification === undefined) {
     const why =

@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-
 import type { ResourceManagementClient } from '@azure/arm-resources';
 
 import { TerminalError, ValidationError } from '../errors';
@@ -21,6 +18,9 @@ import {
 } from './computeQuota';
 import { armCodeOf, mapAzureError, parseLroFailure, statusOf } from './errors';
 import { lazy } from './lazy';
+import { type ArmTemplate, loadStampTemplate } from './stampTemplateFile';
+
+export { type ArmTemplate, DEFAULT_STAMP_TEMPLATE_PATH, loadStampTemplate } from './stampTemplateFile';
 
 /** The part of `ResourceManagementClient` the deployer uses: a seam for tests and for the lazy load. */
 export type ArmResourcesClient = Pick<
@@ -29,7 +29,6 @@ export type ArmResourcesClient = Pick<
 >;
 
 /** The ARM template JSON of the stamp, as compiled by `npm run build:infra`. */
-export type ArmTemplate = Readonly<Record<string, unknown>>;
 
 /** The deployer's view of the settings: the template parameters that do not come from the request. */
 export interface StampTemplateSettings {
@@ -60,30 +59,6 @@ export interface WhatIfSummary {
 export interface ArmDeployer extends Deployer {
   /** Runs what-if for the request's deployment and waits for it (seconds, not minutes). */
   whatIf(request: StampDeploymentRequest): Promise<WhatIfSummary>;
-}
-
-/** `dist/infra/stamp/main.json`, next to this module's compiled `dist/shared/azure/`. */
-export const DEFAULT_STAMP_TEMPLATE_PATH = resolve(__dirname, '..', '..', 'infra', 'stamp', 'main.json');
-
-/** Reads an ARM template JSON file; a missing or malformed file is a TerminalError naming the path. */
-export async function loadStampTemplate(path = DEFAULT_STAMP_TEMPLATE_PATH): Promise<ArmTemplate> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new TerminalError(
-      `stamp template not found at ${path}: run npm run build:infra`,
-      'TemplateMissing',
-      {
-        cause: error,
-      },
-    );
-  }
-  const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || !('resources' in parsed)) {
-    throw new TerminalError(`stamp template at ${path} is not an ARM template`, 'TemplateInvalid');
-  }
-  return parsed;
 }
 
 const DEPLOYMENT_NAME = /^[-\w.()]{1,64}$/;

@@ -71,10 +71,12 @@ const OPTIONS = {
   region: { type: 'string' },
   phase: { type: 'string' },
   'allow-other-regions': { type: 'boolean' },
+  // What a change asks, and whether only to ask what it would do.
   reason: { type: 'string' },
   minutes: { type: 'string' },
   override: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  // watch and ls.
   interval: { type: 'string' },
   timeout: { type: 'string' },
   once: { type: 'boolean' },

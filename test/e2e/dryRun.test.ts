@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { readLedgers } from '../../shared/app/fleet';
+import type { Deployer } from '../../shared/ports/deployer';
 import { perSuite } from '../support/lifetime';
 import { type ApiAnswer, type E2E, startE2E } from './support/harness';
 
@@ -234,28 +235,28 @@ describe('dry run: every operator route answers what it would do and changes not
   });
 });
 
+/** The Deployer of `deployer`, except that the subscription's quota in `region` is used up. */
+function quotaSpentIn(region: string, deployer: Deployer): Deployer {
+  return new Proxy(deployer, {
+    get(target, name) {
+      if (name === 'remainingStampQuota')
+        return (asked: string) => (asked === region ? Promise.resolve(0) : target.remainingStampQuota(asked));
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** An empty fleet whose subscription has no quota left in eastus. */
+const withoutQuotaInEastus = (): Promise<E2E> =>
+  startE2E({
+    seed: false,
+    env: { STAMPS_REGIONS: 'westeurope:weu:1:4:0,eastus:eus:2:3:0' },
+    decorate: (services) => ({ ...services, deployer: quotaSpentIn('eastus', services.deployer) }),
+  });
+
 describe('dry run: a stamp request that the quota would refuse', () => {
-  const e2e = perSuite(
-    () =>
-      startE2E({
-        seed: false,
-        env: { STAMPS_REGIONS: 'westeurope:weu:1:4:0,eastus:eus:2:3:0' },
-        decorate: (services) => ({
-          ...services,
-          deployer: {
-            startDeployment: (request) => services.deployer.startDeployment(request),
-            getDeployment: (name) => services.deployer.getDeployment(name),
-            startResourceGroupDeletion: (group) => services.deployer.startResourceGroupDeletion(group),
-            getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
-            previewDeployment: (request) => services.deployer.previewDeployment(request),
-            // The subscription's cores are used up in eastus.
-            remainingStampQuota: (region) =>
-              region === 'eastus' ? Promise.resolve(0) : services.deployer.remainingStampQuota(region),
-          },
-        }),
-      }),
-    (r) => r.stop(),
-  );
+  const e2e = perSuite(withoutQuotaInEastus, (r) => r.stop());
 
   it('is refused before it starts, naming the quota, and nothing is written', async () => {
     const before = await everything(e2e());

@@ -36,16 +36,21 @@ export interface Preview {
   readonly deployment?: DeploymentSummary;
 }
 
-export interface DeploymentSummary {
-  readonly source?: string;
-  /** Resources by type, and by ARM change type, as the what-if predicts them. */
-  readonly byType?: Readonly<Record<string, number>>;
-  readonly byChange?: Readonly<Record<string, number>>;
-  /** Stamps the subscription's quota still allows in the region, when known. */
-  readonly quotaLeft?: number;
-  /** Why the preview could not be made (the what-if failed); the dry run's decision stands. */
-  readonly unavailable?: string;
-}
+/** Resources counted by a key (a resource type, an ARM change type). */
+export type Tally = Readonly<Record<string, number>>;
+
+/**
+ * A new stamp's deployment before it starts: the what-if's `source`, its resources `byType` and
+ * `byChange`, the `quotaLeft` in the region when known, or why no preview could be made
+ * (`unavailable`: the what-if failed; the dry run's decision stands).
+ */
+export type DeploymentSummary = Partial<{
+  source: string;
+  byType: Tally;
+  byChange: Tally;
+  quotaLeft: number;
+  unavailable: string;
+}>;
 
 /** A change to one region's ledger: its stamp's entry, and its desired count. */
 export interface LedgerChange {

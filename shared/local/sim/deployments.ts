@@ -3,7 +3,6 @@ import { deploymentName } from '../../lifecycle/stampNames';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
-  DeploymentPreview,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
@@ -273,7 +272,7 @@ export class SimulatedDeployments implements Deployer {
     return this.armedFailures.splice(index, 1)[0];
   }
 
-  previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview> {
+  previewDeployment(request: StampDeploymentRequest): ReturnType<typeof previewFromTemplate> {
     return previewFromTemplate(request);
   }
 

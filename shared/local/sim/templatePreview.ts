@@ -1,12 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-
-import { TerminalError } from '../../errors';
+import { loadStampTemplate } from '../../azure/stampTemplateFile';
 import type { DeploymentPreview, StampDeploymentRequest } from '../../ports/deployer';
 import { resourceGroupName } from './resourceNames';
-
-/** The compiled stamp template the Azure Deployer deploys (`npm run build:infra`). */
-const STAMP_TEMPLATE = resolve(__dirname, '..', '..', '..', 'infra', 'stamp', 'main.json');
 
 interface TemplateResource {
   readonly type?: unknown;
@@ -39,23 +33,12 @@ function templateResources(resources: unknown, into: { type: string; name: strin
  * what-if engine (which also resolves conditions and existing resources).
  */
 export async function previewFromTemplate(request: StampDeploymentRequest): Promise<DeploymentPreview> {
-  let text: string;
-  try {
-    text = await readFile(STAMP_TEMPLATE, 'utf8');
-  } catch (error) {
-    throw new TerminalError(
-      `stamp template not found at ${STAMP_TEMPLATE}: run npm run build:infra`,
-      'TemplateMissing',
-      {
-        cause: error,
-      },
-    );
-  }
-  const template = JSON.parse(text) as { resources?: unknown };
+  const template = await loadStampTemplate();
   const group = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${resourceGroupName(request.stampId)}`;
   return {
+    // The template the Azure Deployer deploys (`npm run build:infra`), read the same way.
     source: 'the compiled stamp template (simulated what-if: every resource it declares, as a Create)',
-    changes: templateResources(template.resources).map(({ type, name }) => ({
+    changes: templateResources(template['resources']).map(({ type, name }) => ({
       resourceId:
         type.toLowerCase() === 'microsoft.resources/resourcegroups'
           ? group
