@@ -4,12 +4,14 @@ import { TerminalError, ValidationError } from '../errors';
 import { deploymentName as stampDeploymentName } from '../lifecycle/stampNames';
 import type {
   Deployer,
+  DeployerPermission,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
   StampDeploymentOutputs,
   StampDeploymentRequest,
 } from '../ports/deployer';
 import { type StampEnvironment, type StampTemplateParameters, toArmParameters } from '../ports/stampTemplate';
+import { armJson } from './armRest';
 import {
   COMPUTE_USAGES_API_VERSION,
   type ComputeUsage,
@@ -47,6 +49,12 @@ export interface ArmDeployerOptions {
   readonly updateIntervalInMs?: number;
   /** The ARM endpoint the client was built for (default `https://management.azure.com`). */
   readonly armEndpoint?: string;
+  /**
+   * A resource group whose permissions stand for a new stamp's group: the control plane's own
+   * (App Service's WEBSITE_RESOURCE_GROUP), which inherits the same subscription-scope roles.
+   * ARM lists a caller's permissions per resource group or resource, not per subscription.
+   */
+  readonly permissionResourceGroup?: string;
 }
 
 /** A what-if's predicted changes, reduced to what a person reads first. */
@@ -231,11 +239,38 @@ export function createArmDeployer(options: ArmDeployerOptions): ArmDeployer {
 
     whatIf,
 
+    async deploymentPermissions() {
+      const group = options.permissionResourceGroup;
+      if (group === undefined || group === '') return undefined;
+      const client = await options.client();
+      // Permissions - List For Resource Group: every role's Actions/NotActions the caller holds there.
+      // https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource-group
+      const body = await armJson(client, options.armEndpoint, {
+        method: 'GET',
+        path: `/subscriptions/${encodeURIComponent(client.subscriptionId ?? '')}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Authorization/permissions`,
+        apiVersion: '2022-04-01',
+      });
+      return parsePermissions(body);
+    },
+
     async previewDeployment(request) {
       const result = await whatIf(request);
       return { changes: result.changes, source: 'ARM what-if (deployments/whatIf at subscription scope)' };
     },
   };
+}
+
+/** The `value` of a permissions listing, each role's Actions and NotActions (absent lists are empty). */
+export function parsePermissions(body: unknown): DeployerPermission[] {
+  const value = typeof body === 'object' && body !== null ? (body as { value?: unknown }).value : undefined;
+  if (!Array.isArray(value))
+    throw new TerminalError('the permissions answer has no value list', 'PermissionsInvalid');
+  const strings = (list: unknown): string[] =>
+    Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
+  return value.map((entry: { actions?: unknown; notActions?: unknown }) => ({
+    actions: strings(entry.actions),
+    notActions: strings(entry.notActions),
+  }));
 }
 
 function checkRequest(request: StampDeploymentRequest): void {

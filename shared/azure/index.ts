@@ -184,6 +184,9 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
       client: resources,
       ...(arm.endpoint === undefined ? {} : { armEndpoint: arm.endpoint }),
       ...(deps?.template === undefined ? {} : { template: deps.template }),
+      ...(azure.controlPlaneResourceGroup === undefined
+        ? {}
+        : { permissionResourceGroup: azure.controlPlaneResourceGroup }),
       settings: {
         environment: azure.environment,
         logAnalyticsWorkspaceId: azure.logAnalyticsWorkspaceId,

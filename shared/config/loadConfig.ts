@@ -24,6 +24,8 @@ export interface AzureSettings {
   readonly eventGridTopicEndpoint: string;
   /** `https://<account>.blob.core.windows.net` of the archive storage account. */
   readonly archiveBlobEndpoint: string;
+  /** The function app's own resource group (App Service sets it), where its ARM permissions are read. */
+  readonly controlPlaneResourceGroup?: string;
 }
 
 export interface Config {
@@ -213,6 +215,7 @@ const schema = z.object({
   STAMPS_LOG_ANALYTICS_WORKSPACE_ID: z.string().optional(),
   STAMPS_ALERT_ACTION_GROUP_ID: z.string().optional(),
   STAMPS_ARCHIVE_BLOB_ENDPOINT: z.string().optional(),
+  WEBSITE_RESOURCE_GROUP: z.string().trim().optional(),
   // Blob container names: 3-63 lowercase letters, digits and single hyphens, starting and ending
   // with a letter or digit (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata).
   STAMPS_ARCHIVE_CONTAINER: z
@@ -286,6 +289,9 @@ export function loadConfig(env: Env): Config {
         serviceBusNamespace: a.ServiceBusConnection__fullyQualifiedNamespace,
         eventGridTopicEndpoint: a.STAMPS_EVENTGRID_TOPIC_ENDPOINT,
         archiveBlobEndpoint: a.STAMPS_ARCHIVE_BLOB_ENDPOINT.replace(/\/+$/, ''),
+        ...(values['WEBSITE_RESOURCE_GROUP'] === undefined
+          ? {}
+          : { controlPlaneResourceGroup: values['WEBSITE_RESOURCE_GROUP'] }),
       };
     }
   }

@@ -141,6 +141,11 @@ export const SETTINGS: readonly SettingSpec[] = [
       "azure: blob endpoint of the archive storage account, https://<account>.blob.core.windows.net (retired stamps' records)",
   },
   {
+    key: 'WEBSITE_RESOURCE_GROUP',
+    description:
+      "azure: set by App Service, the function app's resource group; a stamp request's dry run reads the app's ARM permissions there",
+  },
+  {
     key: 'STAMPS_ARCHIVE_CONTAINER',
     default: 'stamp-archives',
     description: 'blob container of the archives; version-level immutability (WORM) must be enabled on it',

@@ -56,4 +56,15 @@ export interface Deployer {
   remainingStampQuota(region: string): Promise<number | undefined>;
   /** ARM's what-if of the deployment: the resources it would create or change (seconds, not minutes). */
   previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview>;
+  /**
+   * The deploying identity's permissions where a new stamp's resource group would be created, one
+   * entry per role (Actions, NotActions), or undefined when they cannot be read.
+   */
+  deploymentPermissions(): Promise<readonly DeployerPermission[] | undefined>;
+}
+
+/** One role's operations, as ARM's permissions API lists them. */
+export interface DeployerPermission {
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
 }

@@ -165,6 +165,11 @@ describe('dry run: every operator route answers what it would do and changes not
     );
     assert.deepEqual(Object.keys(deployment.byChange), ['Create']);
     assert.equal(deployment.quotaLeft, 3, 'westeurope: max 5 + 2 groups, 4 used');
+    // Every write of it checked against the roles the control-plane template grants the app.
+    assert.deepEqual((dry.body['deployment'] as { permissions: unknown }).permissions, {
+      checked: true,
+      refused: [],
+    });
     const regions = dry.body['regionsAfter'] as { name: string; holding: number; desired: number }[];
     assert.deepEqual(
       regions.filter((r) => r.name === 'westeurope').map((r) => [r.holding, r.desired]),
@@ -265,5 +270,28 @@ describe('dry run: a stamp request that the quota would refuse', () => {
     assert.equal(dry.body['guard'], 'quota');
     assert.match(String(dry.body['detail']), /quota in eastus allows no more stamps/);
     assert.equal(await everything(e2e()), before);
+  });
+});
+
+describe('dry run: a stamp request that the roles would refuse', () => {
+  const e2e = perSuite(
+    () => startE2E({ seed: false, env: { STAMPS_REGIONS: 'westeurope:weu:1:4:0' } }),
+    (r) => r.stop(),
+  );
+
+  it('is refused before it starts, naming the writes that ARM would refuse', async () => {
+    // Contributor alone, as before Resource Policy Contributor was granted (issue 11, defect 2).
+    const contributor = (await e2e().plane.sim.deploymentPermissions())?.[0];
+    assert.ok(contributor);
+    e2e().plane.sim.withPermissions([contributor]);
+    const dry = await e2e().api('POST', '/api/stamps?dryRun=true', { region: 'westeurope' });
+    assert.equal(dry.status, 409, JSON.stringify(dry.body));
+    assert.equal(dry.body['guard'], 'authorization');
+    assert.match(
+      String(dry.body['detail']),
+      /do not allow .*Microsoft\.Authorization\/policyAssignments\/write/,
+    );
+    e2e().plane.sim.withPermissions(undefined);
+    assert.equal((await e2e().api('POST', '/api/stamps?dryRun=true', { region: 'westeurope' })).status, 200);
   });
 });

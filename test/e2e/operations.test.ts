@@ -242,6 +242,7 @@ describe('end to end: operations', () => {
           getResourceGroupDeletion: (group) => services.deployer.getResourceGroupDeletion(group),
           remainingStampQuota: (region) => services.deployer.remainingStampQuota(region),
           previewDeployment: (request) => services.deployer.previewDeployment(request),
+          deploymentPermissions: () => services.deployer.deploymentPermissions(),
         },
       }),
     });

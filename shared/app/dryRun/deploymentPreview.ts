@@ -1,6 +1,7 @@
 import { ensureError } from '../../errors';
 import type { PredictedChange, StampDeploymentRequest } from '../../ports/deployer';
 import type { Services } from '../services';
+import { refusedWrites } from './armPermissions';
 import type { DeploymentSummary } from './preview';
 
 /** A resource id's type: each `providers/{namespace}/{type}[/{name}/{child type}...]` segment pair. */
@@ -35,11 +36,16 @@ export async function previewStampDeployment(
   const quota = quotaLeft === undefined ? {} : { quotaLeft };
   try {
     const preview = await svc.deployer.previewDeployment(request);
+    const granted = await svc.deployer.deploymentPermissions().catch(() => undefined);
     return {
       source: preview.source,
       byType: tally(preview.changes, (c) => resourceTypeOf(c.resourceId)),
       byChange: tally(preview.changes, (c) => c.changeType),
       ...quota,
+      permissions:
+        granted === undefined
+          ? { checked: false, refused: [] }
+          : { checked: true, refused: refusedWrites(preview.changes, granted) },
     };
   } catch (error) {
     return { unavailable: `the what-if failed: ${ensureError(error).message}`, ...quota };

@@ -8,6 +8,7 @@ import { isLive } from '../fleet';
 import { planInputOf } from '../fleetReconciler';
 import type { Services } from '../services';
 import { regionView } from '../views';
+import type { RefusedWrite } from './armPermissions';
 
 /**
  * What a change would do, answered by a dry run (`?dryRun=true`) without writing or starting
@@ -50,6 +51,8 @@ export type DeploymentSummary = Partial<{
   byChange: Tally;
   quotaLeft: number;
   unavailable: string;
+  /** The what-if's writes checked against the app's roles (`checked: false` when unreadable). */
+  permissions: { readonly checked: boolean; readonly refused: readonly RefusedWrite[] };
 }>;
 
 /** A change to one region's ledger: its stamp's entry, and its desired count. */

@@ -8,7 +8,26 @@ import { fleetFromLedgers, readLedgers } from '../fleet';
 import { raisedDesired } from '../requestStamp';
 import type { Services } from '../services';
 import { previewStampDeployment } from './deploymentPreview';
-import { afterwards, type Preview } from './preview';
+import { afterwards, type DeploymentSummary, type Preview } from './preview';
+
+/** What ARM would refuse a deployment for: no quota left, or a write the app's roles do not allow. */
+function deploymentRefusal(
+  deployment: DeploymentSummary,
+  region: string,
+): { readonly guard: string; readonly reason: string } | undefined {
+  if (deployment.quotaLeft === 0)
+    return {
+      guard: 'quota',
+      reason: `the subscription's quota in ${region} allows no more stamps; a deployment there would fail with QuotaExceeded`,
+    };
+  const refused = deployment.permissions?.refused ?? [];
+  if (refused.length > 0)
+    return {
+      guard: 'authorization',
+      reason: `the control plane's roles do not allow ${refused.map((r) => r.action).join(', ')}; a deployment would fail with AuthorizationFailed (see the roles in infra/README.md)`,
+    };
+  return undefined;
+}
 
 export type CapacityPreview = { readonly kind: 'preview'; readonly preview: Preview } | DesiredRefusal;
 
@@ -81,8 +100,9 @@ export async function previewStampRequest(
     generation: born.stamp.generation,
     deploymentName: deploymentName(stampId, born.stamp.generation),
   });
-  if (deployment.quotaLeft === 0) {
-    // The deployment would be refused (QuotaExceeded): say so now, as the reconciler would learn it.
+  const blocked = deploymentRefusal(deployment, placed.region.name);
+  if (blocked !== undefined) {
+    // The deployment would be refused by ARM: say so now, before anything is reserved or started.
     return {
       kind: 'preview',
       preview: {
@@ -90,8 +110,7 @@ export async function previewStampRequest(
         outcome: 'refused',
         summary: `${stampId} in ${placed.region.name}`,
         effects: [],
-        guard: 'quota',
-        reason: `the subscription's quota in ${placed.region.name} allows no more stamps; a deployment there would fail with QuotaExceeded`,
+        ...blocked,
         deployment,
         ...(await afterwards(svc, ledgers, { region: placed.region.name })),
       },

@@ -3,12 +3,14 @@ import { deploymentName } from '../../lifecycle/stampNames';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
+  DeployerPermission,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
 } from '../../ports/deployer';
 import { simulatedDeploymentOutputs } from './deploymentOutputs';
 import { DEPLOYMENT_DURATION, RESOURCE_GROUP_DELETION_DURATION } from './durations';
+import { grantedPermissions } from './grantedPermissions';
 import { drawDuration, type Random } from './random';
 import type { SimulatedRegions } from './regions';
 import { resourceGroupName } from './resourceNames';
@@ -275,6 +277,18 @@ export class SimulatedDeployments implements Deployer {
   previewDeployment(request: StampDeploymentRequest): ReturnType<typeof previewFromTemplate> {
     return previewFromTemplate(request);
   }
+
+  /** The app's roles as the control-plane template grants them; `withPermissions` replaces them. */
+  deploymentPermissions(): ReturnType<typeof grantedPermissions> {
+    return this.permissions === undefined ? grantedPermissions() : Promise.resolve([...this.permissions]);
+  }
+
+  /** Lets a test (or the chaos console) take roles away: the dry run must then refuse. */
+  withPermissions(permissions: readonly DeployerPermission[] | undefined): void {
+    this.permissions = permissions;
+  }
+
+  private permissions: readonly DeployerPermission[] | undefined;
 
   /** The simulated quota: `max + 2` live stamp resource groups per region, as `start` enforces. */
   remainingStampQuota(region: string): Promise<number | undefined> {

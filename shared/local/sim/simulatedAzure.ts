@@ -3,6 +3,7 @@ import type { RegionPolicy } from '../../lifecycle/policy';
 import type { Clock } from '../../ports/clock';
 import type {
   Deployer,
+  DeployerPermission,
   DeploymentPreview,
   DeploymentStatus,
   ResourceGroupDeletionStatus,
@@ -158,6 +159,15 @@ export class SimulatedAzure
   async startDeployment(request: StampDeploymentRequest): Promise<void> {
     this.refuseDuringArmOutage(request.region, `deployment '${request.deploymentName}'`);
     return this.deployments.startDeployment(request);
+  }
+
+  async deploymentPermissions(): Promise<readonly DeployerPermission[] | undefined> {
+    return this.deployments.deploymentPermissions();
+  }
+
+  /** Replaces the app's roles (undefined: as the control-plane template grants them). */
+  withPermissions(permissions: readonly DeployerPermission[] | undefined): void {
+    this.deployments.withPermissions(permissions);
   }
 
   async previewDeployment(request: StampDeploymentRequest): Promise<DeploymentPreview> {

@@ -4,7 +4,7 @@ import { resourceGroupName } from './resourceNames';
 
 interface TemplateResource {
   readonly type?: unknown;
-  readonly name?: unknown;
+  readonly condition?: unknown;
   readonly properties?: { readonly template?: { readonly resources?: unknown } };
 }
 
@@ -15,34 +15,41 @@ function resourcesOf(value: unknown): TemplateResource[] {
   return [];
 }
 
-/** Every resource of a template, nested deployments' inline templates included, with its type. */
-function templateResources(resources: unknown, into: { type: string; name: string }[] = []): typeof into {
+/**
+ * The types of a template's unconditional resources, nested deployments' inline templates
+ * included. A resource with a `condition` is left out: evaluating it needs ARM's expression
+ * engine (the locks and optional parts the Deployer's parameters leave off are such resources).
+ */
+function templateResources(resources: unknown, into: string[] = []): string[] {
   for (const resource of resourcesOf(resources)) {
-    if (typeof resource.type !== 'string') continue;
-    const name = typeof resource.name === 'string' ? resource.name : '?';
+    if (typeof resource.type !== 'string' || resource.condition !== undefined) continue;
     if (resource.type.toLowerCase() === 'microsoft.resources/deployments' && resource.properties?.template)
       templateResources(resource.properties.template.resources, into);
-    else into.push({ type: resource.type, name });
+    else into.push(resource.type);
   }
   return into;
 }
 
+/** A resource id of the type in the group: each child type followed by a made-up name. */
+function idOf(group: string, type: string, index: number): string {
+  if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return group;
+  const [namespace = '', ...types] = type.split('/');
+  return `${group}/providers/${namespace}/${types.map((t) => `${t}/r${index}`).join('/')}`;
+}
+
 /**
- * The simulated what-if: every resource the compiled stamp template declares, as a Create in the
- * stamp's resource group. It is read from the template ARM would deploy, not predicted by ARM's
- * what-if engine (which also resolves conditions and existing resources).
+ * The simulated what-if: every unconditional resource the compiled stamp template declares, as a
+ * Create in the stamp's resource group. It is read from the template ARM would deploy, not
+ * predicted by ARM's what-if engine (which also resolves conditions and existing resources).
  */
 export async function previewFromTemplate(request: StampDeploymentRequest): Promise<DeploymentPreview> {
   const template = await loadStampTemplate();
   const group = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${resourceGroupName(request.stampId)}`;
   return {
     // The template the Azure Deployer deploys (`npm run build:infra`), read the same way.
-    source: 'the compiled stamp template (simulated what-if: every resource it declares, as a Create)',
-    changes: templateResources(template['resources']).map(({ type, name }) => ({
-      resourceId:
-        type.toLowerCase() === 'microsoft.resources/resourcegroups'
-          ? group
-          : `${group}/providers/${type}/${name.replace(/^\[|\]$/g, '')}`,
+    source: 'the compiled stamp template (simulated what-if: its unconditional resources, each a Create)',
+    changes: templateResources(template['resources']).map((type, index) => ({
+      resourceId: idOf(group, type, index),
       changeType: 'Create',
     })),
   };

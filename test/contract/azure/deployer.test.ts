@@ -500,6 +500,37 @@ void describe('ArmDeployer against the ARM stand-in (arm-resources 6.1.0)', () =
       assert.equal(arm().deployment('stamp-weu-040-1'), undefined, 'what-if deploys nothing');
     });
 
+    void it("reads the app's permissions in its own resource group (Permissions - List For Resource Group)", async () => {
+      let asked: URL | undefined;
+      arm().extraRoutes.push((method, url, _body, send) => {
+        if (method !== 'GET' || !url.pathname.endsWith('/providers/Microsoft.Authorization/permissions'))
+          return false;
+        asked = url;
+        send(200, {
+          value: [
+            {
+              actions: ['*'],
+              notActions: ['Microsoft.Authorization/*/Write'],
+              dataActions: [],
+              notDataActions: [],
+            },
+            { actions: ['Microsoft.Authorization/policyAssignments/*'] },
+          ],
+        });
+        return true;
+      });
+      const permissions = await deployer.deploymentPermissions();
+      assert.equal(
+        asked?.pathname,
+        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-cp-prod/providers/Microsoft.Authorization/permissions`,
+      );
+      assert.equal(asked?.searchParams.get('api-version'), '2022-04-01');
+      assert.deepEqual(permissions, [
+        { actions: ['*'], notActions: ['Microsoft.Authorization/*/Write'] },
+        { actions: ['Microsoft.Authorization/policyAssignments/*'], notActions: [] },
+      ]);
+    });
+
     void it('is the preview of a stamp request (previewDeployment), and its errors are mapped', async () => {
       const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-synaxis-stamp-weu-041`;
       arm().whatIfChanges = [{ resourceId: group, changeType: 'Create' }];

@@ -34,6 +34,8 @@ export function azureConfig(
     STAMPS_LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
     STAMPS_ALERT_ACTION_GROUP_ID: ACTION_GROUP_ID,
     STAMPS_ARCHIVE_BLOB_ENDPOINT: 'https://stsynaxisarchive.blob.core.windows.net',
+    // App Service sets it to the function app's resource group.
+    WEBSITE_RESOURCE_GROUP: 'rg-synaxis-cp-prod',
   });
 }
 
