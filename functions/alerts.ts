@@ -1,8 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
 import { findDuplicate, takeAlert } from '../shared/app/alertIntake';
-import { services } from '../shared/app/services';
-import { MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
+import { previewSignal } from '../shared/app/dryRun/previewSignal';
+import { type Services, services } from '../shared/app/services';
+import { type BodyResult, MAX_ALERT_BODY_BYTES, readJsonBody } from '../shared/http/body';
+import { dryRunOf } from '../shared/http/dryRun';
 import { alertRoute } from '../shared/http/mutatingRoute';
 import { json } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
@@ -20,8 +22,11 @@ export async function receiveAlert(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  const dry = dryRunOf(request);
+  if (!dry.ok) return dry.answer;
   const body = await readJsonBody(request, MAX_ALERT_BODY_BYTES);
   const svc = await services();
+  if (dry.dryRun) return previewAlert(svc, body);
   const duplicate = body.ok ? await findDuplicate(svc, body.value) : undefined;
   if (duplicate !== undefined) {
     context.log(`alert duplicate: ${forLog(duplicate.detail)}`);
@@ -46,6 +51,28 @@ export async function receiveAlert(
   if (answer.status === 'duplicate') context.log(message);
   else context.warn(message);
   return json(202, { status: answer.status, detail: answer.detail });
+}
+
+/**
+ * `?dryRun=true`: what the alert would do, classified and decided as the receiver and the stamp
+ * would, with nothing recorded, published or queued. Always 200, as the receiver always answers 202.
+ */
+async function previewAlert(svc: Services, body: BodyResult): Promise<HttpResponseInit> {
+  if (!body.ok) return json(200, { dryRun: true, status: 'rejected', detail: body.detail });
+  const classification = classifyAlert(body.value, svc.clock.now().toISOString());
+  if (classification.kind !== 'signal') {
+    const status = classification.kind === 'invalid' ? 'rejected' : 'unmatched';
+    return json(200, { dryRun: true, status, detail: classification.reason });
+  }
+  const { signal } = classification;
+  const preview = await previewSignal(svc, signal);
+  if (preview === undefined)
+    return json(200, {
+      dryRun: true,
+      status: 'unmatched',
+      detail: `there is no stamp '${signal.stampId}' in the fleet`,
+    });
+  return json(200, { ...preview, status: 'published', signal });
 }
 
 app.http('alerts', {

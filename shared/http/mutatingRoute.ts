@@ -46,7 +46,10 @@ export function alertRoute(handler: HttpHandler): HttpHandler {
   return answerErrors(
     sameOriginOnly(
       alertSender((request, context, caller) =>
-        idempotent(handler, idempotencyDeps, caller)(request, context),
+        // A dry run records nothing, its Idempotency-Key included.
+        request.query.has('dryRun')
+          ? handler(request, context)
+          : idempotent(handler, idempotencyDeps, caller)(request, context),
       ),
     ),
   );

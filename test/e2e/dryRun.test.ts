@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { readLedgers } from '../../shared/app/fleet';
+import { LOCAL_ACTION_GROUP } from '../../shared/local/host/localIdentity';
 import type { Deployer } from '../../shared/ports/deployer';
 import { perSuite } from '../support/lifetime';
 import { type ApiAnswer, type E2E, startE2E } from './support/harness';
@@ -293,5 +294,65 @@ describe('dry run: a stamp request that the roles would refuse', () => {
     );
     e2e().plane.sim.withPermissions(undefined);
     assert.equal((await e2e().api('POST', '/api/stamps?dryRun=true', { region: 'westeurope' })).status, 200);
+  });
+});
+
+describe('dry run: the alert receiver', () => {
+  const e2e = perSuite(
+    () => startE2E(),
+    (r) => r.stop(),
+  );
+  const originAlert = (stampId: string) => ({
+    schemaId: 'azureMonitorCommonAlertSchema',
+    data: {
+      essentials: {
+        alertId: `/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/dry-${stampId}`,
+        alertRule: 'origin-health',
+        severity: 'Sev1',
+        monitorCondition: 'Fired',
+        firedDateTime: e2e().clock.now().toISOString(),
+        resolvedDateTime: null,
+      },
+      alertContext: {
+        properties: null,
+        condition: {
+          allOf: [{ metricName: 'OriginHealthPercentage', dimensions: [{ name: 'Origin', value: stampId }] }],
+        },
+      },
+      customProperties: null,
+    },
+  });
+  const asActionGroup = () => e2e().as(LOCAL_ACTION_GROUP.name);
+
+  it('says what a failing-probe alert would do to its stamp, and records, publishes and queues nothing', async () => {
+    await e2e().settle();
+    const before = await everything(e2e());
+    const signalsBefore = await e2e().api('GET', '/api/signals');
+    const dry = await e2e().api('POST', '/api/alerts?dryRun=true', originAlert('weu-002'), asActionGroup());
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.equal(dry.body['status'], 'published');
+    assert.equal((dry.body['signal'] as { type: string }).type, 'HealthProbeFailed');
+    assert.equal(dry.body['outcome'], 'accepted');
+    assert.equal(await everything(e2e()), before);
+    assert.deepEqual(
+      (await e2e().api('GET', '/api/signals')).body,
+      signalsBefore.body,
+      'nothing in the signal log',
+    );
+    // The real alert then is not a duplicate of the dry run.
+    const real = await e2e().api('POST', '/api/alerts', originAlert('weu-002'), asActionGroup());
+    assert.equal(real.body['status'], 'published');
+  });
+
+  it('an alert that names no stamp is unmatched, as the real receiver would say', async () => {
+    const dry = await e2e().api(
+      'POST',
+      '/api/alerts?dryRun=true',
+      { schemaId: 'azureMonitorCommonAlertSchema', data: { essentials: {} } },
+      asActionGroup(),
+    );
+    assert.equal(dry.status, 200);
+    assert.equal(dry.body['dryRun'], true);
+    assert.notEqual(dry.body['status'], 'published');
   });
 });
