@@ -1,4 +1,7 @@
-import type { ArmResourcesClient } from './deployer';
+import type { ResourceManagementClient } from '@azure/arm-resources';
+
+/** What a REST call needs of an ARM client: its pipeline (credential, retries, host). */
+type ArmRestClient = Pick<ResourceManagementClient, 'sendRequest'>;
 
 /**
  * One ARM call through the `@azure/arm-resources` client's pipeline (its credential, retries,
@@ -7,7 +10,7 @@ import type { ArmResourcesClient } from './deployer';
  * `mapAzureError` classifies it as it classifies theirs.
  */
 export async function armJson(
-  client: Pick<ArmResourcesClient, 'sendRequest'>,
+  client: ArmRestClient,
   armEndpoint: string | undefined,
   request: {
     method: 'GET' | 'PUT' | 'DELETE';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { resourceTypeOf } from '../../shared/app/dryRun/deploymentPreview';
+import { resourceTypeOf } from '../../shared/app/dryRun/resourceType';
 
 describe("a what-if change's resource type, from its resource id", () => {
   const cases: [string, string][] = [

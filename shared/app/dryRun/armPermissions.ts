@@ -1,5 +1,5 @@
 import type { PredictedChange } from '../../ports/deployer';
-import { resourceTypeOf } from './deploymentPreview';
+import { resourceTypeOf } from './resourceType';
 
 /** One role's operations, as ARM lists a caller's permissions (Actions and NotActions). */
 export interface ArmPermission {
