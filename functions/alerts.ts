@@ -72,7 +72,8 @@ async function previewAlert(svc: Services, body: BodyResult): Promise<HttpRespon
       status: 'unmatched',
       detail: `there is no stamp '${signal.stampId}' in the fleet`,
     });
-  return json(200, { ...preview, status: 'published', signal });
+  // Nothing was published: `would-publish` says what the real call would answer (`published`).
+  return json(200, { ...preview, status: 'would-publish', signal });
 }
 
 app.http('alerts', {

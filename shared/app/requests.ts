@@ -31,7 +31,7 @@ function overrideNeedsReason(
 }
 
 const requiredReason = z
-  .string()
+  .string({ error: 'a reason is required; it goes into the audit record' })
   .trim()
   .min(1, 'a reason is required; it goes into the audit record')
   .max(500);

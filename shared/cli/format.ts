@@ -143,8 +143,33 @@ export function previewSummary(body: unknown): string {
       `  ${text(r['name'])} after: desired ${text(r['desired'])}, serving ${text(r['serving'])}, ${text(r['inRotation'])} in rotation, holding ${text(r['holding'])} of ${text(r['max'])}`,
     );
   }
+  const deployment = record(preview['deployment']);
+  if (Object.keys(deployment).length > 0) lines.push(...deploymentLines(deployment));
   const reconciler = Array.isArray(preview['reconciler']) ? preview['reconciler'].map(String) : [];
   for (const line of reconciler) lines.push(`  reconciler ${line}`);
   lines.push('nothing was changed');
   return lines.join('\n');
+}
+
+/** A stamp request's deployment preview: what-if totals, quota and the permission check. */
+function deploymentLines(deployment: Record<string, unknown>): string[] {
+  if (deployment['unavailable'] !== undefined) return [`  deployment ${text(deployment['unavailable'])}`];
+  const byType = record(deployment['byType']);
+  const total = Object.values(byType).reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0);
+  const changes = Object.entries(record(deployment['byChange'])).map(([kind, n]) => `${kind} ${text(n)}`);
+  const lines = [
+    `  deployment ${total} resources of ${Object.keys(byType).length} types (${changes.join(', ')})`,
+  ];
+  if (deployment['quotaLeft'] !== undefined)
+    lines.push(`  quota      ${text(deployment['quotaLeft'])} more stamps allowed in the region`);
+  const permissions = record(deployment['permissions']);
+  const refused = Array.isArray(permissions['refused']) ? permissions['refused'] : [];
+  lines.push(
+    permissions['checked'] !== true
+      ? '  roles      not checked (the permissions could not be read)'
+      : refused.length === 0
+        ? '  roles      every write allowed'
+        : `  roles      refuse ${refused.map((r) => text(record(r)['action'])).join(', ')}`,
+  );
+  return lines;
 }

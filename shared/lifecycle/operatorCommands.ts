@@ -17,7 +17,7 @@ export const OPERATOR_COMMANDS = {
     drainMinutes: true,
   },
   isolate: {
-    summary: 'take a stamp out of rotation now and quarantine it',
+    summary: 'take a stamp out of rotation now; it stays isolated until rejoined or drained',
     event: 'IsolateRequested',
     reason: 'required',
     override: true,

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/loadConfig';
 import { ensureError } from '../errors';
 import { ScaledClock } from './clock/scaledClock';
 import type { HostLog } from './host/hostLog';
+import { LOCAL_ACTION_GROUP } from './host/localIdentity';
 import { LocalControlPlane } from './localControlPlane';
 
 // The control plane escapes every line before it reaches this sink (LocalControlPlane.start).
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
         ? '  sign-in: strict (STAMPS_LOCAL_AUTH=strict): every request needs a local token'
         : `  sign-in: a request without a token is ${signedIn.name} (${signedIn.roles.join(', ')})`,
       // Local tokens, printed for this machine only: what a bearer token from Entra ID is on Azure.
+      `  as ${LOCAL_ACTION_GROUP.name} (the alert sender, Stamps.AlertSender): -H 'authorization: Bearer ${plane.identity.tokenFor(LOCAL_ACTION_GROUP.name)}'`,
       ...others.map(
         (u) =>
           `  as ${u.name} (${u.roles.join(', ')}): STAMPCTL_TOKEN=${plane.identity.tokenFor(u.name)} or -H 'authorization: Bearer ${plane.identity.tokenFor(u.name)}'`,
