@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 
 import { verifyArchive } from '../shared/app/archive/verifyArchive';
 import { previewStampRequest } from '../shared/app/dryRun/previewCapacity';
-import { previewOperatorEvent } from '../shared/app/dryRun/previewCommand';
+import { previewStampEvent } from '../shared/app/dryRun/previewCommand';
 import { type CommandOutcome, submitOperatorEvent } from '../shared/app/operatorCommands';
 import { startStamp, wakeStamp } from '../shared/app/orchestration/orchestrationClient';
 import {
@@ -111,11 +111,10 @@ async function storedStampOf(
 export async function getStamp(request: HttpRequest): Promise<HttpResponseInit> {
   const found = await storedStampOf(request);
   if (!found.ok) return found.answer;
-  const { id, svc } = found;
-  const stored = { stamp: found.stamp };
+  const { id, svc, stamp } = found;
   const history = await svc.store.history(id);
   return json(200, {
-    ...stampView(stored.stamp, now(svc), svc.config.policy),
+    ...stampView(stamp, now(svc), svc.config.policy),
     history: historyView(history),
   });
 }
@@ -144,15 +143,14 @@ export async function getStampHistory(request: HttpRequest): Promise<HttpRespons
 export async function getStampArchive(request: HttpRequest): Promise<HttpResponseInit> {
   const found = await storedStampOf(request);
   if (!found.ok) return found.answer;
-  const { id, svc } = found;
-  const stored = { stamp: found.stamp };
-  const verification = await verifyArchive(svc, stored.stamp, await svc.store.history(id));
+  const { id, svc, stamp } = found;
+  const verification = await verifyArchive(svc, stamp, await svc.store.history(id));
   if (verification === undefined) {
     const why =
-      stored.stamp.phase === 'archived'
+      stamp.phase === 'archived'
         ? 'its archive has not been written yet (or writing it failed: see the incidents)'
-        : `it is ${stored.stamp.phase}; a stamp's records are archived when it enters archived`;
-    return problem(404, `stamp '${id}' has no archive: ${why}`, { phase: stored.stamp.phase });
+        : `it is ${stamp.phase}; a stamp's records are archived when it enters archived`;
+    return problem(404, `stamp '${id}' has no archive: ${why}`, { phase: stamp.phase });
   }
   return json(200, archiveView(verification));
 }
@@ -198,7 +196,7 @@ export function operatorCommandHandler(command: OperatorCommand) {
       actorId: principal.id,
     });
     if (dry.dryRun) {
-      const preview = await previewOperatorEvent(svc, id, event);
+      const preview = await previewStampEvent(svc, id, event);
       return preview === undefined
         ? problem(404, `there is no stamp '${id}'`)
         : previewAnswer(preview, { stampId: id });

@@ -1,5 +1,5 @@
 import { retryOnConflict } from '../errors/retryOnConflict';
-import { type LifecyclePolicy, regionPolicy } from '../lifecycle/policy';
+import { type LifecyclePolicy, type RegionPolicy, regionPolicy } from '../lifecycle/policy';
 import {
   checkDesired,
   desiredChangeSchema,
@@ -10,29 +10,29 @@ import type { StoredLedger } from '../ports/stampStore';
 import { requestReconciliation } from './fleetReconciler';
 import type { Services } from './services';
 
-export type DesiredOutcome =
-  | { readonly kind: 'set'; readonly ledger: StoredLedger; readonly from: number; readonly to: number }
-  | { readonly kind: 'unknown-region'; readonly reason: string }
-  | { readonly kind: 'invalid'; readonly reason: string };
-
 export type DesiredRefusal =
   | { readonly kind: 'unknown-region'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-/** Why a desired count cannot be set (an unknown region, outside its bounds), or nothing. */
-export function desiredRefusal(
+export type DesiredOutcome =
+  | { readonly kind: 'set'; readonly ledger: StoredLedger; readonly from: number; readonly to: number }
+  | DesiredRefusal;
+
+/** The region a desired count may be set for, or why it may not (an unknown region, outside its bounds). */
+export function checkedRegion(
   policy: LifecyclePolicy,
   region: string,
   desired: number,
-): DesiredRefusal | undefined {
-  if (regionPolicy(policy, region) === undefined) {
+): { readonly kind: 'region'; readonly region: RegionPolicy } | DesiredRefusal {
+  const known = regionPolicy(policy, region);
+  if (known === undefined) {
     return {
       kind: 'unknown-region',
       reason: `there is no region '${region}'; configured regions are ${policy.regions.map((r) => r.name).join(', ')}`,
     };
   }
   const check = checkDesired(policy, region, desired);
-  return check.ok ? undefined : { kind: 'invalid', reason: check.reason };
+  return check.ok ? { kind: 'region', region: known } : { kind: 'invalid', reason: check.reason };
 }
 
 /**
@@ -52,10 +52,9 @@ export async function setDesired(
   },
 ): Promise<DesiredOutcome> {
   const policy = svc.config.policy;
-  const refused = desiredRefusal(policy, region, desired);
-  if (refused !== undefined) return refused;
-  const known = regionPolicy(policy, region);
-  if (known === undefined) return { kind: 'unknown-region', reason: `there is no region '${region}'` };
+  const checked = checkedRegion(policy, region, desired);
+  if (checked.kind !== 'region') return checked;
+  const known = checked.region;
   const outcome = await retryOnConflict(`set desired of ${region}`, async () => {
     const stored = await svc.store.ensureLedger(known.name, known.code);
     const from = effectiveDesired(policy, region, stored.ledger.desired);

@@ -1,20 +1,17 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type { HttpHandler, HttpRequest, InvocationContext } from '@azure/functions';
 
 import { services } from '../app/services';
 import { ALERT_SENDER_ROLE } from '../auth/roles';
+import { sameSecret } from '../text/sameSecret';
 import { callerIdentity, type RouteResult, unauthorized } from './signedIn';
 
 /** The header that carries the alert receiver's own key. */
 export const ALERT_KEY_HEADER = 'x-stamps-alert-key';
 
-function sameKey(presented: string, expected: string): boolean {
-  // Digests of equal length, so the comparison takes the same time whatever was presented.
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+/** The receiver's handler, told who sent the alert (`principal:<oid>` or `alert-key:<hash>`). */
+export type AlertHandler = (request: HttpRequest, context: InvocationContext, caller: string) => RouteResult;
 
 /**
  * The alert receiver's door: the action group's secure webhook (an Entra token whose principal
@@ -22,16 +19,13 @@ function sameKey(presented: string, expected: string): boolean {
  * `x-stamps-alert-key` header), nothing else. Refusals are 401: Azure Monitor does not retry
  * them, and a misconfigured sender is not fixed by retrying.
  */
-/** The receiver's handler, told who sent the alert (`principal:<oid>` or `alert-key:<hash>`). */
-export type AlertHandler = (request: HttpRequest, context: InvocationContext, caller: string) => RouteResult;
-
 export function alertSender(handler: AlertHandler): HttpHandler {
   return async (request, context) => {
     const svc = await services();
     const { auth } = svc.config;
     const key = request.headers.get(ALERT_KEY_HEADER);
     if (key !== null) {
-      if (auth.alertKey !== undefined && sameKey(key, auth.alertKey))
+      if (auth.alertKey !== undefined && sameSecret(key, auth.alertKey))
         return handler(request, context, `alert-key:${createHash('sha256').update(key).digest('hex')}`);
       context.warn('alerts: refused a request with a wrong alert key');
       return unauthorized(

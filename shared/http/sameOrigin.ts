@@ -9,6 +9,11 @@ import { problem } from './problem';
  */
 const ALLOWED_SITES = new Set(['same-origin', 'none']);
 
+/** Whether a request's `Sec-Fetch-Site` says another site's page made the browser send it. */
+export function fromAnotherSite(site: string | null | undefined): boolean {
+  return site !== null && site !== undefined && !ALLOWED_SITES.has(site.trim().toLowerCase());
+}
+
 /**
  * Refuses a change that another site's page makes the browser send (cross-site request forgery):
  * the platform's session cookie, or the local host's default user, would otherwise sign it in.
@@ -16,7 +21,7 @@ const ALLOWED_SITES = new Set(['same-origin', 'none']);
 export function sameOriginOnly(handler: HttpHandler): HttpHandler {
   return (request, context) => {
     const site = request.headers.get('sec-fetch-site');
-    if (site !== null && !ALLOWED_SITES.has(site.trim().toLowerCase())) {
+    if (fromAnotherSite(site)) {
       context.warn(`${request.method} ${new URL(request.url).pathname}: refused a ${site} request`);
       return problem(
         403,

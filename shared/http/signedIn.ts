@@ -77,16 +77,12 @@ export function signedIn(role: StampRole, handler: SignedInHandler): HttpHandler
     const svc = await services();
     const what = `${request.method} ${new URL(request.url).pathname}`;
     const caller = callerIdentity(request, svc.config.auth);
-    if (caller.kind === 'anonymous') {
-      const access = checkAccess(undefined, role, what);
+    const access = checkAccess(caller.kind === 'principal' ? caller.principal : undefined, role, what);
+    if (caller.kind === 'anonymous')
       return unauthorized(`${access.allowed ? '' : access.detail} (${caller.why})`);
-    }
-    const access = checkAccess(caller.principal, role, what);
     if (!access.allowed) {
       context.warn(`${what} refused to ${caller.principal.name} (${caller.principal.id}): needs ${role}`);
-      return access.status === 401
-        ? unauthorized(access.detail)
-        : problem(403, access.detail, { role: access.role });
+      return problem(403, access.detail, { role: access.role });
     }
     return handler(request, context, caller.principal);
   };

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { actionMatches } from '../../shared/app/dryRun/armPermissions';
 import { repoRoot } from '../infra/support';
 
 export const ROLE_TABLE_PATH = join(repoRoot, 'infra', 'roles', 'built-in-roles.json');
@@ -77,11 +78,8 @@ export function roleIdOf(name: string): string {
   return id;
 }
 
-/** ARM's wildcard match of an operation pattern: case-insensitive, `*` matches any run of characters. */
-export function actionMatches(pattern: string, action: string): boolean {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i').test(action);
-}
+// ARM's wildcard match of an operation pattern, as the dry run's permission check does it.
+export { actionMatches } from '../../shared/app/dryRun/armPermissions';
 
 /** One role assignment of the caller: the role by name, and for a constrained assigner, the roles it may assign. */
 export interface RoleGrant {

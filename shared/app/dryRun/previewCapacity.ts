@@ -3,7 +3,7 @@ import { type PlacementRequest, placeStamp } from '../../lifecycle/placement';
 import { effectiveDesired } from '../../lifecycle/regionDesired';
 import type { Cause } from '../../lifecycle/stamp';
 import { deploymentName, formatStampId } from '../../lifecycle/stampNames';
-import { type DesiredRefusal, desiredRefusal } from '../desiredCapacity';
+import { checkedRegion, type DesiredRefusal } from '../desiredCapacity';
 import { fleetFromLedgers, readLedgers } from '../fleet';
 import { raisedDesired } from '../requestStamp';
 import type { Services } from '../services';
@@ -38,8 +38,8 @@ export async function previewDesired(
   desired: number,
 ): Promise<CapacityPreview> {
   const policy = svc.config.policy;
-  const refused = desiredRefusal(policy, region, desired);
-  if (refused !== undefined) return refused;
+  const checked = checkedRegion(policy, region, desired);
+  if (checked.kind !== 'region') return checked;
   const ledgers = await readLedgers(svc.store, policy);
   const current = ledgers.find((l) => l.ledger.region === region)?.ledger;
   const from = effectiveDesired(policy, region, current?.desired);

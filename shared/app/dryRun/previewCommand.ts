@@ -5,10 +5,11 @@ import type { Services } from '../services';
 import { afterwards, type Preview } from './preview';
 
 /**
- * An operator's command, decided as `submitOperatorEvent` decides it when it arrives, and as the
- * stamp's orchestration then decides it if nothing happened in between; nothing is queued.
+ * An event for a stamp (an operator's command, a health signal), decided as `submitOperatorEvent`
+ * decides a command when it arrives, and as the stamp's orchestration then decides it if nothing
+ * happened in between; nothing is queued.
  */
-export async function previewOperatorEvent(
+export async function previewStampEvent(
   svc: Services,
   stampId: string,
   event: StampEvent,

@@ -4,7 +4,7 @@ import { decideScaling } from '../../lifecycle/scaling';
 import { fleetFromLedgers, readLedgers } from '../fleet';
 import type { Services } from '../services';
 import { afterwards, type Preview } from './preview';
-import { previewOperatorEvent } from './previewCommand';
+import { previewStampEvent } from './previewCommand';
 
 /**
  * What an alert's stamp signal would do: a health signal is decided by the stamp (as its
@@ -13,7 +13,7 @@ import { previewOperatorEvent } from './previewCommand';
  */
 export async function previewSignal(svc: Services, signal: StampSignal): Promise<Preview | undefined> {
   if (signal.type === 'HealthProbeFailed' || signal.type === 'HealthProbeRecovered') {
-    return previewOperatorEvent(svc, signal.stampId, {
+    return previewStampEvent(svc, signal.stampId, {
       type: signal.type,
       id: signal.eventId,
       alertId: signal.alertId,

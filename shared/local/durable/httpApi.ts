@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { StampsError } from '../../errors';
+import { sameSecret } from '../../text/sameSecret';
 import { managementUrls, RPC_PATH, WEBHOOK_PATH } from './clientBinding';
 import type { DurableOperations } from './durableOperations';
 import { InvalidInputError } from './errors';
@@ -111,12 +111,6 @@ function isTrue(value: string | null): boolean {
   return value !== null && value.toLowerCase() === 'true';
 }
 
-function sameKey(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /** The query every public webhook URL carries: the task hub, and the system key as on Azure. */
 export function webhookQuery(taskHubName: string, systemKey: string | undefined): string {
   const base = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
@@ -155,7 +149,7 @@ export function createDurableHttpHandler(
     if (rest === undefined) return false;
     if (rpcKey !== undefined && url.pathname.startsWith(`${RPC_PATH}/`)) {
       const [segment, ...after] = rest.split('/');
-      if (segment === undefined || !sameKey(segment, rpcKey)) {
+      if (segment === undefined || !sameSecret(segment, rpcKey)) {
         send(response, 404, { code: 'NotFound', message: `no Durable HTTP API route for ${url.pathname}` });
         return true;
       }
@@ -163,7 +157,7 @@ export function createDurableHttpHandler(
     }
     if (systemKey !== undefined && url.pathname.startsWith(`${WEBHOOK_PATH}/`)) {
       const presented = url.searchParams.get('code') ?? headerValue(request.headers['x-functions-key']);
-      if (presented === undefined || !sameKey(presented, systemKey)) {
+      if (presented === undefined || !sameSecret(presented, systemKey)) {
         send(response, 401, {
           code: 'Unauthorized',
           message:

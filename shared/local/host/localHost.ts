@@ -6,6 +6,7 @@ import { format } from 'node:util';
 import type { LogHandler, LogLevel, Timer } from '@azure/functions';
 
 import type { IdempotencyDeps } from '../../app/idempotency/answerOnce';
+import { fromAnotherSite } from '../../http/sameOrigin';
 import type { Clock } from '../../ports/clock';
 import { forLog } from '../../text/forLog';
 import type { LocalServiceBus } from '../bus/localServiceBus';
@@ -347,7 +348,7 @@ export class LocalHost {
     if (first === 'sim' && this.options.simulation !== undefined) {
       // The console signs nobody in; a page on another site must not drive it through a browser.
       const site = header('sec-fetch-site');
-      if (method !== 'GET' && site !== undefined && !['same-origin', 'none'].includes(site.toLowerCase()))
+      if (method !== 'GET' && fromAnotherSite(site))
         return problemReply(403, `a ${site} request cannot drive the simulation`, { instance });
       const body = await readRequestBody(request, MAX_HTTP_BODY_BYTES);
       if (body.kind === 'tooLarge')
