@@ -79,6 +79,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
           }
           return services.traffic.setOriginEnabled(id, enabled);
         },
+        setOriginWeight: (id, weight) => services.traffic.setOriginWeight(id, weight),
         removeOrigin: (id) => services.traffic.removeOrigin(id),
         getOrigin: (id) => services.traffic.getOrigin(id),
         listOrigins: () => services.traffic.listOrigins(),

@@ -80,7 +80,7 @@ export async function onLifecycleMessage(body: unknown, context: InvocationConte
       for (const action of run.plan.actions)
         if (action.kind !== 'place')
           context.log(
-            `fleet reconciler: ${action.kind} ${action.kind === 'retire' ? action.stampId : action.region}: ${action.reason}`,
+            `fleet reconciler: ${action.kind} ${action.kind === 'retire' || action.kind === 'promote' ? action.stampId : action.region}: ${action.reason}`,
           );
       for (const line of run.missed) context.warn(`fleet reconciler: ${line}`);
       return;

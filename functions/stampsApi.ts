@@ -245,6 +245,9 @@ const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {
   verify: 'verifyStamp',
   rejoin: 'rejoinStamp',
   'cancel-drain': 'cancelDrain',
+  'pause-ramp': 'pauseRamp',
+  'continue-ramp': 'continueRamp',
+  'skip-ramp': 'skipRamp',
   cleanup: 'cleanupStamp',
 };
 for (const command of OPERATOR_COMMAND_NAMES) {

@@ -52,6 +52,7 @@ const FLEET_EVENTS: ReadonlySet<StampEvent['type']> = new Set([
   'DrainRequested',
   'RejoinRequested',
   'DrainCancelRequested',
+  'CanaryCompared',
 ]);
 
 function detailOf(decision: Decision): string {

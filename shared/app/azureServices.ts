@@ -40,6 +40,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     bus: adapters.lifecycleBus,
     events: adapters.eventPublisher,
     operations: adapters.stampOperations,
+    originMetrics: adapters.originMetrics,
     archive: adapters.recordArchive,
     signals: createCosmosSignalLog({ client, databaseName }),
     idempotency: createCosmosIdempotencyStore({ client, databaseName }),

@@ -89,6 +89,10 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
     } else if (action.kind === 'retire') {
       if (await retire(svc, action)) woken.push(action.stampId);
       note(action.region, describeAction(action));
+    } else if (action.kind === 'promote') {
+      if (await promote(svc, action, vacancies)) woken.push(action.stampId);
+      note(action.region, describeAction(action));
+      if (action.coversFor !== action.region) note(action.coversFor, describeAction(action));
     }
   }
   await writeStatuses(svc, ledgers, plan, done, now);
@@ -120,7 +124,7 @@ export async function planInputOf(
     // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
     if (quota !== undefined) quotaLeft[ledger.region] = quota;
   }
-  return { desired, members: fleetFromLedgers(ledgers).members, unavailable, quotaLeft };
+  return { desired, members: fleetFromLedgers(ledgers).members, unavailable, quotaLeft, now };
 }
 
 /**
@@ -174,7 +178,8 @@ async function place(
     replacement: { excludeRegions: [] },
   });
   if (reservation.kind !== 'reserved') return undefined;
-  const replaces = vacancies.get(action.coversFor)?.shift();
+  // A spare replaces nothing: it is the pool's, not the region's desired count.
+  const replaces = action.spare ? undefined : vacancies.get(action.coversFor)?.shift();
   const cause: Cause = {
     kind: 'reconciliation',
     eventId: `${trigger.requestId}:place:${index}`,
@@ -186,6 +191,7 @@ async function place(
     region: reservation.region,
     cause,
     ...(replaces === undefined ? {} : { replacementFor: replaces }),
+    ...(action.spare ? { spare: true } : {}),
   });
   // The ledger entry carries the link now, not at the stamp's first commit: a run before that
   // must not see the stamp it replaces as uncovered and place a second one.
@@ -204,6 +210,28 @@ async function linkReplacement(svc: Services, stampId: string, replacementId: st
     if (stored === undefined || stored.stamp.replacedBy === replacementId) return;
     await svc.store.replace({ ...stored.stamp, replacedBy: replacementId }, stored.etag);
   });
+}
+
+/**
+ * Queues a spare's promotion (its id derived from the spare's audit sequence, so a second run
+ * before it moved asks again for the same one); false when it is no longer a spare.
+ */
+async function promote(
+  svc: Services,
+  action: Extract<FleetAction, { kind: 'promote' }>,
+  vacancies: Map<string, string[]>,
+): Promise<boolean> {
+  const stored = await svc.store.get(action.stampId);
+  if (stored === undefined || stored.stamp.spare === undefined || stored.stamp.traffic !== 'standby') return false;
+  const replaces = vacancies.get(action.coversFor)?.shift();
+  await svc.store.enqueueEvent(action.stampId, {
+    type: 'PromotionRequested',
+    id: `reconciler-promote:${action.stampId}:${stored.stamp.auditSeq}`,
+    reason: `${action.reason}${replaces === undefined ? '' : `; replaces ${replaces}`}`,
+    ...(replaces === undefined ? {} : { replacementFor: replaces }),
+  });
+  if (replaces !== undefined) await linkReplacement(svc, replaces, action.stampId);
+  return true;
 }
 
 /** Queues the drain of a surplus stamp; false when it is no longer there to drain. */

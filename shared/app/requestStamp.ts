@@ -121,6 +121,8 @@ export async function createReservedStamp(
     readonly region: string;
     readonly cause: Cause;
     readonly replacementFor?: string;
+    /** A warm spare for the region's pool (the fleet reconciler's). */
+    readonly spare?: boolean;
   },
 ): Promise<CreatedStamp> {
   const born = newStamp({
@@ -129,6 +131,7 @@ export async function createReservedStamp(
     now: svc.clock.now().toISOString(),
     cause: input.cause,
     ...(input.replacementFor === undefined ? {} : { replacementFor: input.replacementFor }),
+    ...(input.spare === true ? { spare: true } : {}),
   });
   try {
     const stored = await svc.store.create(born.stamp, born.audit);

@@ -4,6 +4,7 @@ import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
 import type { IdempotencyStore } from '../ports/idempotencyStore';
 import type { LifecycleBus } from '../ports/lifecycleBus';
+import type { OriginMetrics } from '../ports/originMetrics';
 import type { RecordArchive } from '../ports/recordArchive';
 import type { SignalLog } from '../ports/signalLog';
 import type { StampOperations } from '../ports/stampOperations';
@@ -19,6 +20,8 @@ export interface Services {
   readonly deployer: Deployer;
   readonly traffic: TrafficManager;
   readonly originHealth: OriginHealthProbe;
+  /** Front Door's requests, errors and latency per origin: the canary comparison's figures. */
+  readonly originMetrics: OriginMetrics;
   readonly bus: LifecycleBus;
   readonly events: EventPublisher;
   readonly operations: StampOperations;

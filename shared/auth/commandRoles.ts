@@ -8,6 +8,9 @@ export const COMMAND_ROLES: Readonly<Record<OperatorCommand, StampRole>> = {
   verify: 'Stamps.Approver',
   rejoin: 'Stamps.Operator',
   'cancel-drain': 'Stamps.Operator',
+  'pause-ramp': 'Stamps.Operator',
+  'continue-ramp': 'Stamps.Operator',
+  'skip-ramp': 'Stamps.Operator',
   cleanup: 'Stamps.Operator',
 };
 

@@ -7,6 +7,7 @@ import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
 import type { RecordArchive } from '../ports/recordArchive';
 import type { StampOperations } from '../ports/stampOperations';
+import type { OriginMetrics } from '../ports/originMetrics';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
 import { type ArchiveContainerClient, createBlobRecordArchive } from './blobRecordArchive';
 import {
@@ -26,7 +27,12 @@ import { type ArmDeployer, type ArmTemplate, createArmDeployer } from './deploye
 import { createEventGridEventPublisher, type EventGridClient } from './eventPublisher';
 import { lazy } from './lazy';
 import { createServiceBusLifecycleBus, type LifecycleSender } from './lifecycleBus';
-import { armDiagnosticSettings, armMetrics, createAzureStampOperations } from './operations';
+import {
+  armDiagnosticSettings,
+  armMetrics,
+  createAzureOriginMetrics,
+  createAzureStampOperations,
+} from './operations';
 import {
   createFrontDoorTrafficManager,
   createHttpsOriginHealthProbe,
@@ -70,6 +76,7 @@ export interface AzureAdapters {
   readonly eventPublisher: EventPublisher;
   readonly recordArchive: RecordArchive;
   readonly stampOperations: StampOperations;
+  readonly originMetrics: OriginMetrics;
 }
 
 /** Overrides for tests and special clouds; production passes none. */
@@ -156,7 +163,7 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
     ...interval,
   });
   const clock = deps?.clock ?? systemClock;
-  const stampOperations = createAzureStampOperations({
+  const operationsOptions = {
     subscriptionId: azure.subscriptionId,
     logAnalyticsWorkspaceId: azure.logAnalyticsWorkspaceId,
     frontDoor: azure.frontDoor,
@@ -177,7 +184,8 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
       return token.token;
     },
     ...(deps?.inFlightLagMinutes === undefined ? {} : { inFlightLagMinutes: deps.inFlightLagMinutes }),
-  });
+  };
+  const stampOperations = createAzureStampOperations(operationsOptions);
 
   const adapters: AzureAdapters = {
     deployer: createArmDeployer({
@@ -204,6 +212,7 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
     lifecycleBus: createServiceBusLifecycleBus({ sender }),
     eventPublisher: createEventGridEventPublisher({ client: eventGrid }),
     stampOperations,
+    originMetrics: createAzureOriginMetrics(operationsOptions),
     recordArchive: createBlobRecordArchive({
       clock,
       container:

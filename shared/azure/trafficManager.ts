@@ -37,6 +37,7 @@ const HOST_NAME =
  *
  * - `upsertOrigin`: PUT, which creates or replaces: a repeat updates the origin.
  * - `setOriginEnabled`: PATCH of `enabledState` only; the other properties stay. NotFoundError if missing.
+ * - `setOriginWeight`: PATCH of `weight` only (a ramp step). NotFoundError if missing.
  * - `removeOrigin`: DELETE; a missing origin (404 or 204) is success.
  *
  * @example
@@ -96,6 +97,24 @@ export function createFrontDoorTrafficManager(options: FrontDoorTrafficManagerOp
           });
         }
         throw mapAzureError(error, `set origin ${stampId} ${enabled ? 'enabled' : 'disabled'}`);
+      }
+    },
+
+    async setOriginWeight(stampId, weight) {
+      checkOriginName(stampId);
+      if (!Number.isInteger(weight) || weight < 1 || weight > 1000)
+        throw new ValidationError(`origin weight ${weight} is not 1-1000`, 'weight');
+      const client = await options.client();
+      try {
+        // PATCH of `weight` only: enabledState and the rest stay (docs/azure.md §2).
+        await client.beginUpdateAndWait(resourceGroup, profile, originGroup, stampId, { weight }, pollOptions);
+      } catch (error) {
+        if (statusOf(error) === 404) {
+          throw new NotFoundError(`origin ${stampId} does not exist in ${profile}/${originGroup}`, {
+            cause: error,
+          });
+        }
+        throw mapAzureError(error, `set the weight of origin ${stampId} to ${weight}`);
       }
     },
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { ValidationError } from '../errors';
-import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
+import { DEFAULT_RAMP, type LifecyclePolicy, type RegionPolicy } from '../lifecycle/policy';
 import { STAMP_ENVIRONMENTS, type StampEnvironment } from '../ports/stampTemplate';
 import { SETTINGS } from './settings';
 
@@ -170,6 +170,39 @@ const regionList = z
     return regions;
   });
 
+/** A number from `min` to `max`, decimals allowed (a ratio, percentage points). */
+function positiveNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number such as 1.5')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+/** `1,10,50,100`: increasing percentages from 1 to 100, the last 100. */
+const rampSteps = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const steps = text.split(',').map((e) => e.trim());
+    const numbers = steps.map(Number);
+    const increasing = numbers.every((n, i) => i === 0 || n > (numbers[i - 1] ?? 0));
+    if (
+      steps.some((e) => !/^\d+(\.\d+)?$/.test(e)) ||
+      numbers.some((n) => n <= 0 || n > 100) ||
+      !increasing ||
+      numbers.at(-1) !== 100
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${text}' is not increasing percentages above 0 ending at 100 (e.g. 1,10,50,100; 100 for no ramp)`,
+      });
+      return z.NEVER;
+    }
+    return numbers;
+  });
+
 const schema = z.object({
   STAMPS_CLOUD: z.enum(['local', 'azure']),
   STAMPS_REGIONS: regionList,
@@ -184,6 +217,13 @@ const schema = z.object({
   STAMPS_SCALE_COOLDOWN_MINUTES: wholeNumber(0, 1440),
   STAMPS_FAILED_CLEANUP_MINUTES: wholeNumber(0, 10_080),
   STAMPS_ALERT_CORRELATION_SECONDS: wholeNumber(0, 3600),
+  STAMPS_SPARES_PER_REGION: wholeNumber(0, 100),
+  STAMPS_SPARE_MAX_AGE_HOURS: wholeNumber(1, 8760),
+  STAMPS_RAMP_STEPS: rampSteps,
+  STAMPS_RAMP_BAKE_MINUTES: wholeNumber(1, 1440),
+  STAMPS_CANARY_MAX_ERROR_POINTS: positiveNumber(0, 100),
+  STAMPS_CANARY_MAX_LATENCY_RATIO: positiveNumber(1, 100),
+  STAMPS_CANARY_MIN_REQUESTS: wholeNumber(0, 1_000_000),
   STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
   STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,
   STAMPS_FOUR_EYES: boolean,
@@ -310,6 +350,15 @@ export function loadConfig(env: Env): Config {
     scaleCooldownMinutes: s.STAMPS_SCALE_COOLDOWN_MINUTES,
     failedCleanupMinutes: s.STAMPS_FAILED_CLEANUP_MINUTES,
     alertCorrelationSeconds: s.STAMPS_ALERT_CORRELATION_SECONDS,
+    ramp: {
+      stepsPercent: s.STAMPS_RAMP_STEPS,
+      bakeMinutes: s.STAMPS_RAMP_BAKE_MINUTES,
+      maxErrorPercentAbovePeers: s.STAMPS_CANARY_MAX_ERROR_POINTS,
+      maxLatencyRatio: s.STAMPS_CANARY_MAX_LATENCY_RATIO,
+      minRequests: s.STAMPS_CANARY_MIN_REQUESTS,
+      maxLowTrafficBakes: DEFAULT_RAMP.maxLowTrafficBakes,
+    },
+    spares: { perRegion: s.STAMPS_SPARES_PER_REGION, maxAgeHours: s.STAMPS_SPARE_MAX_AGE_HOURS },
     quarantine: {
       autoVerify: s.STAMPS_QUARANTINE_AUTO_VERIFY,
       requireHumanApproval: s.STAMPS_QUARANTINE_REQUIRE_APPROVAL,

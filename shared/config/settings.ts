@@ -66,6 +66,43 @@ export const SETTINGS: readonly SettingSpec[] = [
       'a failing probe waits this long before its isolation is decided, so alerts fired together are judged together',
   },
   {
+    key: 'STAMPS_SPARES_PER_REGION',
+    default: '0',
+    description:
+      'warm spares each region keeps: deployed and registered with the origin disabled, promoted when the region is short; they hold capacity slots (a region that never had a desired count set desires its max minus its spares)',
+  },
+  {
+    key: 'STAMPS_SPARE_MAX_AGE_HOURS',
+    default: '168',
+    description: 'a spare older than this is replaced by a fresh one, so it never drifts from the current template',
+  },
+  {
+    key: 'STAMPS_RAMP_STEPS',
+    default: '1,10,50,100',
+    description:
+      "a new or promoted stamp's traffic ramp: each step's percentage of a full Front Door origin weight, increasing, ending at 100; '100' takes full weight at once",
+  },
+  {
+    key: 'STAMPS_RAMP_BAKE_MINUTES',
+    default: '10',
+    description: 'how long each ramp step runs before its canary comparison decides the next',
+  },
+  {
+    key: 'STAMPS_CANARY_MAX_ERROR_POINTS',
+    default: '2',
+    description: "a ramping stamp whose 5xx share exceeds its region peers' by more than these percentage points is isolated",
+  },
+  {
+    key: 'STAMPS_CANARY_MAX_LATENCY_RATIO',
+    default: '1.5',
+    description: "a ramping stamp whose latency exceeds its region peers' by more than this ratio is isolated",
+  },
+  {
+    key: 'STAMPS_CANARY_MIN_REQUESTS',
+    default: '50',
+    description: 'fewer requests than this in a bake (on the stamp or its peers) compare nothing; after 3 such bakes the step is passed',
+  },
+  {
     key: 'STAMPS_QUARANTINE_AUTO_VERIFY',
     default: 'true',
     description: 'run the automatic quarantine checks',

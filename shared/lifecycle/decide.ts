@@ -19,11 +19,19 @@ import {
 } from './decide/provisioning';
 import { onQuarantineApproved, onQuarantineChecksCompleted } from './decide/quarantine';
 import {
+  onCanaryCompared,
+  onRampContinueRequested,
+  onRampPauseRequested,
+  onRampSkipRequested,
+  onRampStepDue,
+} from './decide/ramp';
+import {
   onCleanupRequested,
   onDecommissionCompleted,
   onRecordsArchived,
   onRetentionElapsed,
 } from './decide/retirement';
+import { onPromotionRequested } from './decide/spare';
 import type { Decision } from './decision';
 import type { StampEvent } from './events';
 import type { FleetView } from './fleet';
@@ -101,6 +109,18 @@ function route(ctx: DecideContext): Decision {
       return onRejoinRequested(narrow(ctx, event));
     case 'DrainCancelRequested':
       return onDrainCancelRequested(narrow(ctx, event));
+    case 'PromotionRequested':
+      return onPromotionRequested(narrow(ctx, event));
+    case 'RampStepDue':
+      return onRampStepDue(narrow(ctx, event));
+    case 'CanaryCompared':
+      return onCanaryCompared(narrow(ctx, event));
+    case 'RampPauseRequested':
+      return onRampPauseRequested(narrow(ctx, event));
+    case 'RampContinueRequested':
+      return onRampContinueRequested(narrow(ctx, event));
+    case 'RampSkipRequested':
+      return onRampSkipRequested(narrow(ctx, event));
   }
 }
 

@@ -15,6 +15,7 @@ export const INCIDENT_KINDS = [
   'deployment-failed',
   'registration-timeout',
   'quarantine-checks-failed',
+  'canary-worse',
   'effect-failed',
 ] as const;
 
@@ -36,6 +37,10 @@ export const effectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enable-origin'), stampId }),
   z.object({ kind: z.literal('disable-origin'), stampId }),
   z.object({ kind: z.literal('remove-origin'), stampId }),
+  /** A ramp step: the origin's weight (1-1000) among the origins Front Door splits traffic over. */
+  z.object({ kind: z.literal('set-origin-weight'), stampId, weight: z.number().int().min(1).max(1000) }),
+  /** Reads the canary comparison of ramp step `step` (Azure Monitor, or the simulation) and decides on it. */
+  z.object({ kind: z.literal('compare-canary'), stampId, step: z.number().int().min(0), dueAt: instant }),
   z.object({ kind: z.literal('start-timer'), stampId, timer, at: instant }),
   z.object({ kind: z.literal('cancel-timer'), stampId, timer }),
   z.object({ kind: z.literal('schedule-drain-timer'), stampId, drainId: z.string(), at: instant }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { canaryComparisonSchema } from './canary';
 import { archiveSchema, checkResultSchema } from './stamp';
 
 const id = z.string().min(1).max(1024);
@@ -64,4 +65,20 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RejoinRequested'), id, ...operator }),
   /** Ends a drain while it runs: the stamp goes back to rotation. */
   z.object({ type: z.literal('DrainCancelRequested'), id, ...operator }),
+  /** The fleet reconciler puts a warm spare in rotation: its region (or one it covers for) is short. */
+  z.object({
+    type: z.literal('PromotionRequested'),
+    id,
+    reason: text,
+    /** The stamp that left service and that this spare takes over from, when there is one. */
+    replacementFor: z.string().min(1).max(200).optional(),
+  }),
+  /** The bake of the current ramp step ended: its canary comparison is read next. */
+  z.object({ type: z.literal('RampStepDue'), id }),
+  /** The canary comparison read for ramp step `step`. */
+  z.object({ type: z.literal('CanaryCompared'), id, step: z.number().int().min(0), comparison: canaryComparisonSchema }),
+  /** An operator holds a ramp at its step, lets a held one go on, or ends it at full weight. */
+  z.object({ type: z.literal('RampPauseRequested'), id, ...operator }),
+  z.object({ type: z.literal('RampContinueRequested'), id, ...operator }),
+  z.object({ type: z.literal('RampSkipRequested'), id, ...operator }),
 ]);

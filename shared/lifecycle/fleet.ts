@@ -17,7 +17,11 @@ export const fleetMemberSchema = z.object({
   /** The guard holding back this failing stamp's isolation, while one does. */
   heldBy: z.enum(['blast-radius', 'min-in-rotation']).optional(),
   /** Who took the stamp out of rotation, while it is isolated. */
-  isolatedBy: z.enum(['alert', 'operator', 'region-outage']).optional(),
+  isolatedBy: z.enum(['alert', 'operator', 'region-outage', 'canary']).optional(),
+  /** When the stamp was asked for as a warm spare, while it is one (its age decides its refresh). */
+  spareSince: z.iso.datetime({ offset: true }).optional(),
+  /** Set while the stamp ramps up: it is not a peer for another stamp's canary comparison. */
+  ramping: z.literal(true).optional(),
 });
 export type FleetMember = z.infer<typeof fleetMemberSchema>;
 
@@ -43,6 +47,8 @@ export function memberOf(stamp: Stamp): FleetMember {
     ...(stamp.traffic !== 'isolated' || stamp.isolation === undefined
       ? {}
       : { isolatedBy: stamp.isolation.by }),
+    ...(stamp.spare === undefined ? {} : { spareSince: stamp.spare.since }),
+    ...(stamp.ramp === undefined ? {} : { ramping: true as const }),
   };
 }
 
@@ -54,14 +60,15 @@ export function memberOf(stamp: Stamp): FleetMember {
  * isolation: then a replacement is what lets it go. Isolated, draining and later stamps do not.
  */
 export function serves(member: FleetMember): boolean {
+  if (member.spareSince !== undefined) return false;
   if (member.phase === 'provisioning' || member.phase === 'registering') return true;
   return member.phase === 'active' && member.traffic === 'in-rotation' && member.heldBy !== 'min-in-rotation';
 }
 
 /**
  * Whether a change of this stamp changes what the fleet reconciler sees: whether it serves, holds
- * a capacity slot, is still being built (a surplus waits for that), has failed, or is isolated by
- * a region outage.
+ * a capacity slot, is still being built (a surplus waits for that), has failed, is isolated by
+ * a region outage, is a spare or became a ready one.
  */
 export function changesFleetShape(before: FleetMember | undefined, after: FleetMember | undefined): boolean {
   const shape = (m: FleetMember | undefined): string =>
@@ -73,6 +80,8 @@ export function changesFleetShape(before: FleetMember | undefined, after: FleetM
           m.phase === 'provisioning' || m.phase === 'registering',
           m.phase === 'failed',
           m.isolatedBy ?? '',
+          m.spareSince ?? '',
+          m.traffic === 'standby',
         ].join(':');
   return shape(before) !== shape(after);
 }

@@ -11,6 +11,8 @@ export interface NewStampInput {
   readonly cause: Cause;
   /** The isolated stamp this one replaces, if any. */
   readonly replacementFor?: string;
+  /** A warm spare: registered with its origin disabled, on standby until promoted. */
+  readonly spare?: boolean;
 }
 
 export interface NewStamp {
@@ -36,6 +38,7 @@ function firstRecord(
     cause,
     deadlines: {},
     ...(input.replacementFor === undefined ? {} : { replacementFor: input.replacementFor }),
+    ...(input.spare === true ? { spare: { since: now } } : {}),
     health: { probe: 'healthy' },
     deployment: {
       name: deploymentName(id, 1),

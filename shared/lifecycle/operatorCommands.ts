@@ -46,6 +46,27 @@ export const OPERATOR_COMMANDS = {
     override: true,
     drainMinutes: false,
   },
+  'pause-ramp': {
+    summary: "hold a stamp's traffic ramp at its current step",
+    event: 'RampPauseRequested',
+    reason: 'required',
+    override: false,
+    drainMinutes: false,
+  },
+  'continue-ramp': {
+    summary: 'let a paused ramp go on: the current step bakes again, then the canary check decides',
+    event: 'RampContinueRequested',
+    reason: 'required',
+    override: false,
+    drainMinutes: false,
+  },
+  'skip-ramp': {
+    summary: 'end a ramp now: the stamp takes its full weight without the remaining canary checks',
+    event: 'RampSkipRequested',
+    reason: 'required',
+    override: false,
+    drainMinutes: false,
+  },
   cleanup: {
     summary: 'clean up a failed stamp (record kept, resources removed)',
     event: 'CleanupRequested',

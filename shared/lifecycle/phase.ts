@@ -12,8 +12,11 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** Whether Front Door sends the stamp traffic. Only an `active` stamp is ever `in-rotation`. */
-export const TRAFFIC_STATES = ['in-rotation', 'isolated', 'none'] as const;
+/**
+ * Whether Front Door sends the stamp traffic. Only an `active` stamp is ever `in-rotation`;
+ * `standby` is a warm spare: active, its origin registered but disabled, waiting to be promoted.
+ */
+export const TRAFFIC_STATES = ['in-rotation', 'isolated', 'standby', 'none'] as const;
 export type Traffic = (typeof TRAFFIC_STATES)[number];
 
 /** Phases that hold a region's capacity: a region's max counts these (guard 3). */

@@ -1,6 +1,7 @@
 import { type FleetMember, serves } from './fleet';
 import { holdsCapacity } from './phase';
 import type { LifecyclePolicy, RegionPolicy } from './policy';
+import { addMinutes, isAtOrAfter } from './time';
 
 /**
  * The fleet reconciler's pure plan: from the desired stamp count of each region and the fleet as
@@ -27,6 +28,8 @@ export interface FleetPlanInput {
   readonly unavailable?: Readonly<Record<string, RegionUnavailable>>;
   /** Stamps each region's quota still allows (absent: not limited by quota). */
   readonly quotaLeft?: Readonly<Record<string, number>>;
+  /** The time of the plan: a warm spare older than the policy's maximum age is refreshed (absent: none is). */
+  readonly now?: string;
 }
 
 export type FleetAction =
@@ -34,6 +37,16 @@ export type FleetAction =
       readonly kind: 'place';
       readonly region: string;
       /** The region whose deficit this stamp covers (itself, or a region that is out). */
+      readonly coversFor: string;
+      readonly reason: string;
+      /** A warm spare for the region's pool, not a stamp of its desired count. */
+      readonly spare?: true;
+    }
+  | {
+      /** A ready warm spare goes into rotation instead of a new stamp being built. */
+      readonly kind: 'promote';
+      readonly stampId: string;
+      readonly region: string;
       readonly coversFor: string;
       readonly reason: string;
     }
@@ -48,6 +61,8 @@ export interface RegionTally {
   /** Stamps holding a capacity slot (provisioning, registering, active, draining): the max applies to these. */
   readonly holding: number;
   readonly inRotation: number;
+  /** Warm spares on standby (ready to promote) and being built. */
+  readonly spares: { readonly ready: number; readonly building: number };
 }
 
 export interface FleetPlan {
@@ -110,9 +125,26 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
       return `the fleet holds ${totalHolding} stamps, its maximum is ${totalLimit} (with surge)`;
     return undefined;
   };
-  const take = (region: RegionPolicy): void => {
+  // Ready spares per region, the freshest first: promoting the newest leaves the oldest to be refreshed.
+  const readySpares = new Map<string, FleetMember[]>();
+  for (const m of [...input.members].sort((a, b) => (b.spareSince ?? '').localeCompare(a.spareSince ?? '')))
+    if (isReadySpare(m)) readySpares.set(m.region, [...(readySpares.get(m.region) ?? []), m]);
+  const promoted = new Set<string>();
+  /** Promotes a ready spare of `region` to cover `coversFor`; false when it has none (or is out). */
+  const promote = (region: RegionPolicy, coversFor: string, reason: string): boolean => {
+    if (unavailable[region.name] !== undefined) return false;
+    const spare = readySpares.get(region.name)?.shift();
+    if (spare === undefined) return false;
+    promoted.add(spare.id);
+    actions.push({ kind: 'promote', stampId: spare.id, region: region.name, coversFor, reason });
     const t = byName.get(region.name);
-    if (t !== undefined) byName.set(region.name, { ...t, serving: t.serving + 1, holding: t.holding + 1 });
+    if (t !== undefined) byName.set(region.name, { ...t, serving: t.serving + 1, inRotation: t.inRotation + 1 });
+    return true;
+  };
+  const take = (region: RegionPolicy, spare?: true): void => {
+    const t = byName.get(region.name);
+    if (t !== undefined)
+      byName.set(region.name, { ...t, serving: t.serving + (spare ? 0 : 1), holding: t.holding + 1 });
     const quota = quotaLeft.get(region.name);
     if (quota !== undefined) quotaLeft.set(region.name, quota - 1);
     totalHolding += 1;
@@ -125,6 +157,10 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     if (t === undefined) continue;
     let deficit = t.desired - t.serving;
     while (deficit > 0) {
+      if (promote(region, region.name, `${region.name} serves ${t.desired - deficit} of ${t.desired} desired`)) {
+        deficit -= 1;
+        continue;
+      }
       const why = blocked(region);
       if (why !== undefined) {
         uncovered.set(region.name, deficit);
@@ -158,6 +194,8 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     for (const region of regions) {
       if (deficit === 0) break;
       if (region.name === home) continue;
+      while (deficit > 0 && promote(region, home, `${home} is short of ${deficit} (${homeWhy}); a spare of ${region.name} covers it`))
+        deficit -= 1;
       while (deficit > 0 && blocked(region) === undefined) {
         actions.push({
           kind: 'place',
@@ -187,7 +225,9 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
   // A stamp in service is given back only once nothing is being built: capacity never dips while
   // the stamps meant to take over are still on their way. A stamp being built is never cancelled
   // (a half-made deployment leaves half-made resources); it is retired once it serves.
-  const building = input.members.filter((m) => m.phase === 'provisioning' || m.phase === 'registering');
+  const building = input.members.filter(
+    (m) => (m.phase === 'provisioning' || m.phase === 'registering') && m.spareSince === undefined,
+  );
   const placing = actions.some((a) => a.kind === 'place');
   for (const region of [...regions].reverse()) {
     if (toRetire === 0) break;
@@ -226,7 +266,68 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
       toRetire -= 1;
     }
   }
+
+  // 4. Each region's pool of warm spares: refilled behind a promotion, refreshed past its age.
+  for (const region of regions) {
+    if (unavailable[region.name] !== undefined) continue;
+    planSpares(region, input, policy, promoted, blocked, take, actions);
+  }
   return { actions, tallies };
+}
+
+/** Active on standby with a healthy probe: can be promoted now. */
+function isReadySpare(m: FleetMember): boolean {
+  return m.spareSince !== undefined && m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy';
+}
+
+/**
+ * A region's spare pool: spares missing from `spares.perRegion` (counting the fresh ones, ready
+ * or being built) are placed; a spare past `spares.maxAgeHours` is retired once a fresh one is
+ * ready to stand in for it (or when no fresh one can be placed: its slot is what the refill
+ * needs); spares beyond the pool's size are retired, the oldest first.
+ */
+function planSpares(
+  region: RegionPolicy,
+  input: FleetPlanInput,
+  policy: LifecyclePolicy,
+  promoted: ReadonlySet<string>,
+  blocked: (region: RegionPolicy) => string | undefined,
+  take: (region: RegionPolicy, spare: true) => void,
+  actions: FleetAction[],
+): void {
+  const target = policy.spares.perRegion;
+  const pool = input.members
+    .filter(
+      (m) =>
+        m.region === region.name &&
+        m.spareSince !== undefined &&
+        !promoted.has(m.id) &&
+        (m.phase === 'provisioning' || m.phase === 'registering' || (m.phase === 'active' && m.traffic === 'standby')),
+    )
+    .sort((a, b) => (a.spareSince ?? '').localeCompare(b.spareSince ?? ''));
+  const stale = (m: FleetMember): boolean =>
+    input.now !== undefined &&
+    m.phase === 'active' &&
+    isAtOrAfter(input.now, addMinutes(m.spareSince ?? input.now, policy.spares.maxAgeHours * 60));
+  const fresh = pool.filter((m) => !stale(m));
+  let refillBlocked = false;
+  for (let missing = target - fresh.length; missing > 0; missing -= 1) {
+    const why = blocked(region);
+    if (why !== undefined) {
+      refillBlocked = true;
+      actions.push({ kind: 'hold', region: region.name, reason: `${region.name} keeps ${target - missing} of ${target} spare(s): ${why}` });
+      break;
+    }
+    actions.push({ kind: 'place', region: region.name, coversFor: region.name, spare: true, reason: `${region.name} keeps ${target - missing} of ${target} spare(s)` });
+    take(region, true);
+  }
+  const freshReady = fresh.filter(isReadySpare).length;
+  for (const old of pool.filter(stale))
+    if (freshReady >= target || refillBlocked)
+      actions.push({ kind: 'retire', stampId: old.id, region: region.name, reason: `spare since ${old.spareSince ?? '?'}, older than ${policy.spares.maxAgeHours} h: refreshed` });
+  const extra = fresh.filter((m) => m.phase === 'active').slice(0, Math.max(0, fresh.length - target));
+  for (const m of extra)
+    actions.push({ kind: 'retire', stampId: m.id, region: region.name, reason: `${region.name} keeps ${target} spare(s); ${fresh.length} are there` });
 }
 
 function tally(
@@ -241,6 +342,12 @@ function tally(
     serving: members.filter(counts).length,
     holding: members.filter((m) => holdsCapacity(m.phase)).length,
     inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
+    spares: {
+      ready: members.filter(isReadySpare).length,
+      building: members.filter(
+        (m) => m.spareSince !== undefined && (m.phase === 'provisioning' || m.phase === 'registering'),
+      ).length,
+    },
   };
 }
 

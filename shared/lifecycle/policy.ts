@@ -14,6 +14,30 @@ export interface RegionPolicy {
   readonly desired?: number;
 }
 
+/** The progressive traffic ramp of a stamp entering rotation, and its canary check. */
+export interface RampPolicy {
+  /**
+   * Each step's share of a full origin weight, increasing and ending at 100 (e.g. 1, 10, 50, 100).
+   * `[]` or `[100]`: no ramp, a stamp takes its full weight as it enters rotation.
+   */
+  readonly stepsPercent: readonly number[];
+  /** How long each step runs before its canary comparison decides the next. */
+  readonly bakeMinutes: number;
+  readonly maxErrorPercentAbovePeers: number;
+  readonly maxLatencyRatio: number;
+  readonly minRequests: number;
+  /** Bakes in a row with too little traffic after which the step is passed anyway (noted in the audit). */
+  readonly maxLowTrafficBakes: number;
+}
+
+/** Warm spares: deployed and registered, origin disabled, promoted when a region is short. */
+export interface SparePolicy {
+  /** Spares each region keeps; they hold capacity slots (the region's max) but not desired capacity. */
+  readonly perRegion: number;
+  /** A spare older than this is replaced by a fresh one (it never drifts from the current template). */
+  readonly maxAgeHours: number;
+}
+
 /**
  * Everything the pure core needs to know about configuration. Built once from settings by
  * `loadConfig` (shared/config) and passed in; the core never reads the environment.
@@ -38,6 +62,8 @@ export interface LifecyclePolicy {
   readonly scaleCooldownMinutes: number;
   /** A failed stamp is cleaned up by the fleet reconciler this long after it failed; 0: never. */
   readonly failedCleanupMinutes: number;
+  readonly ramp: RampPolicy;
+  readonly spares: SparePolicy;
   readonly quarantine: {
     /** Run the automatic checks when a stamp enters quarantine. */
     readonly autoVerify: boolean;
@@ -47,6 +73,15 @@ export interface LifecyclePolicy {
     readonly fourEyes: boolean;
   };
 }
+
+export const DEFAULT_RAMP: RampPolicy = {
+  stepsPercent: [1, 10, 50, 100],
+  bakeMinutes: 10,
+  maxErrorPercentAbovePeers: 2,
+  maxLatencyRatio: 1.5,
+  minRequests: 50,
+  maxLowTrafficBakes: 3,
+};
 
 /** The seed's defaults (the architecture this product automates): three regions, ten stamps. */
 export const DEFAULT_POLICY: LifecyclePolicy = {
@@ -66,6 +101,8 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   scaleCooldownMinutes: 15,
   failedCleanupMinutes: 60,
   alertCorrelationSeconds: 60,
+  ramp: DEFAULT_RAMP,
+  spares: { perRegion: 0, maxAgeHours: 168 },
   quarantine: { autoVerify: true, requireHumanApproval: false, fourEyes: true },
 };
 

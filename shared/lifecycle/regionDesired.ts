@@ -19,7 +19,8 @@ export function desiredBounds(policy: LifecyclePolicy, region: string): DesiredB
 }
 
 /**
- * The stored desired count, or the configured one (default: the region's maximum) when none was
+ * The stored desired count, or the configured one (default: the region's maximum less its warm
+ * spares) when none was
  * set; never above the maximum (a lowered maximum wins over an old stored count).
  */
 export function effectiveDesired(
@@ -29,7 +30,9 @@ export function effectiveDesired(
 ): number {
   const found = regionPolicy(policy, region);
   if (found === undefined) return 0;
-  return Math.min(found.max, Math.max(0, stored ?? found.desired ?? found.max));
+  // Warm spares hold slots of the max: a region never given a count leaves room for them.
+  const byDefault = Math.max(0, found.max - policy.spares.perRegion);
+  return Math.min(found.max, Math.max(0, stored ?? found.desired ?? byDefault));
 }
 
 export type DesiredCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };

@@ -45,7 +45,9 @@ export type CapacitySignalRecord = z.infer<typeof capacitySignalSchema>;
 export function describeAction(action: FleetAction, stampId?: string): string {
   switch (action.kind) {
     case 'place':
-      return `placed ${stampId ?? 'a stamp'}${action.coversFor === action.region ? '' : ` for ${action.coversFor}`}: ${action.reason}`;
+      return `placed ${action.spare ? 'spare ' : ''}${stampId ?? 'a stamp'}${action.coversFor === action.region ? '' : ` for ${action.coversFor}`}: ${action.reason}`;
+    case 'promote':
+      return `promoted spare ${action.stampId}${action.coversFor === action.region ? '' : ` for ${action.coversFor}`}: ${action.reason}`;
     case 'retire':
       return `retiring ${action.stampId}: ${action.reason}`;
     case 'hold':

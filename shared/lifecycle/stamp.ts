@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { InvalidDocumentError } from '../errors';
+import { canaryRecordSchema } from './canary';
 import { PHASES, TRAFFIC_STATES } from './phase';
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -16,6 +17,7 @@ export const CAUSE_KINDS = [
   'replacement',
   'scale',
   'reconciliation',
+  'canary',
   'system',
 ] as const;
 export type CauseKind = (typeof CAUSE_KINDS)[number];
@@ -41,6 +43,8 @@ export const deadlinesSchema = z.object({
   isolationGraceEndsAt: isoInstant.optional(),
   drainEndsAt: isoInstant.optional(),
   purgeDueAt: isoInstant.optional(),
+  /** The end of the current ramp step's bake: its canary comparison is read then. */
+  rampStepDueAt: isoInstant.optional(),
 });
 export type StampDeadlines = z.infer<typeof deadlinesSchema>;
 
@@ -94,7 +98,7 @@ export type DrainState = z.infer<typeof drainSchema>;
 
 export const isolationSchema = z.object({
   /** An alert isolation rejoins if the alert resolves within the grace; an operator's does not. */
-  by: z.enum(['alert', 'operator', 'region-outage']),
+  by: z.enum(['alert', 'operator', 'region-outage', 'canary']),
   at: isoInstant,
   /** The operator who isolated it, when `by` is `operator`. */
   requestedBy: requesterSchema.optional(),
@@ -143,6 +147,34 @@ export const archiveSchema = z.object({
 });
 export type ArchiveState = z.infer<typeof archiveSchema>;
 
+/** A warm spare: deployed and registered with its origin disabled, until the reconciler promotes it. */
+export const spareSchema = z.object({
+  /** When it was asked for; a spare older than the policy's maximum age is refreshed. */
+  since: isoInstant,
+});
+export type SpareState = z.infer<typeof spareSchema>;
+
+/**
+ * The progressive traffic ramp of a stamp that entered rotation: a sub-state of `active` and
+ * `in-rotation`. The origin's weight is the step's percentage of a full weight; each step bakes
+ * while the stamp's error rate and latency are compared with its region's peers.
+ */
+export const rampSchema = z.object({
+  /** Index into the policy's steps. */
+  step: z.number().int().min(0),
+  percent: z.number().min(0).max(100),
+  /** The Front Door origin weight of this step (1-1000). */
+  weight: z.number().int().min(1).max(1000),
+  stepSince: isoInstant,
+  /** Bakes in a row that saw too little traffic to compare; after the policy's limit the step is passed. */
+  lowTrafficBakes: z.number().int().min(0),
+  /** Set while an operator holds the ramp at its step. */
+  paused: z.object({ at: isoInstant, actor: z.string(), actorId: z.string().optional(), reason: z.string() }).optional(),
+  /** The last comparison read, whatever it decided. */
+  lastCanary: canaryRecordSchema.optional(),
+});
+export type RampState = z.infer<typeof rampSchema>;
+
 /** How many recent inbound event ids a stamp remembers for idempotency (guard 5). */
 export const PROCESSED_EVENT_WINDOW = 64;
 
@@ -168,6 +200,8 @@ export const stampSchema = z.object({
   archivedAt: isoInstant.optional(),
   archive: archiveSchema.optional(),
   purgedAt: isoInstant.optional(),
+  spare: spareSchema.optional(),
+  ramp: rampSchema.optional(),
   /** Number of audit records written; the next record's sequence number is this plus one. */
   auditSeq: z.number().int().min(0),
   /** The most recent inbound event ids, newest last, at most PROCESSED_EVENT_WINDOW. */
@@ -188,6 +222,10 @@ export const auditRecordSchema = z.object({
   refused: z.object({ guard: z.string().min(1), reason: z.string() }).optional(),
   /** Set on the record of the archive's write: where it is and the digest of what it holds. */
   archive: archiveSchema.optional(),
+  /** Set on a ramp's records: the step it moved from and to (absent: the ramp ended). */
+  ramp: z.object({ from: z.number().int().nullable(), to: z.number().int().nullable(), weight: z.number().int() }).optional(),
+  /** Set when a canary comparison decided the record: what was compared and the verdict. */
+  canary: canaryRecordSchema.optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

@@ -17,6 +17,7 @@ export const LIFECYCLE_TIMERS = {
   },
   'isolation-decision': { deadline: 'isolationDecisionAt', phase: 'active', event: 'IsolationDecisionDue' },
   'isolation-grace': { deadline: 'isolationGraceEndsAt', phase: 'active', event: 'IsolationGraceExpired' },
+  'ramp-step': { deadline: 'rampStepDueAt', phase: 'active', event: 'RampStepDue' },
 } as const satisfies Record<
   string,
   { readonly deadline: keyof StampDeadlines; readonly phase: Phase; readonly event: BareEventType }

@@ -10,7 +10,8 @@ export interface TransitionRow {
 
 /**
  * The transition table. `active → active` rows change only the traffic state (isolate,
- * rejoin); they are transitions too and are audited. Nothing leaves `purged`.
+ * rejoin, a spare's promotion) or the ramp's step (a canary's verdict, an operator's pause,
+ * continue or skip); they are transitions too and are audited. Nothing leaves `purged`.
  */
 export const TRANSITION_TABLE: readonly TransitionRow[] = [
   { from: 'provisioning', to: 'registering', on: ['DeploymentSucceeded'] },
@@ -27,6 +28,11 @@ export const TRANSITION_TABLE: readonly TransitionRow[] = [
       'IsolateRequested',
       'ReplacementActive',
       'RejoinRequested',
+      'PromotionRequested',
+      'CanaryCompared',
+      'RampPauseRequested',
+      'RampContinueRequested',
+      'RampSkipRequested',
     ],
   },
   { from: 'active', to: 'draining', on: ['DrainRequested', 'IsolationGraceExpired'] },

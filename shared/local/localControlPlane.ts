@@ -176,6 +176,7 @@ export class LocalControlPlane {
       deployer: sim,
       traffic: sim,
       originHealth: sim,
+      originMetrics: sim,
       operations: sim,
       archive: createLocalRecordArchive({
         clock,

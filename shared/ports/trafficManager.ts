@@ -26,6 +26,8 @@ export interface TrafficManager {
   upsertOrigin(spec: OriginSpec): Promise<void>;
   /** NotFoundError if the stamp has no origin. */
   setOriginEnabled(stampId: string, enabled: boolean): Promise<void>;
+  /** A ramp step: the origin's weight (1-1000), its other properties untouched. NotFoundError if the stamp has no origin. */
+  setOriginWeight(stampId: string, weight: number): Promise<void>;
   removeOrigin(stampId: string): Promise<void>;
   getOrigin(stampId: string): Promise<OriginState | undefined>;
   listOrigins(): Promise<OriginState[]>;

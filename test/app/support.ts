@@ -96,6 +96,7 @@ export async function startAppHarness(): Promise<AppHarness> {
         deployer: sim,
         traffic: sim,
         originHealth: sim,
+        originMetrics: sim,
         operations: sim,
         archive: createLocalRecordArchive({ clock, container: databaseName, storage: () => storage.get() }),
         bus,

@@ -7,6 +7,8 @@ import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../
 import type { QuarantineCheckRun } from '../../ports/stampOperations';
 import { applyEvents } from '../applyEvents';
 import { archiveStamp } from '../archive/archiveStamp';
+import { compareCanary } from '../canaryComparison';
+import { initialOriginWeight } from '../../lifecycle/ramp';
 import type { Services } from '../services';
 
 /**
@@ -38,14 +40,21 @@ export const ACTIVITIES = {
     const region = svc.config.policy.regions.find((r) => r.name === stamp?.region);
     // Front Door priorities are 1-5: the region's priority, so traffic prefers the primary region.
     const priority = Math.min(5, Math.max(1, region?.priority ?? 1));
+    // Registered disabled, at the first ramp step's weight: no user reaches the stamp before its
+    // own probe passes and the decision enables it (a spare's stays disabled until promoted).
     await svc.traffic.upsertOrigin({
       stampId: input.stampId,
       hostName: input.hostName,
       priority,
-      weight: 1000,
-      enabled: true,
+      weight: initialOriginWeight(svc.config.policy.ramp),
+      enabled: false,
     });
   }),
+  setOriginWeight: activity(
+    z.object({ stampId, weight: z.number().int().min(1).max(1000) }),
+    (svc, input) => svc.traffic.setOriginWeight(input.stampId, input.weight),
+  ),
+  compareCanary: activity(z.object({ stampId }), (svc, input) => compareCanary(svc, input.stampId)),
   setOriginEnabled: activity(z.object({ stampId, enabled: z.boolean() }), async (svc, input) => {
     try {
       await svc.traffic.setOriginEnabled(input.stampId, input.enabled);

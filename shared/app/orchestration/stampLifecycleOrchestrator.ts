@@ -160,6 +160,19 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       case 'remove-origin':
         yield* call('removeOrigin', { stampId });
         return;
+      case 'set-origin-weight':
+        yield* call('setOriginWeight', { stampId, weight: effect.weight });
+        return;
+      case 'compare-canary': {
+        const comparison = yield* call('compareCanary', { stampId });
+        yield* apply({
+          type: 'CanaryCompared',
+          id: `${stampId}:canary:${effect.step}:${effect.dueAt}`,
+          step: effect.step,
+          comparison,
+        });
+        return;
+      }
       case 'start-timer':
         watches = watches.filter((w) => !(w.kind === 'timer' && w.timer === effect.timer));
         watch({ kind: 'timer', at: effect.at, timer: effect.timer });

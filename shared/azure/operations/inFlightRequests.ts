@@ -20,6 +20,8 @@ export interface MetricsQueryClient {
       metricnamespace: string;
       aggregation: string;
       filter: string;
+      /** Series to answer at most (the API's default with a filter is 10). */
+      top?: number;
     },
   ): Promise<MetricsResponse>;
 }
@@ -32,7 +34,11 @@ export interface MetricsResponse {
         readonly name?: { readonly value?: string };
         readonly value?: string;
       }[];
-      readonly data?: readonly { readonly timeStamp?: string; readonly total?: number }[];
+      readonly data?: readonly {
+        readonly timeStamp?: string;
+        readonly total?: number;
+        readonly average?: number;
+      }[];
     }[];
   }[];
 }
@@ -45,12 +51,12 @@ export function armMetrics(
 ): MetricsQueryClient {
   return {
     async list(resourceUri, query) {
-      const { filter, ...rest } = query;
+      const { filter, top, ...rest } = query;
       return (await armJson(client, armEndpoint, {
         method: 'GET',
         path: `${resourceUri}/providers/Microsoft.Insights/metrics`,
         apiVersion: METRICS_API_VERSION,
-        query: { ...rest, $filter: filter },
+        query: { ...rest, $filter: filter, ...(top === undefined ? {} : { top: String(top) }) },
       })) as MetricsResponse;
     },
   };
@@ -119,14 +125,14 @@ export function createInFlightRequests(options: InFlightOptions): (stampId: stri
   };
 }
 
-type Series = NonNullable<NonNullable<MetricsResponse['value']>[number]['timeseries']>[number];
+export type Series = NonNullable<NonNullable<MetricsResponse['value']>[number]['timeseries']>[number];
 
-function isOrigin(series: Series, names: ReadonlySet<string>): boolean {
+export function isOrigin(series: Series, names: ReadonlySet<string>): boolean {
   return (series.metadatavalues ?? []).some(
     (m) => m.name?.value?.toLowerCase() === 'origin' && names.has((m.value ?? '').toLowerCase()),
   );
 }
 
-function quote(value: string): string {
+export function quote(value: string): string {
   return value.replace(/'/g, "''");
 }

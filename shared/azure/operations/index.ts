@@ -9,6 +9,7 @@ import {
   type ResourceReader,
   type RunCommandClient,
 } from './quarantineChecks';
+import { createOriginMetrics } from './originMetrics';
 import { frontDoorProfileId, stampResources } from './stampResources';
 import { createWorkloadDeletion, type FluxConfigurationsClient } from './workloadDeletion';
 
@@ -54,6 +55,21 @@ export interface AzureStampOperationsOptions {
  * the AKS run command, ARM (diagnostic settings, disks) and the AKS GitOps extension. Each
  * operation's mechanism and its reasons are in shared/azure/README.md.
  */
+/** The canary's Front Door figures, from the same metrics API as the drain's in-flight count. */
+export function createAzureOriginMetrics(options: AzureStampOperationsOptions) {
+  return createOriginMetrics({
+    metrics: options.metrics,
+    traffic: options.traffic,
+    profileId: frontDoorProfileId(
+      options.subscriptionId,
+      options.frontDoor.resourceGroup,
+      options.frontDoor.profile,
+    ),
+    clock: options.clock,
+    ...(options.inFlightLagMinutes === undefined ? {} : { lagMinutes: options.inFlightLagMinutes }),
+  });
+}
+
 export function createAzureStampOperations(options: AzureStampOperationsOptions): StampOperations {
   const diagnostics = createDiagnostics({
     client: options.diagnosticSettings,

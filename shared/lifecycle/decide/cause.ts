@@ -78,6 +78,16 @@ export function causeOf(event: StampEvent): Cause {
       };
     case 'RetentionElapsed':
       return { ...base, kind: 'timer', reason: 'retention period elapsed' };
+    case 'PromotionRequested':
+      return { ...base, kind: 'replacement', actor: RECONCILER_ACTOR, reason: event.reason };
+    case 'RampStepDue':
+      return { ...base, kind: 'timer', reason: 'the ramp step baked' };
+    case 'CanaryCompared':
+      return { ...base, kind: 'canary', reason: `canary comparison of ramp step ${event.step + 1}` };
+    case 'RampPauseRequested':
+    case 'RampContinueRequested':
+    case 'RampSkipRequested':
+      return { ...base, kind: 'operator', ...who(event), reason: event.reason };
     case 'CleanupRequested':
     case 'RejoinRequested':
     case 'DrainCancelRequested':

@@ -5,6 +5,7 @@ import { changesFleetShape, type FleetView, memberOf } from '../fleet';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { type AuditRecord, type Cause, PROCESSED_EVENT_WINDOW, type Stamp } from '../stamp';
+import { withRampDeadline } from '../ramp';
 import { isLegalTransition } from '../transitionTable';
 import { effectsOnEntering } from './phaseEntry';
 import { timerEffects } from './timerEffects';
@@ -36,7 +37,7 @@ interface TransitionOptions {
   readonly patch?: Partial<Stamp>;
   readonly effects?: readonly Effect[];
   /** What the audit record says besides the transition (the archive's location and digest). */
-  readonly audit?: Pick<AuditRecord, 'archive'>;
+  readonly audit?: Pick<AuditRecord, 'archive' | 'ramp' | 'canary'>;
 }
 
 /**
@@ -52,16 +53,20 @@ export function transition(ctx: DecideContext, to: Phase, options: TransitionOpt
   }
   const traffic = options.traffic ?? (to === 'active' ? stamp.traffic : 'none');
   const phaseChanged = from !== to;
-  const next: Stamp = {
-    ...stamp,
-    ...options.patch,
-    phase: to,
-    traffic,
-    phaseSince: phaseChanged ? now : stamp.phaseSince,
-    cause,
-    auditSeq: stamp.auditSeq + 1,
-    processedEventIds: remember(stamp, event.id),
-  };
+  const next: Stamp = withRampDeadline(
+    {
+      ...stamp,
+      ...options.patch,
+      phase: to,
+      traffic,
+      phaseSince: phaseChanged ? now : stamp.phaseSince,
+      cause,
+      auditSeq: stamp.auditSeq + 1,
+      processedEventIds: remember(stamp, event.id),
+    },
+    ctx.policy.ramp,
+    now,
+  );
   const trafficChange = stamp.traffic === traffic ? undefined : { from: stamp.traffic, to: traffic };
   const audit: AuditRecord = {
     stampId: stamp.id,
@@ -98,7 +103,11 @@ export function update(
   note: string,
   effects: readonly Effect[] = [],
 ): Decision {
-  const stamp: Stamp = { ...ctx.stamp, ...patch, processedEventIds: remember(ctx.stamp, ctx.event.id) };
+  const stamp: Stamp = withRampDeadline(
+    { ...ctx.stamp, ...patch, processedEventIds: remember(ctx.stamp, ctx.event.id) },
+    ctx.policy.ramp,
+    ctx.now,
+  );
   return {
     outcome: 'updated',
     stamp,

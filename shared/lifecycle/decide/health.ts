@@ -190,7 +190,8 @@ export function onHealthProbeRecovered(ctx: DecideContext<EventOf<'HealthProbeRe
   const rejoins =
     stamp.traffic === 'isolated' &&
     stamp.isolation !== undefined &&
-    stamp.isolation.by !== 'operator' &&
+    // An operator's isolation and a canary's verdict are not undone by a probe recovering.
+    (stamp.isolation.by === 'alert' || stamp.isolation.by === 'region-outage') &&
     graceEnd !== undefined &&
     isBefore(health.observedAt ?? now, graceEnd);
   if (!rejoins) {

@@ -22,7 +22,12 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
             : [{ kind: 'cancel-drain-timer' as const, stampId, drainId: previous.drain.id }]),
         ];
       }
+      // A warm spare's origin stays disabled until it is promoted.
+      if (next.traffic === 'standby') return [];
       return [
+        ...(next.ramp === undefined
+          ? []
+          : [{ kind: 'set-origin-weight' as const, stampId, weight: next.ramp.weight }]),
         { kind: 'enable-origin', stampId },
         ...(next.replacementFor === undefined
           ? []

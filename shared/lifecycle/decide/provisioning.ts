@@ -1,5 +1,6 @@
 import type { Decision } from '../decision';
 import type { EventOf } from '../events';
+import { startRamp } from '../ramp';
 import { addMinutes, isBefore } from '../time';
 import { type DecideContext, ignore, transition } from './context';
 
@@ -49,9 +50,14 @@ export function onOriginHealthy(ctx: DecideContext<EventOf<'OriginHealthy'>>): D
     );
   }
   const { registrationTimeoutAt: _done, ...deadlines } = stamp.deadlines;
+  const patch = { deadlines, health: { ...stamp.health, probe: 'healthy' as const } };
+  // A warm spare waits on standby, its origin disabled; any other stamp starts its ramp.
+  if (stamp.spare !== undefined) return transition(ctx, 'active', { traffic: 'standby', patch });
+  const ramp = startRamp(ctx.policy.ramp, ctx.now);
   return transition(ctx, 'active', {
     traffic: 'in-rotation',
-    patch: { deadlines, health: { ...stamp.health, probe: 'healthy' } },
+    patch: { ...patch, ramp },
+    ...(ramp === undefined ? {} : { audit: { ramp: { from: null, to: ramp.step, weight: ramp.weight } } }),
   });
 }
 

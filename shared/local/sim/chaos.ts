@@ -18,6 +18,12 @@ export const CHAOS_KINDS = {
     timed: false,
     summary: "the stamp's quarantine checks fail (the run going on and later ones) until cleared",
   },
+  'bad-stamp': {
+    target: 'stamp',
+    timed: false,
+    summary:
+      'the stamp is a bad build: its probes pass, but it answers 8% of requests with 5xx at twice the latency (a ramp\'s canary check sees it) until cleared',
+  },
   'cosmos-throttling': {
     target: 'none',
     timed: true,

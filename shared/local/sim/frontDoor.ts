@@ -70,6 +70,15 @@ export class SimulatedFrontDoor implements TrafficManager, OriginHealthProbe {
     });
   }
 
+  setOriginWeight(stampId: string, weight: number): Promise<void> {
+    return settle(() => {
+      const origin = this.origins.get(stampId);
+      if (origin === undefined) throw new NotFoundError(`stamp '${stampId}' has no origin`);
+      checkSpec({ ...toOriginState(origin), weight });
+      origin.weight = weight;
+    });
+  }
+
   removeOrigin(stampId: string): Promise<void> {
     return settle(() => {
       const origin = this.origins.get(stampId);

@@ -1,4 +1,5 @@
 import { NotFoundError, TransientError, ValidationError } from '../../errors';
+import type { TrafficSample } from '../../lifecycle/canary';
 import type { RegionPolicy } from '../../lifecycle/policy';
 import type { Clock } from '../../ports/clock';
 import type {
@@ -15,6 +16,7 @@ import type {
   QuarantineVerdict,
   StampOperations,
 } from '../../ports/stampOperations';
+import type { OriginMetrics, OriginTraffic, OriginTrafficQuery } from '../../ports/originMetrics';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
 import { AlertOutbox } from './alertOutbox';
 import {
@@ -28,6 +30,7 @@ import {
 import { SimulatedDeployments } from './deployments';
 import { EVALUATION_INTERVAL_MS, PROBE_INTERVAL_MS } from './durations';
 import { SimulatedFrontDoor } from './frontDoor';
+import { originTraffic } from './originTraffic';
 import { MetricAlertEvaluator } from './metricAlertEvaluator';
 import { metricSamples } from './metricSamples';
 import { type Random, seededRandom } from './random';
@@ -87,7 +90,7 @@ function splitFaultId(id: string): [string, string | undefined] {
 }
 
 export class SimulatedAzure
-  implements Deployer, TrafficManager, OriginHealthProbe, StampOperations, SimulationControl
+  implements Deployer, TrafficManager, OriginHealthProbe, OriginMetrics, StampOperations, SimulationControl
 {
   private readonly clock: Clock;
   private readonly subscriptionId: string;
@@ -99,6 +102,8 @@ export class SimulatedAzure
   private readonly outbox: AlertOutbox;
   private readonly loop: SimulationLoop;
   private readonly failingStamps = new Set<string>();
+  /** Stamps with the `bad-stamp` fault: probes pass, errors and latency do not. */
+  private readonly badStamps = new Set<string>();
   private readonly faults = new TimedFaults();
   /** Notifications held back by `delay-alerts`, in order, with when each goes out. */
   private readonly delayedAlerts: { readonly dueAt: number; readonly payload: unknown }[] = [];
@@ -213,8 +218,35 @@ export class SimulatedAzure
     return this.frontDoor.setOriginEnabled(stampId, enabled);
   }
 
+  setOriginWeight(stampId: string, weight: number): Promise<void> {
+    return this.frontDoor.setOriginWeight(stampId, weight);
+  }
+
   removeOrigin(stampId: string): Promise<void> {
     return this.frontDoor.removeOrigin(stampId);
+  }
+
+  // ---- OriginMetrics ----
+
+  /** Front Door's view of each origin over the window, from the traffic model (originTraffic.ts). */
+  trafficOf(query: OriginTrafficQuery): Promise<OriginTraffic> {
+    const minutes = Math.max(0, (Date.parse(query.to) - Date.parse(query.from)) / 60_000);
+    const asked = new Set(query.stampIds);
+    const all = originTraffic(
+      this.frontDoor.snapshot().map((o) => ({
+        stampId: o.stampId,
+        region: this.deployments.regionOf(o.stampId),
+        weight: o.weight,
+        serving: o.enabledState === 'Enabled' && o.health === 'Healthy',
+        failing: this.isFailing(o.stampId),
+        bad: this.badStamps.has(o.stampId),
+      })),
+      (region) => this.regions.loadOf(region),
+      minutes,
+    );
+    const byStamp: Record<string, TrafficSample> = {};
+    for (const id of asked) byStamp[id] = all[id] ?? { requests: 0, errorPercent: 0, latencyMs: 0 };
+    return Promise.resolve({ from: query.from, to: query.to, byStamp });
   }
 
   getOrigin(stampId: string): Promise<OriginState | undefined> {
@@ -324,6 +356,9 @@ export class SimulatedAzure
       case 'fail-quarantine-checks':
         this.operations.failChecks(request.stampId ?? '');
         break;
+      case 'bad-stamp':
+        this.badStamps.add(request.stampId ?? '');
+        break;
       default:
         this.faults.add(request.kind, request, this.clock.now().getTime());
     }
@@ -349,6 +384,7 @@ export class SimulatedAzure
       if (marked) this.operations.clearStamp(target);
       return marked;
     }
+    if (kind === 'bad-stamp') return target !== undefined && this.badStamps.delete(target);
     const cleared = this.faults.clear(id);
     if (cleared?.kind === 'delay-alerts') this.releaseDelayedAlerts(Infinity);
     return cleared !== undefined;
@@ -389,7 +425,13 @@ export class SimulatedAzure
       until: new Date(fault.until).toISOString(),
       effect: describeHits(fault, this.delayedAlerts.length),
     }));
-    return [...armed, ...checks, ...timed];
+    const bad = [...this.badStamps].map((stampId): ActiveFault => ({
+      id: faultId('bad-stamp', stampId),
+      kind: 'bad-stamp',
+      summary: CHAOS_KINDS['bad-stamp'].summary,
+      stampId,
+    }));
+    return [...armed, ...checks, ...bad, ...timed];
   }
 
   /**

@@ -1,0 +1,47 @@
+import { NotFoundError } from '../errors';
+import { type CanaryComparison, poolSamples } from '../lifecycle/canary';
+import type { FleetMember } from '../lifecycle/fleet';
+import { readLedgers } from './fleet';
+import type { Services } from './services';
+
+/** The stamps a canary is compared with: the others of its region in rotation, healthy, not ramping. */
+export function canaryPeers(members: readonly FleetMember[], stampId: string, region: string): string[] {
+  return members
+    .filter(
+      (m) =>
+        m.region === region &&
+        m.id !== stampId &&
+        m.phase === 'active' &&
+        m.traffic === 'in-rotation' &&
+        m.probe === 'healthy' &&
+        m.ramping !== true,
+    )
+    .map((m) => m.id)
+    .sort();
+}
+
+/**
+ * Reads a ramping stamp's current step against its peers over the step's bake: the activity
+ * behind the `compare-canary` effect. The verdict is the pure core's (`judgeCanary`).
+ */
+export async function compareCanary(svc: Services, stampId: string): Promise<CanaryComparison> {
+  const stamp = (await svc.store.get(stampId))?.stamp;
+  if (stamp === undefined) throw new NotFoundError(`there is no stamp '${stampId}'`);
+  const ledger = (await readLedgers(svc.store, svc.config.policy)).find((l) => l.ledger.region === stamp.region);
+  const peers = canaryPeers(Object.values(ledger?.ledger.members ?? {}), stampId, stamp.region);
+  const now = svc.clock.now().toISOString();
+  const traffic = await svc.originMetrics.trafficOf({
+    stampIds: [stampId, ...peers],
+    from: stamp.ramp?.stepSince ?? stamp.phaseSince,
+    to: now,
+  });
+  const none = { requests: 0, errorPercent: 0, latencyMs: 0 };
+  return {
+    from: traffic.from,
+    to: traffic.to,
+    stamp: traffic.byStamp[stampId] ?? none,
+    ...(peers.length === 0
+      ? {}
+      : { peers: { stampIds: peers, ...poolSamples(peers.map((id) => traffic.byStamp[id] ?? none)) } }),
+  };
+}

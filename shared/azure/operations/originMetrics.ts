@@ -1,0 +1,124 @@
+import type { TrafficSample } from '../../lifecycle/canary';
+import type { Clock } from '../../ports/clock';
+import type { OriginMetrics } from '../../ports/originMetrics';
+import type { TrafficManager } from '../../ports/trafficManager';
+import { mapAzureError } from '../errors';
+import { isOrigin, type MetricsQueryClient, type MetricsResponse, quote, type Series } from './inFlightRequests';
+
+export interface OriginMetricsOptions {
+  readonly metrics: () => Promise<MetricsQueryClient>;
+  readonly traffic: Pick<TrafficManager, 'getOrigin'>;
+  /** The Front Door profile's resource ID. */
+  readonly profileId: string;
+  readonly clock: Pick<Clock, 'now'>;
+  /** Minutes a minute's metric takes to be complete in Azure Monitor; default 3. */
+  readonly lagMinutes?: number;
+}
+
+const MINUTE = 60_000;
+const NAMESPACE = 'Microsoft.Cdn/profiles';
+
+/**
+ * The canary's figures from the Front Door profile's metrics, through Azure Monitor's ARM
+ * metrics API: `OriginRequestCount` (Total) split by `HttpStatusGroup` gives the requests and the
+ * 5xx share, `OriginLatency` (Average, per minute, weighted by that minute's requests) the
+ * latency. Both have the `Origin` dimension
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-cdn-profiles-metrics,
+ * https://learn.microsoft.com/azure/frontdoor/monitor-front-door-reference). The window ends
+ * `lagMinutes` before now, on a minute, so a minute still being ingested is never read as quiet.
+ * Which value the `Origin` dimension holds is not documented (host name or origin name): both
+ * are asked for and matched, as for the drain's in-flight count.
+ */
+export function createOriginMetrics(options: OriginMetricsOptions): OriginMetrics {
+  const lag = (options.lagMinutes ?? 3) * MINUTE;
+  return {
+    async trafficOf(query) {
+      const end = Math.floor((options.clock.now().getTime() - lag) / MINUTE) * MINUTE;
+      const start = Math.min(Math.floor(Date.parse(query.from) / MINUTE) * MINUTE, end - MINUTE);
+      const timespan = `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
+      const names = new Map<string, Set<string>>();
+      for (const stampId of query.stampIds) {
+        const origin = await options.traffic.getOrigin(stampId);
+        names.set(stampId, new Set([stampId.toLowerCase(), ...(origin === undefined ? [] : [origin.hostName.toLowerCase()])]));
+      }
+      const originFilter = [...names.values()]
+        .flatMap((set) => [...set])
+        .map((value) => `Origin eq '${quote(value)}'`)
+        .join(' or ');
+      const read = async (metric: string, aggregation: string, filter: string): Promise<MetricsResponse> => {
+        try {
+          return await (
+            await options.metrics()
+          ).list(options.profileId, {
+            timespan,
+            interval: 'PT1M',
+            metricnames: metric,
+            metricnamespace: NAMESPACE,
+            aggregation,
+            filter,
+            top: 1000,
+          });
+        } catch (error) {
+          throw mapAzureError(error, `reading ${metric} of ${query.stampIds.join(', ')}`);
+        }
+      };
+      const [requests, latency] = await Promise.all([
+        read('OriginRequestCount', 'Total', `(${originFilter}) and HttpStatusGroup eq '*'`),
+        read('OriginLatency', 'Average', originFilter),
+      ]);
+      const byStamp: Record<string, TrafficSample> = {};
+      for (const [stampId, set] of names) byStamp[stampId] = sampleOf(requests, latency, set, start, end);
+      return { from: new Date(start).toISOString(), to: new Date(end).toISOString(), byStamp };
+    },
+  };
+}
+
+function seriesOf(answer: MetricsResponse, names: ReadonlySet<string>): Series[] {
+  return (answer.value ?? []).flatMap((metric) => (metric.timeseries ?? []).filter((s) => isOrigin(s, names)));
+}
+
+function statusGroupOf(series: Series): string {
+  const found = (series.metadatavalues ?? []).find((m) => m.name?.value?.toLowerCase() === 'httpstatusgroup');
+  return (found?.value ?? '').toLowerCase();
+}
+
+function sampleOf(
+  requests: MetricsResponse,
+  latency: MetricsResponse,
+  names: ReadonlySet<string>,
+  start: number,
+  end: number,
+): TrafficSample {
+  const inWindow = (at: string | undefined): boolean => {
+    const t = Date.parse(at ?? '');
+    return t >= start && t < end;
+  };
+  let total = 0;
+  let errors = 0;
+  const perMinute = new Map<number, number>();
+  for (const series of seriesOf(requests, names)) {
+    const isError = statusGroupOf(series).startsWith('5');
+    for (const point of series.data ?? []) {
+      if (!inWindow(point.timeStamp)) continue;
+      const count = point.total ?? 0;
+      total += count;
+      if (isError) errors += count;
+      const minute = Date.parse(point.timeStamp ?? '');
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + count);
+    }
+  }
+  let weighted = 0;
+  let weight = 0;
+  for (const series of seriesOf(latency, names))
+    for (const point of series.data ?? []) {
+      if (!inWindow(point.timeStamp) || point.average === undefined) continue;
+      const count = perMinute.get(Date.parse(point.timeStamp ?? '')) ?? 0;
+      weighted += point.average * count;
+      weight += count;
+    }
+  return {
+    requests: total,
+    errorPercent: total === 0 ? 0 : (errors * 100) / total,
+    latencyMs: weight === 0 ? 0 : weighted / weight,
+  };
+}

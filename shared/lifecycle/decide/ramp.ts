@@ -1,0 +1,156 @@
+import { judgeCanary } from '../canary';
+import type { Decision } from '../decision';
+import type { Effect } from '../effects';
+import type { EventOf } from '../events';
+import { checkMinInRotation } from '../guards/minInRotation';
+import { FULL_ORIGIN_WEIGHT, rampAt } from '../ramp';
+import type { CanaryRecord } from '../canary';
+import type { RampState, Stamp } from '../stamp';
+import { addMinutes, isBefore } from '../time';
+import { type DecideContext, ignore, refuse, transition, update } from './context';
+
+/**
+ * The progressive traffic ramp (a sub-state of `active`, in rotation): each step bakes for the
+ * policy's time, then the stamp's error rate and latency are compared with its region's peers.
+ * Within the thresholds the next step starts; worse, the stamp is isolated (the fleet reconciler
+ * replaces it, its isolation grace ends in a drain) with the comparison in the audit record.
+ */
+
+function ramping(stamp: Stamp): RampState | undefined {
+  return stamp.phase === 'active' && stamp.traffic === 'in-rotation' ? stamp.ramp : undefined;
+}
+
+/** The step baked: read its comparison. Until the comparison arrives the timer is armed again, so one that cannot be read is read again a bake later. */
+export function onRampStepDue(ctx: DecideContext<EventOf<'RampStepDue'>>): Decision {
+  const { stamp, now, policy } = ctx;
+  const ramp = ramping(stamp);
+  const due = stamp.deadlines.rampStepDueAt;
+  if (ramp === undefined || ramp.paused !== undefined || due === undefined)
+    return ignore('stale-timer', `${stamp.id} is not ramping (${stamp.phase}/${stamp.traffic}); no ramp step is due`);
+  if (isBefore(now, due)) return ignore('stale-timer', `ramp step ${ramp.step + 1} of ${stamp.id} bakes until ${due}, not ${now}`);
+  const retryAt = addMinutes(now, policy.ramp.bakeMinutes);
+  return update(
+    ctx,
+    { deadlines: { ...stamp.deadlines, rampStepDueAt: retryAt } },
+    `${stamp.id} ramp step ${ramp.step + 1} (${ramp.percent}%) baked; comparing it with its region's peers`,
+    [{ kind: 'compare-canary', stampId: stamp.id, step: ramp.step, dueAt: due }],
+  );
+}
+
+export function onCanaryCompared(ctx: DecideContext<EventOf<'CanaryCompared'>>): Decision {
+  const { stamp, event, policy } = ctx;
+  const ramp = ramping(stamp);
+  if (ramp === undefined || ramp.paused !== undefined || ramp.step !== event.step)
+    return ignore(
+      'stale-signal',
+      `${stamp.id} is ${ramp === undefined ? 'not ramping' : ramp.paused === undefined ? `at ramp step ${ramp.step + 1}` : 'paused'}; the comparison of step ${event.step + 1} no longer applies`,
+    );
+  const record = judgeCanary(event.comparison, policy.ramp);
+  switch (record.verdict) {
+    case 'worse':
+      return isolateCanary(ctx, ramp, record);
+    case 'too-little-traffic': {
+      const bakes = ramp.lowTrafficBakes + 1;
+      if (bakes < policy.ramp.maxLowTrafficBakes)
+        return update(
+          ctx,
+          { ramp: { ...ramp, lowTrafficBakes: bakes, lastCanary: record } },
+          `${stamp.id} ramp step ${ramp.step + 1}: ${record.reason}; baking again (${bakes} of ${policy.ramp.maxLowTrafficBakes})`,
+        );
+      return nextStep(ctx, ramp, {
+        ...record,
+        reason: `${record.reason}; passed after ${bakes} bakes without enough traffic to compare`,
+      });
+    }
+    case 'within':
+    case 'no-peers':
+      return nextStep(ctx, ramp, record);
+  }
+}
+
+/** The next step, or the end of the ramp at full weight. */
+function nextStep(ctx: DecideContext, ramp: RampState, record: CanaryRecord): Decision {
+  const { stamp, now, policy } = ctx;
+  const next = rampAt(policy.ramp, ramp.step + 1, now);
+  const { rampStepDueAt: _baked, ...deadlines } = stamp.deadlines;
+  const weight = next?.weight ?? FULL_ORIGIN_WEIGHT;
+  return transition(ctx, 'active', {
+    patch: {
+      ramp: next,
+      deadlines: next === undefined ? deadlines : { ...deadlines, rampStepDueAt: addMinutes(now, policy.ramp.bakeMinutes) },
+    },
+    effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight }],
+    audit: { ramp: { from: ramp.step, to: next?.step ?? null, weight }, canary: record },
+  });
+}
+
+/** Worse than its peers: out of rotation like an alert's isolation, unless that would leave the region below its minimum. */
+function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord): Decision {
+  const { stamp, now, policy, fleet } = ctx;
+  const incident = (detail: string): Effect => ({ kind: 'raise-incident', stampId: stamp.id, incident: 'canary-worse', detail });
+  const guard = checkMinInRotation(stamp.id, stamp.region, fleet, policy);
+  if (!guard.ok) {
+    // Held at its step, not isolated: an operator decides (skip, or isolate with an override).
+    return transition(ctx, 'active', {
+      patch: { ramp: { ...ramp, lastCanary: record, paused: { at: now, actor: 'canary-check', reason: `${record.reason}; ${guard.reason}` } } },
+      effects: [incident(`${stamp.id} is worse than its peers (${record.reason}) but stays: ${guard.reason}`)],
+      audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight }, canary: record },
+    });
+  }
+  const { rampStepDueAt: _stopped, ...deadlines } = stamp.deadlines;
+  return transition(ctx, 'active', {
+    traffic: 'isolated',
+    patch: {
+      ramp: { ...ramp, lastCanary: record },
+      isolation: { by: 'canary', at: now },
+      deadlines: { ...deadlines, isolationGraceEndsAt: addMinutes(now, policy.isolationGraceMinutes) },
+    },
+    effects: [
+      { kind: 'disable-origin', stampId: stamp.id },
+      incident(`${stamp.id} was isolated at ramp step ${ramp.step + 1} (${ramp.percent}%): ${record.reason}`),
+    ],
+    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight }, canary: record },
+  });
+}
+
+export function onRampPauseRequested(ctx: DecideContext<EventOf<'RampPauseRequested'>>): Decision {
+  const { stamp, event, now } = ctx;
+  const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
+  if (ramp === undefined) return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; there is no ramp to pause`);
+  if (ramp.paused !== undefined)
+    return refuse(ctx, 'transition-table', `${stamp.id}'s ramp is already paused (by ${ramp.paused.actor}: ${ramp.paused.reason})`);
+  return transition(ctx, 'active', {
+    patch: {
+      ramp: {
+        ...ramp,
+        paused: { at: now, actor: event.actor, ...(event.actorId === undefined ? {} : { actorId: event.actorId }), reason: event.reason },
+      },
+    },
+    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight } },
+  });
+}
+
+export function onRampContinueRequested(ctx: DecideContext<EventOf<'RampContinueRequested'>>): Decision {
+  const { stamp } = ctx;
+  const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
+  if (ramp?.paused === undefined)
+    return refuse(ctx, 'transition-table', `${stamp.id} has no paused ramp; continue resumes a paused one`);
+  const { paused: _resumed, ...going } = ramp;
+  // The step bakes again from now (withRampDeadline arms it): what it saw before the pause is old.
+  return transition(ctx, 'active', {
+    patch: { ramp: { ...going, stepSince: ctx.now, lowTrafficBakes: 0 } },
+    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight } },
+  });
+}
+
+export function onRampSkipRequested(ctx: DecideContext<EventOf<'RampSkipRequested'>>): Decision {
+  const { stamp } = ctx;
+  const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
+  if (ramp === undefined) return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; it already takes its full weight`);
+  const { rampStepDueAt: _skipped, ...deadlines } = stamp.deadlines;
+  return transition(ctx, 'active', {
+    patch: { ramp: undefined, deadlines },
+    effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight: FULL_ORIGIN_WEIGHT }],
+    audit: { ramp: { from: ramp.step, to: null, weight: FULL_ORIGIN_WEIGHT } },
+  });
+}
