@@ -83,6 +83,9 @@ const BODY = String.raw`
       <button type="submit" value="verify">Verify</button>
       <button type="submit" value="rejoin" class="secondary">Rejoin</button>
       <button type="submit" value="cancel-drain" class="secondary">Cancel drain</button>
+      <button type="submit" value="pause-ramp" class="secondary">Pause ramp</button>
+      <button type="submit" value="continue-ramp" class="secondary">Continue ramp</button>
+      <button type="submit" value="skip-ramp" class="secondary">Skip ramp</button>
       <button type="submit" value="cleanup" class="secondary">Clean up</button>
     </form>
     <div id="sd-sim" class="row" hidden>

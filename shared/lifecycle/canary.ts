@@ -56,7 +56,11 @@ export interface CanaryThresholds {
  */
 export function judgeCanary(comparison: CanaryComparison, thresholds: CanaryThresholds): CanaryRecord {
   const { stamp, peers } = comparison;
-  const judged = (verdict: CanaryVerdict, reason: string): CanaryRecord => ({ ...comparison, verdict, reason });
+  const judged = (verdict: CanaryVerdict, reason: string): CanaryRecord => ({
+    ...comparison,
+    verdict,
+    reason,
+  });
   if (peers === undefined || peers.stampIds.length === 0)
     return judged('no-peers', 'no other stamp of the region is in rotation to compare with');
   const names = peers.stampIds.join(', ');

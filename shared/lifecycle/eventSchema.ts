@@ -76,7 +76,12 @@ export const stampEventSchema = z.discriminatedUnion('type', [
   /** The bake of the current ramp step ended: its canary comparison is read next. */
   z.object({ type: z.literal('RampStepDue'), id }),
   /** The canary comparison read for ramp step `step`. */
-  z.object({ type: z.literal('CanaryCompared'), id, step: z.number().int().min(0), comparison: canaryComparisonSchema }),
+  z.object({
+    type: z.literal('CanaryCompared'),
+    id,
+    step: z.number().int().min(0),
+    comparison: canaryComparisonSchema,
+  }),
   /** An operator holds a ramp at its step, lets a held one go on, or ends it at full weight. */
   z.object({ type: z.literal('RampPauseRequested'), id, ...operator }),
   z.object({ type: z.literal('RampContinueRequested'), id, ...operator }),

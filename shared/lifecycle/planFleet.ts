@@ -138,7 +138,8 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     promoted.add(spare.id);
     actions.push({ kind: 'promote', stampId: spare.id, region: region.name, coversFor, reason });
     const t = byName.get(region.name);
-    if (t !== undefined) byName.set(region.name, { ...t, serving: t.serving + 1, inRotation: t.inRotation + 1 });
+    if (t !== undefined)
+      byName.set(region.name, { ...t, serving: t.serving + 1, inRotation: t.inRotation + 1 });
     return true;
   };
   const take = (region: RegionPolicy, spare?: true): void => {
@@ -157,7 +158,9 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     if (t === undefined) continue;
     let deficit = t.desired - t.serving;
     while (deficit > 0) {
-      if (promote(region, region.name, `${region.name} serves ${t.desired - deficit} of ${t.desired} desired`)) {
+      if (
+        promote(region, region.name, `${region.name} serves ${t.desired - deficit} of ${t.desired} desired`)
+      ) {
         deficit -= 1;
         continue;
       }
@@ -194,7 +197,14 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     for (const region of regions) {
       if (deficit === 0) break;
       if (region.name === home) continue;
-      while (deficit > 0 && promote(region, home, `${home} is short of ${deficit} (${homeWhy}); a spare of ${region.name} covers it`))
+      while (
+        deficit > 0 &&
+        promote(
+          region,
+          home,
+          `${home} is short of ${deficit} (${homeWhy}); a spare of ${region.name} covers it`,
+        )
+      )
         deficit -= 1;
       while (deficit > 0 && blocked(region) === undefined) {
         actions.push({
@@ -277,7 +287,9 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
 
 /** Active on standby with a healthy probe: can be promoted now. */
 function isReadySpare(m: FleetMember): boolean {
-  return m.spareSince !== undefined && m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy';
+  return (
+    m.spareSince !== undefined && m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy'
+  );
 }
 
 /**
@@ -302,7 +314,9 @@ function planSpares(
         m.region === region.name &&
         m.spareSince !== undefined &&
         !promoted.has(m.id) &&
-        (m.phase === 'provisioning' || m.phase === 'registering' || (m.phase === 'active' && m.traffic === 'standby')),
+        (m.phase === 'provisioning' ||
+          m.phase === 'registering' ||
+          (m.phase === 'active' && m.traffic === 'standby')),
     )
     .sort((a, b) => (a.spareSince ?? '').localeCompare(b.spareSince ?? ''));
   const stale = (m: FleetMember): boolean =>
@@ -315,19 +329,39 @@ function planSpares(
     const why = blocked(region);
     if (why !== undefined) {
       refillBlocked = true;
-      actions.push({ kind: 'hold', region: region.name, reason: `${region.name} keeps ${target - missing} of ${target} spare(s): ${why}` });
+      actions.push({
+        kind: 'hold',
+        region: region.name,
+        reason: `${region.name} keeps ${target - missing} of ${target} spare(s): ${why}`,
+      });
       break;
     }
-    actions.push({ kind: 'place', region: region.name, coversFor: region.name, spare: true, reason: `${region.name} keeps ${target - missing} of ${target} spare(s)` });
+    actions.push({
+      kind: 'place',
+      region: region.name,
+      coversFor: region.name,
+      spare: true,
+      reason: `${region.name} keeps ${target - missing} of ${target} spare(s)`,
+    });
     take(region, true);
   }
   const freshReady = fresh.filter(isReadySpare).length;
   for (const old of pool.filter(stale))
     if (freshReady >= target || refillBlocked)
-      actions.push({ kind: 'retire', stampId: old.id, region: region.name, reason: `spare since ${old.spareSince ?? '?'}, older than ${policy.spares.maxAgeHours} h: refreshed` });
+      actions.push({
+        kind: 'retire',
+        stampId: old.id,
+        region: region.name,
+        reason: `spare since ${old.spareSince ?? '?'}, older than ${policy.spares.maxAgeHours} h: refreshed`,
+      });
   const extra = fresh.filter((m) => m.phase === 'active').slice(0, Math.max(0, fresh.length - target));
   for (const m of extra)
-    actions.push({ kind: 'retire', stampId: m.id, region: region.name, reason: `${region.name} keeps ${target} spare(s); ${fresh.length} are there` });
+    actions.push({
+      kind: 'retire',
+      stampId: m.id,
+      region: region.name,
+      reason: `${region.name} keeps ${target} spare(s); ${fresh.length} are there`,
+    });
 }
 
 function tally(

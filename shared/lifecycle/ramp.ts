@@ -60,7 +60,10 @@ export function withRampDeadline(stamp: Stamp, policy: RampPolicy, now: string):
     stamp.ramp.paused === undefined;
   const due = stamp.deadlines.rampStepDueAt;
   if (runs && due === undefined)
-    return { ...stamp, deadlines: { ...stamp.deadlines, rampStepDueAt: addMinutes(now, policy.bakeMinutes) } };
+    return {
+      ...stamp,
+      deadlines: { ...stamp.deadlines, rampStepDueAt: addMinutes(now, policy.bakeMinutes) },
+    };
   if (!runs && due !== undefined) {
     const { rampStepDueAt: _stopped, ...deadlines } = stamp.deadlines;
     return { ...stamp, deadlines };

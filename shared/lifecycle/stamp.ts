@@ -169,7 +169,9 @@ export const rampSchema = z.object({
   /** Bakes in a row that saw too little traffic to compare; after the policy's limit the step is passed. */
   lowTrafficBakes: z.number().int().min(0),
   /** Set while an operator holds the ramp at its step. */
-  paused: z.object({ at: isoInstant, actor: z.string(), actorId: z.string().optional(), reason: z.string() }).optional(),
+  paused: z
+    .object({ at: isoInstant, actor: z.string(), actorId: z.string().optional(), reason: z.string() })
+    .optional(),
   /** The last comparison read, whatever it decided. */
   lastCanary: canaryRecordSchema.optional(),
 });
@@ -223,7 +225,9 @@ export const auditRecordSchema = z.object({
   /** Set on the record of the archive's write: where it is and the digest of what it holds. */
   archive: archiveSchema.optional(),
   /** Set on a ramp's records: the step it moved from and to (absent: the ramp ended). */
-  ramp: z.object({ from: z.number().int().nullable(), to: z.number().int().nullable(), weight: z.number().int() }).optional(),
+  ramp: z
+    .object({ from: z.number().int().nullable(), to: z.number().int().nullable(), weight: z.number().int() })
+    .optional(),
   /** Set when a canary comparison decided the record: what was compared and the verdict. */
   canary: canaryRecordSchema.optional(),
 });

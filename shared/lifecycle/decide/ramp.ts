@@ -26,8 +26,12 @@ export function onRampStepDue(ctx: DecideContext<EventOf<'RampStepDue'>>): Decis
   const ramp = ramping(stamp);
   const due = stamp.deadlines.rampStepDueAt;
   if (ramp === undefined || ramp.paused !== undefined || due === undefined)
-    return ignore('stale-timer', `${stamp.id} is not ramping (${stamp.phase}/${stamp.traffic}); no ramp step is due`);
-  if (isBefore(now, due)) return ignore('stale-timer', `ramp step ${ramp.step + 1} of ${stamp.id} bakes until ${due}, not ${now}`);
+    return ignore(
+      'stale-timer',
+      `${stamp.id} is not ramping (${stamp.phase}/${stamp.traffic}); no ramp step is due`,
+    );
+  if (isBefore(now, due))
+    return ignore('stale-timer', `ramp step ${ramp.step + 1} of ${stamp.id} bakes until ${due}, not ${now}`);
   const retryAt = addMinutes(now, policy.ramp.bakeMinutes);
   return update(
     ctx,
@@ -77,7 +81,10 @@ function nextStep(ctx: DecideContext, ramp: RampState, record: CanaryRecord): De
   return transition(ctx, 'active', {
     patch: {
       ramp: next,
-      deadlines: next === undefined ? deadlines : { ...deadlines, rampStepDueAt: addMinutes(now, policy.ramp.bakeMinutes) },
+      deadlines:
+        next === undefined
+          ? deadlines
+          : { ...deadlines, rampStepDueAt: addMinutes(now, policy.ramp.bakeMinutes) },
     },
     effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight }],
     audit: { ramp: { from: ramp.step, to: next?.step ?? null, weight }, canary: record },
@@ -87,13 +94,26 @@ function nextStep(ctx: DecideContext, ramp: RampState, record: CanaryRecord): De
 /** Worse than its peers: out of rotation like an alert's isolation, unless that would leave the region below its minimum. */
 function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord): Decision {
   const { stamp, now, policy, fleet } = ctx;
-  const incident = (detail: string): Effect => ({ kind: 'raise-incident', stampId: stamp.id, incident: 'canary-worse', detail });
+  const incident = (detail: string): Effect => ({
+    kind: 'raise-incident',
+    stampId: stamp.id,
+    incident: 'canary-worse',
+    detail,
+  });
   const guard = checkMinInRotation(stamp.id, stamp.region, fleet, policy);
   if (!guard.ok) {
     // Held at its step, not isolated: an operator decides (skip, or isolate with an override).
     return transition(ctx, 'active', {
-      patch: { ramp: { ...ramp, lastCanary: record, paused: { at: now, actor: 'canary-check', reason: `${record.reason}; ${guard.reason}` } } },
-      effects: [incident(`${stamp.id} is worse than its peers (${record.reason}) but stays: ${guard.reason}`)],
+      patch: {
+        ramp: {
+          ...ramp,
+          lastCanary: record,
+          paused: { at: now, actor: 'canary-check', reason: `${record.reason}; ${guard.reason}` },
+        },
+      },
+      effects: [
+        incident(`${stamp.id} is worse than its peers (${record.reason}) but stays: ${guard.reason}`),
+      ],
       audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight }, canary: record },
     });
   }
@@ -116,14 +136,24 @@ function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord
 export function onRampPauseRequested(ctx: DecideContext<EventOf<'RampPauseRequested'>>): Decision {
   const { stamp, event, now } = ctx;
   const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
-  if (ramp === undefined) return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; there is no ramp to pause`);
+  if (ramp === undefined)
+    return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; there is no ramp to pause`);
   if (ramp.paused !== undefined)
-    return refuse(ctx, 'transition-table', `${stamp.id}'s ramp is already paused (by ${ramp.paused.actor}: ${ramp.paused.reason})`);
+    return refuse(
+      ctx,
+      'transition-table',
+      `${stamp.id}'s ramp is already paused (by ${ramp.paused.actor}: ${ramp.paused.reason})`,
+    );
   return transition(ctx, 'active', {
     patch: {
       ramp: {
         ...ramp,
-        paused: { at: now, actor: event.actor, ...(event.actorId === undefined ? {} : { actorId: event.actorId }), reason: event.reason },
+        paused: {
+          at: now,
+          actor: event.actor,
+          ...(event.actorId === undefined ? {} : { actorId: event.actorId }),
+          reason: event.reason,
+        },
       },
     },
     audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight } },
@@ -146,7 +176,8 @@ export function onRampContinueRequested(ctx: DecideContext<EventOf<'RampContinue
 export function onRampSkipRequested(ctx: DecideContext<EventOf<'RampSkipRequested'>>): Decision {
   const { stamp } = ctx;
   const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
-  if (ramp === undefined) return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; it already takes its full weight`);
+  if (ramp === undefined)
+    return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; it already takes its full weight`);
   const { rampStepDueAt: _skipped, ...deadlines } = stamp.deadlines;
   return transition(ctx, 'active', {
     patch: { ramp: undefined, deadlines },

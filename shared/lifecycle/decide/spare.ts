@@ -11,7 +11,11 @@ import { type DecideContext, refuse, transition } from './context';
 export function onPromotionRequested(ctx: DecideContext<EventOf<'PromotionRequested'>>): Decision {
   const { stamp, event, now, policy } = ctx;
   if (stamp.phase !== 'active' || stamp.traffic !== 'standby' || stamp.spare === undefined)
-    return refuse(ctx, 'transition-table', `${stamp.id} is ${stamp.phase}/${stamp.traffic}; only a warm spare on standby can be promoted`);
+    return refuse(
+      ctx,
+      'transition-table',
+      `${stamp.id} is ${stamp.phase}/${stamp.traffic}; only a warm spare on standby can be promoted`,
+    );
   if (stamp.health.probe === 'failing')
     return refuse(ctx, 'health', `${stamp.id}'s health probe is failing; a failing spare is not promoted`);
   const ramp = startRamp(policy.ramp, now);
@@ -19,7 +23,9 @@ export function onPromotionRequested(ctx: DecideContext<EventOf<'PromotionReques
   const effects: Effect[] = [
     { kind: 'set-origin-weight', stampId: stamp.id, weight: ramp?.weight ?? FULL_ORIGIN_WEIGHT },
     { kind: 'enable-origin', stampId: stamp.id },
-    ...(replacementFor === undefined ? [] : [{ kind: 'notify-replaced-stamp' as const, stampId: stamp.id, replacedStampId: replacementFor }]),
+    ...(replacementFor === undefined
+      ? []
+      : [{ kind: 'notify-replaced-stamp' as const, stampId: stamp.id, replacedStampId: replacementFor }]),
   ];
   return transition(ctx, 'active', {
     traffic: 'in-rotation',

@@ -38,7 +38,21 @@ interface TransitionCase {
   readonly fleet?: FleetMember[];
   readonly policy?: LifecyclePolicy;
   /** What the audit record holds besides the transition. */
-  readonly audit?: Pick<AuditRecord, 'archive'>;
+  readonly audit?: Pick<AuditRecord, 'archive' | 'ramp'>;
+  /** The canary verdict the audit record carries, for a comparison's cases. */
+  readonly canaryVerdict?: 'within' | 'worse';
+}
+
+const RAMP_AT_1 = { step: 0, percent: 1, weight: 10, stepSince: T0, lowTrafficBakes: 0 } as const;
+
+/** A canary comparison of weu-001 against weu-002..004 over the first ten minutes. */
+function comparison(errorPercent: number, latencyMs: number) {
+  return {
+    from: T0,
+    to: at(10),
+    stamp: { requests: 200, errorPercent, latencyMs },
+    peers: { stampIds: ['weu-002', 'weu-003', 'weu-004'], requests: 60000, errorPercent: 0.2, latencyMs: 80 },
+  };
 }
 
 const ARCHIVE = {
@@ -76,7 +90,118 @@ const CASES: readonly TransitionCase[] = [
     now: at(5),
     to: 'active',
     traffic: 'in-rotation',
+    effects: [
+      'set-origin-weight',
+      'enable-origin',
+      'cancel-timer',
+      'start-timer',
+      'reconcile-fleet',
+      'publish-phase-changed',
+    ],
+    audit: { ramp: { from: null, to: 0, weight: 10 } },
+  },
+  {
+    name: 'registering → active at full weight when the policy has no ramp',
+    stamp: stampIn('registering'),
+    event: { type: 'OriginHealthy', id: 'e1' },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
     effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
+    policy: policyWith({ ramp: { ...policyWith().ramp, stepsPercent: [100] } }),
+  },
+  {
+    name: 'registering spare → active on standby when the origin is healthy, its origin left disabled',
+    stamp: stampIn('registering', { spare: { since: T0 } }),
+    event: { type: 'OriginHealthy', id: 'e1' },
+    now: at(5),
+    to: 'active',
+    traffic: 'standby',
+    effects: ['cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
+  },
+  {
+    name: 'active spare on standby → in rotation, ramping, when the reconciler promotes it',
+    stamp: stampIn('active', { traffic: 'standby', spare: { since: T0 } }),
+    event: {
+      type: 'PromotionRequested',
+      id: 'e1',
+      reason: 'westeurope serves 3 of 4',
+      replacementFor: 'weu-002',
+    },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: [
+      'set-origin-weight',
+      'enable-origin',
+      'notify-replaced-stamp',
+      'start-timer',
+      'reconcile-fleet',
+      'publish-phase-changed',
+    ],
+    audit: { ramp: { from: null, to: 0, weight: 10 } },
+  },
+  {
+    name: 'active ramping → the next step when the canary is within its peers',
+    // The bake's retry timer (armed when the step was due) is moved to the next step's end.
+    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(15) } }),
+    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(0.2, 80) },
+    now: at(10),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['set-origin-weight', 'start-timer', 'publish-phase-changed'],
+    fleet: seedFleet(),
+    audit: { ramp: { from: 0, to: 1, weight: 100 } },
+    canaryVerdict: 'within',
+  },
+  {
+    name: 'active ramping → isolated when the canary is worse than its peers',
+    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(20) } }),
+    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(9, 80) },
+    now: at(10),
+    to: 'active',
+    traffic: 'isolated',
+    effects: [
+      'disable-origin',
+      'raise-incident',
+      'start-timer',
+      'cancel-timer',
+      'reconcile-fleet',
+      'publish-phase-changed',
+    ],
+    fleet: seedFleet(),
+    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+    canaryVerdict: 'worse',
+  },
+  {
+    name: 'active ramping → paused when an operator pauses the ramp',
+    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(10) } }),
+    event: { type: 'RampPauseRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['cancel-timer', 'publish-phase-changed'],
+    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+  },
+  {
+    name: 'active ramp paused → baking again when an operator continues it',
+    stamp: stampIn('active', { ramp: { ...RAMP_AT_1, paused: { at: T0, actor: 'ana', reason: 'look' } } }),
+    event: { type: 'RampContinueRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['start-timer', 'publish-phase-changed'],
+    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+  },
+  {
+    name: 'active ramping → full weight when an operator skips the ramp',
+    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(10) } }),
+    event: { type: 'RampSkipRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['set-origin-weight', 'cancel-timer', 'publish-phase-changed'],
+    audit: { ramp: { from: 0, to: null, weight: 1000 } },
   },
   {
     name: 'registering → failed when registration timed out',
@@ -324,7 +449,9 @@ describe('decide: the transition table', () => {
       assert.equal(decision.stamp.phase, c.to);
       assert.equal(decision.stamp.traffic, c.traffic);
       assert.deepEqual(effectKinds(decision), c.effects);
-      assert.deepEqual(decision.audit, {
+      const { canary, ...audit } = decision.audit;
+      assert.equal(canary?.verdict, c.canaryVerdict);
+      assert.deepEqual(audit, {
         stampId: c.stamp.id,
         seq: c.stamp.auditSeq + 1,
         at: c.now,
