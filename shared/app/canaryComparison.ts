@@ -27,7 +27,9 @@ export function canaryPeers(members: readonly FleetMember[], stampId: string, re
 export async function compareCanary(svc: Services, stampId: string): Promise<CanaryComparison> {
   const stamp = (await svc.store.get(stampId))?.stamp;
   if (stamp === undefined) throw new NotFoundError(`there is no stamp '${stampId}'`);
-  const ledger = (await readLedgers(svc.store, svc.config.policy)).find((l) => l.ledger.region === stamp.region);
+  const ledger = (await readLedgers(svc.store, svc.config.policy)).find(
+    (l) => l.ledger.region === stamp.region,
+  );
   const peers = canaryPeers(Object.values(ledger?.ledger.members ?? {}), stampId, stamp.region);
   const now = svc.clock.now().toISOString();
   const traffic = await svc.originMetrics.trafficOf({

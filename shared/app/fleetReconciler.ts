@@ -222,7 +222,8 @@ async function promote(
   vacancies: Map<string, string[]>,
 ): Promise<boolean> {
   const stored = await svc.store.get(action.stampId);
-  if (stored === undefined || stored.stamp.spare === undefined || stored.stamp.traffic !== 'standby') return false;
+  if (stored === undefined || stored.stamp.spare === undefined || stored.stamp.traffic !== 'standby')
+    return false;
   const replaces = vacancies.get(action.coversFor)?.shift();
   await svc.store.enqueueEvent(action.stampId, {
     type: 'PromotionRequested',

@@ -27,6 +27,8 @@ export function stampView(stamp: Stamp, now: string, policy: LifecyclePolicy): R
     health: stamp.health,
     generation: stamp.generation,
     ...(stamp.isolation === undefined ? {} : { isolation: stamp.isolation }),
+    spare: stamp.spare ?? null,
+    ramp: stamp.ramp === undefined ? null : rampView(stamp, policy),
     ...(stamp.drain === undefined ? {} : { drain: stamp.drain }),
     ...(stamp.quarantine === undefined ? {} : { quarantine: stamp.quarantine }),
     ...(stamp.deployment === undefined
@@ -46,6 +48,23 @@ export function stampView(stamp: Stamp, now: string, policy: LifecyclePolicy): R
   };
 }
 
+/** A ramp as the API shows it: where it is, where it goes, and when the step's check is due. */
+function rampView(stamp: Stamp, policy: LifecyclePolicy): Record<string, unknown> | null {
+  const ramp = stamp.ramp;
+  if (ramp === undefined) return null;
+  return {
+    step: ramp.step + 1,
+    steps: policy.ramp.stepsPercent.length,
+    percent: ramp.percent,
+    weight: ramp.weight,
+    stepsPercent: policy.ramp.stepsPercent,
+    stepSince: ramp.stepSince,
+    checkDueAt: stamp.deadlines.rampStepDueAt ?? null,
+    paused: ramp.paused ?? null,
+    lastCanary: ramp.lastCanary ?? null,
+  };
+}
+
 export function historyView(history: readonly AuditRecord[]): Record<string, unknown>[] {
   return history.map((record) => ({
     seq: record.seq,
@@ -56,6 +75,8 @@ export function historyView(history: readonly AuditRecord[]): Record<string, unk
     cause: record.cause,
     ...(record.refused === undefined ? {} : { refused: record.refused }),
     ...(record.archive === undefined ? {} : { archive: record.archive }),
+    ...(record.ramp === undefined ? {} : { ramp: record.ramp }),
+    ...(record.canary === undefined ? {} : { canary: record.canary }),
   }));
 }
 
@@ -99,9 +120,24 @@ export function regionView(
     holding: members.filter((m) => holdsCapacity(m.phase)).length,
     counts,
     inRotation: members.filter((m) => m.phase === 'active' && m.traffic === 'in-rotation').length,
+    /** Warm spares: held against `max`, not serving the desired count until promoted. */
+    spares: sparesOf(policy, members),
+    ramping: members.filter((m) => m.ramping === true).map((m) => m.id),
     blocked: isBlocked(ledger?.block, now) ? (ledger?.block ?? null) : null,
     reconciler: ledger?.status ?? null,
     capacitySignal: ledger?.capacitySignal ?? null,
+  };
+}
+
+function sparesOf(policy: LifecyclePolicy, members: readonly FleetMember[]): Record<string, unknown> {
+  const spares = members.filter((m) => m.spareSince !== undefined && holdsCapacity(m.phase));
+  const ready = spares.filter((m) => m.phase === 'active' && m.traffic === 'standby');
+  return {
+    target: policy.spares.perRegion,
+    ready: ready.length,
+    building: spares.filter((m) => m.phase === 'provisioning' || m.phase === 'registering').length,
+    stamps: spares.map((m) => ({ id: m.id, phase: m.phase, traffic: m.traffic, since: m.spareSince })),
+    maxAgeHours: policy.spares.maxAgeHours,
   };
 }
 
@@ -119,6 +155,8 @@ export function regionDetailView(
       traffic: m.traffic,
       probe: m.probe,
       serves: serves(m),
+      spare: m.spareSince !== undefined,
+      ramping: m.ramping === true,
     })),
     desiredChanges: [...(ledger.desiredChanges ?? [])].reverse(),
   };

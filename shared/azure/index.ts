@@ -5,9 +5,9 @@ import { TerminalError, ValidationError } from '../errors';
 import { type Clock, systemClock } from '../ports/clock';
 import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
+import type { OriginMetrics } from '../ports/originMetrics';
 import type { RecordArchive } from '../ports/recordArchive';
 import type { StampOperations } from '../ports/stampOperations';
-import type { OriginMetrics } from '../ports/originMetrics';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
 import { type ArchiveContainerClient, createBlobRecordArchive } from './blobRecordArchive';
 import {

@@ -107,7 +107,14 @@ export function createFrontDoorTrafficManager(options: FrontDoorTrafficManagerOp
       const client = await options.client();
       try {
         // PATCH of `weight` only: enabledState and the rest stay (docs/azure.md §2).
-        await client.beginUpdateAndWait(resourceGroup, profile, originGroup, stampId, { weight }, pollOptions);
+        await client.beginUpdateAndWait(
+          resourceGroup,
+          profile,
+          originGroup,
+          stampId,
+          { weight },
+          pollOptions,
+        );
       } catch (error) {
         if (statusOf(error) === 404) {
           throw new NotFoundError(`origin ${stampId} does not exist in ${profile}/${originGroup}`, {

@@ -74,7 +74,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'STAMPS_SPARE_MAX_AGE_HOURS',
     default: '168',
-    description: 'a spare older than this is replaced by a fresh one, so it never drifts from the current template',
+    description:
+      'a spare older than this is replaced by a fresh one, so it never drifts from the current template',
   },
   {
     key: 'STAMPS_RAMP_STEPS',
@@ -90,17 +91,20 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'STAMPS_CANARY_MAX_ERROR_POINTS',
     default: '2',
-    description: "a ramping stamp whose 5xx share exceeds its region peers' by more than these percentage points is isolated",
+    description:
+      "a ramping stamp whose 5xx share exceeds its region peers' by more than these percentage points is isolated",
   },
   {
     key: 'STAMPS_CANARY_MAX_LATENCY_RATIO',
     default: '1.5',
-    description: "a ramping stamp whose latency exceeds its region peers' by more than this ratio is isolated",
+    description:
+      "a ramping stamp whose latency exceeds its region peers' by more than this ratio is isolated",
   },
   {
     key: 'STAMPS_CANARY_MIN_REQUESTS',
     default: '50',
-    description: 'fewer requests than this in a bake (on the stamp or its peers) compare nothing; after 3 such bakes the step is passed',
+    description:
+      'fewer requests than this in a bake (on the stamp or its peers) compare nothing; after 3 such bakes the step is passed',
   },
   {
     key: 'STAMPS_QUARANTINE_AUTO_VERIFY',

@@ -64,7 +64,8 @@ describe('applyEvents', () => {
     assert.equal(result.traffic, 'isolated');
     assert.deepEqual(
       result.effects.map((e) => e.kind),
-      ['disable-origin', 'start-timer', 'reconcile-fleet', 'publish-phase-changed'],
+      // The stamp was ramping up: its ramp's bake stops while it is out of rotation.
+      ['disable-origin', 'start-timer', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
     );
     assert.deepEqual((await svc.store.readInbox(a)).inbox.pending, []);
     const history = await svc.store.history(a);
@@ -77,6 +78,7 @@ describe('applyEvents', () => {
       traffic: 'isolated',
       probe: 'failing',
       isolatedBy: 'alert',
+      ramping: true,
     });
   });
 

@@ -126,14 +126,18 @@ describe('end to end: operations', () => {
 
   it('a capacity alert that stays fired keeps scaling the region out, one cooldown at a time, until it resolves', async () => {
     // Azure Monitor's metric alerts are stateful: one Fired, then nothing until Resolved. The
-    // reconciliation sweep decides an open episode again, so a held scale-out is not lost.
+    // reconciliation sweep decides an open episode again, so a held scale-out is not lost. A
+    // cooldown longer than a stamp's build makes each new stamp's own alert arrive while it runs.
     e2e = await startE2E({
       seed: false,
-      env: { STAMPS_REGIONS: 'westeurope:weu:1:4:1,eastus:eus:2:3:0,southeastasia:sea:3:3:0' },
+      env: {
+        STAMPS_REGIONS: 'westeurope:weu:1:4:1,eastus:eus:2:3:0,southeastasia:sea:3:3:0',
+        STAMPS_SCALE_COOLDOWN_MINUTES: '40',
+      },
     });
     await e2e.advance(30);
     await e2e.api('POST', '/sim/regions/westeurope/load', { utilization: 95 });
-    await e2e.advance(120);
+    await e2e.advance(180);
     const region = (await e2e.api('GET', '/api/regions/westeurope')).body as {
       desired: number;
       desiredChanges: { to: number; reason: string }[];

@@ -41,7 +41,16 @@ const ROUTES: readonly RouteCase[] = [
   call('GET regions/{name}', '/api/regions/eastus', 'Stamps.Reader'),
   call('GET signals', '/api/signals', 'Stamps.Reader'),
   call('POST stamps', '/api/stamps', 'Stamps.Operator', { region: 'eastus' }),
-  ...['drain', 'isolate', 'rejoin', 'cancel-drain', 'cleanup'].map((command) =>
+  ...[
+    'drain',
+    'isolate',
+    'rejoin',
+    'cancel-drain',
+    'pause-ramp',
+    'continue-ramp',
+    'skip-ramp',
+    'cleanup',
+  ].map((command) =>
     call(`POST stamps/{id}/${command}`, `/api/stamps/sea-003/${command}`, 'Stamps.Operator', { reason: 'r' }),
   ),
   call('POST stamps/{id}/verify', '/api/stamps/sea-003/verify', 'Stamps.Approver', { reason: 'r' }),
@@ -145,6 +154,9 @@ describe('sign-in: every route asks for its role', () => {
       verify: true,
       rejoin: false,
       'cancel-drain': false,
+      'pause-ramp': false,
+      'continue-ramp': false,
+      'skip-ramp': false,
       cleanup: false,
     });
     assert.equal(can.override, false);

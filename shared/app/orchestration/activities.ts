@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../errors';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
+import { initialOriginWeight } from '../../lifecycle/ramp';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../ports/eventPublisher';
 import type { QuarantineCheckRun } from '../../ports/stampOperations';
 import { applyEvents } from '../applyEvents';
 import { archiveStamp } from '../archive/archiveStamp';
 import { compareCanary } from '../canaryComparison';
-import { initialOriginWeight } from '../../lifecycle/ramp';
 import type { Services } from '../services';
 
 /**
@@ -50,9 +50,8 @@ export const ACTIVITIES = {
       enabled: false,
     });
   }),
-  setOriginWeight: activity(
-    z.object({ stampId, weight: z.number().int().min(1).max(1000) }),
-    (svc, input) => svc.traffic.setOriginWeight(input.stampId, input.weight),
+  setOriginWeight: activity(z.object({ stampId, weight: z.number().int().min(1).max(1000) }), (svc, input) =>
+    svc.traffic.setOriginWeight(input.stampId, input.weight),
   ),
   compareCanary: activity(z.object({ stampId }), (svc, input) => compareCanary(svc, input.stampId)),
   setOriginEnabled: activity(z.object({ stampId, enabled: z.boolean() }), async (svc, input) => {

@@ -3,13 +3,13 @@ import type { StampOperations } from '../../ports/stampOperations';
 import type { TrafficManager } from '../../ports/trafficManager';
 import { createDiagnostics, type DiagnosticSettingsClient } from './diagnostics';
 import { createInFlightRequests, type MetricsQueryClient } from './inFlightRequests';
+import { createOriginMetrics } from './originMetrics';
 import {
   createQuarantineChecks,
   type LogsReader,
   type ResourceReader,
   type RunCommandClient,
 } from './quarantineChecks';
-import { createOriginMetrics } from './originMetrics';
 import { frontDoorProfileId, stampResources } from './stampResources';
 import { createWorkloadDeletion, type FluxConfigurationsClient } from './workloadDeletion';
 

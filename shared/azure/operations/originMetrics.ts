@@ -3,7 +3,13 @@ import type { Clock } from '../../ports/clock';
 import type { OriginMetrics } from '../../ports/originMetrics';
 import type { TrafficManager } from '../../ports/trafficManager';
 import { mapAzureError } from '../errors';
-import { isOrigin, type MetricsQueryClient, type MetricsResponse, quote, type Series } from './inFlightRequests';
+import {
+  isOrigin,
+  type MetricsQueryClient,
+  type MetricsResponse,
+  quote,
+  type Series,
+} from './inFlightRequests';
 
 export interface OriginMetricsOptions {
   readonly metrics: () => Promise<MetricsQueryClient>;
@@ -39,7 +45,10 @@ export function createOriginMetrics(options: OriginMetricsOptions): OriginMetric
       const names = new Map<string, Set<string>>();
       for (const stampId of query.stampIds) {
         const origin = await options.traffic.getOrigin(stampId);
-        names.set(stampId, new Set([stampId.toLowerCase(), ...(origin === undefined ? [] : [origin.hostName.toLowerCase()])]));
+        names.set(
+          stampId,
+          new Set([stampId.toLowerCase(), ...(origin === undefined ? [] : [origin.hostName.toLowerCase()])]),
+        );
       }
       const originFilter = [...names.values()]
         .flatMap((set) => [...set])
@@ -74,7 +83,9 @@ export function createOriginMetrics(options: OriginMetricsOptions): OriginMetric
 }
 
 function seriesOf(answer: MetricsResponse, names: ReadonlySet<string>): Series[] {
-  return (answer.value ?? []).flatMap((metric) => (metric.timeseries ?? []).filter((s) => isOrigin(s, names)));
+  return (answer.value ?? []).flatMap((metric) =>
+    (metric.timeseries ?? []).filter((s) => isOrigin(s, names)),
+  );
 }
 
 function statusGroupOf(series: Series): string {

@@ -1,10 +1,10 @@
+import type { CanaryRecord } from '../canary';
 import { judgeCanary } from '../canary';
 import type { Decision } from '../decision';
 import type { Effect } from '../effects';
 import type { EventOf } from '../events';
 import { checkMinInRotation } from '../guards/minInRotation';
 import { FULL_ORIGIN_WEIGHT, rampAt } from '../ramp';
-import type { CanaryRecord } from '../canary';
 import type { RampState, Stamp } from '../stamp';
 import { addMinutes, isBefore } from '../time';
 import { type DecideContext, ignore, refuse, transition, update } from './context';

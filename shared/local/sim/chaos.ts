@@ -22,7 +22,7 @@ export const CHAOS_KINDS = {
     target: 'stamp',
     timed: false,
     summary:
-      'the stamp is a bad build: its probes pass, but it answers 8% of requests with 5xx at twice the latency (a ramp\'s canary check sees it) until cleared',
+      "the stamp is a bad build: its probes pass, but it answers 8% of requests with 5xx at twice the latency (a ramp's canary check sees it) until cleared",
   },
   'cosmos-throttling': {
     target: 'none',

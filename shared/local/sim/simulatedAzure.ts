@@ -10,13 +10,13 @@ import type {
   ResourceGroupDeletionStatus,
   StampDeploymentRequest,
 } from '../../ports/deployer';
+import type { OriginMetrics, OriginTraffic, OriginTrafficQuery } from '../../ports/originMetrics';
 import type {
   OperationProgress,
   QuarantineCheckRun,
   QuarantineVerdict,
   StampOperations,
 } from '../../ports/stampOperations';
-import type { OriginMetrics, OriginTraffic, OriginTrafficQuery } from '../../ports/originMetrics';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
 import { AlertOutbox } from './alertOutbox';
 import {
@@ -30,9 +30,9 @@ import {
 import { SimulatedDeployments } from './deployments';
 import { EVALUATION_INTERVAL_MS, PROBE_INTERVAL_MS } from './durations';
 import { SimulatedFrontDoor } from './frontDoor';
-import { originTraffic } from './originTraffic';
 import { MetricAlertEvaluator } from './metricAlertEvaluator';
 import { metricSamples } from './metricSamples';
+import { originTraffic } from './originTraffic';
 import { type Random, seededRandom } from './random';
 import { SimulatedRegions } from './regions';
 import { DEFAULT_SUBSCRIPTION_ID, originHostName } from './resourceNames';
@@ -64,6 +64,8 @@ export interface SeededStamp {
   readonly generation?: number;
   readonly priority?: number;
   readonly weight?: number;
+  /** Default true; a warm spare's origin is disabled. */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -457,7 +459,7 @@ export class SimulatedAzure
       hostName: originHostName(stamp.stampId),
       priority: stamp.priority ?? 1,
       weight: stamp.weight ?? 1000,
-      enabled: true,
+      enabled: stamp.enabled ?? true,
     });
   }
 

@@ -69,6 +69,7 @@ interface Audit {
   readonly seq: number;
   readonly to: string;
   readonly traffic?: { readonly from: string; readonly to: string };
+  readonly ramp?: { readonly from: number | null; readonly to: number | null };
 }
 
 export async function assertConverged(scenario: Scenario): Promise<void> {
@@ -99,8 +100,17 @@ export async function assertConverged(scenario: Scenario): Promise<void> {
     'active',
     `the requested stamp converged: ${JSON.stringify(requestedStamp)}`,
   );
-  const requestedPhases = (await store.history(requested)).map((h) => h.to);
-  assert.deepEqual(requestedPhases, ['provisioning', 'registering', 'active']);
+  const requestedHistory = (await store.history(requested)) as readonly Audit[];
+  assert.deepEqual(
+    requestedHistory.map((h) => h.to).filter((to, i, all) => to !== all[i - 1]),
+    ['provisioning', 'registering', 'active'],
+  );
+  // Its traffic ramp ran through every step (one record each) and ended at full weight.
+  assert.deepEqual(
+    requestedHistory.filter((h) => h.ramp !== undefined).map((h) => h.ramp?.to),
+    [0, 1, 2, null],
+  );
+  assert.equal(requestedStamp?.ramp, undefined, 'no ramp left');
 
   const failing = (await store.history('weu-002')) as readonly Audit[];
   assert.deepEqual(
