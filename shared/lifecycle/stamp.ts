@@ -224,9 +224,16 @@ export const auditRecordSchema = z.object({
   refused: z.object({ guard: z.string().min(1), reason: z.string() }).optional(),
   /** Set on the record of the archive's write: where it is and the digest of what it holds. */
   archive: archiveSchema.optional(),
-  /** Set on a ramp's records: the step it moved from and to (absent: the ramp ended). */
+  /**
+   * Set on a ramp's records: the share of a full origin weight before and after, in percent
+   * (`from` null: the stamp entered rotation; `to` 100: the ramp ended), and the weight set.
+   */
   ramp: z
-    .object({ from: z.number().int().nullable(), to: z.number().int().nullable(), weight: z.number().int() })
+    .object({
+      from: z.number().min(0).max(100).nullable(),
+      to: z.number().min(0).max(100),
+      weight: z.number().int(),
+    })
     .optional(),
   /** Set when a canary comparison decided the record: what was compared and the verdict. */
   canary: canaryRecordSchema.optional(),

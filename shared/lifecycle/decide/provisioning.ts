@@ -57,7 +57,7 @@ export function onOriginHealthy(ctx: DecideContext<EventOf<'OriginHealthy'>>): D
   return transition(ctx, 'active', {
     traffic: 'in-rotation',
     patch: { ...patch, ramp },
-    ...(ramp === undefined ? {} : { audit: { ramp: { from: null, to: ramp.step, weight: ramp.weight } } }),
+    ...(ramp === undefined ? {} : { audit: { ramp: { from: null, to: ramp.percent, weight: ramp.weight } } }),
   });
 }
 

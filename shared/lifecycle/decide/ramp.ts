@@ -87,7 +87,7 @@ function nextStep(ctx: DecideContext, ramp: RampState, record: CanaryRecord): De
           : { ...deadlines, rampStepDueAt: addMinutes(now, policy.ramp.bakeMinutes) },
     },
     effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight }],
-    audit: { ramp: { from: ramp.step, to: next?.step ?? null, weight }, canary: record },
+    audit: { ramp: { from: ramp.percent, to: next?.percent ?? 100, weight }, canary: record },
   });
 }
 
@@ -114,7 +114,7 @@ function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord
       effects: [
         incident(`${stamp.id} is worse than its peers (${record.reason}) but stays: ${guard.reason}`),
       ],
-      audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight }, canary: record },
+      audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight }, canary: record },
     });
   }
   const { rampStepDueAt: _stopped, ...deadlines } = stamp.deadlines;
@@ -129,7 +129,7 @@ function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord
       { kind: 'disable-origin', stampId: stamp.id },
       incident(`${stamp.id} was isolated at ramp step ${ramp.step + 1} (${ramp.percent}%): ${record.reason}`),
     ],
-    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight }, canary: record },
+    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight }, canary: record },
   });
 }
 
@@ -156,7 +156,7 @@ export function onRampPauseRequested(ctx: DecideContext<EventOf<'RampPauseReques
         },
       },
     },
-    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight } },
+    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
   });
 }
 
@@ -169,7 +169,7 @@ export function onRampContinueRequested(ctx: DecideContext<EventOf<'RampContinue
   // The step bakes again from now (withRampDeadline arms it): what it saw before the pause is old.
   return transition(ctx, 'active', {
     patch: { ramp: { ...going, stepSince: ctx.now, lowTrafficBakes: 0 } },
-    audit: { ramp: { from: ramp.step, to: ramp.step, weight: ramp.weight } },
+    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
   });
 }
 
@@ -182,6 +182,6 @@ export function onRampSkipRequested(ctx: DecideContext<EventOf<'RampSkipRequeste
   return transition(ctx, 'active', {
     patch: { ramp: undefined, deadlines },
     effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight: FULL_ORIGIN_WEIGHT }],
-    audit: { ramp: { from: ramp.step, to: null, weight: FULL_ORIGIN_WEIGHT } },
+    audit: { ramp: { from: ramp.percent, to: 100, weight: FULL_ORIGIN_WEIGHT } },
   });
 }

@@ -31,6 +31,6 @@ export function onPromotionRequested(ctx: DecideContext<EventOf<'PromotionReques
     traffic: 'in-rotation',
     patch: { spare: undefined, ramp, ...(replacementFor === undefined ? {} : { replacementFor }) },
     effects,
-    ...(ramp === undefined ? {} : { audit: { ramp: { from: null, to: ramp.step, weight: ramp.weight } } }),
+    ...(ramp === undefined ? {} : { audit: { ramp: { from: null, to: ramp.percent, weight: ramp.weight } } }),
   });
 }

@@ -98,7 +98,7 @@ const CASES: readonly TransitionCase[] = [
       'reconcile-fleet',
       'publish-phase-changed',
     ],
-    audit: { ramp: { from: null, to: 0, weight: 10 } },
+    audit: { ramp: { from: null, to: 1, weight: 10 } },
   },
   {
     name: 'registering → active at full weight when the policy has no ramp',
@@ -139,7 +139,7 @@ const CASES: readonly TransitionCase[] = [
       'reconcile-fleet',
       'publish-phase-changed',
     ],
-    audit: { ramp: { from: null, to: 0, weight: 10 } },
+    audit: { ramp: { from: null, to: 1, weight: 10 } },
   },
   {
     name: 'active ramping → the next step when the canary is within its peers',
@@ -151,7 +151,7 @@ const CASES: readonly TransitionCase[] = [
     traffic: 'in-rotation',
     effects: ['set-origin-weight', 'start-timer', 'publish-phase-changed'],
     fleet: seedFleet(),
-    audit: { ramp: { from: 0, to: 1, weight: 100 } },
+    audit: { ramp: { from: 1, to: 10, weight: 100 } },
     canaryVerdict: 'within',
   },
   {
@@ -170,7 +170,7 @@ const CASES: readonly TransitionCase[] = [
       'publish-phase-changed',
     ],
     fleet: seedFleet(),
-    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+    audit: { ramp: { from: 1, to: 1, weight: 10 } },
     canaryVerdict: 'worse',
   },
   {
@@ -181,7 +181,7 @@ const CASES: readonly TransitionCase[] = [
     to: 'active',
     traffic: 'in-rotation',
     effects: ['cancel-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+    audit: { ramp: { from: 1, to: 1, weight: 10 } },
   },
   {
     name: 'active ramp paused → baking again when an operator continues it',
@@ -191,7 +191,7 @@ const CASES: readonly TransitionCase[] = [
     to: 'active',
     traffic: 'in-rotation',
     effects: ['start-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 0, to: 0, weight: 10 } },
+    audit: { ramp: { from: 1, to: 1, weight: 10 } },
   },
   {
     name: 'active ramping → full weight when an operator skips the ramp',
@@ -201,7 +201,7 @@ const CASES: readonly TransitionCase[] = [
     to: 'active',
     traffic: 'in-rotation',
     effects: ['set-origin-weight', 'cancel-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 0, to: null, weight: 1000 } },
+    audit: { ramp: { from: 1, to: 100, weight: 1000 } },
   },
   {
     name: 'registering → failed when registration timed out',
