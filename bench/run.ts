@@ -9,11 +9,12 @@ import { measureColdStart } from './coldStart';
 import { measureConvergence } from './convergence';
 import { measureReplay } from './replay';
 import { measureSweep } from './retention';
+import { measureReplacement } from './spares';
 import { median } from './stats';
 import { runStorm, type StormResult } from './storm';
 
 /**
- * `npm run bench`: B1-B5 of issue 7, B6 of issue 13. Every figure is a median over repeated runs, and each
+ * `npm run bench`: B1-B5 of issue 7, B6 of issue 13, B7 (warm spares) of issue 17. Every figure is a median over repeated runs, and each
  * target's baseline is measured in the same run on the same embedded Cosmos. Prints a table
  * (markdown) and writes bench-results/latest.json and bench-results/latest.md.
  */
@@ -166,6 +167,20 @@ async function main(): Promise<void> {
         `${conv.convergenceMinutes} simulated min from recovery to every region at desired vs ${conv.provisionMinutes} min for one provision-plus-register`,
         conv.convergenceMinutes / conv.provisionMinutes,
         2,
+      ),
+    );
+
+    log('B7 replacement with and without a warm spare');
+    const withSpare = await measureReplacement(cosmos, 1);
+    const without = await measureReplacement(cosmos, 0);
+    details['B7'] = { withSpare, without };
+    rows.push(
+      row(
+        'B7',
+        `replacement of a failed stamp, from its health alert to the replacement serving (active in rotation, origin enabled and Healthy): ${withSpare.replacement} ${withSpare.promoted ? 'promoted from the spare pool' : 'NOT promoted'} vs ${without.replacement} built`,
+        `${fmt(withSpare.minutes)} simulated min with a spare vs ${fmt(without.minutes)} min without`,
+        withSpare.minutes / without.minutes,
+        0.3,
       ),
     );
   } finally {
