@@ -17,7 +17,9 @@ const SOAK_FAULTS = ['duplicate-alerts', 'delay-alerts', 'drop-alerts', 'arm-out
 /**
  * The whole fleet under long random sequences, on the manual clock: stamp failures and
  * recoveries, region outages, load swings (capacity alerts), operator commands (drain, isolate,
- * rejoin, cancel a drain, override, desired changes), alerts sent again late and out of order,
+ * rejoin, cancel a drain, override, desired changes, pause, continue and skip a ramp), bad builds
+ * that a ramp's canary check must catch, warm spares promoted, refilled and refreshed, alerts
+ * sent again late and out of order,
  * ARM / Front Door / stamp calls failing (activities crash and are retried), host restarts, and
  * quiet days in which retired stamps are purged. Invariants after every step; after the faults
  * stop, every region converges to its desired count within the stated bound, quota permitting.
@@ -47,6 +49,8 @@ const cosmos = perSuite(
 
 interface Counts {
   steps: number;
+  /** What the sequences did with spares and ramps, read from the audit records at the end. */
+  lifecycle: Record<string, number>;
   actions: Record<string, number>;
   restarts: number;
   injected: number;
@@ -79,7 +83,13 @@ class Soak {
       },
     });
     this.options = {
-      env: { STAMPS_FAILED_CLEANUP_MINUTES: '45' },
+      // A warm spare per region, refreshed every two hours: promotions, refills and refreshes
+      // happen inside a sequence; every stamp that enters rotation ramps up.
+      env: {
+        STAMPS_FAILED_CLEANUP_MINUTES: '45',
+        STAMPS_SPARES_PER_REGION: '1',
+        STAMPS_SPARE_MAX_AGE_HOURS: '2',
+      },
       clock: this.clock,
       port: 0,
       seed: true,
@@ -199,11 +209,24 @@ class Soak {
       );
       return 'cancel-drain';
     }
-    if (r < 0.78) {
+    if (r < 0.74) {
       const name = pick(this.random, DEFAULT_POLICY.regions) ?? DEFAULT_POLICY.regions[0];
       const desired = 1 + Math.floor(this.random() * (name?.max ?? 1));
       await this.api.api('PUT', `/api/regions/${name?.name ?? 'eastus'}`, { desired, ...reason });
       return 'desired-change';
+    }
+    if (r < 0.78) {
+      // A bad build: a stamp being built or ramping answers 8% 5xx; its canary check must isolate it.
+      const young = stamps.filter(
+        (s) => s.phase === 'provisioning' || s.phase === 'registering' || s.phase === 'active',
+      );
+      await this.api.api('POST', '/sim/chaos/bad-stamp', { stampId: id(young) });
+      return 'bad-stamp';
+    }
+    if (r < 0.8) {
+      const command = pick(this.random, ['pause-ramp', 'continue-ramp', 'skip-ramp'] as const) ?? 'skip-ramp';
+      await this.api.api('POST', `/api/stamps/${id(active)}/${command}`, reason);
+      return command;
     }
     if (r < 0.81) {
       // An alert delivered again, late and out of order.
@@ -255,13 +278,18 @@ class Soak {
       if (VERBOSE)
         console.error(`soak ${this.seed} step ${step}: ${action} at ${this.clock.now().toISOString()}`);
       const now = await snapshot(this.services);
-      const found = await checkStep(this.services, before, now, step % 4 === 3);
+      const found = await checkStep(this.services, before, now, step % 4 === 3, this.azure.state().origins);
       problems.push(...found.map((p) => `seed ${this.seed} step ${step} (${action}): ${p}`));
       before = now;
     }
     // The faults stop: everything recovers, load is normal, and the bound passes.
     this.faults.failureRate = 0;
-    for (const s of await this.stamps()) await this.api.api('POST', `/sim/stamps/${s.id}/recover`);
+    await this.api.api('POST', '/sim/chaos/clear');
+    for (const s of await this.stamps()) {
+      await this.api.api('POST', `/sim/stamps/${s.id}/recover`);
+      // A ramp paused by an operator (or by the canary check's guard) waits for one: go on.
+      await this.api.api('POST', `/api/stamps/${s.id}/continue-ramp`, { reason: 'soak over' });
+    }
     for (const g of DEFAULT_POLICY.regions) {
       await this.api.api('POST', `/sim/regions/${g.name}/recover`);
       await this.api.api('POST', `/sim/regions/${g.name}/load`, { utilization: 50 });
@@ -269,13 +297,29 @@ class Soak {
     await this.api.advance(CONVERGENCE_MINUTES);
     const end = this.clock.now().toISOString();
     problems.push(
-      ...(await convergenceProblems(this.services, end)).map((p) => `seed ${this.seed} converged: ${p}`),
+      ...(await convergenceProblems(this.services, end, this.azure.state().origins)).map(
+        (p) => `seed ${this.seed} converged: ${p}`,
+      ),
     );
     const last = await snapshot(this.services);
     problems.push(
-      ...(await checkStep(this.services, last, last, true)).map((p) => `seed ${this.seed} end: ${p}`),
+      ...(await checkStep(this.services, last, last, true, this.azure.state().origins)).map(
+        (p) => `seed ${this.seed} end: ${p}`,
+      ),
     );
     this.counts.injected += this.faults.injected;
+    for (const stamp of await this.services.store.list())
+      for (const h of await this.services.store.history(stamp.id)) {
+        const seen = (what: string): void => {
+          this.counts.lifecycle[what] = (this.counts.lifecycle[what] ?? 0) + 1;
+        };
+        if (h.traffic?.from === 'standby' && h.traffic.to === 'in-rotation') seen('spare promoted');
+        if (h.from === null && h.to === 'provisioning' && stamp.spare !== undefined) seen('spare placed');
+        if (h.cause.reason.includes('refreshed')) seen('spare refreshed');
+        if (h.canary?.verdict === 'worse') seen('canary worse');
+        if (h.ramp !== undefined && h.ramp.to === 100) seen('ramp completed');
+        if (h.canary !== undefined) seen('canary compared');
+      }
     const plane = this.plane;
     this.plane = undefined;
     await plane?.stop();
@@ -285,7 +329,7 @@ class Soak {
 
 describe('the fleet under a seeded chaos soak', () => {
   it(`${SEQUENCES} random sequences of ${STEPS} steps: invariants after every step, convergence after`, async () => {
-    const counts: Counts = { steps: 0, actions: {}, restarts: 0, injected: 0 };
+    const counts: Counts = { steps: 0, lifecycle: {}, actions: {}, restarts: 0, injected: 0 };
     const problems: string[] = [];
     for (let n = 0; n < SEQUENCES; n += 1) problems.push(...(await new Soak(FIRST_SEED + n, counts).run()));
     const actions = Object.entries(counts.actions)
@@ -293,8 +337,11 @@ describe('the fleet under a seeded chaos soak', () => {
       .map(([a, c]) => `${a} ${c}`)
       .join(', ');
     console.log(
-      `chaos soak: ${SEQUENCES} sequences, ${counts.steps} steps (${actions}); ${counts.restarts} host restarts, ${counts.injected} injected failures`,
+      `chaos soak: ${SEQUENCES} sequences, ${counts.steps} steps (${actions}); ${counts.restarts} host restarts, ${counts.injected} injected failures; ${JSON.stringify(counts.lifecycle)}`,
     );
+    // A soak that never promoted a spare or ramped a stamp would prove nothing about them.
+    for (const what of ['spare promoted', 'spare placed', 'ramp completed', 'canary compared'])
+      assert.ok((counts.lifecycle[what] ?? 0) > 0, `the soak never saw: ${what}`);
     assert.deepEqual(problems, []);
   });
 });

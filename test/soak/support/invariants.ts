@@ -2,9 +2,11 @@ import { isLive } from '../../../shared/app/fleet';
 import type { Services } from '../../../shared/app/services';
 import { serves } from '../../../shared/lifecycle/fleet';
 import { holdsCapacity } from '../../../shared/lifecycle/phase';
+import { FULL_ORIGIN_WEIGHT } from '../../../shared/lifecycle/ramp';
 import { effectiveDesired } from '../../../shared/lifecycle/regionDesired';
 import type { Stamp } from '../../../shared/lifecycle/stamp';
 import { addMinutes, isBefore } from '../../../shared/lifecycle/time';
+import type { SimulatedOrigin } from '../../../shared/local/sim/simulationControl';
 
 /** The fleet as stored, read through the real store (no injected fault touches these reads). */
 export interface FleetSnapshot {
@@ -26,16 +28,21 @@ export async function snapshot(svc: Services): Promise<FleetSnapshot> {
  * - no region holds more than max + surge stamps, nor the fleet more than its total + surge;
  * - automation never takes a region below its minimum in rotation: a stamp that left rotation
  *   while its region went below the minimum left by an operator's override or a region outage;
- * - every stamp's audit log is gap-free, chained, and ends in the stamp's phase.
+ * - every stamp's audit log is gap-free, chained, and ends in the stamp's phase;
+ * - a warm spare on standby never has its Front Door origin enabled (it takes no user).
  */
 export async function checkStep(
   svc: Services,
   before: FleetSnapshot,
   after: FleetSnapshot,
   checkAudit: boolean,
+  origins: readonly SimulatedOrigin[],
 ): Promise<string[]> {
   const { policy } = svc.config;
   const problems: string[] = [];
+  for (const s of after.stamps)
+    if (s.traffic === 'standby' && origins.find((o) => o.stampId === s.id)?.enabledState === 'Enabled')
+      problems.push(`${s.id} is a spare on standby, but its origin is enabled`);
   const surge = policy.replacementSurgePerRegion;
   const live = after.stamps.filter(isLive);
   const total = live.filter((s) => holdsCapacity(s.phase)).length;
@@ -87,9 +94,16 @@ async function auditProblems(svc: Services, stamps: readonly Stamp[]): Promise<s
 /**
  * After the faults stop and the bound has passed: every region serves its desired count, unless
  * its quota is spent, and then the rest of the fleet covers it; nothing is still being built, or
- * failed past its clean-up time.
+ * failed past its clean-up time; every region's spare pool is full where its max and quota leave
+ * room (a fresh spare being built to refresh an old one is not a fault); and Front Door agrees
+ * with the control plane: every stamp in rotation has its origin enabled at its ramp step's
+ * weight (full once the ramp is over), every spare's origin is disabled.
  */
-export async function convergenceProblems(svc: Services, now: string): Promise<string[]> {
+export async function convergenceProblems(
+  svc: Services,
+  now: string,
+  origins: readonly SimulatedOrigin[],
+): Promise<string[]> {
   const { policy } = svc.config;
   const problems: string[] = [];
   const stamps = (await svc.store.list()).filter(isLive);
@@ -115,11 +129,30 @@ export async function convergenceProblems(svc: Services, now: string): Promise<s
       if (!limited) problems.push(`${region.name} serves ${serving} of ${desired} and nothing limits it`);
     }
     if (serving > desired) extra += serving - desired;
+    const ready = stamps.filter((s) => s.region === region.name && s.traffic === 'standby').length;
+    const max = policy.regions.find((r) => r.name === region.name)?.max ?? 0;
+    if (ready < policy.spares.perRegion && desired + policy.spares.perRegion <= max && !limited)
+      problems.push(
+        `${region.name} has ${ready} of ${policy.spares.perRegion} spares ready and nothing limits it`,
+      );
+  }
+  for (const s of stamps) {
+    const origin = origins.find((o) => o.stampId === s.id);
+    if (s.phase === 'active' && s.traffic === 'in-rotation') {
+      const weight = s.ramp?.weight ?? FULL_ORIGIN_WEIGHT;
+      if (origin?.enabledState !== 'Enabled' || origin.weight !== weight)
+        problems.push(
+          `${s.id} is in rotation at weight ${weight}, Front Door has it ${origin === undefined ? 'missing' : `${origin.enabledState} at ${origin.weight}`}`,
+        );
+    }
   }
   if (extra > short)
     problems.push(`the fleet serves ${extra} above desired, more than the ${short} it covers`);
+  const refreshing = (s: Stamp): boolean =>
+    s.spare !== undefined &&
+    stamps.filter((o) => o.region === s.region && o.traffic === 'standby').length >= policy.spares.perRegion;
   for (const s of stamps) {
-    if (s.phase === 'provisioning' || s.phase === 'registering')
+    if ((s.phase === 'provisioning' || s.phase === 'registering') && !refreshing(s))
       problems.push(`${s.id} is still ${s.phase} (since ${s.phaseSince})`);
     if (
       s.phase === 'failed' &&
