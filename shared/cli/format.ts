@@ -21,14 +21,31 @@ export function stampsTable(stamps: readonly StampSummary[]): string {
   if (stamps.length === 0) return 'no stamps';
   return table(
     ['ID', 'REGION', 'PHASE', 'TRAFFIC', 'SINCE', 'CAUSE'],
-    stamps.map((s) => [s.id, s.region, s.phase, s.traffic, s.phaseSince, describeCause(s.cause)]),
+    stamps.map((s) => [s.id, s.region, s.phase, trafficOf(s), s.phaseSince, describeCause(s.cause)]),
   );
 }
 
-/** `from → to`, with the traffic change when the record has one. */
+/** The traffic column: a spare says so, a ramping stamp shows its step's share. */
+function trafficOf(s: StampSummary): string {
+  if (s.ramp !== undefined)
+    return `${s.traffic} (ramp ${s.ramp.percent}%${s.ramp.paused === null ? '' : ', paused'})`;
+  return s.traffic === 'standby' ? 'standby (spare)' : s.traffic;
+}
+
+/** `from → to`, with the traffic change and the ramp step when the record has them. */
 export function describeMove(t: TransitionView): string {
   const phase = t.from === null ? `created ${t.to}` : t.from === t.to ? t.to : `${t.from} → ${t.to}`;
-  return t.traffic === undefined ? phase : `${phase} (${t.traffic.from} → ${t.traffic.to})`;
+  const moved = t.traffic === undefined ? phase : `${phase} (${t.traffic.from} → ${t.traffic.to})`;
+  const ramp =
+    t.ramp === undefined
+      ? ''
+      : t.ramp.from === null
+        ? `, ramp starts at ${t.ramp.to}%`
+        : t.ramp.from === t.ramp.to
+          ? `, ramp at ${t.ramp.to}%`
+          : `, ramp ${t.ramp.from}% → ${t.ramp.to}%`;
+  const canary = t.canary === undefined ? '' : `; canary ${t.canary.verdict}: ${t.canary.reason}`;
+  return `${moved}${ramp}${canary}`;
 }
 
 const DEADLINE_LABELS: Readonly<Record<string, string>> = {
@@ -37,6 +54,7 @@ const DEADLINE_LABELS: Readonly<Record<string, string>> = {
   isolationGraceEndsAt: 'isolation grace ends',
   drainEndsAt: 'drain ends',
   purgeDueAt: 'purge due',
+  rampStepDueAt: 'ramp step checked',
 };
 
 export function stampDetail(stamp: StampSummary, history: readonly TransitionView[]): string {
@@ -50,6 +68,15 @@ export function stampDetail(stamp: StampSummary, history: readonly TransitionVie
   if (stamp.waitingFor !== null) lines.push(`waiting   ${stamp.waitingFor}`);
   if (stamp.replacementFor !== null) lines.push(`replaces  ${stamp.replacementFor}`);
   if (stamp.replacedBy !== null) lines.push(`replaced by ${stamp.replacedBy}`);
+  const ramp = stamp.ramp;
+  if (ramp !== undefined) {
+    lines.push(
+      `ramp      step ${ramp.step} of ${ramp.steps}: ${ramp.percent}% of a full weight (origin weight ${ramp.weight})${ramp.checkDueAt === null ? '' : `, canary check at ${ramp.checkDueAt}`}`,
+    );
+    if (ramp.paused !== null) lines.push(`          paused by ${ramp.paused.actor}: ${ramp.paused.reason}`);
+    if (ramp.lastCanary !== null)
+      lines.push(`          last canary ${ramp.lastCanary.verdict}: ${ramp.lastCanary.reason}`);
+  }
   const deadlines = Object.entries(stamp.deadlines);
   if (deadlines.length > 0) {
     lines.push('', 'deadlines');
@@ -71,7 +98,7 @@ export function stampDetail(stamp: StampSummary, history: readonly TransitionVie
 
 export function regionsTable(regions: readonly RegionView[]): string {
   return table(
-    ['REGION', 'DESIRED', 'SERVING', 'MAX', 'HOLDING', 'IN ROTATION', 'BY PHASE', 'HELD BY'],
+    ['REGION', 'DESIRED', 'SERVING', 'MAX', 'HOLDING', 'IN ROTATION', 'SPARES', 'BY PHASE', 'HELD BY'],
     regions.map((r) => {
       const holding = r.holding;
       const byPhase = Object.entries(r.counts)
@@ -85,6 +112,9 @@ export function regionsTable(regions: readonly RegionView[]): string {
         String(r.max),
         String(holding),
         String(r.inRotation),
+        r.spares.target === 0 && r.spares.ready === 0
+          ? '-'
+          : `${r.spares.ready}/${r.spares.target}${r.spares.building > 0 ? ` (+${r.spares.building} building)` : ''}`,
         byPhase || '-',
         r.heldBy.join('; ') || '-',
       ];

@@ -20,6 +20,19 @@ export interface StampSummary {
   readonly replacementFor: string | null;
   readonly replacedBy: string | null;
   readonly waitingFor: string | null;
+  /** Set while the stamp ramps up (a sub-state of active). */
+  readonly ramp?: RampSummary;
+}
+
+export interface RampSummary {
+  /** 1-based, of `steps`. */
+  readonly step: number;
+  readonly steps: number;
+  readonly percent: number;
+  readonly weight: number;
+  readonly checkDueAt: string | null;
+  readonly paused: { readonly actor: string; readonly reason: string } | null;
+  readonly lastCanary: { readonly verdict: string; readonly reason: string } | null;
 }
 
 export interface TransitionView {
@@ -30,6 +43,9 @@ export interface TransitionView {
   readonly cause: CauseView;
   /** Set on a request that a guard refused after it was accepted. */
   readonly refused?: { readonly guard: string; readonly reason: string };
+  /** Set on a ramp's records: the share of a full weight before (null: entering rotation) and after. */
+  readonly ramp?: { readonly from: number | null; readonly to: number };
+  readonly canary?: { readonly verdict: string; readonly reason: string };
 }
 
 export interface RegionView {
@@ -44,6 +60,7 @@ export interface RegionView {
   readonly holding: number;
   /** What holds the region back from its desired count (the fleet reconciler's words). */
   readonly heldBy: readonly string[];
+  readonly spares: { readonly target: number; readonly ready: number; readonly building: number };
 }
 
 /** Thrown when an answer does not have the shape the CLI expects (a different server?). */
@@ -119,6 +136,30 @@ export function toStamp(value: unknown): StampSummary {
     replacementFor: optStr(o, 'replacementFor') ?? null,
     replacedBy: optStr(o, 'replacedBy') ?? null,
     waitingFor: optStr(o, 'waitingFor') ?? null,
+    ...(o['ramp'] === undefined || o['ramp'] === null ? {} : { ramp: toRamp(o['ramp']) }),
+  };
+}
+
+function verdictOf(value: unknown, what: string): { verdict: string; reason: string } | null {
+  if (value === undefined || value === null) return null;
+  const o = obj(value, what);
+  return { verdict: str(o, 'verdict', what), reason: str(o, 'reason', what) };
+}
+
+function toRamp(value: unknown): RampSummary {
+  const o = obj(value, 'stamp.ramp');
+  const paused = o['paused'] === null || o['paused'] === undefined ? null : obj(o['paused'], 'ramp.paused');
+  return {
+    step: num(o, 'step', 'ramp'),
+    steps: num(o, 'steps', 'ramp'),
+    percent: num(o, 'percent', 'ramp'),
+    weight: num(o, 'weight', 'ramp'),
+    checkDueAt: optStr(o, 'checkDueAt') ?? null,
+    paused:
+      paused === null
+        ? null
+        : { actor: str(paused, 'actor', 'paused'), reason: str(paused, 'reason', 'paused') },
+    lastCanary: verdictOf(o['lastCanary'], 'ramp.lastCanary'),
   };
 }
 
@@ -131,6 +172,8 @@ function toTransition(value: unknown): TransitionView {
   const traffic = o['traffic'];
   const t = traffic === undefined ? undefined : obj(traffic, 'history record.traffic');
   const refused = o['refused'] === undefined ? undefined : obj(o['refused'], 'history record.refused');
+  const ramp = o['ramp'] === undefined ? undefined : obj(o['ramp'], 'history record.ramp');
+  const canary = verdictOf(o['canary'], 'history record.canary');
   return {
     at: str(o, 'at', 'history record'),
     from: optStr(o, 'from') ?? null,
@@ -140,6 +183,12 @@ function toTransition(value: unknown): TransitionView {
     ...(refused === undefined
       ? {}
       : { refused: { guard: str(refused, 'guard', 'refused'), reason: str(refused, 'reason', 'refused') } }),
+    ...(ramp === undefined
+      ? {}
+      : {
+          ramp: { from: typeof ramp['from'] === 'number' ? ramp['from'] : null, to: num(ramp, 'to', 'ramp') },
+        }),
+    ...(canary === null ? {} : { canary }),
   };
 }
 
@@ -180,6 +229,17 @@ function heldByOf(o: Obj): string[] {
   return held;
 }
 
+/** A region's spare pool; an answer from before spares existed has none. */
+function sparesOf(value: unknown): RegionView['spares'] {
+  if (value === undefined || value === null) return { target: 0, ready: 0, building: 0 };
+  const o = obj(value, 'region.spares');
+  return {
+    target: num(o, 'target', 'spares'),
+    ready: num(o, 'ready', 'spares'),
+    building: num(o, 'building', 'spares'),
+  };
+}
+
 export function toRegions(body: unknown): RegionView[] {
   return list(obj(body, 'answer')['regions'], 'regions').map((value) => {
     const o = obj(value, 'region');
@@ -194,6 +254,7 @@ export function toRegions(body: unknown): RegionView[] {
       inRotation: num(o, 'inRotation', 'region'),
       holding: num(o, 'holding', 'region'),
       heldBy: heldByOf(o),
+      spares: sparesOf(o['spares']),
     };
   });
 }

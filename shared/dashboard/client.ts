@@ -15,7 +15,8 @@ export const DASHBOARD_JS = String.raw`
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
   var state = { me: null, stamps: [], regions: [], signals: null, polls: 0, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
   var DEADLINES = { registrationTimeoutAt: 'registration timeout', isolationDecisionAt: 'isolation decision',
-    isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due' };
+    isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due',
+    rampStepDueAt: 'ramp step checked' };
   var RETIRED = { archived: true, purged: true };
 
   function $(id) { return document.getElementById(id); }
@@ -61,7 +62,16 @@ export const DASHBOARD_JS = String.raw`
   }
   function move(t) {
     var phase = t.from === null ? 'created ' + t.to : t.from === t.to ? t.to : t.from + ' \u2192 ' + t.to;
-    return t.traffic ? phase + ' (' + t.traffic.from + ' \u2192 ' + t.traffic.to + ')' : phase;
+    var moved = t.traffic ? phase + ' (' + t.traffic.from + ' \u2192 ' + t.traffic.to + ')' : phase;
+    var ramp = !t.ramp ? '' : t.ramp.from === null ? ', ramp starts at ' + t.ramp.to + '%' :
+      t.ramp.from === t.ramp.to ? ', ramp at ' + t.ramp.to + '%' : ', ramp ' + t.ramp.from + '% \u2192 ' + t.ramp.to + '%';
+    return moved + ramp + (t.canary ? '; canary ' + t.canary.verdict + ': ' + t.canary.reason : '');
+  }
+  // What a stamp's traffic is, in words: a spare on standby, a ramp's step.
+  function trafficText(s) {
+    if (s.traffic === 'none') return 'no traffic';
+    if (s.traffic === 'standby') return 'spare on standby';
+    return s.ramp ? s.traffic + ' \u00b7 ramp ' + s.ramp.percent + '%' + (s.ramp.paused ? ' (paused)' : '') : s.traffic;
   }
   function cause(c) {
     return c.kind + (c.actor ? ' by ' + c.actor : '') + ': ' + c.reason +
@@ -124,7 +134,7 @@ export const DASHBOARD_JS = String.raw`
 
   function card(s) {
     var failing = state.sim && state.sim.failingStamps.indexOf(s.id) >= 0;
-    var traffic = s.traffic === 'none' ? 'no traffic' : s.traffic;
+    var traffic = trafficText(s);
     var label = s.id + ', ' + s.phase + ', ' + traffic + (failing ? ', probe failing (simulated)' : '') + '. Open details';
     return el('li', {}, [el('button', {
       type: 'button', className: 'card phase-' + s.phase + (s.traffic === 'isolated' ? ' isolated' : ''),
@@ -207,6 +217,8 @@ export const DASHBOARD_JS = String.raw`
           (r.serving === r.desired ? '' : r.serving < r.desired ? ' (short ' + (r.desired - r.serving) + ')' : ' (surplus ' + (r.serving - r.desired) + ')') }),
         el('div', { className: 'meta', text: holding + ' / ' + r.max + ' held \u00b7 ' + r.inRotation + ' in rotation' +
           (load === undefined ? '' : ' \u00b7 load ' + load + '%') }),
+        r.spares && (r.spares.target > 0 || r.spares.ready > 0) ? el('div', { className: 'meta spares', text: 'spares ' +
+          r.spares.ready + ' of ' + r.spares.target + ' ready' + (r.spares.building ? ' \u00b7 ' + r.spares.building + ' building' : '') }) : null,
         heldBy(r),
         state.me && state.me.can.setDesired ? desiredForm(r) : null,
         el('ul', { className: 'cards', 'aria-label': 'stamps in ' + r.name }, stamps.map(card)),
@@ -234,6 +246,13 @@ export const DASHBOARD_JS = String.raw`
     var facts = [['region', s.region], ['phase', s.phase + ' since ' + when(s.phaseSince)], ['traffic', s.traffic],
       ['cause', cause(s.cause)], ['health', s.health ? s.health.probe + (s.health.heldBy ? ' (isolation held by ' + s.health.heldBy + ')' : '') : '']];
     if (s.waitingFor) facts.push(['waiting for', s.waitingFor]);
+    if (s.spare) facts.push(['spare', 'warm spare since ' + when(s.spare.since) + ': promoted when its region is short']);
+    if (s.ramp) {
+      facts.push(['ramp', 'step ' + s.ramp.step + ' of ' + s.ramp.steps + ': ' + s.ramp.percent + '% (origin weight ' + s.ramp.weight + ')' +
+        (s.ramp.checkDueAt ? ', canary check ' + when(s.ramp.checkDueAt) : '')]);
+      if (s.ramp.paused) facts.push(['ramp paused', 'by ' + s.ramp.paused.actor + ': ' + s.ramp.paused.reason]);
+      if (s.ramp.lastCanary) facts.push(['last canary', s.ramp.lastCanary.verdict + ': ' + s.ramp.lastCanary.reason]);
+    }
     if (s.replacementFor) facts.push(['replaces', s.replacementFor]);
     if (s.replacedBy) facts.push(['replaced by', s.replacedBy]);
     if (s.drain) facts.push(['drain', s.drain.reason + ', ' + when(s.drain.startedAt) + ' to ' + when(s.drain.endsAt)]);

@@ -5,6 +5,7 @@
  */
 export * from './alerts/classifyAlert';
 export * from './alerts/commonAlertSchema';
+export * from './canary';
 export * from './conditions';
 export * from './decide';
 export { RECONCILER_ACTOR } from './decide/cause';
@@ -24,6 +25,7 @@ export * from './phase';
 export * from './placement';
 export * from './planFleet';
 export * from './policy';
+export * from './ramp';
 export * from './regionBlock';
 export * from './regionDesired';
 export * from './regionStatus';

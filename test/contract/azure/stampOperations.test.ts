@@ -9,6 +9,7 @@ import {
   stampResources,
 } from '../../../shared/azure/operations';
 import { TerminalError } from '../../../shared/errors';
+import type { OriginMetrics } from '../../../shared/ports/originMetrics';
 import { QUARANTINE_CHECKS, type StampOperations } from '../../../shared/ports/stampOperations';
 import type { TrafficManager } from '../../../shared/ports/trafficManager';
 import type { ArmStandIn } from './support/armStandIn';
@@ -31,7 +32,11 @@ const T0 = new Date('2026-06-01T12:00:30.000Z');
 let now = T0;
 const clock = { now: () => now, sleepUntil: () => Promise.resolve() };
 
-function adaptersFor(arm: ArmStandIn): { operations: StampOperations; traffic: TrafficManager } {
+function adaptersFor(arm: ArmStandIn): {
+  operations: StampOperations;
+  traffic: TrafficManager;
+  originMetrics: OriginMetrics;
+} {
   const adapters = createAzureAdapters(azureConfig(), {
     credential: new StaticTokenCredential(),
     arm: { endpoint: arm.endpoint, credentialScopes: [ARM_SCOPE], agent: arm.agent },
@@ -39,7 +44,11 @@ function adaptersFor(arm: ArmStandIn): { operations: StampOperations; traffic: T
     clock,
     updateIntervalInMs: 5,
   });
-  return { operations: adapters.stampOperations, traffic: adapters.trafficManager };
+  return {
+    operations: adapters.stampOperations,
+    traffic: adapters.trafficManager,
+    originMetrics: adapters.originMetrics,
+  };
 }
 
 describe('contract: StampOperations on Azure against the stand-ins', () => {
@@ -99,6 +108,68 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
       0,
       'a stamp without an origin has nothing in flight',
     );
+  });
+
+  it("reads a canary's figures: requests and 5xx from OriginRequestCount by HttpStatusGroup, latency from OriginLatency weighted by requests, the window ending three minutes ago", async () => {
+    const { originMetrics, traffic } = adaptersFor(arm());
+    for (const id of ['weu-001', 'weu-005'])
+      await traffic.upsertOrigin({
+        stampId: id,
+        hostName: `${id}.example.net`,
+        priority: 1,
+        weight: 10,
+        enabled: true,
+      });
+    const minute = (m: number) => `2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z`;
+    stamp.originRequests.set(
+      'weu-005.example.net',
+      new Map([
+        [minute(50), 100],
+        [minute(55), 300],
+        [minute(58), 999],
+      ]),
+    );
+    stamp.originErrors.set(
+      'weu-005.example.net',
+      new Map([
+        [minute(50), 10],
+        [minute(55), 30],
+      ]),
+    );
+    stamp.originLatency.set(
+      'weu-005.example.net',
+      new Map([
+        [minute(50), 100],
+        [minute(55), 200],
+        [minute(58), 5000],
+      ]),
+    );
+    stamp.originRequests.set('weu-001.example.net', new Map([[minute(50), 9000]]));
+    stamp.originLatency.set('weu-001.example.net', new Map([[minute(50), 80]]));
+    const read = await originMetrics.trafficOf({
+      stampIds: ['weu-005', 'weu-001', 'weu-404'],
+      from: '2026-06-01T11:50:20.000Z',
+      to: now.toISOString(),
+    });
+    // At 12:00:30 the last complete minute Azure Monitor has is 11:57: 11:58 is not read yet.
+    assert.deepEqual(
+      { from: read.from, to: read.to },
+      { from: '2026-06-01T11:50:00.000Z', to: '2026-06-01T11:57:00.000Z' },
+    );
+    assert.deepEqual(read.byStamp['weu-005'], { requests: 400, errorPercent: 10, latencyMs: 175 });
+    assert.deepEqual(read.byStamp['weu-001'], { requests: 9000, errorPercent: 0, latencyMs: 80 });
+    assert.deepEqual(
+      read.byStamp['weu-404'],
+      { requests: 0, errorPercent: 0, latencyMs: 0 },
+      'no origin, no traffic',
+    );
+    const calls = arm().calls.filter((c) => c.path.endsWith('/providers/Microsoft.Insights/metrics'));
+    assert.deepEqual(calls.map((c) => new URLSearchParams(c.search).get('metricnames')).sort(), [
+      'OriginLatency',
+      'OriginRequestCount',
+    ]);
+    for (const c of calls)
+      assert.equal(new URLSearchParams(c.search).get('top'), '1000', 'more than the default 10 series');
   });
 
   it('preserves diagnostics: keeps a setting that sends to the global workspace, adds one when none does', async () => {

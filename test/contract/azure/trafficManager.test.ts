@@ -112,6 +112,32 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
     assert.equal((await traffic.getOrigin('weu-002'))?.enabled, false);
   });
 
+  void it('setOriginWeight PATCHes only the weight (a ramp step); enabledState and the rest stay; a missing origin is a NotFoundError', async () => {
+    await traffic.upsertOrigin({
+      ...SPEC,
+      stampId: 'weu-006',
+      hostName: 'weu-006.example.net',
+      weight: 10,
+      enabled: true,
+    });
+    arm().calls.length = 0;
+    await traffic.setOriginWeight('weu-006', 100);
+    const patch = arm()
+      .significantCalls()
+      .find((c) => c.method === 'PATCH');
+    assert.equal(patch?.path, `${ORIGINS}/weu-006`);
+    assert.deepEqual(patch?.body, { properties: { weight: 100 } });
+    assert.deepEqual(await traffic.getOrigin('weu-006'), {
+      stampId: 'weu-006',
+      hostName: 'weu-006.example.net',
+      enabled: true,
+      priority: 1,
+      weight: 100,
+    });
+    await assert.rejects(traffic.setOriginWeight('weu-006', 0), ValidationError, 'Front Door refuses 0');
+    await assert.rejects(traffic.setOriginWeight('weu-404', 10), NotFoundError);
+  });
+
   void it('setOriginEnabled on a missing origin is a NotFoundError', async () => {
     await assert.rejects(traffic.setOriginEnabled('weu-404', false), NotFoundError);
   });

@@ -42,6 +42,10 @@ export interface StampStandIn {
   commandExitCode: number;
   /** The Front Door profile's OriginRequestCount per origin host, per minute (ISO minute → count). */
   readonly originRequests: Map<string, Map<string, number>>;
+  /** Of those, the requests answered 5xx, per origin host, per minute. */
+  readonly originErrors: Map<string, Map<string, number>>;
+  /** OriginLatency (Average, ms) per origin host, per minute. */
+  readonly originLatency: Map<string, Map<string, number>>;
   /** The latest log time per resource (lower case) that the Logs query finds. */
   readonly lastLogAt: Map<string, string>;
 }
@@ -68,6 +72,8 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
     commandPolls: 1,
     commandExitCode: 0,
     originRequests: new Map(),
+    originErrors: new Map(),
+    originLatency: new Map(),
     lastLogAt: new Map(),
   };
   const notFound = (send: StandInSend, what: string) =>
@@ -177,6 +183,16 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
       return true;
     }
     if ((match = METRICS.exec(path)) !== null && method === 'GET') {
+      const name = url.searchParams.get('metricnames') ?? 'OriginRequestCount';
+      const filter = url.searchParams.get('$filter') ?? '';
+      // OriginLatency has no HttpStatusGroup dimension: Azure Monitor refuses a filter on it.
+      if (name === 'OriginLatency' && /HttpStatusGroup/i.test(filter)) {
+        send(400, {
+          code: 'BadRequest',
+          message: 'Metric: OriginLatency does not support requested dimension combination: httpstatusgroup',
+        });
+        return true;
+      }
       send(200, metrics(url, match[1] ?? '', stand));
       return true;
     }
@@ -195,8 +211,13 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
   return stand;
 }
 
-/** The metrics answer: OriginRequestCount per minute of the timespan, for the origin the filter names. */
+/**
+ * The metrics answer, per minute of the timespan, for the origins the filter names:
+ * OriginRequestCount (Total; split by HttpStatusGroup when the filter asks `HttpStatusGroup eq
+ * '*'`) or OriginLatency (Average).
+ */
 function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
+  const name = url.searchParams.get('metricnames') ?? 'OriginRequestCount';
   const [from = '', to = ''] = (url.searchParams.get('timespan') ?? '').split('/');
   const start = Date.parse(from);
   const end = Date.parse(to);
@@ -212,14 +233,45 @@ function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
     .filter((h) => wanted.includes('*') || wanted.includes(h))
     .sort((a, b) => volume(b) - volume(a))
     .slice(0, top);
-  const timeseries = hosts.map((host) => {
-    const perMinute = stand.originRequests.get(host) ?? new Map<string, number>();
-    const data: { timeStamp: string; total: number }[] = [];
-    for (let t = start; t < end; t += 60_000) {
-      const at = new Date(t).toISOString();
-      data.push({ timeStamp: at, total: perMinute.get(at) ?? 0 });
+  const byStatus = /HttpStatusGroup eq '\*'/i.test(url.searchParams.get('$filter') ?? '');
+  const minutes = (): string[] => {
+    const list: string[] = [];
+    for (let t = start; t < end; t += 60_000) list.push(new Date(t).toISOString());
+    return list;
+  };
+  const originValue = (host: string) => ({
+    name: { value: 'origin', localizedValue: 'Origin' },
+    value: host,
+  });
+  const timeseries = hosts.flatMap((host) => {
+    const requests = stand.originRequests.get(host) ?? new Map<string, number>();
+    const errors = stand.originErrors.get(host) ?? new Map<string, number>();
+    if (name === 'OriginLatency') {
+      const latency = stand.originLatency.get(host) ?? new Map<string, number>();
+      // A minute without requests has no average.
+      const data = minutes().map((at) =>
+        latency.has(at) ? { timeStamp: at, average: latency.get(at) } : { timeStamp: at },
+      );
+      return [{ metadatavalues: [originValue(host)], data }];
     }
-    return { metadatavalues: [{ name: { value: 'origin', localizedValue: 'Origin' }, value: host }], data };
+    if (!byStatus)
+      return [
+        {
+          metadatavalues: [originValue(host)],
+          data: minutes().map((at) => ({ timeStamp: at, total: requests.get(at) ?? 0 })),
+        },
+      ];
+    const group = (value: string, count: (at: string) => number) => ({
+      metadatavalues: [
+        originValue(host),
+        { name: { value: 'httpstatusgroup', localizedValue: 'HttpStatusGroup' }, value },
+      ],
+      data: minutes().map((at) => ({ timeStamp: at, total: count(at) })),
+    });
+    return [
+      group('2XX', (at) => (requests.get(at) ?? 0) - (errors.get(at) ?? 0)),
+      group('5XX', (at) => errors.get(at) ?? 0),
+    ];
   });
   return {
     cost: 0,
@@ -229,11 +281,14 @@ function metrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
     resourceregion: 'global',
     value: [
       {
-        id: `${resourceUri}/providers/Microsoft.Insights/metrics/OriginRequestCount`,
+        id: `${resourceUri}/providers/Microsoft.Insights/metrics/${name}`,
         type: 'Microsoft.Insights/metrics',
-        name: { value: 'OriginRequestCount', localizedValue: 'Origin Request Count' },
-        displayDescription: 'The number of requests sent from Front Door to origins.',
-        unit: 'Count',
+        name: { value: name, localizedValue: name },
+        displayDescription:
+          name === 'OriginLatency'
+            ? 'The time from the edge sending the request to the last response byte.'
+            : 'The number of requests sent from Front Door to origins.',
+        unit: name === 'OriginLatency' ? 'MilliSeconds' : 'Count',
         timeseries,
         errorCode: 'Success',
       },

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import {
+  type CanaryComparison,
+  DEFAULT_RAMP,
+  judgeCanary,
+  poolSamples,
+  rampAt,
+  startRamp,
+  weightOf,
+} from '../../../shared/lifecycle';
+import { T0 } from './support/fixtures';
+
+/** The canary check's judgement and the ramp's steps, pure. */
+
+const PEERS = { stampIds: ['weu-001', 'weu-002'], requests: 10_000, errorPercent: 0.5, latencyMs: 100 };
+const compare = (
+  stamp: CanaryComparison['stamp'],
+  peers: CanaryComparison['peers'] = PEERS,
+): CanaryComparison => ({
+  from: T0,
+  to: T0,
+  stamp,
+  ...(peers === undefined ? {} : { peers }),
+});
+
+const cases: { name: string; comparison: CanaryComparison; verdict: string }[] = [
+  {
+    name: 'as good as its peers',
+    comparison: compare({ requests: 100, errorPercent: 0.5, latencyMs: 100 }),
+    verdict: 'within',
+  },
+  {
+    name: '2 points more 5xx: still within (the limit is "more than")',
+    comparison: compare({ requests: 100, errorPercent: 2.5, latencyMs: 100 }),
+    verdict: 'within',
+  },
+  {
+    name: 'more than 2 points more 5xx',
+    comparison: compare({ requests: 100, errorPercent: 2.6, latencyMs: 100 }),
+    verdict: 'worse',
+  },
+  {
+    name: '1.5× the latency: within',
+    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 150 }),
+    verdict: 'within',
+  },
+  {
+    name: 'more than 1.5× the latency',
+    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 151 }),
+    verdict: 'worse',
+  },
+  {
+    name: 'too few requests on the canary',
+    comparison: compare({ requests: 49, errorPercent: 50, latencyMs: 900 }),
+    verdict: 'too-little-traffic',
+  },
+  {
+    name: 'too few requests on the peers',
+    comparison: compare({ requests: 500, errorPercent: 50, latencyMs: 900 }, { ...PEERS, requests: 10 }),
+    verdict: 'too-little-traffic',
+  },
+  {
+    name: 'no peers in rotation',
+    comparison: compare({ requests: 500, errorPercent: 50, latencyMs: 900 }, null),
+    verdict: 'no-peers',
+  },
+  {
+    name: 'peers without latency, a canary with some',
+    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 10 }, { ...PEERS, latencyMs: 0 }),
+    verdict: 'worse',
+  },
+];
+
+describe('judgeCanary', () => {
+  for (const c of cases)
+    it(`${c.name}: ${c.verdict}`, () => {
+      const judged = judgeCanary(c.comparison, DEFAULT_RAMP);
+      assert.equal(judged.verdict, c.verdict, judged.reason);
+      assert.ok(judged.reason.length > 0);
+      assert.deepEqual(judged.stamp, c.comparison.stamp, 'the comparison is kept with its verdict');
+    });
+
+  it('is monotone: a canary worse than one judged worse is judged worse too', () => {
+    const sample = fc.record({
+      requests: fc.integer({ min: 50, max: 10_000 }),
+      errorPercent: fc.double({ min: 0, max: 100, noNaN: true }),
+      latencyMs: fc.double({ min: 0, max: 5000, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        sample,
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (s, moreErrors, moreLatency) => {
+          if (judgeCanary(compare(s), DEFAULT_RAMP).verdict !== 'worse') return;
+          const worse = {
+            ...s,
+            errorPercent: Math.min(100, s.errorPercent + moreErrors),
+            latencyMs: s.latencyMs + moreLatency,
+          };
+          assert.equal(judgeCanary(compare(worse), DEFAULT_RAMP).verdict, 'worse');
+        },
+      ),
+      { numRuns: 400, seed: 1703 },
+    );
+  });
+
+  it('pools the peers weighted by their requests', () => {
+    assert.deepEqual(
+      poolSamples([
+        { requests: 300, errorPercent: 1, latencyMs: 100 },
+        { requests: 100, errorPercent: 5, latencyMs: 200 },
+      ]),
+      { requests: 400, errorPercent: 2, latencyMs: 125 },
+    );
+    assert.deepEqual(poolSamples([]), { requests: 0, errorPercent: 0, latencyMs: 0 });
+  });
+});
+
+describe('the ramp steps', () => {
+  it('are the policy percentages of a full weight of 1000, never 0, and end before 100%', () => {
+    assert.deepEqual([1, 10, 50, 100, 0.01].map(weightOf), [10, 100, 500, 1000, 1]);
+    assert.deepEqual(startRamp(DEFAULT_RAMP, T0), {
+      step: 0,
+      percent: 1,
+      weight: 10,
+      stepSince: T0,
+      lowTrafficBakes: 0,
+    });
+    assert.equal(rampAt(DEFAULT_RAMP, 2, T0)?.weight, 500);
+    assert.equal(rampAt(DEFAULT_RAMP, 3, T0), undefined, 'the 100% step is the end of the ramp');
+    assert.equal(startRamp({ ...DEFAULT_RAMP, stepsPercent: [100] }, T0), undefined, 'no ramp');
+  });
+});
