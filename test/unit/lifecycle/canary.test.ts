@@ -17,15 +17,11 @@ import { T0 } from './support/fixtures';
 /** The canary check's judgement and the ramp's steps, pure. */
 
 const PEERS = { stampIds: ['weu-001', 'weu-002'], requests: 10_000, errorPercent: 0.5, latencyMs: 100 };
+/** `peers` null: the region has none in rotation. */
 const compare = (
   stamp: CanaryComparison['stamp'],
-  peers: CanaryComparison['peers'] = PEERS,
-): CanaryComparison => ({
-  from: T0,
-  to: T0,
-  stamp,
-  ...(peers === undefined ? {} : { peers }),
-});
+  peers: NonNullable<CanaryComparison['peers']> | null = PEERS,
+): CanaryComparison => ({ from: T0, to: T0, stamp, ...(peers === null ? {} : { peers }) });
 
 const cases: { name: string; comparison: CanaryComparison; verdict: string }[] = [
   {
