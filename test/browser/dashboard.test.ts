@@ -244,3 +244,39 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 });
+
+describe('dashboard in Chromium: warm spares and the traffic ramp', () => {
+  let spares: E2E;
+  before(async () => {
+    spares = await startE2E({ env: { STAMPS_SPARES_PER_REGION: '1' } });
+  });
+  after(async () => {
+    await spares?.stop();
+  });
+
+  it("shows each region's spare pool and a spare on standby; a promoted spare's ramp, step by step, with its canary verdict", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${spares.plane.origin}/api/dashboard?poll=300`);
+    const sparesCard = (id: string) => page.locator(`button.card[data-stamp-id="${id}"]`);
+    await sparesCard('eus-003').waitFor(WAIT);
+    assert.equal(
+      await page.locator('[data-region="eastus"] .meta.spares').textContent(),
+      'spares 1 of 1 ready',
+    );
+    assert.match(await sparesCard('eus-003').innerText(), /spare on standby/);
+
+    await spares.api('POST', '/sim/stamps/weu-001/fail');
+    await spares.advance(4);
+    await page.locator('button.card[data-stamp-id="weu-004"]', { hasText: 'ramp 1%' }).waitFor(WAIT);
+    await page.locator('[data-region="westeurope"] .meta.spares', { hasText: '1 building' }).waitFor(WAIT);
+    await sparesCard('weu-004').click();
+    const dialog = page.locator('#stamp-dialog');
+    await dialog.locator('#sd-facts', { hasText: 'step 1 of 4: 1% (origin weight 10)' }).waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await spares.advance(10);
+    await page.locator('button.card[data-stamp-id="weu-004"]', { hasText: 'ramp 10%' }).waitFor(WAIT);
+    await sparesCard('weu-004').click();
+    await dialog.locator('#sd-history', { hasText: 'ramp 1% → 10%; canary within' }).waitFor(WAIT);
+    await page.close();
+  });
+});

@@ -89,9 +89,13 @@ describe('stampctl: reading the fleet', () => {
     const human = await plane.run('regions');
     assert.match(
       human.stdout,
-      /^REGION\s+DESIRED\s+SERVING\s+MAX\s+HOLDING\s+IN ROTATION\s+BY PHASE\s+HELD BY$/m,
+      /^REGION\s+DESIRED\s+SERVING\s+MAX\s+HOLDING\s+IN ROTATION\s+SPARES\s+BY PHASE\s+HELD BY$/m,
     );
-    assert.match(human.stdout, /^westeurope\s+4\s+4\s+4\s+4\s+4\s+active 4\s+-$/m);
+    assert.match(
+      human.stdout,
+      /^westeurope\s+4\s+4\s+4\s+4\s+4\s+-\s+active 4\s+-$/m,
+      'no spares configured',
+    );
   });
 
   it('watch --once prints the transitions so far, one JSON object a line with --json', async () => {
