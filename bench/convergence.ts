@@ -25,7 +25,7 @@ export interface ConvergenceResult {
 }
 
 /** Moves the manual clock to each due timer in turn (as the e2e harness does), settling in between. */
-async function advance(plane: LocalControlPlane, clock: ManualClock, minutes: number): Promise<void> {
+export async function advance(plane: LocalControlPlane, clock: ManualClock, minutes: number): Promise<void> {
   const target = clock.now().getTime() + minutes * MINUTE;
   for (;;) {
     const next = clock.nextDueAt();

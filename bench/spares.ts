@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../shared/local/clock/manualClock';
 import type { EmbeddedCosmos } from '../shared/local/cosmos';
 import { LocalControlPlane } from '../shared/local/localControlPlane';
+import { advance } from './convergence';
 
 const T0 = new Date('2026-06-01T00:00:00.000Z');
 const MINUTE = 60_000;
@@ -68,20 +69,5 @@ export async function measureReplacement(cosmos: EmbeddedCosmos, spares: number)
     );
   } finally {
     await plane.stop();
-  }
-}
-
-/** Moves the manual clock to each due timer in turn (as the e2e harness does), settling in between. */
-async function advance(plane: LocalControlPlane, clock: ManualClock, minutes: number): Promise<void> {
-  const target = clock.now().getTime() + minutes * MINUTE;
-  for (;;) {
-    const next = clock.nextDueAt();
-    if (next === undefined || next.getTime() > target) {
-      await clock.advanceTo(new Date(target));
-      await plane.idle();
-      return;
-    }
-    await clock.advanceTo(next);
-    await plane.idle();
   }
 }

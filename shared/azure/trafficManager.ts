@@ -1,4 +1,4 @@
-import type { AFDOrigin, CdnManagementClient } from '@azure/arm-cdn';
+import type { AFDOrigin, AFDOriginUpdateParameters, CdnManagementClient } from '@azure/arm-cdn';
 
 import { NotFoundError, ValidationError } from '../errors';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../ports/trafficManager';
@@ -50,6 +50,22 @@ export function createFrontDoorTrafficManager(options: FrontDoorTrafficManagerOp
   const pollOptions =
     options.updateIntervalInMs === undefined ? {} : { updateIntervalInMs: options.updateIntervalInMs };
 
+  /** A PATCH of some properties only: the others stay (docs/azure.md §2). NotFoundError if missing. */
+  async function patch(stampId: string, properties: AFDOriginUpdateParameters, what: string): Promise<void> {
+    checkOriginName(stampId);
+    const client = await options.client();
+    try {
+      await client.beginUpdateAndWait(resourceGroup, profile, originGroup, stampId, properties, pollOptions);
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        throw new NotFoundError(`origin ${stampId} does not exist in ${profile}/${originGroup}`, {
+          cause: error,
+        });
+      }
+      throw mapAzureError(error, what);
+    }
+  }
+
   return {
     async upsertOrigin(spec) {
       checkSpec(spec);
@@ -78,51 +94,18 @@ export function createFrontDoorTrafficManager(options: FrontDoorTrafficManagerOp
       }
     },
 
-    async setOriginEnabled(stampId, enabled) {
-      checkOriginName(stampId);
-      const client = await options.client();
-      try {
-        await client.beginUpdateAndWait(
-          resourceGroup,
-          profile,
-          originGroup,
-          stampId,
-          { enabledState: enabled ? 'Enabled' : 'Disabled' },
-          pollOptions,
-        );
-      } catch (error) {
-        if (statusOf(error) === 404) {
-          throw new NotFoundError(`origin ${stampId} does not exist in ${profile}/${originGroup}`, {
-            cause: error,
-          });
-        }
-        throw mapAzureError(error, `set origin ${stampId} ${enabled ? 'enabled' : 'disabled'}`);
-      }
+    setOriginEnabled(stampId, enabled) {
+      return patch(
+        stampId,
+        { enabledState: enabled ? 'Enabled' : 'Disabled' },
+        `set origin ${stampId} ${enabled ? 'enabled' : 'disabled'}`,
+      );
     },
 
-    async setOriginWeight(stampId, weight) {
-      checkOriginName(stampId);
+    setOriginWeight(stampId, weight) {
       if (!Number.isInteger(weight) || weight < 1 || weight > 1000)
-        throw new ValidationError(`origin weight ${weight} is not 1-1000`, 'weight');
-      const client = await options.client();
-      try {
-        // PATCH of `weight` only: enabledState and the rest stay (docs/azure.md §2).
-        await client.beginUpdateAndWait(
-          resourceGroup,
-          profile,
-          originGroup,
-          stampId,
-          { weight },
-          pollOptions,
-        );
-      } catch (error) {
-        if (statusOf(error) === 404) {
-          throw new NotFoundError(`origin ${stampId} does not exist in ${profile}/${originGroup}`, {
-            cause: error,
-          });
-        }
-        throw mapAzureError(error, `set the weight of origin ${stampId} to ${weight}`);
-      }
+        return Promise.reject(new ValidationError(`origin weight ${weight} is not 1-1000`, 'weight'));
+      return patch(stampId, { weight }, `set the weight of origin ${stampId} to ${weight}`);
     },
 
     async removeOrigin(stampId) {

@@ -47,12 +47,12 @@ export async function startHost(options: HarnessOptions = {}): Promise<HostHarne
   await runtime.start();
   const bus = new LocalServiceBus({ clock, log, ...options.bus });
   const eventGrid = new LocalEventGrid({ clock, log, ...options.eventGrid });
+  const transports = { bus, eventGrid };
   const host = new LocalHost({
+    ...transports,
     registry,
     runtime,
     clock,
-    bus,
-    eventGrid,
     port: 0,
     log,
     ...(options.simulation === undefined ? {} : { simulation: options.simulation }),

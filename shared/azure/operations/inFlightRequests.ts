@@ -62,7 +62,8 @@ export function armMetrics(
   };
 }
 
-export interface InFlightOptions {
+/** What reading the Front Door profile's metrics needs (the in-flight count, the canary's figures). */
+export interface FrontDoorMetricsOptions {
   readonly metrics: () => Promise<MetricsQueryClient>;
   readonly traffic: Pick<TrafficManager, 'getOrigin'>;
   /** The Front Door profile's resource ID. */
@@ -86,7 +87,9 @@ export const IN_FLIGHT_NAMESPACE = 'Microsoft.Cdn/profiles';
  * request when it is answered, so a long request shows in the minute it ends: the drain timer
  * stays the upper bound.
  */
-export function createInFlightRequests(options: InFlightOptions): (stampId: string) => Promise<number> {
+export function createInFlightRequests(
+  options: FrontDoorMetricsOptions,
+): (stampId: string) => Promise<number> {
   const lag = (options.lagMinutes ?? 3) * MINUTE;
   return async (stampId) => {
     const origin = await options.traffic.getOrigin(stampId);

@@ -1,8 +1,13 @@
 import type { Clock } from '../../ports/clock';
+import type { OriginMetrics } from '../../ports/originMetrics';
 import type { StampOperations } from '../../ports/stampOperations';
 import type { TrafficManager } from '../../ports/trafficManager';
 import { createDiagnostics, type DiagnosticSettingsClient } from './diagnostics';
-import { createInFlightRequests, type MetricsQueryClient } from './inFlightRequests';
+import {
+  createInFlightRequests,
+  type FrontDoorMetricsOptions,
+  type MetricsQueryClient,
+} from './inFlightRequests';
 import { createOriginMetrics } from './originMetrics';
 import {
   createQuarantineChecks,
@@ -55,9 +60,9 @@ export interface AzureStampOperationsOptions {
  * the AKS run command, ARM (diagnostic settings, disks) and the AKS GitOps extension. Each
  * operation's mechanism and its reasons are in shared/azure/README.md.
  */
-/** The canary's Front Door figures, from the same metrics API as the drain's in-flight count. */
-export function createAzureOriginMetrics(options: AzureStampOperationsOptions) {
-  return createOriginMetrics({
+/** What reading the Front Door profile's metrics needs: the drain's in-flight count and the canary's figures. */
+function frontDoorMetrics(options: AzureStampOperationsOptions): FrontDoorMetricsOptions {
+  return {
     metrics: options.metrics,
     traffic: options.traffic,
     profileId: frontDoorProfileId(
@@ -67,7 +72,12 @@ export function createAzureOriginMetrics(options: AzureStampOperationsOptions) {
     ),
     clock: options.clock,
     ...(options.inFlightLagMinutes === undefined ? {} : { lagMinutes: options.inFlightLagMinutes }),
-  });
+  };
+}
+
+/** The canary's Front Door figures, from the same metrics API as the drain's in-flight count. */
+export function createAzureOriginMetrics(options: AzureStampOperationsOptions): OriginMetrics {
+  return createOriginMetrics(frontDoorMetrics(options));
 }
 
 export function createAzureStampOperations(options: AzureStampOperationsOptions): StampOperations {
@@ -75,17 +85,7 @@ export function createAzureStampOperations(options: AzureStampOperationsOptions)
     client: options.diagnosticSettings,
     workspaceId: options.logAnalyticsWorkspaceId,
   });
-  const inFlight = createInFlightRequests({
-    metrics: options.metrics,
-    traffic: options.traffic,
-    profileId: frontDoorProfileId(
-      options.subscriptionId,
-      options.frontDoor.resourceGroup,
-      options.frontDoor.profile,
-    ),
-    clock: options.clock,
-    ...(options.inFlightLagMinutes === undefined ? {} : { lagMinutes: options.inFlightLagMinutes }),
-  });
+  const inFlight = createInFlightRequests(frontDoorMetrics(options));
   const checks = createQuarantineChecks({
     subscriptionId: options.subscriptionId,
     runCommands: options.runCommands,

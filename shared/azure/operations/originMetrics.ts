@@ -1,25 +1,13 @@
 import type { TrafficSample } from '../../lifecycle/canary';
-import type { Clock } from '../../ports/clock';
 import type { OriginMetrics } from '../../ports/originMetrics';
-import type { TrafficManager } from '../../ports/trafficManager';
 import { mapAzureError } from '../errors';
 import {
+  type FrontDoorMetricsOptions,
   isOrigin,
-  type MetricsQueryClient,
   type MetricsResponse,
   quote,
   type Series,
 } from './inFlightRequests';
-
-export interface OriginMetricsOptions {
-  readonly metrics: () => Promise<MetricsQueryClient>;
-  readonly traffic: Pick<TrafficManager, 'getOrigin'>;
-  /** The Front Door profile's resource ID. */
-  readonly profileId: string;
-  readonly clock: Pick<Clock, 'now'>;
-  /** Minutes a minute's metric takes to be complete in Azure Monitor; default 3. */
-  readonly lagMinutes?: number;
-}
 
 const MINUTE = 60_000;
 const NAMESPACE = 'Microsoft.Cdn/profiles';
@@ -35,7 +23,7 @@ const NAMESPACE = 'Microsoft.Cdn/profiles';
  * Which value the `Origin` dimension holds is not documented (host name or origin name): both
  * are asked for and matched, as for the drain's in-flight count.
  */
-export function createOriginMetrics(options: OriginMetricsOptions): OriginMetrics {
+export function createOriginMetrics(options: FrontDoorMetricsOptions): OriginMetrics {
   const lag = (options.lagMinutes ?? 3) * MINUTE;
   return {
     async trafficOf(query) {

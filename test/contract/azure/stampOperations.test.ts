@@ -120,32 +120,14 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
         weight: 10,
         enabled: true,
       });
-    const minute = (m: number) => `2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z`;
-    stamp.originRequests.set(
-      'weu-005.example.net',
-      new Map([
-        [minute(50), 100],
-        [minute(55), 300],
-        [minute(58), 999],
-      ]),
-    );
-    stamp.originErrors.set(
-      'weu-005.example.net',
-      new Map([
-        [minute(50), 10],
-        [minute(55), 30],
-      ]),
-    );
-    stamp.originLatency.set(
-      'weu-005.example.net',
-      new Map([
-        [minute(50), 100],
-        [minute(55), 200],
-        [minute(58), 5000],
-      ]),
-    );
-    stamp.originRequests.set('weu-001.example.net', new Map([[minute(50), 9000]]));
-    stamp.originLatency.set('weu-001.example.net', new Map([[minute(50), 80]]));
+    /** Per minute after 11:00: [minute, value] pairs. */
+    const series = (...points: [number, number][]) =>
+      new Map(points.map(([m, v]) => [`2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z`, v]));
+    stamp.originRequests.set('weu-005.example.net', series([50, 100], [55, 300], [58, 999]));
+    stamp.originErrors.set('weu-005.example.net', series([50, 10], [55, 30]));
+    stamp.originLatency.set('weu-005.example.net', series([50, 100], [55, 200], [58, 5000]));
+    stamp.originRequests.set('weu-001.example.net', series([50, 9000]));
+    stamp.originLatency.set('weu-001.example.net', series([50, 80]));
     const read = await originMetrics.trafficOf({
       stampIds: ['weu-005', 'weu-001', 'weu-404'],
       from: '2026-06-01T11:50:20.000Z',

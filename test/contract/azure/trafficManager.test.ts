@@ -84,23 +84,28 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
     assert.equal(arm().calls.filter((c) => c.method === 'PUT').length, 2);
   });
 
-  void it('setOriginEnabled PATCHes only enabledState; the other properties stay', async () => {
-    await traffic.upsertOrigin({
-      ...SPEC,
-      stampId: 'weu-002',
-      hostName: 'weu-002.example.net',
-      priority: 2,
-      weight: 70,
-    });
+  /** Runs `change` on a fresh origin and answers the one PATCH it sent and the origin after it. */
+  async function patched(
+    spec: Partial<typeof SPEC> & { stampId: string },
+    change: () => Promise<void>,
+  ): Promise<{ patch: ReturnType<ArmStandIn['significantCalls']>[number] | undefined; after: unknown }> {
+    await traffic.upsertOrigin({ ...SPEC, hostName: `${spec.stampId}.example.net`, ...spec });
     arm().calls.length = 0;
-    await traffic.setOriginEnabled('weu-002', true);
+    await change();
     const patch = arm()
       .significantCalls()
       .find((c) => c.method === 'PATCH');
+    return { patch, after: await traffic.getOrigin(spec.stampId) };
+  }
+
+  void it('setOriginEnabled PATCHes only enabledState; the other properties stay', async () => {
+    const { patch, after } = await patched({ stampId: 'weu-002', priority: 2, weight: 70 }, () =>
+      traffic.setOriginEnabled('weu-002', true),
+    );
     assert.equal(patch?.path, `${ORIGINS}/weu-002`);
     assert.equal(patch?.apiVersion, API);
     assert.deepEqual(patch?.body, { properties: { enabledState: 'Enabled' } });
-    assert.deepEqual(await traffic.getOrigin('weu-002'), {
+    assert.deepEqual(after, {
       stampId: 'weu-002',
       hostName: 'weu-002.example.net',
       enabled: true,
@@ -113,21 +118,12 @@ void describe('FrontDoorTrafficManager against the ARM stand-in (arm-cdn 9.1.0)'
   });
 
   void it('setOriginWeight PATCHes only the weight (a ramp step); enabledState and the rest stay; a missing origin is a NotFoundError', async () => {
-    await traffic.upsertOrigin({
-      ...SPEC,
-      stampId: 'weu-006',
-      hostName: 'weu-006.example.net',
-      weight: 10,
-      enabled: true,
-    });
-    arm().calls.length = 0;
-    await traffic.setOriginWeight('weu-006', 100);
-    const patch = arm()
-      .significantCalls()
-      .find((c) => c.method === 'PATCH');
+    const { patch, after } = await patched({ stampId: 'weu-006', weight: 10, enabled: true }, () =>
+      traffic.setOriginWeight('weu-006', 100),
+    );
     assert.equal(patch?.path, `${ORIGINS}/weu-006`);
     assert.deepEqual(patch?.body, { properties: { weight: 100 } });
-    assert.deepEqual(await traffic.getOrigin('weu-006'), {
+    assert.deepEqual(after, {
       stampId: 'weu-006',
       hostName: 'weu-006.example.net',
       enabled: true,

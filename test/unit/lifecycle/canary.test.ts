@@ -23,53 +23,25 @@ const compare = (
   peers: NonNullable<CanaryComparison['peers']> | null = PEERS,
 ): CanaryComparison => ({ from: T0, to: T0, stamp, ...(peers === null ? {} : { peers }) });
 
-const cases: { name: string; comparison: CanaryComparison; verdict: string }[] = [
-  {
-    name: 'as good as its peers',
-    comparison: compare({ requests: 100, errorPercent: 0.5, latencyMs: 100 }),
-    verdict: 'within',
-  },
-  {
-    name: '2 points more 5xx: still within (the limit is "more than")',
-    comparison: compare({ requests: 100, errorPercent: 2.5, latencyMs: 100 }),
-    verdict: 'within',
-  },
-  {
-    name: 'more than 2 points more 5xx',
-    comparison: compare({ requests: 100, errorPercent: 2.6, latencyMs: 100 }),
-    verdict: 'worse',
-  },
-  {
-    name: '1.5× the latency: within',
-    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 150 }),
-    verdict: 'within',
-  },
-  {
-    name: 'more than 1.5× the latency',
-    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 151 }),
-    verdict: 'worse',
-  },
-  {
-    name: 'too few requests on the canary',
-    comparison: compare({ requests: 49, errorPercent: 50, latencyMs: 900 }),
-    verdict: 'too-little-traffic',
-  },
-  {
-    name: 'too few requests on the peers',
-    comparison: compare({ requests: 500, errorPercent: 50, latencyMs: 900 }, { ...PEERS, requests: 10 }),
-    verdict: 'too-little-traffic',
-  },
-  {
-    name: 'no peers in rotation',
-    comparison: compare({ requests: 500, errorPercent: 50, latencyMs: 900 }, null),
-    verdict: 'no-peers',
-  },
-  {
-    name: 'peers without latency, a canary with some',
-    comparison: compare({ requests: 100, errorPercent: 0, latencyMs: 10 }, { ...PEERS, latencyMs: 0 }),
-    verdict: 'worse',
-  },
+/** [what, the canary's requests, 5xx %, latency ms, the verdict, the peers when not PEERS]. */
+type Row = [string, number, number, number, string, (NonNullable<CanaryComparison['peers']> | null)?];
+// prettier-ignore
+const rows: Row[] = [
+  ['as good as its peers', 100, 0.5, 100, 'within'],
+  ['2 points more 5xx: still within (the limit is "more than")', 100, 2.5, 100, 'within'],
+  ['more than 2 points more 5xx', 100, 2.6, 100, 'worse'],
+  ['1.5× the latency: within', 100, 0, 150, 'within'],
+  ['more than 1.5× the latency', 100, 0, 151, 'worse'],
+  ['too few requests on the canary', 49, 50, 900, 'too-little-traffic'],
+  ['too few requests on the peers', 500, 50, 900, 'too-little-traffic', { ...PEERS, requests: 10 }],
+  ['no peers in rotation', 500, 50, 900, 'no-peers', null],
+  ['peers without latency, a canary with some', 100, 0, 10, 'worse', { ...PEERS, latencyMs: 0 }],
 ];
+const cases = rows.map(([name, requests, errorPercent, latencyMs, verdict, peers]) => ({
+  name,
+  comparison: compare({ requests, errorPercent, latencyMs }, peers === undefined ? PEERS : peers),
+  verdict,
+}));
 
 describe('judgeCanary', () => {
   for (const c of cases)

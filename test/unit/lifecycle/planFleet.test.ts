@@ -5,30 +5,19 @@ import fc from 'fast-check';
 
 import {
   DEFAULT_POLICY,
-  type FleetAction,
   type FleetMember,
-  type FleetPlanInput,
   holdsCapacity,
   PHASES,
   planFleet,
   serves,
 } from '../../../shared/lifecycle';
 import { member, seedFleet } from './support/fixtures';
+import { applied, type PlanCase, planCases } from './support/plans';
 
 /** The fleet reconciler's plan, pure: table-driven cases and properties over random fleets. */
 
 const policy = DEFAULT_POLICY;
 const SEED_DESIRED = { westeurope: 4, eastus: 3, southeastasia: 3 };
-
-function summary(actions: readonly FleetAction[]): string[] {
-  return actions.map((a) =>
-    a.kind === 'place'
-      ? `place ${a.region}${a.coversFor === a.region ? '' : ` for ${a.coversFor}`}`
-      : a.kind === 'retire'
-        ? `retire ${a.stampId}`
-        : `hold ${a.region}`,
-  );
-}
 
 function withChanges(members: FleetMember[], changes: Record<string, Partial<FleetMember>>): FleetMember[] {
   return members.map((m) => ({ ...m, ...changes[m.id] }));
@@ -36,15 +25,9 @@ function withChanges(members: FleetMember[], changes: Record<string, Partial<Fle
 
 const isolated: Partial<FleetMember> = { traffic: 'isolated', probe: 'failing' };
 
-interface Case {
-  readonly name: string;
-  readonly input: FleetPlanInput;
-  readonly expect: string[];
-}
-
 const seaOut = withChanges(seedFleet(), { 'sea-001': isolated, 'sea-002': isolated, 'sea-003': isolated });
 
-const cases: Case[] = [
+const cases: PlanCase[] = [
   {
     name: 'a fleet at its desired counts: nothing to do',
     input: { desired: SEED_DESIRED, members: seedFleet() },
@@ -176,13 +159,7 @@ const cases: Case[] = [
 ];
 
 describe('planFleet: desired counts, reconciled', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const plan = planFleet(c.input, policy);
-      assert.deepEqual(summary(plan.actions), c.expect, JSON.stringify(plan.actions, null, 1));
-      for (const action of plan.actions) assert.ok(action.reason.length > 0, 'every action says why');
-    });
-  }
+  planCases(cases, policy);
 });
 
 // --- properties -------------------------------------------------------------------------------
@@ -214,25 +191,6 @@ const inputArb = fc.record({
     nil: undefined,
   }),
 });
-
-/** Applies a plan as the reconciler would at once: placed stamps provisioning, retired ones draining. */
-function applied(members: readonly FleetMember[], actions: readonly FleetAction[]): FleetMember[] {
-  let next = [...members];
-  let n = 900;
-  for (const a of actions) {
-    if (a.kind === 'place')
-      next.push({
-        id: `new-${n++}`,
-        region: a.region,
-        phase: 'provisioning',
-        traffic: 'none',
-        probe: 'healthy',
-      });
-    if (a.kind === 'retire')
-      next = next.map((m) => (m.id === a.stampId ? { ...m, phase: 'draining', traffic: 'none' } : m));
-  }
-  return next;
-}
 
 const holding = (members: readonly FleetMember[], region?: string): number =>
   members.filter((m) => holdsCapacity(m.phase) && (region === undefined || m.region === region)).length;

@@ -6,15 +6,14 @@ import fc from 'fast-check';
 import {
   DEFAULT_POLICY,
   effectiveDesired,
-  type FleetAction,
   type FleetMember,
-  type FleetPlanInput,
   holdsCapacity,
   type LifecyclePolicy,
   planFleet,
   serves,
 } from '../../../shared/lifecycle';
 import { at, member, T0 } from './support/fixtures';
+import { applied, type PlanCase, planCases } from './support/plans';
 
 /** Warm spares in the fleet reconciler's plan: promotion, the pool's refill and its refresh. */
 
@@ -35,26 +34,11 @@ function pooled(): FleetMember[] {
   ];
 }
 
-function summary(actions: readonly FleetAction[]): string[] {
-  return actions.map((a) => {
-    switch (a.kind) {
-      case 'place':
-        return `place ${a.spare ? 'spare ' : ''}${a.region}${a.coversFor === a.region ? '' : ` for ${a.coversFor}`}`;
-      case 'promote':
-        return `promote ${a.stampId}${a.coversFor === a.region ? '' : ` for ${a.coversFor}`}`;
-      case 'retire':
-        return `retire ${a.stampId}`;
-      case 'hold':
-        return `hold ${a.region}`;
-    }
-  });
-}
-
 const change = (members: FleetMember[], changes: Record<string, Partial<FleetMember>>): FleetMember[] =>
   members.map((m) => ({ ...m, ...changes[m.id] }));
 const isolated: Partial<FleetMember> = { traffic: 'isolated', probe: 'failing' };
 
-const cases: { name: string; input: FleetPlanInput; expect: string[] }[] = [
+const cases: PlanCase[] = [
   {
     name: 'a pool that is full: nothing to do',
     input: { desired: DESIRED, members: pooled(), now: at(60) },
@@ -124,13 +108,7 @@ const cases: { name: string; input: FleetPlanInput; expect: string[] }[] = [
 ];
 
 describe('planFleet: warm spares', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const plan = planFleet(c.input, policy);
-      assert.deepEqual(summary(plan.actions), c.expect, JSON.stringify(plan.actions, null, 1));
-      for (const action of plan.actions) assert.ok(action.reason.length > 0, 'every action says why');
-    });
-  }
+  planCases(cases, policy);
 
   it('counts spares in the tally, not in the serving count', () => {
     const plan = planFleet({ desired: DESIRED, members: pooled() }, policy);
@@ -192,32 +170,6 @@ const inputArb = fc.record({
   }),
   out: fc.subarray(REGIONS, { maxLength: 1 }),
 });
-
-/** The plan applied at once: placed stamps provisioning, promoted spares in rotation, retired ones draining. */
-function applied(members: readonly FleetMember[], actions: readonly FleetAction[]): FleetMember[] {
-  let next = [...members];
-  let n = 900;
-  for (const a of actions) {
-    if (a.kind === 'place')
-      next.push({
-        id: `new-${n++}`,
-        region: a.region,
-        phase: 'provisioning',
-        traffic: 'none',
-        probe: 'healthy',
-        ...(a.spare ? { spareSince: at(25 * 60) } : {}),
-      });
-    if (a.kind === 'promote')
-      next = next.map((m) => {
-        if (m.id !== a.stampId) return m;
-        const { spareSince: _promoted, ...rest } = m;
-        return { ...rest, traffic: 'in-rotation' };
-      });
-    if (a.kind === 'retire')
-      next = next.map((m) => (m.id === a.stampId ? { ...m, phase: 'draining', traffic: 'none' } : m));
-  }
-  return next;
-}
 
 describe('planFleet: warm spares, properties', () => {
   it('promotes only ready spares, once each, never in a region that is out; retires a spare only for the pool; keeps the limits', () => {

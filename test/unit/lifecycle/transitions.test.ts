@@ -64,6 +64,68 @@ const ARCHIVE = {
 
 const operator = { actor: 'ana', reason: 'planned maintenance' };
 
+/** A registering weu-001 whose origin became healthy; `effects` before the fleet's and the notification. */
+function originHealthy(
+  name: string,
+  overrides: Partial<Stamp>,
+  traffic: Traffic,
+  expected: { effects: EffectKind[]; audit?: TransitionCase['audit']; policy?: LifecyclePolicy },
+): TransitionCase {
+  return {
+    name,
+    stamp: stampIn('registering', overrides),
+    event: { type: 'OriginHealthy', id: 'e1' },
+    now: at(5),
+    to: 'active',
+    traffic,
+    effects: [...expected.effects, 'reconcile-fleet', 'publish-phase-changed'],
+    ...(expected.audit === undefined ? {} : { audit: expected.audit }),
+    ...(expected.policy === undefined ? {} : { policy: expected.policy }),
+  };
+}
+
+/** The canary comparison of weu-001's first ramp step (5xx `errorPercent`, 80 ms) with its seed peers. */
+function canaryCase(
+  name: string,
+  errorPercent: number,
+  dueAt: string,
+  expected: Pick<TransitionCase, 'traffic' | 'effects' | 'audit' | 'canaryVerdict'>,
+): TransitionCase {
+  return {
+    name,
+    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: dueAt } }),
+    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(errorPercent, 80) },
+    now: at(10),
+    to: 'active',
+    fleet: seedFleet(),
+    ...expected,
+  };
+}
+
+/** An operator's ramp command on weu-001 ramping at 1% (its bake running unless `ramp` pauses it). */
+function rampCommand(
+  name: string,
+  type: 'RampPauseRequested' | 'RampContinueRequested' | 'RampSkipRequested',
+  ramp: Partial<Stamp['ramp']>,
+  effects: EffectKind[],
+  moved = { from: 1, to: 1, weight: 10 },
+): TransitionCase {
+  const paused = ramp?.paused !== undefined;
+  return {
+    name,
+    stamp: stampIn('active', {
+      ramp: { ...RAMP_AT_1, ...ramp },
+      deadlines: paused ? {} : { rampStepDueAt: at(10) },
+    }),
+    event: { type, id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: [...effects, 'publish-phase-changed'],
+    audit: { ramp: moved },
+  };
+}
+
 const CASES: readonly TransitionCase[] = [
   {
     name: 'provisioning → registering when the deployment succeeded',
@@ -83,42 +145,20 @@ const CASES: readonly TransitionCase[] = [
     traffic: 'none',
     effects: ['raise-incident', 'reconcile-fleet', 'publish-phase-changed'],
   },
-  {
-    name: 'registering → active when the origin is healthy',
-    stamp: stampIn('registering'),
-    event: { type: 'OriginHealthy', id: 'e1' },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: [
-      'set-origin-weight',
-      'enable-origin',
-      'cancel-timer',
-      'start-timer',
-      'reconcile-fleet',
-      'publish-phase-changed',
-    ],
+  originHealthy('registering → active when the origin is healthy', {}, 'in-rotation', {
+    effects: ['set-origin-weight', 'enable-origin', 'cancel-timer', 'start-timer'],
     audit: { ramp: { from: null, to: 1, weight: 10 } },
-  },
-  {
-    name: 'registering → active at full weight when the policy has no ramp',
-    stamp: stampIn('registering'),
-    event: { type: 'OriginHealthy', id: 'e1' },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
+  }),
+  originHealthy('registering → active at full weight when the policy has no ramp', {}, 'in-rotation', {
+    effects: ['enable-origin', 'cancel-timer'],
     policy: policyWith({ ramp: { ...policyWith().ramp, stepsPercent: [100] } }),
-  },
-  {
-    name: 'registering spare → active on standby when the origin is healthy, its origin left disabled',
-    stamp: stampIn('registering', { spare: { since: T0 } }),
-    event: { type: 'OriginHealthy', id: 'e1' },
-    now: at(5),
-    to: 'active',
-    traffic: 'standby',
-    effects: ['cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
-  },
+  }),
+  originHealthy(
+    'registering spare → active on standby when the origin is healthy, its origin left disabled',
+    { spare: { since: T0 } },
+    'standby',
+    { effects: ['cancel-timer'] },
+  ),
   {
     name: 'active spare on standby → in rotation, ramping, when the reconciler promotes it',
     stamp: stampIn('active', { traffic: 'standby', spare: { since: T0 } }),
@@ -141,25 +181,14 @@ const CASES: readonly TransitionCase[] = [
     ],
     audit: { ramp: { from: null, to: 1, weight: 10 } },
   },
-  {
-    name: 'active ramping → the next step when the canary is within its peers',
-    // The bake's retry timer (armed when the step was due) is moved to the next step's end.
-    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(15) } }),
-    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(0.2, 80) },
-    now: at(10),
-    to: 'active',
+  // The bake's retry timer (armed when the step was due) is moved to the next step's end.
+  canaryCase('active ramping → the next step when the canary is within its peers', 0.2, at(15), {
     traffic: 'in-rotation',
     effects: ['set-origin-weight', 'start-timer', 'publish-phase-changed'],
-    fleet: seedFleet(),
     audit: { ramp: { from: 1, to: 10, weight: 100 } },
     canaryVerdict: 'within',
-  },
-  {
-    name: 'active ramping → isolated when the canary is worse than its peers',
-    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(20) } }),
-    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(9, 80) },
-    now: at(10),
-    to: 'active',
+  }),
+  canaryCase('active ramping → isolated when the canary is worse than its peers', 9, at(20), {
     traffic: 'isolated',
     effects: [
       'disable-origin',
@@ -169,40 +198,25 @@ const CASES: readonly TransitionCase[] = [
       'reconcile-fleet',
       'publish-phase-changed',
     ],
-    fleet: seedFleet(),
     audit: { ramp: { from: 1, to: 1, weight: 10 } },
     canaryVerdict: 'worse',
-  },
-  {
-    name: 'active ramping → paused when an operator pauses the ramp',
-    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(10) } }),
-    event: { type: 'RampPauseRequested', id: 'e1', ...operator },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: ['cancel-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 1, to: 1, weight: 10 } },
-  },
-  {
-    name: 'active ramp paused → baking again when an operator continues it',
-    stamp: stampIn('active', { ramp: { ...RAMP_AT_1, paused: { at: T0, actor: 'ana', reason: 'look' } } }),
-    event: { type: 'RampContinueRequested', id: 'e1', ...operator },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: ['start-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 1, to: 1, weight: 10 } },
-  },
-  {
-    name: 'active ramping → full weight when an operator skips the ramp',
-    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: at(10) } }),
-    event: { type: 'RampSkipRequested', id: 'e1', ...operator },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: ['set-origin-weight', 'cancel-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 1, to: 100, weight: 1000 } },
-  },
+  }),
+  rampCommand('active ramping → paused when an operator pauses the ramp', 'RampPauseRequested', {}, [
+    'cancel-timer',
+  ]),
+  rampCommand(
+    'active ramp paused → baking again when an operator continues it',
+    'RampContinueRequested',
+    { paused: { at: T0, actor: 'ana', reason: 'look' } },
+    ['start-timer'],
+  ),
+  rampCommand(
+    'active ramping → full weight when an operator skips the ramp',
+    'RampSkipRequested',
+    {},
+    ['set-origin-weight', 'cancel-timer'],
+    { from: 1, to: 100, weight: 1000 },
+  ),
   {
     name: 'registering → failed when registration timed out',
     stamp: stampIn('registering'),
