@@ -82,6 +82,8 @@ export function changesFleetShape(before: FleetMember | undefined, after: FleetM
           m.isolatedBy ?? '',
           m.spareSince ?? '',
           m.traffic === 'standby',
+          // A spare's probe decides whether it can be promoted or must be replaced.
+          m.spareSince === undefined ? '' : m.probe,
         ].join(':');
   return shape(before) !== shape(after);
 }

@@ -280,7 +280,7 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
   // 4. Each region's pool of warm spares: refilled behind a promotion, refreshed past its age.
   for (const region of regions) {
     if (unavailable[region.name] !== undefined) continue;
-    planSpares(region, input, policy, promoted, blocked, take, actions);
+    planSpares(region, input, policy, { promoted, storm }, blocked, take, actions);
   }
   return { actions, tallies };
 }
@@ -296,13 +296,14 @@ function isReadySpare(m: FleetMember): boolean {
  * A region's spare pool: spares missing from `spares.perRegion` (counting the fresh ones, ready
  * or being built) are placed; a spare past `spares.maxAgeHours` is retired once a fresh one is
  * ready to stand in for it (or when no fresh one can be placed: its slot is what the refill
- * needs); spares beyond the pool's size are retired, the oldest first.
+ * needs); spares beyond the pool's size are retired, the oldest first; a spare whose probe fails
+ * is retired and replaced.
  */
 function planSpares(
   region: RegionPolicy,
   input: FleetPlanInput,
   policy: LifecyclePolicy,
-  promoted: ReadonlySet<string>,
+  seen: { readonly promoted: ReadonlySet<string>; readonly storm: boolean },
   blocked: (region: RegionPolicy) => string | undefined,
   take: (region: RegionPolicy, spare: true) => void,
   actions: FleetAction[],
@@ -313,10 +314,10 @@ function planSpares(
       (m) =>
         m.region === region.name &&
         m.spareSince !== undefined &&
-        !promoted.has(m.id) &&
+        !seen.promoted.has(m.id) &&
         (m.phase === 'provisioning' ||
           m.phase === 'registering' ||
-          (m.phase === 'active' && m.traffic === 'standby')),
+          (m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy')),
     )
     .sort((a, b) => (a.spareSince ?? '').localeCompare(b.spareSince ?? ''));
   const stale = (m: FleetMember): boolean =>
@@ -354,6 +355,22 @@ function planSpares(
         region: region.name,
         reason: `spare since ${old.spareSince ?? '?'}, older than ${policy.spares.maxAgeHours} h: refreshed`,
       });
+  // A spare whose probe fails is no spare: it is replaced (not while the blast-radius guard sees
+  // a storm, which says the probes are more likely wrong than the stamps).
+  if (!seen.storm)
+    for (const m of input.members)
+      if (
+        m.region === region.name &&
+        m.spareSince !== undefined &&
+        m.traffic === 'standby' &&
+        m.probe === 'failing'
+      )
+        actions.push({
+          kind: 'retire',
+          stampId: m.id,
+          region: region.name,
+          reason: `spare ${m.id} fails its health probe: replaced`,
+        });
   const extra = fresh.filter((m) => m.phase === 'active').slice(0, Math.max(0, fresh.length - target));
   for (const m of extra)
     actions.push({

@@ -67,13 +67,33 @@ const cases: PlanCase[] = [
     expect: ['place westeurope'],
   },
   {
-    name: 'a failing spare is not promoted',
+    name: 'a failing spare is not promoted: a stamp is built',
     input: {
       desired: DESIRED,
       members: change(pooled(), { 'weu-002': isolated, 'weu-004': { probe: 'failing' } }),
       now: at(60),
     },
-    expect: ['place westeurope'],
+    // It is retired instead; its replacement waits for the slot the failed stamp holds.
+    expect: ['place westeurope', 'hold westeurope', 'retire weu-004'],
+  },
+  {
+    name: 'a spare whose probe fails is replaced',
+    input: { desired: DESIRED, members: change(pooled(), { 'eus-003': { probe: 'failing' } }), now: at(60) },
+    expect: ['place spare eastus', 'retire eus-003'],
+  },
+  {
+    name: 'not while too much of the fleet fails at once (the probes are suspect)',
+    input: {
+      desired: DESIRED,
+      members: change(pooled(), {
+        'eus-003': { probe: 'failing' },
+        'weu-001': { probe: 'failing' },
+        'weu-002': { probe: 'failing' },
+        'eus-001': { probe: 'failing' },
+      }),
+      now: at(60),
+    },
+    expect: ['hold *', 'place spare eastus'],
   },
   {
     name: 'a region that is out: a spare elsewhere covers it before a stamp is built there',
