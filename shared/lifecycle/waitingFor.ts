@@ -22,9 +22,17 @@ export function waitingFor(stamp: Stamp, policy: LifecyclePolicy): string | unde
           return 'its probe fails; its isolation is held by the blast-radius guard (too much of the fleet fails at once)';
         if (d.isolationDecisionAt !== undefined)
           return `its probe fails; its isolation is decided at ${d.isolationDecisionAt}, with every alert fired meanwhile`;
+        const ramp = stamp.ramp;
+        if (ramp?.paused !== undefined)
+          return `its ramp, held at ${ramp.percent}% by ${ramp.paused.actor} (${ramp.paused.reason}): POST /continue-ramp or /skip-ramp`;
+        if (ramp !== undefined)
+          return `the canary check of its ramp step at ${ramp.percent}%${d.rampStepDueAt === undefined ? '' : ` at ${d.rampStepDueAt}`} (POST /pause-ramp holds it, /skip-ramp gives it full weight)`;
         return undefined;
       }
+      if (stamp.traffic === 'standby') return 'a region short of a stamp: it is a warm spare, promoted then';
       if (stamp.isolation?.by === 'operator') return 'an operator to rejoin it (POST /rejoin) or drain it';
+      if (stamp.isolation?.by === 'canary')
+        return `its drain at ${d.isolationGraceEndsAt ?? 'the end of its isolation grace'}: the canary check found it worse than its peers (POST /rejoin puts it back)`;
       return d.isolationGraceEndsAt === undefined
         ? 'its alert to resolve'
         : `its alert to resolve before ${d.isolationGraceEndsAt} (it rejoins), or it is drained then`;

@@ -25,6 +25,42 @@ const CASES: readonly { readonly name: string; readonly stamp: Stamp; readonly s
       says: new RegExp(`decided at ${at(1)}`),
     },
     {
+      name: 'ramping',
+      stamp: stampIn('active', {
+        ramp: { step: 1, percent: 10, weight: 100, stepSince: at(0), lowTrafficBakes: 0 },
+        deadlines: { rampStepDueAt: at(10) },
+      }),
+      says: new RegExp(`canary check of its ramp step at 10% at ${at(10)}`),
+    },
+    {
+      name: 'a paused ramp',
+      stamp: stampIn('active', {
+        ramp: {
+          step: 0,
+          percent: 1,
+          weight: 10,
+          stepSince: at(0),
+          lowTrafficBakes: 0,
+          paused: { at: at(1), actor: 'ana', reason: 'new build' },
+        },
+      }),
+      says: /held at 1% by ana \(new build\): POST \/continue-ramp/,
+    },
+    {
+      name: 'a warm spare',
+      stamp: stampIn('active', { traffic: 'standby', spare: { since: at(0) } }),
+      says: /warm spare, promoted/,
+    },
+    {
+      name: 'isolated by the canary check',
+      stamp: stampIn('active', {
+        traffic: 'isolated',
+        isolation: { by: 'canary', at: at(0) },
+        deadlines: { isolationGraceEndsAt: at(15) },
+      }),
+      says: new RegExp(`drain at ${at(15)}: the canary check found it worse`),
+    },
+    {
       name: 'isolated by an operator',
       stamp: stampIn('active', { traffic: 'isolated', isolation: { by: 'operator', at: at(0) } }),
       says: /rejoin/,
