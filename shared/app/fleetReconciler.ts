@@ -13,7 +13,7 @@ import { blockAfterFailure, isBlocked } from '../lifecycle/regionBlock';
 import { effectiveDesired } from '../lifecycle/regionDesired';
 import { describeAction, type RegionStatus, sameStatus, statusOf } from '../lifecycle/regionStatus';
 import type { Cause } from '../lifecycle/stamp';
-import { addMinutes, isAtOrAfter } from '../lifecycle/time';
+import { addMinutes, isAtOrAfter, isBefore } from '../lifecycle/time';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
 import { fleetFromLedgers, readLedgers, syncLedger } from './fleet';
 import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
@@ -90,7 +90,7 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
       if (await retire(svc, action)) woken.push(action.stampId);
       note(action.region, describeAction(action));
     } else if (action.kind === 'promote') {
-      if (await promote(svc, action, vacancies)) woken.push(action.stampId);
+      if (await promote(svc, action, trigger, vacancies)) woken.push(action.stampId);
       note(action.region, describeAction(action));
       if (action.coversFor !== action.region) note(action.coversFor, describeAction(action));
     }
@@ -124,7 +124,13 @@ export async function planInputOf(
     // plan may then place one too many, whose deployment is refused and re-placed elsewhere.
     if (quota !== undefined) quotaLeft[ledger.region] = quota;
   }
-  return { desired, members: fleetFromLedgers(ledgers).members, unavailable, quotaLeft, now };
+  const members = fleetFromLedgers(ledgers).members.map((m) => {
+    if (m.promotingSince === undefined || isBefore(now, addMinutes(m.promotingSince, PROMOTION_MARK_MINUTES)))
+      return m;
+    const { promotingSince: _lost, ...rest } = m;
+    return rest;
+  });
+  return { desired, members, unavailable, quotaLeft, now };
 }
 
 /**
@@ -219,15 +225,20 @@ async function linkReplacement(svc: Services, stampId: string, replacementId: st
 async function promote(
   svc: Services,
   action: Extract<FleetAction, { kind: 'promote' }>,
+  trigger: ReconcileTrigger,
   vacancies: Map<string, string[]>,
 ): Promise<boolean> {
   const stored = await svc.store.get(action.stampId);
   if (stored === undefined || stored.stamp.spare === undefined || stored.stamp.traffic !== 'standby')
     return false;
   const replaces = vacancies.get(action.coversFor)?.shift();
+  // The mark first, then the request: no later run promotes another spare for this vacancy.
+  await markPromoting(svc, stored.stamp.region, action.stampId);
   await svc.store.enqueueEvent(action.stampId, {
     type: 'PromotionRequested',
-    id: `reconciler-promote:${action.stampId}:${stored.stamp.auditSeq}`,
+    // Per run: a refused promotion writes no audit record, so the audit sequence alone would
+    // name every later attempt the same and each would be dropped as a duplicate.
+    id: `reconciler-promote:${action.stampId}:${stored.stamp.auditSeq}:${trigger.requestId}`,
     reason: `${action.reason}${replaces === undefined ? '' : `; replaces ${replaces}`}`,
     ...(replaces === undefined ? {} : { replacementFor: replaces }),
   });
@@ -235,10 +246,37 @@ async function promote(
   return true;
 }
 
+/** Marks a spare's ledger entry as being promoted (see FleetMember.promotingSince). */
+async function markPromoting(svc: Services, region: string, stampId: string): Promise<void> {
+  const policy = svc.config.policy.regions.find((r) => r.name === region);
+  if (policy === undefined) return;
+  await retryOnConflict(`mark ${stampId} as being promoted`, async () => {
+    const stored = await svc.store.ensureLedger(policy.name, policy.code);
+    const member = stored.ledger.members[stampId];
+    if (member === undefined || member.promotingSince !== undefined) return;
+    await svc.store.replaceLedger(
+      {
+        ...stored.ledger,
+        members: {
+          ...stored.ledger.members,
+          [stampId]: { ...member, promotingSince: svc.clock.now().toISOString() },
+        },
+      },
+      stored.etag,
+    );
+  });
+}
+
+/** A promotion mark older than this is forgotten: the promotion was lost, the spare may go again. */
+const PROMOTION_MARK_MINUTES = 15;
+
 /** Queues the drain of a surplus stamp; false when it is no longer there to drain. */
 async function retire(svc: Services, action: Extract<FleetAction, { kind: 'retire' }>): Promise<boolean> {
   const stored = await svc.store.get(action.stampId);
   if (stored === undefined || stored.stamp.phase !== 'active') return false;
+  // A spare retired for its pool goes only while it still is one (not promoted meanwhile).
+  if (action.spare === true && (stored.stamp.spare === undefined || stored.stamp.traffic !== 'standby'))
+    return false;
   // Derived from the audit sequence: a second run before the stamp moved asks for the same drain.
   const event = operatorEvent('drain', {
     id: `reconciler-retire:${action.stampId}:${stored.stamp.auditSeq}`,

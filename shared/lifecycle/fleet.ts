@@ -20,6 +20,12 @@ export const fleetMemberSchema = z.object({
   isolatedBy: z.enum(['alert', 'operator', 'region-outage', 'canary']).optional(),
   /** When the stamp was asked for as a warm spare, while it is one (its age decides its refresh). */
   spareSince: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Set by the fleet reconciler on a spare whose promotion it queued (when): the spare then serves,
+   * so a later run neither promotes another for the same vacancy nor retires it. The stamp's next
+   * commit rewrites its entry without it (promoted, or the promotion refused).
+   */
+  promotingSince: z.iso.datetime({ offset: true }).optional(),
   /** Set while the stamp ramps up: it is not a peer for another stamp's canary comparison. */
   ramping: z.literal(true).optional(),
 });
@@ -60,7 +66,8 @@ export function memberOf(stamp: Stamp): FleetMember {
  * isolation: then a replacement is what lets it go. Isolated, draining and later stamps do not.
  */
 export function serves(member: FleetMember): boolean {
-  if (member.spareSince !== undefined) return false;
+  // A spare serves once its promotion is queued, not before: it holds a slot, not desired capacity.
+  if (member.spareSince !== undefined) return member.promotingSince !== undefined;
   if (member.phase === 'provisioning' || member.phase === 'registering') return true;
   return member.phase === 'active' && member.traffic === 'in-rotation' && member.heldBy !== 'min-in-rotation';
 }

@@ -50,7 +50,14 @@ export type FleetAction =
       readonly coversFor: string;
       readonly reason: string;
     }
-  | { readonly kind: 'retire'; readonly stampId: string; readonly region: string; readonly reason: string }
+  | {
+      readonly kind: 'retire';
+      readonly stampId: string;
+      readonly region: string;
+      readonly reason: string;
+      /** A spare retired for its pool: it is drained only while it is still a spare on standby. */
+      readonly spare?: true;
+    }
   | { readonly kind: 'hold'; readonly region: string; readonly reason: string };
 
 export interface RegionTally {
@@ -288,7 +295,11 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
 /** Active on standby with a healthy probe: can be promoted now. */
 function isReadySpare(m: FleetMember): boolean {
   return (
-    m.spareSince !== undefined && m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy'
+    m.spareSince !== undefined &&
+    m.promotingSince === undefined &&
+    m.phase === 'active' &&
+    m.traffic === 'standby' &&
+    m.probe === 'healthy'
   );
 }
 
@@ -315,6 +326,7 @@ function planSpares(
         m.region === region.name &&
         m.spareSince !== undefined &&
         !seen.promoted.has(m.id) &&
+        m.promotingSince === undefined &&
         (m.phase === 'provisioning' ||
           m.phase === 'registering' ||
           (m.phase === 'active' && m.traffic === 'standby' && m.probe === 'healthy')),
@@ -351,6 +363,7 @@ function planSpares(
     if (freshReady >= target || refillBlocked)
       actions.push({
         kind: 'retire',
+        spare: true,
         stampId: old.id,
         region: region.name,
         reason: `spare since ${old.spareSince ?? '?'}, older than ${policy.spares.maxAgeHours} h: refreshed`,
@@ -362,11 +375,13 @@ function planSpares(
       if (
         m.region === region.name &&
         m.spareSince !== undefined &&
+        m.promotingSince === undefined &&
         m.traffic === 'standby' &&
         m.probe === 'failing'
       )
         actions.push({
           kind: 'retire',
+          spare: true,
           stampId: m.id,
           region: region.name,
           reason: `spare ${m.id} fails its health probe: replaced`,
@@ -375,6 +390,7 @@ function planSpares(
   for (const m of extra)
     actions.push({
       kind: 'retire',
+      spare: true,
       stampId: m.id,
       region: region.name,
       reason: `${region.name} keeps ${target} spare(s); ${fresh.length} are there`,
@@ -432,7 +448,7 @@ export function retirementOrder(
   counts: (m: FleetMember) => boolean = serves,
 ): FleetMember[] {
   return members
-    .filter((m) => m.region === region && m.phase === 'active' && counts(m))
+    .filter((m) => m.region === region && m.phase === 'active' && m.spareSince === undefined && counts(m))
     .sort(
       (a, b) =>
         Number(b.probe === 'failing') - Number(a.probe === 'failing') || sequenceOf(b) - sequenceOf(a),

@@ -60,8 +60,10 @@ export function onDrainCancelRequested(ctx: DecideContext<EventOf<'DrainCancelRe
   if ('refused' in guard) return guard.refused;
   const cause = guard.overridden ? { ...ctx.cause, overriddenGuard: 'health' } : ctx.cause;
   const { drainEndsAt: _ended, ...deadlines } = stamp.deadlines;
+  // A spare whose drain (its refresh, a surplus of spares) is cancelled goes back to standby: it
+  // was never in rotation, and a spare there would serve nothing the reconciler counts.
   return transition({ ...ctx, cause }, 'active', {
-    traffic: 'in-rotation',
+    traffic: stamp.spare === undefined ? 'in-rotation' : 'standby',
     patch: { drain: undefined, deadlines, isolation: undefined, replacedBy: undefined },
   });
 }

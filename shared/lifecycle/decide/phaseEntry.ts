@@ -1,5 +1,6 @@
 import type { Effect } from '../effects';
 import type { LifecyclePolicy } from '../policy';
+import { originWeightOf } from '../ramp';
 import type { Stamp } from '../stamp';
 import { stampResourceGroup } from '../stampNames';
 
@@ -12,27 +13,33 @@ export function effectsOnEntering(next: Stamp, previous: Stamp, policy: Lifecycl
   switch (next.phase) {
     case 'registering':
       return [{ kind: 'register-origin', stampId, hostName: next.deployment?.originHostName ?? '' }];
-    case 'active':
+    case 'active': {
+      // Into rotation at the weight the stamp should have (its ramp step's, or full): the origin
+      // may carry another (registered at the first step under another policy, or left by a ramp).
+      const intoRotation: Effect[] =
+        next.traffic === 'in-rotation'
+          ? [
+              { kind: 'set-origin-weight', stampId, weight: originWeightOf(next) },
+              { kind: 'enable-origin', stampId },
+            ]
+          : // A warm spare's origin stays disabled until it is promoted.
+            [];
       if (previous.phase === 'draining') {
-        // A cancelled drain: traffic comes back, the drain timer goes.
+        // A cancelled drain: traffic comes back (a spare goes back to standby), the timer goes.
         return [
-          { kind: 'enable-origin', stampId },
+          ...intoRotation,
           ...(previous.drain === undefined
             ? []
             : [{ kind: 'cancel-drain-timer' as const, stampId, drainId: previous.drain.id }]),
         ];
       }
-      // A warm spare's origin stays disabled until it is promoted.
-      if (next.traffic === 'standby') return [];
       return [
-        ...(next.ramp === undefined
-          ? []
-          : [{ kind: 'set-origin-weight' as const, stampId, weight: next.ramp.weight }]),
-        { kind: 'enable-origin', stampId },
-        ...(next.replacementFor === undefined
+        ...intoRotation,
+        ...(next.replacementFor === undefined || next.traffic !== 'in-rotation'
           ? []
           : [{ kind: 'notify-replaced-stamp' as const, stampId, replacedStampId: next.replacementFor }]),
       ];
+    }
     case 'draining': {
       const drain = next.drain;
       return [

@@ -77,6 +77,18 @@ const cases: PlanCase[] = [
     expect: ['place westeurope', 'hold westeurope', 'retire weu-004'],
   },
   {
+    name: 'a spare whose promotion is queued serves: no second spare is promoted, nothing placed, nothing retired',
+    input: {
+      desired: DESIRED,
+      members: [
+        ...change(pooled(), { 'weu-002': isolated, 'weu-004': { promotingSince: at(59) } }),
+        spare('weu-005', 'westeurope', at(30)),
+      ],
+      now: at(60),
+    },
+    expect: [],
+  },
+  {
     name: 'a spare whose probe fails is replaced',
     input: { desired: DESIRED, members: change(pooled(), { 'eus-003': { probe: 'failing' } }), now: at(60) },
     expect: ['place spare eastus', 'retire eus-003'],

@@ -150,7 +150,7 @@ const CASES: readonly TransitionCase[] = [
     audit: { ramp: { from: null, to: 1, weight: 10 } },
   }),
   originHealthy('registering → active at full weight when the policy has no ramp', {}, 'in-rotation', {
-    effects: ['enable-origin', 'cancel-timer'],
+    effects: ['set-origin-weight', 'enable-origin', 'cancel-timer'],
     policy: policyWith({ ramp: { ...policyWith().ramp, stepsPercent: [100] } }),
   }),
   originHealthy(
@@ -450,7 +450,27 @@ const CASES: readonly TransitionCase[] = [
     now: at(5),
     to: 'active',
     traffic: 'in-rotation',
-    effects: ['enable-origin', 'cancel-drain-timer', 'reconcile-fleet', 'publish-phase-changed'],
+    effects: [
+      'set-origin-weight',
+      'enable-origin',
+      'cancel-drain-timer',
+      'reconcile-fleet',
+      'publish-phase-changed',
+    ],
+  },
+  {
+    name: 'draining spare → active on standby when its drain is cancelled, its origin left disabled',
+    stamp: stampIn('draining', {
+      traffic: 'none',
+      spare: { since: T0 },
+      drain: { id: 'drain-1', reason: 'refreshed', startedAt: at(0), endsAt: at(30) },
+      deadlines: { drainEndsAt: at(30) },
+    }),
+    event: { type: 'DrainCancelRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic: 'standby',
+    effects: ['cancel-drain-timer', 'reconcile-fleet', 'publish-phase-changed'],
   },
 ];
 
