@@ -80,6 +80,8 @@ export const stampEventSchema = z.discriminatedUnion('type', [
     type: z.literal('CanaryCompared'),
     id,
     step: z.number().int().min(0),
+    /** The bake it answers (its due time): a comparison for an earlier bake is stale. */
+    dueAt: instant,
     comparison: canaryComparisonSchema,
   }),
   /** An operator holds a ramp at its step, lets a held one go on, or ends it at full weight. */

@@ -59,11 +59,16 @@ export function withRampDeadline(stamp: Stamp, policy: RampPolicy, now: string):
     stamp.ramp !== undefined &&
     stamp.ramp.paused === undefined;
   const due = stamp.deadlines.rampStepDueAt;
-  if (runs && due === undefined)
+  if (runs && due === undefined && stamp.ramp !== undefined) {
+    // The step bakes again from now: what the stamp did before it left rotation (or before a
+    // pause) is not its canary, and a comparison asked for earlier no longer answers.
+    const { comparing: _dropped, ...ramp } = stamp.ramp;
     return {
       ...stamp,
+      ramp: { ...ramp, stepSince: now },
       deadlines: { ...stamp.deadlines, rampStepDueAt: addMinutes(now, policy.bakeMinutes) },
     };
+  }
   if (!runs && due !== undefined) {
     const { rampStepDueAt: _stopped, ...deadlines } = stamp.deadlines;
     return { ...stamp, deadlines };

@@ -168,6 +168,10 @@ export const rampSchema = z.object({
   stepSince: isoInstant,
   /** Bakes in a row that saw too little traffic to compare; after the policy's limit the step is passed. */
   lowTrafficBakes: z.number().int().min(0),
+  /** The bake whose comparison was asked for (its due time): only that comparison is taken. */
+  comparing: isoInstant.optional(),
+  /** Bakes in a row whose comparison never arrived (the figures could not be read). */
+  unread: z.number().int().min(0).optional(),
   /** Set while an operator holds the ramp at its step. */
   paused: z
     .object({ at: isoInstant, actor: z.string(), actorId: z.string().optional(), reason: z.string() })

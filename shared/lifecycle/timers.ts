@@ -1,4 +1,4 @@
-import type { BareEventType, StampEvent, StampEventType } from './events';
+import type { BareEventType, StampEvent } from './events';
 import type { Phase } from './phase';
 import type { StampDeadlines } from './stamp';
 
@@ -17,17 +17,10 @@ export const LIFECYCLE_TIMERS = {
   },
   'isolation-decision': { deadline: 'isolationDecisionAt', phase: 'active', event: 'IsolationDecisionDue' },
   'isolation-grace': { deadline: 'isolationGraceEndsAt', phase: 'active', event: 'IsolationGraceExpired' },
-  // The bake's end moves nothing itself: it asks for the canary comparison, whose event decides.
-  'ramp-step': { deadline: 'rampStepDueAt', phase: 'active', event: 'RampStepDue', via: 'CanaryCompared' },
+  'ramp-step': { deadline: 'rampStepDueAt', phase: 'active', event: 'RampStepDue' },
 } as const satisfies Record<
   string,
-  {
-    readonly deadline: keyof StampDeadlines;
-    readonly phase: Phase;
-    readonly event: BareEventType;
-    /** The event its firing leads to that moves the stamp, when that is not its own. */
-    readonly via?: StampEventType;
-  }
+  { readonly deadline: keyof StampDeadlines; readonly phase: Phase; readonly event: BareEventType }
 >;
 
 export type LifecycleTimer = keyof typeof LIFECYCLE_TIMERS;

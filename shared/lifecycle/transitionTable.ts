@@ -30,6 +30,7 @@ export const TRANSITION_TABLE: readonly TransitionRow[] = [
       'RejoinRequested',
       'PromotionRequested',
       'CanaryCompared',
+      'RampStepDue',
       'RampPauseRequested',
       'RampContinueRequested',
       'RampSkipRequested',

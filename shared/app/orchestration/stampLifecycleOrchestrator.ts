@@ -169,6 +169,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
           type: 'CanaryCompared',
           id: `${stampId}:canary:${effect.step}:${effect.dueAt}`,
           step: effect.step,
+          dueAt: effect.dueAt,
           comparison,
         });
         return;

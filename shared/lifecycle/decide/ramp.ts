@@ -33,42 +33,79 @@ export function onRampStepDue(ctx: DecideContext<EventOf<'RampStepDue'>>): Decis
   if (isBefore(now, due))
     return ignore('stale-timer', `ramp step ${ramp.step + 1} of ${stamp.id} bakes until ${due}, not ${now}`);
   const retryAt = addMinutes(now, policy.ramp.bakeMinutes);
+  // The comparison asked for at the last bake never came: the figures could not be read.
+  const unread = ramp.comparing === undefined ? 0 : (ramp.unread ?? 0) + 1;
+  if (unread >= MAX_UNREAD_BAKES) {
+    // Held, not passed: a ramp that cannot see its canary must not go on as if it had.
+    const reason = `the canary figures could not be read for ${unread} bakes in a row`;
+    return transition(ctx, 'active', {
+      patch: {
+        ramp: {
+          ...withoutComparison(ramp),
+          paused: { at: now, actor: CANARY_CHECK_ACTOR, reason },
+        },
+      },
+      effects: [
+        {
+          kind: 'raise-incident',
+          stampId: stamp.id,
+          incident: 'canary-worse',
+          detail: `${stamp.id}: ${reason}; its ramp is paused at ${ramp.percent}%`,
+        },
+      ],
+      audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
+    });
+  }
   return update(
     ctx,
-    { deadlines: { ...stamp.deadlines, rampStepDueAt: retryAt } },
+    {
+      ramp: { ...ramp, comparing: due, ...(unread === 0 ? {} : { unread }) },
+      deadlines: { ...stamp.deadlines, rampStepDueAt: retryAt },
+    },
     `${stamp.id} ramp step ${ramp.step + 1} (${ramp.percent}%) baked; comparing it with its region's peers`,
     [{ kind: 'compare-canary', stampId: stamp.id, step: ramp.step, dueAt: due }],
   );
 }
 
+/** Bakes whose comparison never arrived after which the ramp is paused for an operator. */
+export const MAX_UNREAD_BAKES = 3;
+/** The actor of a pause the canary check made itself (not an operator's). */
+export const CANARY_CHECK_ACTOR = 'canary-check';
+
+function withoutComparison(ramp: RampState): RampState {
+  const { comparing: _answered, unread: _reset, ...rest } = ramp;
+  return rest;
+}
+
 export function onCanaryCompared(ctx: DecideContext<EventOf<'CanaryCompared'>>): Decision {
   const { stamp, event, policy } = ctx;
   const ramp = ramping(stamp);
-  if (ramp === undefined || ramp.paused !== undefined || ramp.step !== event.step)
+  if (ramp?.paused !== undefined || ramp?.step !== event.step || ramp.comparing !== event.dueAt)
     return ignore(
       'stale-signal',
-      `${stamp.id} is ${ramp === undefined ? 'not ramping' : ramp.paused === undefined ? `at ramp step ${ramp.step + 1}` : 'paused'}; the comparison of step ${event.step + 1} no longer applies`,
+      `${stamp.id} is ${ramp === undefined ? 'not ramping' : ramp.paused === undefined ? `at ramp step ${ramp.step + 1}, waiting for ${ramp.comparing ?? 'no'} comparison` : 'paused'}; the comparison of step ${event.step + 1} due at ${event.dueAt} no longer applies`,
     );
+  const answered = withoutComparison(ramp);
   const record = judgeCanary(event.comparison, policy.ramp);
   switch (record.verdict) {
     case 'worse':
-      return isolateCanary(ctx, ramp, record);
+      return isolateCanary(ctx, answered, record);
     case 'too-little-traffic': {
-      const bakes = ramp.lowTrafficBakes + 1;
+      const bakes = answered.lowTrafficBakes + 1;
       if (bakes < policy.ramp.maxLowTrafficBakes)
         return update(
           ctx,
-          { ramp: { ...ramp, lowTrafficBakes: bakes, lastCanary: record } },
+          { ramp: { ...answered, lowTrafficBakes: bakes, lastCanary: record } },
           `${stamp.id} ramp step ${ramp.step + 1}: ${record.reason}; baking again (${bakes} of ${policy.ramp.maxLowTrafficBakes})`,
         );
-      return nextStep(ctx, ramp, {
+      return nextStep(ctx, answered, {
         ...record,
         reason: `${record.reason}; passed after ${bakes} bakes without enough traffic to compare`,
       });
     }
     case 'within':
     case 'no-peers':
-      return nextStep(ctx, ramp, record);
+      return nextStep(ctx, answered, record);
   }
 }
 
@@ -108,7 +145,7 @@ function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord
         ramp: {
           ...ramp,
           lastCanary: record,
-          paused: { at: now, actor: 'canary-check', reason: `${record.reason}; ${guard.reason}` },
+          paused: { at: now, actor: CANARY_CHECK_ACTOR, reason: `${record.reason}; ${guard.reason}` },
         },
       },
       effects: [

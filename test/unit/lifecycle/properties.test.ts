@@ -376,6 +376,25 @@ function randomEvent(
     { type: 'DecommissionCompleted', id },
     { type: 'RetentionElapsed', id },
     { type: 'CleanupRequested', id, ...op },
+    // The ramp: a bake ending, the comparison it asked for (within its peers or far worse), and
+    // an operator's pause, continue and skip; a spare's promotion.
+    { type: 'RampStepDue', id },
+    {
+      type: 'CanaryCompared',
+      id,
+      step: stamp.ramp?.step ?? 0,
+      dueAt: stamp.ramp?.comparing ?? model.now,
+      comparison: {
+        from: model.now,
+        to: model.now,
+        stamp: { requests: 500, errorPercent: variant % 2 === 0 ? 0.1 : 30, latencyMs: 80 },
+        peers: { stampIds: ['x-002'], requests: 5000, errorPercent: 0.1, latencyMs: 80 },
+      },
+    },
+    { type: 'RampPauseRequested', id, ...op },
+    { type: 'RampContinueRequested', id, ...op },
+    { type: 'RampSkipRequested', id, ...op },
+    { type: 'PromotionRequested', id, reason: 'model' },
   ];
   return events[index % events.length] ?? { type: 'OriginHealthy', id };
 }

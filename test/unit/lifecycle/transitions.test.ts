@@ -93,8 +93,18 @@ function canaryCase(
 ): TransitionCase {
   return {
     name,
-    stamp: stampIn('active', { ramp: RAMP_AT_1, deadlines: { rampStepDueAt: dueAt } }),
-    event: { type: 'CanaryCompared', id: 'e1', step: 0, comparison: comparison(errorPercent, 80) },
+    // The bake that ended at 00:10 asked for this comparison; its retry timer runs meanwhile.
+    stamp: stampIn('active', {
+      ramp: { ...RAMP_AT_1, comparing: at(10) },
+      deadlines: { rampStepDueAt: dueAt },
+    }),
+    event: {
+      type: 'CanaryCompared',
+      id: 'e1',
+      step: 0,
+      dueAt: at(10),
+      comparison: comparison(errorPercent, 80),
+    },
     now: at(10),
     to: 'active',
     fleet: seedFleet(),
@@ -201,6 +211,19 @@ const CASES: readonly TransitionCase[] = [
     audit: { ramp: { from: 1, to: 1, weight: 10 } },
     canaryVerdict: 'worse',
   }),
+  {
+    name: 'active ramping → paused by the canary check when its figures could not be read for three bakes',
+    stamp: stampIn('active', {
+      ramp: { ...RAMP_AT_1, comparing: at(20), unread: 2 },
+      deadlines: { rampStepDueAt: at(30) },
+    }),
+    event: { type: 'RampStepDue', id: 'e1' },
+    now: at(30),
+    to: 'active',
+    traffic: 'in-rotation',
+    effects: ['raise-incident', 'cancel-timer', 'publish-phase-changed'],
+    audit: { ramp: { from: 1, to: 1, weight: 10 } },
+  },
   rampCommand('active ramping → paused when an operator pauses the ramp', 'RampPauseRequested', {}, [
     'cancel-timer',
   ]),
