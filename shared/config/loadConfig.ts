@@ -171,7 +171,7 @@ const regionList = z
   });
 
 /** A number from `min` to `max`, decimals allowed (a ratio, percentage points). */
-function positiveNumber(min: number, max: number) {
+function decimalNumber(min: number, max: number) {
   return z
     .string()
     .trim()
@@ -220,9 +220,10 @@ const schema = z.object({
   STAMPS_SPARES_PER_REGION: wholeNumber(0, 100),
   STAMPS_SPARE_MAX_AGE_HOURS: wholeNumber(1, 8760),
   STAMPS_RAMP_STEPS: rampSteps,
-  STAMPS_RAMP_BAKE_MINUTES: wholeNumber(1, 1440),
-  STAMPS_CANARY_MAX_ERROR_POINTS: positiveNumber(0, 100),
-  STAMPS_CANARY_MAX_LATENCY_RATIO: positiveNumber(1, 100),
+  // Azure Monitor's metrics arrive up to 3 minutes late: a shorter bake would read no minute of it.
+  STAMPS_RAMP_BAKE_MINUTES: wholeNumber(5, 1440),
+  STAMPS_CANARY_MAX_ERROR_POINTS: decimalNumber(0, 100),
+  STAMPS_CANARY_MAX_LATENCY_RATIO: decimalNumber(1, 100),
   STAMPS_CANARY_MIN_REQUESTS: wholeNumber(0, 1_000_000),
   STAMPS_QUARANTINE_AUTO_VERIFY: boolean,
   STAMPS_QUARANTINE_REQUIRE_APPROVAL: boolean,

@@ -86,7 +86,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     key: 'STAMPS_RAMP_BAKE_MINUTES',
     default: '10',
-    description: 'how long each ramp step runs before its canary comparison decides the next',
+    description:
+      'how long each ramp step runs before its canary comparison decides the next (at least 5: Azure Monitor metrics arrive up to 3 minutes late)',
   },
   {
     key: 'STAMPS_CANARY_MAX_ERROR_POINTS',

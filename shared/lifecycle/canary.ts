@@ -76,7 +76,9 @@ export function judgeCanary(comparison: CanaryComparison, thresholds: CanaryThre
       'worse',
       `5xx ${shown(stamp.errorPercent)}% against ${shown(peers.errorPercent)}% for ${names} (more than ${thresholds.maxErrorPercentAbovePeers} points above)`,
     );
-  const ratio = peers.latencyMs > 0 ? stamp.latencyMs / peers.latencyMs : stamp.latencyMs > 0 ? Infinity : 1;
+  // A latency of 0 is no reading (Azure Monitor answered no OriginLatency points): compared only
+  // when both sides have one.
+  const ratio = peers.latencyMs > 0 && stamp.latencyMs > 0 ? stamp.latencyMs / peers.latencyMs : 1;
   if (ratio > thresholds.maxLatencyRatio)
     return judged(
       'worse',
@@ -90,12 +92,20 @@ export function judgeCanary(comparison: CanaryComparison, thresholds: CanaryThre
 
 /**
  * The peers' figures as one sample: requests added, error rate and latency weighted by requests
- * (a peer that served more says more about the region).
+ * (a peer that served more says more about the region), latency over the peers that have one.
  */
 export function poolSamples(samples: readonly TrafficSample[]): TrafficSample {
-  const requests = samples.reduce((sum, s) => sum + s.requests, 0);
-  if (requests === 0) return { requests: 0, errorPercent: 0, latencyMs: 0 };
-  const weighted = (pick: (s: TrafficSample) => number): number =>
-    samples.reduce((sum, s) => sum + pick(s) * s.requests, 0) / requests;
-  return { requests, errorPercent: weighted((s) => s.errorPercent), latencyMs: weighted((s) => s.latencyMs) };
+  const weighted = (list: readonly TrafficSample[], pick: (s: TrafficSample) => number): number => {
+    const requests = list.reduce((sum, s) => sum + s.requests, 0);
+    return requests === 0 ? 0 : list.reduce((sum, s) => sum + pick(s) * s.requests, 0) / requests;
+  };
+  return {
+    requests: samples.reduce((sum, s) => sum + s.requests, 0),
+    errorPercent: weighted(samples, (s) => s.errorPercent),
+    // Only the peers with a latency reading say what the latency is.
+    latencyMs: weighted(
+      samples.filter((s) => s.latencyMs > 0),
+      (s) => s.latencyMs,
+    ),
+  };
 }

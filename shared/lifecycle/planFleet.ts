@@ -119,13 +119,21 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
   const totalLimit = policy.totalMax + surge * regions.length;
   let totalHolding = tallies.reduce((sum, t) => sum + t.holding, 0);
 
-  /** Why `region` cannot take one more stamp now, or undefined when it can. */
-  const blocked = (region: RegionPolicy): string | undefined => {
+  /**
+   * Why `region` cannot take one more stamp now, or undefined when it can. A spare may use the
+   * surge only for stamps on their way out (what the surge is for: isolated, draining, failed
+   * stamps, and the spares it refreshes or replaces), never to sit above the max.
+   */
+  const blocked = (region: RegionPolicy, spareOutgoing?: number): string | undefined => {
     const out = unavailable[region.name];
     if (out !== undefined) return out.reason;
     const t = byName.get(region.name);
-    if (t !== undefined && t.holding >= region.max + surge)
-      return `${region.name} holds ${t.holding} stamps, its maximum is ${region.max} (+${surge} surge)`;
+    const regionSurge =
+      spareOutgoing === undefined
+        ? surge
+        : Math.min(surge, leavingOf(input.members, region.name) + spareOutgoing);
+    if (t !== undefined && t.holding >= region.max + regionSurge)
+      return `${region.name} holds ${t.holding} stamps, its maximum is ${region.max} (+${regionSurge} surge)`;
     const quota = quotaLeft.get(region.name);
     if (quota !== undefined && quota <= 0) return `${region.name} has no quota left for another stamp`;
     if (totalHolding >= totalLimit)
@@ -292,6 +300,13 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
   return { actions, tallies };
 }
 
+/** Stamps of the region that hold a slot on their way out: isolated, draining, failed ones. */
+function leavingOf(members: readonly FleetMember[], region: string): number {
+  return members.filter(
+    (m) => m.region === region && holdsCapacity(m.phase) && m.spareSince === undefined && !serves(m),
+  ).length;
+}
+
 /** Active on standby with a healthy probe: can be promoted now. */
 function isReadySpare(m: FleetMember): boolean {
   return (
@@ -315,7 +330,7 @@ function planSpares(
   input: FleetPlanInput,
   policy: LifecyclePolicy,
   seen: { readonly promoted: ReadonlySet<string>; readonly storm: boolean },
-  blocked: (region: RegionPolicy) => string | undefined,
+  blocked: (region: RegionPolicy, spareOutgoing?: number) => string | undefined,
   take: (region: RegionPolicy, spare: true) => void,
   actions: FleetAction[],
 ): void {
@@ -337,9 +352,19 @@ function planSpares(
     m.phase === 'active' &&
     isAtOrAfter(input.now, addMinutes(m.spareSince ?? input.now, policy.spares.maxAgeHours * 60));
   const fresh = pool.filter((m) => !stale(m));
+  const failing = input.members.filter(
+    (m) =>
+      m.region === region.name &&
+      m.spareSince !== undefined &&
+      m.promotingSince === undefined &&
+      m.traffic === 'standby' &&
+      m.probe === 'failing',
+  );
+  // The spares this pool lets go: their slots are what a fresh one takes.
+  const outgoing = pool.length - fresh.length + (seen.storm ? 0 : failing.length);
   let refillBlocked = false;
   for (let missing = target - fresh.length; missing > 0; missing -= 1) {
-    const why = blocked(region);
+    const why = blocked(region, outgoing);
     if (why !== undefined) {
       refillBlocked = true;
       actions.push({
@@ -371,21 +396,14 @@ function planSpares(
   // A spare whose probe fails is no spare: it is replaced (not while the blast-radius guard sees
   // a storm, which says the probes are more likely wrong than the stamps).
   if (!seen.storm)
-    for (const m of input.members)
-      if (
-        m.region === region.name &&
-        m.spareSince !== undefined &&
-        m.promotingSince === undefined &&
-        m.traffic === 'standby' &&
-        m.probe === 'failing'
-      )
-        actions.push({
-          kind: 'retire',
-          spare: true,
-          stampId: m.id,
-          region: region.name,
-          reason: `spare ${m.id} fails its health probe: replaced`,
-        });
+    for (const m of failing)
+      actions.push({
+        kind: 'retire',
+        spare: true,
+        stampId: m.id,
+        region: region.name,
+        reason: `spare ${m.id} fails its health probe: replaced`,
+      });
   const extra = fresh.filter((m) => m.phase === 'active').slice(0, Math.max(0, fresh.length - target));
   for (const m of extra)
     actions.push({

@@ -18,8 +18,9 @@ const NAMESPACE = 'Microsoft.Cdn/profiles';
  * 5xx share, `OriginLatency` (Average, per minute, weighted by that minute's requests) the
  * latency. Both have the `Origin` dimension
  * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-cdn-profiles-metrics,
- * https://learn.microsoft.com/azure/frontdoor/monitor-front-door-reference). The window ends
- * `lagMinutes` before now, on a minute, so a minute still being ingested is never read as quiet.
+ * https://learn.microsoft.com/azure/frontdoor/monitor-front-door-reference). The window holds the
+ * step's whole minutes and ends `lagMinutes` before now, so a minute still being ingested is never
+ * read as quiet and a minute before the step is never the canary's.
  * Which value the `Origin` dimension holds is not documented (host name or origin name): both
  * are asked for and matched, as for the drain's in-flight count.
  */
@@ -28,7 +29,8 @@ export function createOriginMetrics(options: FrontDoorMetricsOptions): OriginMet
   return {
     async trafficOf(query) {
       const end = Math.floor((options.clock.now().getTime() - lag) / MINUTE) * MINUTE;
-      const start = Math.min(Math.floor(Date.parse(query.from) / MINUTE) * MINUTE, end - MINUTE);
+      // Whole minutes inside the step only (a bake is at least 5 minutes, so one is always there).
+      const start = Math.min(Math.ceil(Date.parse(query.from) / MINUTE) * MINUTE, end);
       const timespan = `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
       const names = new Map<string, Set<string>>();
       for (const stampId of query.stampIds) {
@@ -60,7 +62,10 @@ export function createOriginMetrics(options: FrontDoorMetricsOptions): OriginMet
         }
       };
       const [requests, latency] = await Promise.all([
-        read('OriginRequestCount', 'Total', `(${originFilter}) and HttpStatusGroup eq '*'`),
+        // The documented filter grammar: `or` joins values of one dimension, `and` the dimensions,
+        // no parentheses ("A eq 'a1' and B eq 'b1' or B eq 'b2' and C eq '*'",
+        // https://learn.microsoft.com/rest/api/monitor/metrics/list).
+        read('OriginRequestCount', 'Total', `${originFilter} and HttpStatusGroup eq '*'`),
         read('OriginLatency', 'Average', originFilter),
       ]);
       const byStamp: Record<string, TrafficSample> = {};

@@ -123,11 +123,11 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
     /** Per minute after 11:00: [minute, value] pairs. */
     const series = (...points: [number, number][]) =>
       new Map(points.map(([m, v]) => [`2026-06-01T11:${String(m).padStart(2, '0')}:00.000Z`, v]));
-    stamp.originRequests.set('weu-005.example.net', series([50, 100], [55, 300], [58, 999]));
-    stamp.originErrors.set('weu-005.example.net', series([50, 10], [55, 30]));
-    stamp.originLatency.set('weu-005.example.net', series([50, 100], [55, 200], [58, 5000]));
-    stamp.originRequests.set('weu-001.example.net', series([50, 9000]));
-    stamp.originLatency.set('weu-001.example.net', series([50, 80]));
+    stamp.originRequests.set('weu-005.example.net', series([50, 100], [52, 100], [55, 300], [58, 999]));
+    stamp.originErrors.set('weu-005.example.net', series([50, 10], [52, 10], [55, 30]));
+    stamp.originLatency.set('weu-005.example.net', series([50, 100], [52, 100], [55, 200], [58, 5000]));
+    stamp.originRequests.set('weu-001.example.net', series([50, 1], [52, 9000]));
+    stamp.originLatency.set('weu-001.example.net', series([50, 999], [52, 80]));
     const read = await originMetrics.trafficOf({
       stampIds: ['weu-005', 'weu-001', 'weu-404'],
       from: '2026-06-01T11:50:20.000Z',
@@ -136,8 +136,9 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
     // At 12:00:30 the last complete minute Azure Monitor has is 11:57: 11:58 is not read yet.
     assert.deepEqual(
       { from: read.from, to: read.to },
-      { from: '2026-06-01T11:50:00.000Z', to: '2026-06-01T11:57:00.000Z' },
+      { from: '2026-06-01T11:51:00.000Z', to: '2026-06-01T11:57:00.000Z' },
     );
+    // 11:50 began before the step (11:50:20): not the canary's.
     assert.deepEqual(read.byStamp['weu-005'], { requests: 400, errorPercent: 10, latencyMs: 175 });
     assert.deepEqual(read.byStamp['weu-001'], { requests: 9000, errorPercent: 0, latencyMs: 80 });
     assert.deepEqual(
@@ -152,6 +153,11 @@ describe('contract: StampOperations on Azure against the stand-ins', () => {
     ]);
     for (const c of calls)
       assert.equal(new URLSearchParams(c.search).get('top'), '1000', 'more than the default 10 series');
+    const filters = calls.map((c) => new URLSearchParams(c.search).get('$filter')).sort();
+    assert.deepEqual(filters, [
+      "Origin eq 'weu-005' or Origin eq 'weu-005.example.net' or Origin eq 'weu-001' or Origin eq 'weu-001.example.net' or Origin eq 'weu-404'",
+      "Origin eq 'weu-005' or Origin eq 'weu-005.example.net' or Origin eq 'weu-001' or Origin eq 'weu-001.example.net' or Origin eq 'weu-404' and HttpStatusGroup eq '*'",
+    ]);
   });
 
   it('preserves diagnostics: keeps a setting that sends to the global workspace, adds one when none does', async () => {

@@ -35,7 +35,8 @@ const rows: Row[] = [
   ['too few requests on the canary', 49, 50, 900, 'too-little-traffic'],
   ['too few requests on the peers', 500, 50, 900, 'too-little-traffic', { ...PEERS, requests: 10 }],
   ['no peers in rotation', 500, 50, 900, 'no-peers', null],
-  ['peers without latency, a canary with some', 100, 0, 10, 'worse', { ...PEERS, latencyMs: 0 }],
+  ['peers without a latency reading: latency is not compared', 100, 0, 900, 'within', { ...PEERS, latencyMs: 0 }],
+  ['a canary without a latency reading, its 5xx still compared', 100, 9, 0, 'worse'],
 ];
 const cases = rows.map(([name, requests, errorPercent, latencyMs, verdict, peers]) => ({
   name,
@@ -86,6 +87,14 @@ describe('judgeCanary', () => {
       { requests: 400, errorPercent: 2, latencyMs: 125 },
     );
     assert.deepEqual(poolSamples([]), { requests: 0, errorPercent: 0, latencyMs: 0 });
+    assert.deepEqual(
+      poolSamples([
+        { requests: 300, errorPercent: 1, latencyMs: 100 },
+        { requests: 900, errorPercent: 1, latencyMs: 0 },
+      ]).latencyMs,
+      100,
+      'a peer without a latency reading does not pull the latency to 0',
+    );
   });
 });
 

@@ -105,7 +105,8 @@ const cases: PlanCase[] = [
       }),
       now: at(60),
     },
-    expect: ['hold *', 'place spare eastus'],
+    // Kept, and no second spare above the max beside it.
+    expect: ['hold *', 'hold eastus'],
   },
   {
     name: 'a region that is out: a spare elsewhere covers it before a stamp is built there',
@@ -131,6 +132,15 @@ const cases: PlanCase[] = [
       now: at(24 * 60),
     },
     expect: ['retire weu-004', 'place spare eastus', 'place spare southeastasia'],
+  },
+  {
+    name: 'a region desired at its max keeps no spare: the surge is for stamps on their way out',
+    input: {
+      desired: { ...DESIRED, eastus: 3 },
+      members: change(pooled(), { 'eus-003': { spareSince: undefined, traffic: 'in-rotation' } }),
+      now: at(60),
+    },
+    expect: ['hold eastus'],
   },
   {
     name: 'a surplus of serving stamps never retires a spare',
