@@ -4,20 +4,22 @@ import type { FleetMember } from '../lifecycle/fleet';
 import { readLedgers } from './fleet';
 import type { Services } from './services';
 
-/** The stamps a canary is compared with: the others of its region in rotation, healthy, not ramping. */
+/**
+ * The stamps a canary is compared with: the others of its region in rotation, healthy, not
+ * ramping; when its region has none (its only stamp, or all ramping), the same of the whole
+ * fleet, so that a lone stamp is still compared with something rather than passed unseen.
+ */
 export function canaryPeers(members: readonly FleetMember[], stampId: string, region: string): string[] {
-  return members
-    .filter(
-      (m) =>
-        m.region === region &&
-        m.id !== stampId &&
-        m.phase === 'active' &&
-        m.traffic === 'in-rotation' &&
-        m.probe === 'healthy' &&
-        m.ramping !== true,
-    )
-    .map((m) => m.id)
-    .sort();
+  const settled = members.filter(
+    (m) =>
+      m.id !== stampId &&
+      m.phase === 'active' &&
+      m.traffic === 'in-rotation' &&
+      m.probe === 'healthy' &&
+      m.ramping !== true,
+  );
+  const home = settled.filter((m) => m.region === region);
+  return (home.length > 0 ? home : settled).map((m) => m.id).sort();
 }
 
 /**
@@ -27,10 +29,12 @@ export function canaryPeers(members: readonly FleetMember[], stampId: string, re
 export async function compareCanary(svc: Services, stampId: string): Promise<CanaryComparison> {
   const stamp = (await svc.store.get(stampId))?.stamp;
   if (stamp === undefined) throw new NotFoundError(`there is no stamp '${stampId}'`);
-  const ledger = (await readLedgers(svc.store, svc.config.policy)).find(
-    (l) => l.ledger.region === stamp.region,
+  const ledgers = await readLedgers(svc.store, svc.config.policy);
+  const peers = canaryPeers(
+    ledgers.flatMap((l) => Object.values(l.ledger.members)),
+    stampId,
+    stamp.region,
   );
-  const peers = canaryPeers(Object.values(ledger?.ledger.members ?? {}), stampId, stamp.region);
   const now = svc.clock.now().toISOString();
   const traffic = await svc.originMetrics.trafficOf({
     stampIds: [stampId, ...peers],

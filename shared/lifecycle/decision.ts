@@ -10,6 +10,7 @@ export type GuardName =
   | 'retention'
   | 'quarantine-verification'
   | 'four-eyes'
+  | 'canary'
   | 'stale-timer'
   | 'health'
   | 'input';

@@ -64,7 +64,8 @@ export const OPERATOR_COMMANDS = {
     summary: 'end a ramp now: the stamp takes its full weight without the remaining canary checks',
     event: 'RampSkipRequested',
     reason: 'required',
-    override: false,
+    // A ramp the canary check held as worse than its peers is skipped only with an override.
+    override: true,
     drainMinutes: false,
   },
   cleanup: {

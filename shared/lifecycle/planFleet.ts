@@ -197,16 +197,16 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
 
   // 2. What a region cannot take goes to the others, by priority; stamps already serving above
   //    their own region's desired cover it first.
-  let spare = 0;
+  let surplusCover = 0;
   for (const region of regions) {
     const t = byName.get(region.name);
     if (t !== undefined && unavailable[region.name] === undefined)
-      spare += Math.max(0, t.serving - t.desired);
+      surplusCover += Math.max(0, t.serving - t.desired);
   }
   for (const [home, missing] of uncovered) {
     let deficit = missing;
-    const covered = Math.min(spare, deficit);
-    spare -= covered;
+    const covered = Math.min(surplusCover, deficit);
+    surplusCover -= covered;
     deficit -= covered;
     const homeWhy = blocked(regionOf(regions, home)) ?? 'it cannot take stamps';
     for (const region of regions) {

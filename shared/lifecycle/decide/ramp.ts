@@ -7,7 +7,7 @@ import { checkMinInRotation } from '../guards/minInRotation';
 import { FULL_ORIGIN_WEIGHT, rampAt } from '../ramp';
 import type { RampState, Stamp } from '../stamp';
 import { addMinutes, isBefore } from '../time';
-import { type DecideContext, ignore, refuse, transition, update } from './context';
+import { type DecideContext, ignore, overrides, refuse, transition, update } from './context';
 
 /**
  * The progressive traffic ramp (a sub-state of `active`, in rotation): each step bakes for the
@@ -215,8 +215,18 @@ export function onRampSkipRequested(ctx: DecideContext<EventOf<'RampSkipRequeste
   const ramp = stamp.phase === 'active' ? stamp.ramp : undefined;
   if (ramp === undefined)
     return refuse(ctx, 'transition-table', `${stamp.id} is not ramping; it already takes its full weight`);
+  let cause = ctx.cause;
+  if (ramp.paused?.actor === CANARY_CHECK_ACTOR && ramp.lastCanary?.verdict === 'worse') {
+    if (!overrides(ctx.event))
+      return refuse(
+        ctx,
+        'canary',
+        `${stamp.id}'s ramp is held because its canary check found it worse than its peers (${ramp.lastCanary.reason}); full weight would send its region's users to it (an operator may override with a reason)`,
+      );
+    cause = { ...cause, overriddenGuard: 'canary' };
+  }
   const { rampStepDueAt: _skipped, ...deadlines } = stamp.deadlines;
-  return transition(ctx, 'active', {
+  return transition({ ...ctx, cause }, 'active', {
     patch: { ramp: undefined, deadlines },
     effects: [{ kind: 'set-origin-weight', stampId: stamp.id, weight: FULL_ORIGIN_WEIGHT }],
     audit: { ramp: { from: ramp.percent, to: 100, weight: FULL_ORIGIN_WEIGHT } },

@@ -103,4 +103,30 @@ describe('the ramp and its canary check', () => {
     assert.ok(held.effects.some((e) => e.kind === 'raise-incident'));
     assert.equal(held.stamp.deadlines.rampStepDueAt, undefined);
   });
+
+  it('skipping a ramp the canary check held as worse needs an override, which the audit names', () => {
+    const held = stampIn('active', {
+      ramp: {
+        ...RAMP,
+        paused: { at: at(10), actor: 'canary-check', reason: 'worse, but the minimum in rotation holds it' },
+        lastCanary: { ...within, verdict: 'worse', reason: '5xx 9% against 0.2%' },
+      },
+    });
+    const refused = apply(
+      held,
+      { type: 'RampSkipRequested', id: 's1', actor: 'ana', reason: 'need it' },
+      at(11),
+    );
+    assert.equal(refused.outcome, 'refused');
+    if (refused.outcome === 'refused') assert.equal(refused.guard, 'canary');
+    const skipped = expectTransition(
+      apply(
+        held,
+        { type: 'RampSkipRequested', id: 's2', actor: 'ana', reason: 'need it', override: true },
+        at(11),
+      ),
+    );
+    assert.equal(skipped.stamp.ramp, undefined);
+    assert.equal(skipped.audit.cause.overriddenGuard, 'canary');
+  });
 });
