@@ -18,7 +18,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'STAMPS_REGIONS',
     default: 'westeurope:weu:1:4,eastus:eus:2:3,southeastasia:sea:3:3',
     description:
-      'regions as `name:code:priority:max[:desired]`, comma-separated; lower priority is preferred; desired (the stamp count the fleet reconciler keeps until an operator sets another) defaults to max less the region's warm spares',
+      'regions as `name:code:priority:max[:desired]`, comma-separated; lower priority is preferred; desired (the stamp count the fleet reconciler keeps until an operator sets another) defaults to max less the warm spares of the region',
   },
   { key: 'STAMPS_TOTAL_MAX', default: '10', description: 'most stamps holding capacity across all regions' },
   { key: 'STAMPS_DRAIN_MINUTES', default: '30', description: 'default drain duration (1-1440)' },
