@@ -97,12 +97,12 @@ const cases: PlanCase[] = [
     name: 'not while too much of the fleet fails at once (the probes are suspect)',
     input: {
       desired: DESIRED,
-      members: change(pooled(), {
-        'eus-003': { probe: 'failing' },
-        'weu-001': { probe: 'failing' },
-        'weu-002': { probe: 'failing' },
-        'eus-001': { probe: 'failing' },
-      }),
+      members: change(
+        pooled(),
+        Object.fromEntries(
+          ['eus-003', 'weu-001', 'weu-002', 'eus-001'].map((id) => [id, { probe: 'failing' }]),
+        ),
+      ),
       now: at(60),
     },
     // Kept, and no second spare above the max beside it.

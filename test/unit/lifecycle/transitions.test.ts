@@ -112,6 +112,29 @@ function canaryCase(
   };
 }
 
+/** An operator cancels weu-001's drain; `effects` come before the drain timer's cancel and the rest. */
+function drainCancelled(
+  name: string,
+  overrides: Partial<Stamp>,
+  traffic: Traffic,
+  effects: EffectKind[],
+): TransitionCase {
+  return {
+    name,
+    stamp: stampIn('draining', {
+      traffic: 'none',
+      drain: { id: 'drain-1', reason: 'r', startedAt: at(0), endsAt: at(30) },
+      deadlines: { drainEndsAt: at(30) },
+      ...overrides,
+    }),
+    event: { type: 'DrainCancelRequested', id: 'e1', ...operator },
+    now: at(5),
+    to: 'active',
+    traffic,
+    effects: [...effects, 'cancel-drain-timer', 'reconcile-fleet', 'publish-phase-changed'],
+  };
+}
+
 /** An operator's ramp command on weu-001 ramping at 1% (its bake running unless `ramp` pauses it). */
 function rampCommand(
   name: string,
@@ -462,39 +485,16 @@ const CASES: readonly TransitionCase[] = [
     traffic: 'in-rotation',
     effects: ['enable-origin', 'cancel-timer', 'reconcile-fleet', 'publish-phase-changed'],
   },
-  {
-    name: 'draining → active in rotation when an operator cancels the drain',
-    stamp: stampIn('draining', {
-      traffic: 'none',
-      drain: { id: 'drain-1', reason: 'r', startedAt: at(0), endsAt: at(30) },
-      deadlines: { drainEndsAt: at(30) },
-    }),
-    event: { type: 'DrainCancelRequested', id: 'e1', ...operator },
-    now: at(5),
-    to: 'active',
-    traffic: 'in-rotation',
-    effects: [
-      'set-origin-weight',
-      'enable-origin',
-      'cancel-drain-timer',
-      'reconcile-fleet',
-      'publish-phase-changed',
-    ],
-  },
-  {
-    name: 'draining spare → active on standby when its drain is cancelled, its origin left disabled',
-    stamp: stampIn('draining', {
-      traffic: 'none',
-      spare: { since: T0 },
-      drain: { id: 'drain-1', reason: 'refreshed', startedAt: at(0), endsAt: at(30) },
-      deadlines: { drainEndsAt: at(30) },
-    }),
-    event: { type: 'DrainCancelRequested', id: 'e1', ...operator },
-    now: at(5),
-    to: 'active',
-    traffic: 'standby',
-    effects: ['cancel-drain-timer', 'reconcile-fleet', 'publish-phase-changed'],
-  },
+  drainCancelled('draining → active in rotation when an operator cancels the drain', {}, 'in-rotation', [
+    'set-origin-weight',
+    'enable-origin',
+  ]),
+  drainCancelled(
+    'draining spare → active on standby when its drain is cancelled, its origin left disabled',
+    { spare: { since: T0 } },
+    'standby',
+    [],
+  ),
 ];
 
 describe('decide: the transition table', () => {
