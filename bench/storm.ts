@@ -5,6 +5,11 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { Services } from '../shared/app/services';
 import { ManualClock } from '../shared/local/clock/manualClock';
 import type { EmbeddedCosmos } from '../shared/local/cosmos';
+import {
+  LOCAL_ACTION_GROUP,
+  platformHeadersFor,
+  postAsActionGroup,
+} from '../shared/local/host/localIdentity';
 import { LocalControlPlane } from '../shared/local/localControlPlane';
 import { seedFleet } from '../shared/local/seedFleet';
 import { healthAlert } from './alerts';
@@ -93,14 +98,10 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
     if (options.archived > 0) await writeArchived(svc, options.archived, 'westeurope');
     const failing = shuffled(ids, options.seed).slice(0, options.failing);
 
+    // As Azure Monitor's action group sends them: its secure webhook's token, as on Azure.
     const post = async (body: string): Promise<void> => {
-      const response = await fetch(`${plane.origin}/api/alerts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      await response.arrayBuffer();
-      if (response.status !== 202) throw new Error(`alert receiver answered ${response.status}`);
+      const status = await postAsActionGroup(plane.origin, plane.identity, body);
+      if (status !== 202) throw new Error(`alert receiver answered ${status}`);
     };
 
     // The current alert of each failing stamp: fired a minute ago, still firing.
@@ -156,7 +157,11 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
         const request = new HttpRequest({
           method: 'POST',
           url: `${plane.origin}/api/alerts`,
-          headers: { 'content-type': 'application/json' },
+          // What App Service authentication hands the function for the action group's token.
+          headers: {
+            'content-type': 'application/json',
+            ...platformHeadersFor(plane.identity.principalOf(LOCAL_ACTION_GROUP.name)),
+          },
           body: { string: body },
         });
         const readStarted = performance.now();
