@@ -84,6 +84,15 @@ const CASES: readonly Case[] = [
     {},
     { guard: 'transition-table' },
   ),
+  // The seed's stamps were imported in service: none ramps, so each ramp command is refused.
+  ...(['pause-ramp', 'continue-ramp', 'skip-ramp'] as const).map((command) =>
+    change(
+      `a ${command} of a stamp that is not ramping`,
+      `POST /api/stamps/weu-002/${command}`,
+      { reason: 'r' },
+      { guard: 'transition-table' },
+    ),
+  ),
   change(
     'a cleanup of an active stamp',
     'POST /api/stamps/weu-001/cleanup',

@@ -122,6 +122,10 @@ describe('end to end: the progressive traffic ramp', () => {
     e2e = await startE2E({ env: ROOM });
     const id = await requestStamp(e2e);
     await untilActive(e2e, id);
+    const dry = await e2e.api('POST', `/api/stamps/${id}/pause-ramp?dryRun=true`, { reason: 'first a look' });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.equal(dry.body['outcome'], 'accepted');
+    assert.equal((await rampOf(e2e, id))?.paused, null, 'a dry run pauses nothing');
     const pause = await e2e.api('POST', `/api/stamps/${id}/pause-ramp`, { reason: 'watching the new build' });
     assert.equal(pause.status, 202, JSON.stringify(pause.body));
     await e2e.advance(30);
