@@ -135,7 +135,8 @@ export function planFleet(input: FleetPlanInput, policy: LifecyclePolicy): Fleet
     if (t !== undefined && t.holding >= region.max + regionSurge)
       return `${region.name} holds ${t.holding} stamps, its maximum is ${region.max} (+${regionSurge} surge)`;
     const quota = quotaLeft.get(region.name);
-    if (quota !== undefined && quota <= 0) return `${region.name} has no quota left for another stamp`;
+    if (quota !== undefined && quota <= 0)
+      return `${region.name} has no quota left for another stamp (retired stamps keep theirs until purged; raise the quota or purge)`;
     if (totalHolding >= totalLimit)
       return `the fleet holds ${totalHolding} stamps, its maximum is ${totalLimit} (with surge)`;
     return undefined;

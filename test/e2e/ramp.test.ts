@@ -107,6 +107,10 @@ describe('end to end: the progressive traffic ramp', () => {
         (e.data as { incident?: string }).incident === 'canary-worse',
     );
     assert.ok(incident !== undefined, 'an incident names the canary');
+    assert.ok(
+      e2e.logs.some((line) => line.includes(`warn incident canary-worse on stamps/${id}`)),
+      'the local host logs the incident (nothing subscribes to it locally)',
+    );
     const replacement = stamp['replacedBy'];
     assert.equal(typeof replacement, 'string', 'a replacement was placed');
 

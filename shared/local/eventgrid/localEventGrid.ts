@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Clock } from '../../ports/clock';
-import type { EventPublisher, StampCloudEvent } from '../../ports/eventPublisher';
+import { type EventPublisher, STAMP_EVENT_TYPES, type StampCloudEvent } from '../../ports/eventPublisher';
 import { describeError, type HostLog, silentLog } from '../host/hostLog';
 import { IdleWaiters } from '../idleWaiters';
 import { EventTooLargeError, InvalidEventError } from './errors';
@@ -164,6 +164,12 @@ export class LocalEventGrid implements EventPublisher {
       }
       return body;
     });
+    // An incident goes to whoever subscribes on Azure; locally nobody does, so the log shows it.
+    for (const event of events)
+      if (event.type === STAMP_EVENT_TYPES.IncidentRaised) {
+        const data = event.data as { incident?: unknown; detail?: unknown };
+        this.log('warn', `incident ${String(data.incident)} on ${event.subject}: ${String(data.detail)}`);
+      }
     const endpoint = this.endpoint;
     if (endpoint === undefined || endpoint.functionNames.length === 0) {
       this.log('warn', `eventgrid: ${events.length} event(s) published with no subscription; dropped`);

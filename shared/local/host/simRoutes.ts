@@ -111,8 +111,11 @@ export async function handleSimRequest(
           instance,
         });
       }
+      // The clock holds at each due timer until its work is done, so it reads the new time only
+      // later: the answer names the time it is moving to.
+      const to = new Date(now().getTime() + minutes * 60_000);
       await advance(minutes * 60_000);
-      return jsonReply(200, { advancedMinutes: minutes, now: now().toISOString() });
+      return jsonReply(200, { advancedMinutes: minutes, now: to.toISOString() });
     }
     if (area === 'chaos') return chaosReply(simulation, id, action, parsed.value, instance, log);
     if (area === 'stamps' && !simulation.hasStamp(id)) {
