@@ -36,13 +36,14 @@ function trafficOf(s: StampSummary): string {
 export function describeMove(t: TransitionView): string {
   const phase = t.from === null ? `created ${t.to}` : t.from === t.to ? t.to : `${t.from} → ${t.to}`;
   const moved = t.traffic === undefined ? phase : `${phase} (${t.traffic.from} → ${t.traffic.to})`;
+  const held = t.ramp?.paused === true ? 'paused ' : t.ramp?.paused === false ? 'continues ' : '';
   const ramp =
     t.ramp === undefined
       ? ''
       : t.ramp.from === null
         ? `, ramp starts at ${t.ramp.to}%`
         : t.ramp.from === t.ramp.to
-          ? `, ramp at ${t.ramp.to}%`
+          ? `, ramp ${held}at ${t.ramp.to}%`
           : `, ramp ${t.ramp.from}% → ${t.ramp.to}%`;
   const canary = t.canary === undefined ? '' : `; canary ${t.canary.verdict}: ${t.canary.reason}`;
   return `${moved}${ramp}${canary}`;

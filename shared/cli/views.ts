@@ -44,7 +44,7 @@ export interface TransitionView {
   /** Set on a request that a guard refused after it was accepted. */
   readonly refused?: { readonly guard: string; readonly reason: string };
   /** Set on a ramp's records: the share of a full weight before (null: entering rotation) and after. */
-  readonly ramp?: { readonly from: number | null; readonly to: number };
+  readonly ramp?: { readonly from: number | null; readonly to: number; readonly paused?: boolean };
   readonly canary?: { readonly verdict: string; readonly reason: string };
 }
 
@@ -186,7 +186,11 @@ function toTransition(value: unknown): TransitionView {
     ...(ramp === undefined
       ? {}
       : {
-          ramp: { from: typeof ramp['from'] === 'number' ? ramp['from'] : null, to: num(ramp, 'to', 'ramp') },
+          ramp: {
+            from: typeof ramp['from'] === 'number' ? ramp['from'] : null,
+            to: num(ramp, 'to', 'ramp'),
+            ...(typeof ramp['paused'] === 'boolean' ? { paused: ramp['paused'] } : {}),
+          },
         }),
     ...(canary === null ? {} : { canary }),
   };

@@ -64,7 +64,7 @@ export const DASHBOARD_JS = String.raw`
     var phase = t.from === null ? 'created ' + t.to : t.from === t.to ? t.to : t.from + ' \u2192 ' + t.to;
     var moved = t.traffic ? phase + ' (' + t.traffic.from + ' \u2192 ' + t.traffic.to + ')' : phase;
     var ramp = !t.ramp ? '' : t.ramp.from === null ? ', ramp starts at ' + t.ramp.to + '%' :
-      t.ramp.from === t.ramp.to ? ', ramp at ' + t.ramp.to + '%' : ', ramp ' + t.ramp.from + '% \u2192 ' + t.ramp.to + '%';
+      t.ramp.from === t.ramp.to ? ', ramp ' + (t.ramp.paused === true ? 'paused ' : t.ramp.paused === false ? 'continues ' : '') + 'at ' + t.ramp.to + '%' : ', ramp ' + t.ramp.from + '% \u2192 ' + t.ramp.to + '%';
     return moved + ramp + (t.canary ? '; canary ' + t.canary.verdict + ': ' + t.canary.reason : '');
   }
   // What a stamp's traffic is, in words: a spare on standby, a ramp's step.

@@ -237,6 +237,8 @@ export const auditRecordSchema = z.object({
       from: z.number().min(0).max(100).nullable(),
       to: z.number().min(0).max(100),
       weight: z.number().int(),
+      /** Set when the record held the ramp (true: paused) or let it go on (false: continued). */
+      paused: z.boolean().optional(),
     })
     .optional(),
   /** Set when a canary comparison decided the record: what was compared and the verdict. */

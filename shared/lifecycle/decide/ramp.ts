@@ -53,7 +53,7 @@ export function onRampStepDue(ctx: DecideContext<EventOf<'RampStepDue'>>): Decis
           detail: `${stamp.id}: ${reason}; its ramp is paused at ${ramp.percent}%`,
         },
       ],
-      audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
+      audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight, paused: true } },
     });
   }
   return update(
@@ -151,7 +151,10 @@ function isolateCanary(ctx: DecideContext, ramp: RampState, record: CanaryRecord
       effects: [
         incident(`${stamp.id} is worse than its peers (${record.reason}) but stays: ${guard.reason}`),
       ],
-      audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight }, canary: record },
+      audit: {
+        ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight, paused: true },
+        canary: record,
+      },
     });
   }
   const { rampStepDueAt: _stopped, ...deadlines } = stamp.deadlines;
@@ -193,7 +196,7 @@ export function onRampPauseRequested(ctx: DecideContext<EventOf<'RampPauseReques
         },
       },
     },
-    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
+    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight, paused: true } },
   });
 }
 
@@ -206,7 +209,7 @@ export function onRampContinueRequested(ctx: DecideContext<EventOf<'RampContinue
   // The step bakes again from now (withRampDeadline arms it): what it saw before the pause is old.
   return transition(ctx, 'active', {
     patch: { ramp: { ...going, stepSince: ctx.now, lowTrafficBakes: 0 } },
-    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight } },
+    audit: { ramp: { from: ramp.percent, to: ramp.percent, weight: ramp.weight, paused: false } },
   });
 }
 

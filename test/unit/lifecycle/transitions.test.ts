@@ -141,7 +141,12 @@ function rampCommand(
   type: 'RampPauseRequested' | 'RampContinueRequested' | 'RampSkipRequested',
   ramp: Partial<Stamp['ramp']>,
   effects: EffectKind[],
-  moved = { from: 1, to: 1, weight: 10 },
+  moved: NonNullable<TransitionCase['audit']>['ramp'] = {
+    from: 1,
+    to: 1,
+    weight: 10,
+    paused: type === 'RampPauseRequested',
+  },
 ): TransitionCase {
   const paused = ramp?.paused !== undefined;
   return {
@@ -245,7 +250,7 @@ const CASES: readonly TransitionCase[] = [
     to: 'active',
     traffic: 'in-rotation',
     effects: ['raise-incident', 'cancel-timer', 'publish-phase-changed'],
-    audit: { ramp: { from: 1, to: 1, weight: 10 } },
+    audit: { ramp: { from: 1, to: 1, weight: 10, paused: true } },
   },
   rampCommand('active ramping → paused when an operator pauses the ramp', 'RampPauseRequested', {}, [
     'cancel-timer',
