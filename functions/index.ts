@@ -14,3 +14,4 @@ import './sweeps';
 import './stampLifecycle';
 import './dashboard';
 import './identityApi';
+import './openApi';

@@ -56,6 +56,7 @@ const ROUTES: readonly RouteCase[] = [
   call('POST stamps/{id}/verify', '/api/stamps/sea-003/verify', 'Stamps.Approver', { reason: 'r' }),
   call('PUT regions/{name}', '/api/regions/southeastasia', 'Stamps.Operator', { desired: 3, reason: 'r' }),
   call('GET me', '/api/me', 'signed-in'),
+  call('GET openapi.json', '/api/openapi.json', 'signed-in'),
   call('GET dashboard', '/api/dashboard', 'signed-in'),
   call('POST alerts', '/api/alerts', 'alert-sender', { schemaId: 'x' }),
 ];

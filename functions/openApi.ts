@@ -1,0 +1,29 @@
+import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+
+import { services } from '../shared/app/services';
+import { answerErrors } from '../shared/http/answerErrors';
+import { json } from '../shared/http/problem';
+import { callerIdentity, unauthorized } from '../shared/http/signedIn';
+
+/** The API's version in the document: the app's. */
+const API_VERSION = '0.1.0';
+
+/**
+ * `GET /api/openapi.json`: the OpenAPI 3.1 document of every route, built from the zod schemas
+ * that validate the requests (on first call: an invocation that does not ask loads none of it).
+ * Any signed-in principal may read it, as `/api/me`.
+ */
+export async function openApi(request: HttpRequest): Promise<HttpResponseInit> {
+  const svc = await services();
+  const caller = callerIdentity(request, svc.config.auth);
+  if (caller.kind === 'anonymous') return unauthorized(`nobody is signed in (${caller.why})`);
+  const { openApiDocument } = await import('../shared/http/openApi.js');
+  return json(200, openApiDocument(API_VERSION));
+}
+
+app.http('openApi', {
+  route: 'openapi.json',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: answerErrors(openApi),
+});
