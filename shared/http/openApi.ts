@@ -167,12 +167,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
   const schemas: Record<string, unknown> = {
     Problem: {
       type: 'object',
+      // RFC 9457's members, plus the guard that refused a 409.
       properties: {
-        type: { type: 'string' },
-        title: { type: 'string' },
+        ...Object.fromEntries(['type', 'title', 'detail', 'instance'].map((k) => [k, { type: 'string' }])),
         status: { type: 'integer' },
-        detail: { type: 'string' },
-        instance: { type: 'string' },
         guard: { type: 'string', description: 'the guard that refused, on a 409' },
       },
     },
