@@ -188,6 +188,7 @@ const NOT_PROBED: Readonly<Record<string, string>> = {
   'GET dashboard': 'takes no input',
   'GET regions': 'takes no input',
   'GET me': 'takes no input (the signed-in principal; test/e2e/signIn.test.ts)',
+  'GET openapi.json': 'takes no input (test/e2e/openApi.test.ts)',
 };
 
 describe('end to end: unknown values get a problem that says so, everywhere', () => {
