@@ -5,8 +5,9 @@ import { answerErrors } from '../shared/http/answerErrors';
 import { json } from '../shared/http/problem';
 import { callerIdentity, unauthorized } from '../shared/http/signedIn';
 
-/** The API's version in the document: the app's. */
+/** The API's version in the document: the app's (package.json). */
 const API_VERSION = '0.1.0';
+let document: Record<string, unknown> | undefined;
 
 /**
  * `GET /api/openapi.json`: the OpenAPI 3.1 document of every route, built from the zod schemas
@@ -17,8 +18,9 @@ export async function openApi(request: HttpRequest): Promise<HttpResponseInit> {
   const svc = await services();
   const caller = callerIdentity(request, svc.config.auth);
   if (caller.kind === 'anonymous') return unauthorized(`nobody is signed in (${caller.why})`);
-  const { openApiDocument } = await import('../shared/http/openApi.js');
-  return json(200, openApiDocument(API_VERSION));
+  // Built once per process: the routes and their schemas do not change while it runs.
+  document ??= (await import('../shared/http/openApi.js')).openApiDocument(API_VERSION);
+  return json(200, document);
 }
 
 app.http('openApi', {

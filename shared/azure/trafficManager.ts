@@ -103,8 +103,8 @@ export function createFrontDoorTrafficManager(options: FrontDoorTrafficManagerOp
     },
 
     setOriginWeight(stampId, weight) {
-      if (!Number.isInteger(weight) || weight < 1 || weight > 1000)
-        return Promise.reject(new ValidationError(`origin weight ${weight} is not 1-1000`, 'weight'));
+      const problem = weightProblem(weight);
+      if (problem !== undefined) return Promise.reject(problem);
       return patch(stampId, { weight }, `set the weight of origin ${stampId} to ${weight}`);
     },
 
@@ -170,9 +170,15 @@ function checkSpec(spec: OriginSpec): void {
   if (!Number.isInteger(spec.priority) || spec.priority < 1 || spec.priority > 5) {
     throw new ValidationError(`origin priority ${spec.priority} is not 1-5`, 'priority');
   }
-  if (!Number.isInteger(spec.weight) || spec.weight < 1 || spec.weight > 1000) {
-    throw new ValidationError(`origin weight ${spec.weight} is not 1-1000`, 'weight');
-  }
+  const weight = weightProblem(spec.weight);
+  if (weight !== undefined) throw weight;
+}
+
+/** Front Door's weight range, 1-1000 (docs/azure.md §2): the error for another, if any. */
+function weightProblem(weight: number): ValidationError | undefined {
+  return Number.isInteger(weight) && weight >= 1 && weight <= 1000
+    ? undefined
+    : new ValidationError(`origin weight ${weight} is not 1-1000`, 'weight');
 }
 
 /** A `fetch` as far as the probe uses it. */
