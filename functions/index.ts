@@ -8,6 +8,7 @@ import './stampsApi';
 import './regionsApi';
 import './alerts';
 import './signalsApi';
+import './observabilityApi';
 import './stampSignals';
 import './lifecycleQueue';
 import './sweeps';

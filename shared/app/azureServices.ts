@@ -1,5 +1,6 @@
 import {
   createCosmosIdempotencyStore,
+  createCosmosIncidentLog,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -9,6 +10,7 @@ import { createAzureAdapters } from '../azure/index';
 import { type Env, loadConfig } from '../config/loadConfig';
 import { TerminalError } from '../errors';
 import { systemClock } from '../ports/clock';
+import { recordingIncidents } from './incidents';
 import type { Services } from './serviceTypes';
 import { SignalCounts } from './signalCounts';
 
@@ -30,6 +32,7 @@ export async function buildAzureServices(env: Env): Promise<Services> {
   });
   const { databaseName } = await ensureStampsDatabase(client, { databaseName: config.cosmos.database });
   const adapters = createAzureAdapters(config);
+  const incidents = createCosmosIncidentLog({ client, databaseName });
   return {
     config,
     clock: systemClock,
@@ -38,12 +41,14 @@ export async function buildAzureServices(env: Env): Promise<Services> {
     traffic: adapters.trafficManager,
     originHealth: adapters.originHealthProbe,
     bus: adapters.lifecycleBus,
-    events: adapters.eventPublisher,
+    events: recordingIncidents(adapters.eventPublisher, incidents),
     operations: adapters.stampOperations,
     originMetrics: adapters.originMetrics,
+    stampMetrics: adapters.stampMetrics,
     archive: adapters.recordArchive,
     signals: createCosmosSignalLog({ client, databaseName }),
     idempotency: createCosmosIdempotencyStore({ client, databaseName }),
     signalCounts: new SignalCounts(systemClock.now().toISOString()),
+    incidents,
   };
 }

@@ -144,3 +144,28 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
 }
 
 export { isStampId } from '../lifecycle/stampNames';
+
+/** `GET /api/incidents`: how far back (at most the incident log's 30 days) and how many. */
+export const incidentsQuery = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(24 * 60),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/**
+ * `GET /api/metrics`: the window (15 minutes to the six hours the dashboard plots) and, if given,
+ * one region.
+ */
+export const metricsQuery = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(15)
+    .max(6 * 60)
+    .default(60),
+  region: z.string().trim().min(1).max(64).optional(),
+});

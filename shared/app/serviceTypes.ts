@@ -3,10 +3,12 @@ import type { Clock } from '../ports/clock';
 import type { Deployer } from '../ports/deployer';
 import type { EventPublisher } from '../ports/eventPublisher';
 import type { IdempotencyStore } from '../ports/idempotencyStore';
+import type { IncidentLog } from '../ports/incidentLog';
 import type { LifecycleBus } from '../ports/lifecycleBus';
 import type { OriginMetrics } from '../ports/originMetrics';
 import type { RecordArchive } from '../ports/recordArchive';
 import type { SignalLog } from '../ports/signalLog';
+import type { StampMetrics } from '../ports/stampMetrics';
 import type { StampOperations } from '../ports/stampOperations';
 import type { StampStore } from '../ports/stampStore';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
@@ -33,4 +35,8 @@ export interface Services {
   readonly idempotency: IdempotencyStore;
   /** This process's counts of signal outcomes, duplicates included. */
   readonly signalCounts: SignalCounts;
+  /** Every incident raised, kept for `GET /api/incidents` and the dashboard. */
+  readonly incidents: IncidentLog;
+  /** The seed's monitoring figures per stamp (latency, errors, utilization, queue depth, RU). */
+  readonly stampMetrics: StampMetrics;
 }

@@ -7,6 +7,7 @@ import type { EventPublisher } from '../ports/eventPublisher';
 import { LIFECYCLE_QUEUE, type LifecycleBus } from '../ports/lifecycleBus';
 import type { OriginMetrics } from '../ports/originMetrics';
 import type { RecordArchive } from '../ports/recordArchive';
+import type { StampMetrics } from '../ports/stampMetrics';
 import type { StampOperations } from '../ports/stampOperations';
 import type { OriginHealthProbe, TrafficManager } from '../ports/trafficManager';
 import { type ArchiveContainerClient, createBlobRecordArchive } from './blobRecordArchive';
@@ -31,6 +32,7 @@ import {
   armDiagnosticSettings,
   armMetrics,
   createAzureOriginMetrics,
+  createAzureStampMetrics,
   createAzureStampOperations,
 } from './operations';
 import {
@@ -77,6 +79,7 @@ export interface AzureAdapters {
   readonly recordArchive: RecordArchive;
   readonly stampOperations: StampOperations;
   readonly originMetrics: OriginMetrics;
+  readonly stampMetrics: StampMetrics;
 }
 
 /** Overrides for tests and special clouds; production passes none. */
@@ -213,6 +216,7 @@ export function createAzureAdapters(config: Config, deps?: AzureAdapterDeps): Az
     eventPublisher: createEventGridEventPublisher({ client: eventGrid }),
     stampOperations,
     originMetrics: createAzureOriginMetrics(operationsOptions),
+    stampMetrics: createAzureStampMetrics(operationsOptions),
     recordArchive: createBlobRecordArchive({
       clock,
       container:

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { createStampBody, desiredBody, operatorCommandBody } from '../app/requests';
+import {
+  createStampBody,
+  desiredBody,
+  incidentsQuery,
+  metricsQuery,
+  operatorCommandBody,
+  signalsQuery,
+} from '../app/requests';
 import { COMMAND_ROLES } from '../auth/commandRoles';
 import type { StampRole } from '../auth/roles';
 import { commonAlertSchema } from '../lifecycle/alerts/commonAlertSchema';
@@ -16,6 +23,8 @@ export interface DocumentedRoute {
   readonly summary: string;
   readonly access: Access;
   readonly body?: z.ZodType;
+  /** The query parameters a GET takes, validated by this schema. */
+  readonly query?: z.ZodObject;
   /** Takes `?dryRun=true` (every route that changes something). */
   readonly dryRun?: boolean;
   readonly example?: unknown;
@@ -146,6 +155,21 @@ export const API_ROUTES: readonly DocumentedRoute[] = [
     route: 'signals',
     summary: 'what was done with each recent alert and signal',
     access: 'Stamps.Reader',
+    query: signalsQuery,
+  },
+  {
+    method: 'GET',
+    route: 'incidents',
+    summary: 'the incidents raised (blast radius, failed deployment, …), newest first',
+    access: 'Stamps.Reader',
+    query: incidentsQuery,
+  },
+  {
+    method: 'GET',
+    route: 'metrics',
+    summary: 'request latency, 5xx share, requests, node pool CPU, queue depth and RU per stamp and region',
+    access: 'Stamps.Reader',
+    query: metricsQuery,
   },
   { method: 'GET', route: 'me', summary: 'who is signed in and what they may do', access: 'signed-in' },
   { method: 'GET', route: 'dashboard', summary: 'the dashboard page (HTML)', access: 'signed-in' },
@@ -156,6 +180,19 @@ const problem = {
   description: 'a problem (RFC 9457): what went wrong and what to do',
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
+
+function queryParameters(query: z.ZodObject | undefined): Record<string, unknown>[] {
+  if (query === undefined) return [];
+  const schema = z.toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: property,
+  }));
+}
 
 function schemaName(route: DocumentedRoute): string {
   return `${route.method}_${route.route.replace(/[{}]/g, '').replace(/[/.]/g, '_')}`;
@@ -195,6 +232,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
           ]
         : []),
+      ...queryParameters(r.query),
     ];
     const name = schemaName(r);
     if (r.body !== undefined) schemas[name] = z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' });

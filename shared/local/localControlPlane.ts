@@ -2,11 +2,13 @@ import { join } from 'node:path';
 
 import { CosmosClient } from '@azure/cosmos';
 
+import { recordingIncidents } from '../app/incidents';
 import { STAMP_LIFECYCLE } from '../app/orchestration/stampLifecycleOrchestrator';
 import { provideServices, type Services } from '../app/services';
 import { SignalCounts } from '../app/signalCounts';
 import {
   createCosmosIdempotencyStore,
+  createCosmosIncidentLog,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -169,6 +171,7 @@ export class LocalControlPlane {
       this.ownBlobStorage = blobStorage;
     }
     const storage = blobStorage;
+    const incidents = createCosmosIncidentLog({ client: this.client, databaseName });
     const services: Services = {
       config,
       clock,
@@ -177,6 +180,7 @@ export class LocalControlPlane {
       traffic: sim,
       originHealth: sim,
       originMetrics: sim,
+      stampMetrics: sim,
       operations: sim,
       archive: createLocalRecordArchive({
         clock,
@@ -184,10 +188,11 @@ export class LocalControlPlane {
         storage: () => storage.get(),
       }),
       bus,
-      events: eventGrid,
+      events: recordingIncidents(eventGrid, incidents),
       signals: createCosmosSignalLog({ client: this.client, databaseName }),
       idempotency: createCosmosIdempotencyStore({ client: this.client, databaseName }),
       signalCounts: new SignalCounts(clock.now().toISOString()),
+      incidents,
     };
     const provided = this.options.decorate?.(services) ?? services;
     provideServices(() => Promise.resolve(provided));

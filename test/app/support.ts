@@ -6,6 +6,7 @@ import type { Services } from '../../shared/app/services';
 import { SignalCounts } from '../../shared/app/signalCounts';
 import {
   createCosmosIdempotencyStore,
+  createCosmosIncidentLog,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -104,6 +105,8 @@ export async function startAppHarness(): Promise<AppHarness> {
         signals: createCosmosSignalLog({ client, databaseName }),
         idempotency: createCosmosIdempotencyStore({ client, databaseName }),
         signalCounts: new SignalCounts(T0.toISOString()),
+        incidents: createCosmosIncidentLog({ client, databaseName }),
+        stampMetrics: sim,
         sim,
         databaseName,
       };

@@ -40,6 +40,8 @@ const ROUTES: readonly RouteCase[] = [
   call('GET regions', '/api/regions', 'Stamps.Reader'),
   call('GET regions/{name}', '/api/regions/eastus', 'Stamps.Reader'),
   call('GET signals', '/api/signals', 'Stamps.Reader'),
+  call('GET incidents', '/api/incidents', 'Stamps.Reader'),
+  call('GET metrics', '/api/metrics', 'Stamps.Reader'),
   call('POST stamps', '/api/stamps', 'Stamps.Operator', { region: 'eastus' }),
   ...[
     'drain',

@@ -129,6 +129,20 @@ const PROBES: readonly Probe[] = [
     detail: /'outcome'/,
   },
   {
+    route: 'GET incidents',
+    method: 'GET',
+    path: '/api/incidents?limit=many',
+    status: 400,
+    detail: /'limit'/,
+  },
+  {
+    route: 'GET metrics',
+    method: 'GET',
+    path: '/api/metrics?region=mars',
+    status: 404,
+    detail: /there is no region 'mars'/,
+  },
+  {
     route: 'sim',
     method: 'POST',
     path: '/sim/stamps/weu-999/fail',

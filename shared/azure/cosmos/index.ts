@@ -1,5 +1,10 @@
 export { type CosmosConnection, createCosmosClient, disposeCosmosClients, getCosmosClient } from './client';
 export { type CosmosIdempotencyStoreOptions, createCosmosIdempotencyStore } from './cosmosIdempotencyStore';
+export {
+  type CosmosIncidentLogOptions,
+  createCosmosIncidentLog,
+  INCIDENT_TTL_SECONDS,
+} from './cosmosIncidentLog';
 export { type CosmosSignalLogOptions, createCosmosSignalLog } from './cosmosSignalLog';
 export {
   type CosmosStampStore,

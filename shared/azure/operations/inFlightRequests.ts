@@ -19,7 +19,7 @@ export interface MetricsQueryClient {
       metricnames: string;
       metricnamespace: string;
       aggregation: string;
-      filter: string;
+      filter?: string;
       /** Series to answer at most (the API's default with a filter is 10). */
       top?: number;
     },
@@ -56,7 +56,11 @@ export function armMetrics(
         method: 'GET',
         path: `${resourceUri}/providers/Microsoft.Insights/metrics`,
         apiVersion: METRICS_API_VERSION,
-        query: { ...rest, $filter: filter, ...(top === undefined ? {} : { top: String(top) }) },
+        query: {
+          ...rest,
+          ...(filter === undefined ? {} : { $filter: filter }),
+          ...(top === undefined ? {} : { top: String(top) }),
+        },
       })) as MetricsResponse;
     },
   };

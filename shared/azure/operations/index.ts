@@ -1,5 +1,6 @@
 import type { Clock } from '../../ports/clock';
 import type { OriginMetrics } from '../../ports/originMetrics';
+import type { StampMetrics } from '../../ports/stampMetrics';
 import type { StampOperations } from '../../ports/stampOperations';
 import type { TrafficManager } from '../../ports/trafficManager';
 import { createDiagnostics, type DiagnosticSettingsClient } from './diagnostics';
@@ -15,6 +16,7 @@ import {
   type ResourceReader,
   type RunCommandClient,
 } from './quarantineChecks';
+import { createAzureStampMetrics as createStampMetrics } from './stampMetrics';
 import { frontDoorProfileId, stampResources } from './stampResources';
 import { createWorkloadDeletion, type FluxConfigurationsClient } from './workloadDeletion';
 
@@ -73,6 +75,11 @@ function frontDoorMetrics(options: AzureStampOperationsOptions): FrontDoorMetric
     clock: options.clock,
     ...(options.inFlightLagMinutes === undefined ? {} : { lagMinutes: options.inFlightLagMinutes }),
   };
+}
+
+/** The seed's monitoring figures per stamp (the dashboard's plots), from the same metrics API. */
+export function createAzureStampMetrics(options: AzureStampOperationsOptions): StampMetrics {
+  return createStampMetrics({ metrics: options.metrics, profileId: frontDoorMetrics(options).profileId });
 }
 
 /** The canary's Front Door figures, from the same metrics API as the drain's in-flight count. */

@@ -212,6 +212,11 @@ export class SimulatedDeployments implements Deployer {
     this.resourceGroups.set(groupName, { name: groupName, region });
   }
 
+  /** Every stamp ever deployed here. */
+  stampIds(): string[] {
+    return [...this.latestByStamp.keys()];
+  }
+
   /** The region of the stamp's latest deployment, if it was ever deployed here. */
   regionOf(stampId: string): string | undefined {
     return this.latestByStamp.get(stampId)?.region;

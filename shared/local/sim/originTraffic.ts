@@ -19,12 +19,13 @@ const BASE_ERROR_PERCENT = 0.2;
 const BAD_ERROR_PERCENT = 8;
 const FAILING_ERROR_PERCENT = 60;
 const BASE_LATENCY_MS = 80;
+const FAILING_LATENCY_FACTOR = 5;
 
 /**
  * The simulation's model of Front Door's origin metrics: each region's users are split over the
  * region's serving origins by weight (Front Door's weighted choice among origins of one
  * priority); 5xx share and latency are those of a healthy stamp (0.2%, 80 ms, more under load),
- * of a bad build (8%, twice the latency) or of a failing one. Deterministic: a canary check in a
+ * of a bad build (8%, twice the latency) or of a failing one (60%, five times the latency). Deterministic: a canary check in a
  * test sees what the fault says, not noise.
  */
 export function originTraffic(
@@ -49,7 +50,8 @@ export function originTraffic(
     result[o.stampId] = {
       requests: Math.round((rate * minutes * o.weight) / regionWeight),
       errorPercent: o.failing ? FAILING_ERROR_PERCENT : o.bad ? BAD_ERROR_PERCENT : BASE_ERROR_PERCENT,
-      latencyMs: o.bad ? latency * 2 : latency,
+      // A failing stamp's requests mostly time out before its origin is taken out of rotation.
+      latencyMs: o.failing ? latency * FAILING_LATENCY_FACTOR : o.bad ? latency * 2 : latency,
     };
   }
   return result;

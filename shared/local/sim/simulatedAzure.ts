@@ -11,6 +11,7 @@ import type {
   StampDeploymentRequest,
 } from '../../ports/deployer';
 import type { OriginMetrics, OriginTraffic, OriginTrafficQuery } from '../../ports/originMetrics';
+import type { StampMetrics, StampMetricsQuery, StampMetricsSeries } from '../../ports/stampMetrics';
 import type {
   OperationProgress,
   QuarantineCheckRun,
@@ -38,6 +39,7 @@ import { SimulatedRegions } from './regions';
 import { DEFAULT_SUBSCRIPTION_ID, originHostName } from './resourceNames';
 import type { SimulationControl, SimulationState } from './simulationControl';
 import { SimulationLoop } from './simulationLoop';
+import { StampMetricsHistory,type StampMinute, stampMinute } from './stampMetricsModel';
 import { SimulatedStampOperations } from './stampOperations';
 
 export interface SimulatedAzureOptions {
@@ -92,7 +94,14 @@ function splitFaultId(id: string): [string, string | undefined] {
 }
 
 export class SimulatedAzure
-  implements Deployer, TrafficManager, OriginHealthProbe, OriginMetrics, StampOperations, SimulationControl
+  implements
+    Deployer,
+    TrafficManager,
+    OriginHealthProbe,
+    OriginMetrics,
+    StampMetrics,
+    StampOperations,
+    SimulationControl
 {
   private readonly clock: Clock;
   private readonly subscriptionId: string;
@@ -112,6 +121,7 @@ export class SimulatedAzure
   /** Delayed notifications let go: delivered as they are, not delayed again. */
   private readonly releasedAlerts = new WeakSet<object>();
   private readonly onAlert: (payload: unknown) => Promise<void>;
+  private readonly metricsHistory = new StampMetricsHistory();
 
   constructor(options: SimulatedAzureOptions) {
     const random: Random = options.random ?? seededRandom(options.seed ?? 1);
@@ -234,18 +244,7 @@ export class SimulatedAzure
   trafficOf(query: OriginTrafficQuery): Promise<OriginTraffic> {
     const minutes = Math.max(0, (Date.parse(query.to) - Date.parse(query.from)) / 60_000);
     const asked = new Set(query.stampIds);
-    const all = originTraffic(
-      this.frontDoor.snapshot().map((o) => ({
-        stampId: o.stampId,
-        region: this.deployments.regionOf(o.stampId),
-        weight: o.weight,
-        serving: o.enabledState === 'Enabled' && o.health === 'Healthy',
-        failing: this.isFailing(o.stampId),
-        bad: this.badStamps.has(o.stampId),
-      })),
-      (region) => this.regions.loadOf(region),
-      minutes,
-    );
+    const all = this.trafficNow(minutes);
     const byStamp: Record<string, TrafficSample> = {};
     for (const id of asked) byStamp[id] = all[id] ?? { requests: 0, errorPercent: 0, latencyMs: 0 };
     return Promise.resolve({ from: query.from, to: query.to, byStamp });
@@ -253,6 +252,13 @@ export class SimulatedAzure
 
   getOrigin(stampId: string): Promise<OriginState | undefined> {
     return this.frontDoor.getOrigin(stampId);
+  }
+
+  // ---- StampMetrics ----
+
+  /** The figures recorded at each alert evaluation (stampMetricsModel.ts), as Azure Monitor answers them. */
+  seriesOf(query: StampMetricsQuery): Promise<StampMetricsSeries> {
+    return Promise.resolve(this.metricsHistory.seriesOf(query));
   }
 
   listOrigins(): Promise<OriginState[]> {
@@ -492,6 +498,7 @@ export class SimulatedAzure
     this.frontDoor.probeAll(at);
     this.releaseDelayedAlerts(at);
     if (at % EVALUATION_INTERVAL_MS === 0) {
+      this.recordMetrics(at);
       this.outbox.enqueue(this.evaluateAlerts(at));
       this.outbox.kick();
     }
@@ -542,6 +549,35 @@ export class SimulatedAzure
       nodeCpuPercent: (stampId) => this.nodeCpuPercent(stampId, at),
     });
     return this.alerts.evaluate(new Date(at), samples);
+  }
+
+  private trafficNow(minutes: number): Record<string, TrafficSample> {
+    return originTraffic(
+      this.frontDoor.snapshot().map((o) => ({
+        stampId: o.stampId,
+        region: this.deployments.regionOf(o.stampId),
+        weight: o.weight,
+        serving: o.enabledState === 'Enabled' && o.health === 'Healthy',
+        failing: this.isFailing(o.stampId),
+        bad: this.badStamps.has(o.stampId),
+      })),
+      (region) => this.regions.loadOf(region),
+      minutes,
+    );
+  }
+
+  /** The minute just ended of every stamp with an origin or a cluster, for the dashboard's plots. */
+  private recordMetrics(at: number): void {
+    const traffic = this.trafficNow(EVALUATION_INTERVAL_MS / 60_000);
+    const samples = new Map<string, StampMinute>();
+    for (const stampId of new Set([...Object.keys(traffic), ...this.deployments.stampIds()])) {
+      const cpu = this.nodeCpuPercent(stampId, at);
+      const sample = traffic[stampId];
+      // A stamp with neither an origin nor a running cluster reports nothing, as on Azure.
+      if (cpu === undefined && sample === undefined) continue;
+      samples.set(stampId, stampMinute(sample ?? { requests: 0, errorPercent: 0, latencyMs: 0 }, cpu));
+    }
+    this.metricsHistory.record(at, samples);
   }
 
   private isFailing(stampId: string): boolean {

@@ -12,6 +12,7 @@ import { SignalCounts } from '../../../shared/app/signalCounts';
 import { ARM_SCOPE, createAzureAdapters, createBlobRecordArchive } from '../../../shared/azure';
 import {
   createCosmosIdempotencyStore,
+  createCosmosIncidentLog,
   createCosmosSignalLog,
   createCosmosStampStore,
   ensureStampsDatabase,
@@ -92,6 +93,8 @@ describe('contract: a stamp retired on the Azure adapters, from drain to purge',
       signals: createCosmosSignalLog({ client, databaseName }),
       idempotency: createCosmosIdempotencyStore({ client, databaseName }),
       signalCounts: new SignalCounts(T0.toISOString()),
+      incidents: createCosmosIncidentLog({ client, databaseName }),
+      stampMetrics: adapters.stampMetrics,
     };
   }
 
