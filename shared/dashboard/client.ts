@@ -13,7 +13,7 @@ export const DASHBOARD_JS = String.raw`
   var TIMELINE_MAX = 100;
   // Relative to this page, so the route prefix (api) is whatever the host uses.
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
-  var state = { me: null, stamps: [], regions: [], signals: null, polls: 0, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
+  var state = { me: null, stamps: [], regions: [], signals: null, incidents: null, metrics: null, polls: 0, sim: null, local: false, seen: new Map(), timeline: [], open: null, drawn: '' };
   var DEADLINES = { registrationTimeoutAt: 'registration timeout', isolationDecisionAt: 'isolation decision',
     isolationGraceEndsAt: 'isolation grace ends', drainEndsAt: 'drain ends', purgeDueAt: 'purge due',
     rampStepDueAt: 'ramp step checked' };
@@ -283,6 +283,11 @@ export const DASHBOARD_JS = String.raw`
       }
       return el('tr', {}, [el('td', { text: when(t.at) }), el('td', { text: move(t) }), el('td', { text: cause(t.cause) })]);
     }));
+    renderPhases(s.history || [], state.sim && state.sim.now ? state.sim.now : new Date().toISOString());
+    var measured = state.metrics && state.metrics.stamps.filter(function (m) { return m.id === s.id; })[0];
+    var box = $('sd-metrics');
+    box.replaceChildren.apply(box, measured ? sparks(measured.series, state.metrics.metrics, s.id) :
+      [el('p', { className: 'meta', text: 'no metrics: the stamp is not live' })]);
     $('sd-sim').hidden = !state.local;
   }
 
@@ -309,6 +314,108 @@ export const DASHBOARD_JS = String.raw`
     }));
   }
 
+  // ---- monitoring: small SVG plots, each a labelled image whose label says what it shows ----
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  var METRIC_ORDER = ['latencyMs', 'errorPercent', 'requestsPerMinute', 'nodePoolUtilization', 'queueDepth', 'requestUnits'];
+  function fmt(v) { return Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10); }
+  function svgNode(tag, attrs) {
+    var node = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+  function sparkline(name, points, meta, subject) {
+    var W = 100, H = 30;
+    var values = points.filter(function (v) { return v !== null; });
+    var last = null;
+    for (var i = points.length - 1; i >= 0; i -= 1) if (points[i] !== null) { last = points[i]; break; }
+    var peak = values.length ? Math.max.apply(null, values) : 0;
+    var top = peak > 0 ? peak : 1;
+    var step = W / Math.max(1, points.length - 1);
+    var d = '';
+    var pen = false;
+    points.forEach(function (v, i) {
+      // A minute without a point is a gap in the line, never a zero.
+      if (v === null) { pen = false; return; }
+      d += (pen ? 'L' : 'M') + (i * step).toFixed(2) + ' ' + (H - 1 - (v / top) * (H - 2)).toFixed(2) + ' ';
+      pen = true;
+    });
+    var svg = svgNode('svg', { viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' });
+    svg.appendChild(svgNode('line', { x1: '0', y1: String(H - 0.5), x2: String(W), y2: String(H - 0.5), 'class': 'base' }));
+    if (d) svg.appendChild(svgNode('path', { d: d, 'class': 'line' }));
+    var summary = meta.label + ' of ' + subject + ': ' + (last === null ? 'no data in the window' :
+      'now ' + fmt(last) + ' ' + meta.unit + ', peak ' + fmt(peak) + ' ' + meta.unit + ' over ' + values.length + ' points');
+    var alarm = name === 'errorPercent' && peak >= 5;
+    return el('figure', { className: 'metric' + (alarm ? ' alarm' : ''), role: 'img', 'aria-label': summary, 'data-metric': name,
+      'data-points': String(values.length) }, [
+      el('figcaption', {}, [el('span', { text: meta.label }), el('strong', { text: last === null ? '\u2013' : fmt(last) + ' ' + meta.unit })]),
+      svg,
+    ]);
+  }
+  function sparks(series, metrics, subject) {
+    return METRIC_ORDER.map(function (k) { return sparkline(k, series[k], metrics[k], subject); });
+  }
+  function renderMetrics() {
+    var m = state.metrics;
+    if (!m) return;
+    var drawn = JSON.stringify([m.to, m.regions]);
+    if (drawn === state.metricsDrawn) return;
+    state.metricsDrawn = drawn;
+    $('mon-source').textContent = (state.local ? 'the simulation\u2019s model of Azure Monitor' : 'Azure Monitor platform metrics') +
+      ', ' + when(m.from) + ' to ' + when(m.to) + '. A region\u2019s latency and 5xx share are weighted by its stamps\u2019 requests.';
+    var box = $('metrics');
+    box.replaceChildren.apply(box, m.regions.map(function (r) {
+      return el('section', { className: 'metric-region', 'data-region': r.name, 'aria-label': 'monitoring of ' + r.name }, [
+        el('h3', { text: r.name + ' \u00b7 ' + r.stamps.length + ' live stamps' }),
+        el('div', { className: 'sparks' }, sparks(r.series, m.metrics, r.name)),
+      ]);
+    }));
+  }
+
+  function renderIncidents() {
+    var inc = state.incidents;
+    if (!inc) return;
+    var list = $('incidents');
+    var items = inc.incidents.map(function (i) {
+      return el('li', { 'data-incident': i.kind }, [
+        el('time', { datetime: i.raisedAt, text: when(i.raisedAt) }), document.createTextNode(' '),
+        el('span', { className: 'incident-kind', text: i.kind }),
+        document.createTextNode((i.stampId ? ' ' + i.stampId : '') + ': ' + i.detail),
+      ]);
+    });
+    list.replaceChildren.apply(list, items.length ? items : [el('li', { text: 'no incident raised' })]);
+  }
+
+  // Where a stamp spent its time: its phases in order from the audit history, the last one until now.
+  function duration(ms) {
+    var m = Math.round(ms / 60000);
+    if (m < 120) return m + ' min';
+    var h = Math.round(m / 60);
+    return h < 72 ? h + ' h' : Math.round(h / 24) + ' d';
+  }
+  function renderPhases(history, now) {
+    var spans = [];
+    history.forEach(function (t) {
+      if (t.refused || !t.to) return;
+      var last = spans[spans.length - 1];
+      if (last && last.phase === t.to) return;
+      if (last) last.end = t.at;
+      spans.push({ phase: t.to, start: t.at, end: null });
+    });
+    if (spans.length) spans[spans.length - 1].end = now;
+    var totals = {};
+    var order = [];
+    var bar = $('sd-phases');
+    bar.replaceChildren.apply(bar, spans.map(function (p) {
+      var ms = Math.max(0, Date.parse(p.end) - Date.parse(p.start));
+      if (!(p.phase in totals)) { totals[p.phase] = 0; order.push(p.phase); }
+      totals[p.phase] += ms;
+      var span = el('span', { className: 'phase-' + p.phase, 'data-phase': p.phase, title: p.phase + ' ' + duration(ms) });
+      span.style.flexGrow = String(Math.max(ms, 1));
+      return span;
+    }));
+    $('sd-phases-text').textContent = order.length ? order.map(function (k) { return k + ' ' + duration(totals[k]); }).join(' \u00b7 ') : 'no history';
+  }
+
   async function refresh() {
     // The simulation first and on its own: while a chaos fault has the store down, the API
     // answers 503, and the faults (and their Clear buttons) must still show.
@@ -317,17 +424,25 @@ export const DASHBOARD_JS = String.raw`
       renderChaos();
     }
     try {
+      // The signal counts, incidents and metrics are queries over logs and Azure Monitor: every
+      // fifth refresh is often enough. Each may fail alone; the rest of the page still updates.
+      var slow = state.polls++ % 5 === 0;
       var answers = await Promise.all([
         call('GET', api('stamps')), call('GET', api('regions')),
         Promise.resolve(state.sim),
-        // The signal counts are queries over the log: every fifth refresh is often enough.
-        state.polls++ % 5 === 0 ? call('GET', api('signals')).catch(function () { return null; }) : Promise.resolve(state.signals),
+        slow ? call('GET', api('signals')).catch(function () { return null; }) : Promise.resolve(state.signals),
+        slow ? call('GET', api('incidents?minutes=1440&limit=20')).catch(function () { return state.incidents; }) : Promise.resolve(state.incidents),
+        slow ? call('GET', api('metrics?minutes=60')).catch(function () { return state.metrics; }) : Promise.resolve(state.metrics),
       ]);
       state.stamps = answers[0].stamps;
       state.regions = answers[1].regions;
       state.sim = answers[2];
       state.signals = answers[3];
+      state.incidents = answers[4];
+      state.metrics = answers[5];
       renderSignals();
+      renderIncidents();
+      renderMetrics();
       var timelineChanged = await updateTimeline();
       var drawn = JSON.stringify([state.stamps, state.regions, state.sim && [state.sim.failingStamps, state.sim.failedRegions, state.sim.load], $('show-retired').checked]);
       if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }

@@ -19,6 +19,11 @@ const BODY = String.raw`
     </div>
     <p id="fleet-message" class="message" role="status" aria-live="polite"></p>
     <div id="regions" class="regions"></div>
+    <section class="panel monitoring" aria-labelledby="mon-h">
+      <h2 id="mon-h">Monitoring (last hour, per minute)</h2>
+      <p class="meta" id="mon-source"></p>
+      <div id="metrics" class="metric-regions"></div>
+    </section>
   </section>
   <div>
     <section id="sim" class="panel" aria-labelledby="sim-h" hidden>
@@ -51,6 +56,10 @@ const BODY = String.raw`
       <p id="chaos-summary" class="message"></p>
       <p id="chaos-message" class="message" role="status" aria-live="polite"></p>
     </section>
+    <section class="panel" aria-labelledby="inc-h">
+      <h2 id="inc-h">Incidents (last 24 h)</h2>
+      <ol id="incidents" class="timeline" aria-label="incidents, newest first"></ol>
+    </section>
     <section class="panel" aria-labelledby="sig-h">
       <h2 id="sig-h">Signals (last 24 h)</h2>
       <p id="sig-burst" class="message error" role="alert" hidden></p>
@@ -71,6 +80,11 @@ const BODY = String.raw`
   <dl id="sd-facts"></dl>
   <h3>Deadlines</h3>
   <dl id="sd-deadlines"></dl>
+  <h3 id="sd-phases-h">Time in each phase</h3>
+  <div id="sd-phases" class="phases" role="img" aria-labelledby="sd-phases-h sd-phases-text"></div>
+  <p id="sd-phases-text" class="meta"></p>
+  <h3>Monitoring (last hour)</h3>
+  <div id="sd-metrics" class="sparks"></div>
   <section aria-labelledby="sd-ops-h">
     <h3 id="sd-ops-h">Operator actions</h3>
     <form id="sd-ops" class="row">

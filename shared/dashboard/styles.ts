@@ -81,6 +81,20 @@ th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #e5e7
 [hidden] { display: none !important; }
 .fault { display: flex; gap: .5rem; align-items: center; justify-content: space-between; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.metric-regions { display: grid; gap: .75rem; }
+.metric-region h3 { margin-bottom: .3rem; }
+.sparks { display: grid; grid-template-columns: repeat(auto-fill, minmax(112px, 1fr)); gap: .4rem; }
+.monitoring { margin-top: .75rem; }
+.metric { margin: 0; border: 1px solid #e5e7eb; border-radius: 6px; padding: .3rem .4rem; }
+.metric figcaption { font-size: .8rem; color: var(--muted); display: grid; }
+.metric figcaption strong { color: var(--ink); font-variant-numeric: tabular-nums; }
+.metric svg { display: block; width: 100%; height: 36px; }
+.metric .line { fill: none; stroke: #1d4ed8; stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+.metric .base { stroke: #e5e7eb; stroke-width: 1; vector-effect: non-scaling-stroke; }
+.metric.alarm .line { stroke: #b91c1c; }
+.phases { display: flex; height: 18px; border-radius: 4px; overflow: hidden; border: 1px solid var(--line); }
+.phases span { border-left: 6px solid var(--edge, #6b7280); background: var(--tint, #fff); min-width: 2px; }
+.incident-kind { font-weight: 600; color: #991b1b; }
 @media (max-width: 820px) {
   main { grid-template-columns: 1fr; padding: .5rem; }
   .timeline { max-height: 40vh; }

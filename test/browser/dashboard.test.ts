@@ -111,9 +111,6 @@ describe('dashboard in Chromium', () => {
     await page.locator('#timeline li', { hasText: 'weu-005' }).first().waitFor(WAIT);
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'dashboard.png') });
-    // `DASHBOARD_SCREENSHOT=docs/dashboard.png` refreshes the README's picture from this state.
-    const docs = process.env['DASHBOARD_SCREENSHOT'];
-    if (docs) await page.screenshot({ path: path.resolve(docs) });
     await page.close();
   });
 
@@ -241,6 +238,69 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'clear arm-outage:eastus' }).click();
     await page.locator('#chaos-active li', { hasText: 'no fault injected' }).waitFor(WAIT);
     assert.deepEqual((await e2e.api('GET', '/sim/state')).body['chaos'], []);
+    await page.close();
+  });
+});
+
+describe('dashboard in Chromium: monitoring plots, incidents, time in phase', () => {
+  let watched: E2E;
+  before(async () => {
+    watched = await startE2E();
+  });
+  after(async () => {
+    await watched?.stop();
+  });
+
+  it("plots each region's seed metrics, lists the incidents raised, and shows where a stamp spent its time", async () => {
+    await watched.advance(40);
+    await watched.api('POST', '/sim/regions/westeurope/load', { utilization: 75 });
+    for (const id of ['weu-001', 'weu-002', 'eus-001', 'eus-002', 'sea-001'])
+      await watched.api('POST', `/sim/stamps/${id}/fail`);
+    await watched.advance(4);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${watched.plane.origin}/api/dashboard?poll=300`);
+    const weu = page.locator('#metrics section.metric-region[data-region="westeurope"]');
+    await weu.waitFor(WAIT);
+    assert.equal(await page.locator('#metrics section.metric-region').count(), 3);
+    assert.equal(await weu.locator('figure.metric').count(), 6);
+    assert.equal(await weu.locator('figure.metric svg path.line').count(), 6, 'a line in every plot');
+    const label = (metric: string) =>
+      weu.locator(`figure[data-metric="${metric}"]`).getAttribute('aria-label');
+    assert.match(
+      (await label('nodePoolUtilization')) ?? '',
+      /^node pool CPU of westeurope: now 75 %, peak 75 %/,
+    );
+    const errorsLabel = (await label('errorPercent')) ?? '';
+    const peak = Number(/peak ([\d.]+) %/.exec(errorsLabel)?.[1]);
+    assert.ok(peak >= 5, errorsLabel);
+    assert.match(
+      (await weu.locator('figure[data-metric="errorPercent"]').getAttribute('class')) ?? '',
+      /alarm/,
+      'a 5xx spike is drawn as an alarm',
+    );
+    assert.ok(Number(await weu.locator('figure[data-metric="latencyMs"]').getAttribute('data-points')) >= 40);
+
+    const incident = page.locator('#incidents li[data-incident="blast-radius"]').first();
+    await incident.waitFor(WAIT);
+    assert.match(await incident.innerText(), /blast-radius.*above maxUnhealthyPercent 40%/);
+
+    await page.locator('button.card[data-stamp-id="eus-003"]').click();
+    const dialog = page.locator('#stamp-dialog');
+    await dialog.locator('#sd-metrics figure.metric').nth(5).waitFor(WAIT);
+    assert.match(await dialog.locator('#sd-phases-text').innerText(), /^active 44 min$/);
+    assert.equal(await dialog.locator('#sd-phases span[data-phase="active"]').count(), 1);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(errors, [], 'no script error or CSP violation');
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'dashboard-monitoring.png'), fullPage: true });
+    // `DASHBOARD_SCREENSHOT=docs/dashboard.png` refreshes the README's picture from this state.
+    const docs = process.env['DASHBOARD_SCREENSHOT'];
+    if (docs) await page.screenshot({ path: path.resolve(docs), fullPage: true });
     await page.close();
   });
 });
