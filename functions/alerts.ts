@@ -8,6 +8,7 @@ import { dryRunOf } from '../shared/http/dryRun';
 import { alertRoute } from '../shared/http/mutatingRoute';
 import { json } from '../shared/http/problem';
 import { classifyAlert } from '../shared/lifecycle/alerts/classifyAlert';
+import { countSignal } from '../shared/telemetry/instruments';
 import { forLog } from '../shared/text/forLog';
 
 /**
@@ -30,6 +31,7 @@ export async function receiveAlert(
   const duplicate = body.ok ? await findDuplicate(svc, body.value) : undefined;
   if (duplicate !== undefined) {
     context.log(`alert duplicate: ${forLog(duplicate.detail)}`);
+    countSignal('alert-receiver', duplicate.status);
     return json(202, { status: duplicate.status, detail: duplicate.detail });
   }
   const classification = body.ok
@@ -40,6 +42,7 @@ export async function receiveAlert(
     text: body.ok ? body.text : (body.text ?? body.detail),
     duplicateChecked: body.ok,
   });
+  countSignal('alert-receiver', answer.status);
   if (answer.status === 'published') {
     const { signal } = answer;
     context.log(`alert ${forLog(signal.eventId)} → ${signal.type} for ${signal.stampId}`);

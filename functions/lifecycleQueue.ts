@@ -10,6 +10,7 @@ import type { StampEvent } from '../shared/lifecycle/events';
 import { resumeEffects } from '../shared/lifecycle/newStamp';
 import { operatorEvent } from '../shared/lifecycle/operatorCommands';
 import { LIFECYCLE_QUEUE } from '../shared/ports/lifecycleBus';
+import { tracedTrigger } from '../shared/telemetry/triggerSpans';
 
 /**
  * The `stamp-lifecycle` queue (sessions keyed by stamp id, and one `fleet` session): the drain
@@ -99,5 +100,5 @@ app.serviceBusQueue('onLifecycleMessage', {
   queueName: LIFECYCLE_QUEUE,
   isSessionsEnabled: true,
   extraInputs: [df.input.durableClient()],
-  handler: onLifecycleMessage,
+  handler: tracedTrigger('message', onLifecycleMessage),
 });

@@ -7,6 +7,9 @@ import { services } from '../shared/app/services';
 import { handleStampSignal } from '../shared/app/signals';
 import { parseSignalEvent } from '../shared/app/stampSignalEvent';
 import { STAMP_EVENT_TYPES } from '../shared/ports/eventPublisher';
+import { countSignal } from '../shared/telemetry/instruments';
+import { inSpan, SpanKind } from '../shared/telemetry/spans';
+import { contextOf } from '../shared/telemetry/traceContext';
 import { forLog } from '../shared/text/forLog';
 
 /**
@@ -14,8 +17,28 @@ import { forLog } from '../shared/text/forLog';
  * inbox and wake its orchestration; capacity signals scale the region. A signal that fails
  * validation is recorded and acknowledged: Event Grid would only retry it.
  */
-export async function onStampSignal(event: unknown, context: InvocationContext): Promise<void> {
-  if (isLifecycleNotification(event)) return;
+export function onStampSignal(event: unknown, context: InvocationContext): Promise<void> {
+  if (isLifecycleNotification(event)) return Promise.resolve();
+  // The publisher's trace, from the CloudEvents distributed-tracing extension attribute.
+  const traceparent =
+    typeof event === 'object' &&
+    event !== null &&
+    'traceparent' in event &&
+    typeof event.traceparent === 'string'
+      ? event.traceparent
+      : undefined;
+  return inSpan(
+    'process stamp signal',
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextOf(traceparent ?? context.traceContext?.traceParent),
+      attributes: { 'messaging.system': 'eventgrid' },
+    },
+    () => processSignal(event, context),
+  );
+}
+
+async function processSignal(event: unknown, context: InvocationContext): Promise<void> {
   const svc = await services();
   const now = svc.clock.now().toISOString();
   const parsed = parseSignalEvent(event);
@@ -34,10 +57,12 @@ export async function onStampSignal(event: unknown, context: InvocationContext):
       now,
     );
     context.warn(`stamp signal rejected: ${forLog(parsed.detail)}`);
+    countSignal('event-grid', 'rejected');
     return;
   }
   const client = df.getClient(context);
   const outcome = await handleStampSignal(svc, parsed.signal);
+  countSignal('event-grid', outcome.kind);
   switch (outcome.kind) {
     case 'queued':
       await wakeStamp(client, outcome.stampId);

@@ -8,6 +8,7 @@ import { continueCapacityEpisodes } from '../shared/app/signals';
 import { reconcile, sweepRetention } from '../shared/app/sweeps';
 import { resumeEffects } from '../shared/lifecycle/newStamp';
 import { STAMP_EVENT_TYPES, stampCloudEvent } from '../shared/ports/eventPublisher';
+import { tracedTrigger } from '../shared/telemetry/triggerSpans';
 
 /** Hourly: archived stamps past their retention get a RetentionElapsed event. */
 export async function retentionSweep(_timer: Timer, context: InvocationContext): Promise<void> {
@@ -79,10 +80,10 @@ export async function reconciliationSweep(_timer: Timer, context: InvocationCont
 app.timer('retentionSweep', {
   schedule: '0 0 * * * *',
   extraInputs: [df.input.durableClient()],
-  handler: retentionSweep,
+  handler: tracedTrigger('timer', retentionSweep),
 });
 app.timer('reconciliationSweep', {
   schedule: '0 */5 * * * *',
   extraInputs: [df.input.durableClient()],
-  handler: reconciliationSweep,
+  handler: tracedTrigger('timer', reconciliationSweep),
 });

@@ -7,7 +7,10 @@ import type { FleetView } from '../lifecycle/fleet';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { type StampTimers, timersOf } from '../lifecycle/timers';
-import { INBOX_RECENT_WINDOW, type StampInbox } from '../ports/stampStore';
+import { INBOX_RECENT_WINDOW, type StampInbox, type TraceRef } from '../ports/stampStore';
+import { type DecisionMeasure, measureDecision, recordDecisions } from '../telemetry/decisionMeasures';
+import { inSpan } from '../telemetry/spans';
+import { contextOf, currentTraceparent, isFresh } from '../telemetry/traceContext';
 import { entryMatches, fleetMembersWith, syncLedger, withStamp } from './fleet';
 import type { Services } from './services';
 
@@ -20,6 +23,8 @@ export interface ApplyRequest {
   readonly key: string;
   /** An event the orchestration observed itself (a deployment result, a timer); applied first. */
   readonly event?: StampEvent;
+  /** The trace the orchestration's last decisions joined: a timer's event continues it. */
+  readonly trace?: TraceRef;
 }
 
 export interface EventOutcome {
@@ -41,6 +46,8 @@ export interface ApplyResult {
    * restarted orchestration) is armed again from the document.
    */
   readonly timers?: StampTimers;
+  /** The trace these decisions joined; the orchestration passes it to the activities that carry them out. */
+  readonly trace?: TraceRef;
 }
 
 /** Events whose guards look at the rest of the fleet. */
@@ -75,92 +82,122 @@ function detailOf(decision: Decision): string {
  * region ledger in line; returns the effects to run. A lost race re-reads and re-decides.
  */
 export function applyEvents(svc: Services, request: ApplyRequest): Promise<ApplyResult> {
-  const { store, config, clock } = svc;
+  const { store, clock } = svc;
   const { stampId, key } = request;
   return retryOnConflict(`apply events to ${stampId}`, async () => {
     const stored = await store.get(stampId);
     if (stored === undefined) return { found: false, effects: [], outcomes: [] };
-    const { inbox, etag: inboxEtag } = await store.readInbox(stampId);
-    if (inbox.lastBatch?.key === key) {
-      // The commit landed but the activity did not finish: finish its work, return its effects.
-      await syncLedger(store, config.policy, stored.stamp);
-      return {
-        found: true,
-        phase: stored.stamp.phase,
-        traffic: stored.stamp.traffic,
-        effects: inbox.lastBatch.effects,
-        outcomes: [],
-        timers: timersOf(stored.stamp.deadlines),
-      };
-    }
-    const events = [...(request.event === undefined ? [] : [request.event]), ...inbox.pending];
-    if (events.length === 0) {
-      return {
-        found: true,
-        phase: stored.stamp.phase,
-        traffic: stored.stamp.traffic,
-        effects: [],
-        outcomes: [],
-        timers: timersOf(stored.stamp.deadlines),
-      };
-    }
+    const read = await store.readInbox(stampId);
+    // The newest external cause (an alert's, an operator's) wins over the orchestration's own.
+    const cause =
+      read.inbox.lastBatch?.key === key
+        ? read.inbox.lastBatch.trace
+        : (read.inbox.trace ?? (isFresh(request.trace, clock.now()) ? request.trace : undefined));
+    return inSpan(
+      'activity applyStampEvents',
+      { attributes: { 'stamps.stamp_id': stampId }, parent: contextOf(cause?.traceparent) },
+      async () => {
+        const trace = cause === undefined ? undefined : traceNow(cause);
+        const result = await decideAndCommit(svc, request, stored, read, trace);
+        return trace === undefined ? result : { ...result, trace };
+      },
+    );
+  });
+}
 
-    const guarded = events.some((e) => FLEET_EVENTS.has(e.type)) ? await store.getFleet() : undefined;
-    let fleet: FleetView = { members: Object.values(guarded?.members ?? {}) };
-    let stamp: Stamp = stored.stamp;
-    const audits: AuditRecord[] = [];
-    const effects: Effect[] = [];
-    const outcomes: EventOutcome[] = [];
-    const recent = [...inbox.recent];
-    for (const event of events) {
-      if (recent.includes(event.id)) continue;
-      recent.push(event.id);
-      const decision = decide(
-        stamp,
-        event,
-        config.policy,
-        clock.now().toISOString(),
-        withStamp(fleet, stamp),
-      );
-      outcomes.push({
-        eventId: event.id,
-        type: event.type,
-        outcome: decision.outcome,
-        detail: detailOf(decision),
-      });
-      if (decision.outcome === 'ignored') continue;
-      stamp = decision.stamp;
-      effects.push(...decision.effects);
-      if (decision.outcome !== 'updated' && decision.audit !== undefined) audits.push(decision.audit);
-      fleet = withStamp(fleet, stamp);
-    }
+/** The decision span's own trace context, dated by its cause (the trace ends 30 minutes after it). */
+function traceNow(cause: TraceRef): TraceRef {
+  const traceparent = currentTraceparent();
+  return traceparent === undefined ? cause : { traceparent, at: cause.at };
+}
 
-    const consumed: StampInbox = {
-      stampId,
-      pending: [],
-      recent: recent.slice(-INBOX_RECENT_WINDOW),
-      lastBatch: { key, effects },
-    };
-    if (guarded !== undefined && !entryMatches(guarded.members[stampId], stamp)) {
-      // Claim the new rotation/probe state first, with If-Match on the fleet we decided with:
-      // a decision taken meanwhile by another stamp makes this one re-read and re-decide.
-      await store.replaceFleet(fleetMembersWith(guarded.members, stamp), guarded.etag);
-    }
-    await store.commitBatch({
-      stamp,
-      etag: stored.etag,
-      audits,
-      inbox: consumed,
-      ...(inboxEtag === undefined ? {} : { inboxEtag }),
-    });
-    await syncLedger(store, config.policy, stamp);
+async function decideAndCommit(
+  svc: Services,
+  request: ApplyRequest,
+  stored: NonNullable<Awaited<ReturnType<Services['store']['get']>>>,
+  read: Awaited<ReturnType<Services['store']['readInbox']>>,
+  trace: TraceRef | undefined,
+): Promise<ApplyResult> {
+  const { store, config, clock } = svc;
+  const { stampId, key } = request;
+  const { inbox, etag: inboxEtag } = read;
+  if (inbox.lastBatch?.key === key) {
+    // The commit landed but the activity did not finish: finish its work, return its effects.
+    await syncLedger(store, config.policy, stored.stamp);
     return {
       found: true,
-      phase: stamp.phase,
-      traffic: stamp.traffic,
-      effects,
-      outcomes,
-      timers: timersOf(stamp.deadlines),
+      phase: stored.stamp.phase,
+      traffic: stored.stamp.traffic,
+      effects: inbox.lastBatch.effects,
+      outcomes: [],
+      timers: timersOf(stored.stamp.deadlines),
     };
+  }
+  const events = [...(request.event === undefined ? [] : [request.event]), ...inbox.pending];
+  if (events.length === 0) {
+    return {
+      found: true,
+      phase: stored.stamp.phase,
+      traffic: stored.stamp.traffic,
+      effects: [],
+      outcomes: [],
+      timers: timersOf(stored.stamp.deadlines),
+    };
+  }
+
+  const guarded = events.some((e) => FLEET_EVENTS.has(e.type)) ? await store.getFleet() : undefined;
+  let fleet: FleetView = { members: Object.values(guarded?.members ?? {}) };
+  let stamp: Stamp = stored.stamp;
+  const audits: AuditRecord[] = [];
+  const effects: Effect[] = [];
+  const outcomes: EventOutcome[] = [];
+  const measures: DecisionMeasure[] = [];
+  const recent = [...inbox.recent];
+  for (const event of events) {
+    if (recent.includes(event.id)) continue;
+    recent.push(event.id);
+    const decision = decide(stamp, event, config.policy, clock.now().toISOString(), withStamp(fleet, stamp));
+    outcomes.push({
+      eventId: event.id,
+      type: event.type,
+      outcome: decision.outcome,
+      detail: detailOf(decision),
+    });
+    measures.push(measureDecision(stamp, event, decision, clock.now()));
+    if (decision.outcome === 'ignored') continue;
+    stamp = decision.stamp;
+    effects.push(...decision.effects);
+    if (decision.outcome !== 'updated' && decision.audit !== undefined) audits.push(decision.audit);
+    fleet = withStamp(fleet, stamp);
+  }
+
+  const consumed: StampInbox = {
+    stampId,
+    pending: [],
+    recent: recent.slice(-INBOX_RECENT_WINDOW),
+    lastBatch: { key, effects, ...(trace === undefined ? {} : { trace }) },
+  };
+  if (guarded !== undefined && !entryMatches(guarded.members[stampId], stamp)) {
+    // Claim the new rotation/probe state first, with If-Match on the fleet we decided with:
+    // a decision taken meanwhile by another stamp makes this one re-read and re-decide.
+    await store.replaceFleet(fleetMembersWith(guarded.members, stamp), guarded.etag);
+  }
+  await store.commitBatch({
+    stamp,
+    etag: stored.etag,
+    audits,
+    inbox: consumed,
+    ...(inboxEtag === undefined ? {} : { inboxEtag }),
   });
+  await syncLedger(store, config.policy, stamp);
+  // Counted once the decisions are committed: a decision re-taken after a lost race counts once.
+  recordDecisions(measures);
+  return {
+    found: true,
+    phase: stamp.phase,
+    traffic: stamp.traffic,
+    effects,
+    outcomes,
+    timers: timersOf(stamp.deadlines),
+  };
 }

@@ -15,6 +15,7 @@ import { describeAction, type RegionStatus, sameStatus, statusOf } from '../life
 import type { Cause } from '../lifecycle/stamp';
 import { addMinutes, isAtOrAfter, isBefore } from '../lifecycle/time';
 import type { RegionLedger, StoredLedger } from '../ports/stampStore';
+import { countReconcilerAction } from '../telemetry/instruments';
 import { fleetFromLedgers, readLedgers, syncLedger } from './fleet';
 import { type CreatedStamp, createReservedStamp, reserveStamp } from './requestStamp';
 import type { Services } from './services';
@@ -83,14 +84,17 @@ export async function reconcileFleet(svc: Services, trigger: ReconcileTrigger): 
         continue;
       }
       placed.push(created);
+      countReconcilerAction('place');
       note(action.region, describeAction(action, created.stamp.id));
       if (action.coversFor !== action.region)
         note(action.coversFor, describeAction(action, created.stamp.id));
     } else if (action.kind === 'retire') {
       if (await retire(svc, action)) woken.push(action.stampId);
+      countReconcilerAction('retire');
       note(action.region, describeAction(action));
     } else if (action.kind === 'promote') {
       if (await promote(svc, action, trigger, vacancies)) woken.push(action.stampId);
+      countReconcilerAction('promote');
       note(action.region, describeAction(action));
       if (action.coversFor !== action.region) note(action.coversFor, describeAction(action));
     }

@@ -2,6 +2,7 @@ import { decide } from '../lifecycle/decide';
 import type { GuardName } from '../lifecycle/decision';
 import type { StampEvent } from '../lifecycle/events';
 import type { Stamp } from '../lifecycle/stamp';
+import { traceHere } from '../telemetry/traceContext';
 import { readFleet, withStamp } from './fleet';
 import type { Services } from './services';
 
@@ -34,7 +35,7 @@ export async function submitOperatorEvent(
   if (decision.outcome === 'refused') {
     return { kind: 'refused', stamp: stored.stamp, guard: decision.guard, reason: decision.reason };
   }
-  const queued = await store.enqueueEvent(stampId, event);
+  const queued = await store.enqueueEvent(stampId, event, traceHere(clock.now().toISOString()));
   return {
     kind: 'accepted',
     stamp: stored.stamp,

@@ -1,3 +1,4 @@
+import { tracedServices } from '../telemetry/tracedServices';
 import type { Services } from './serviceTypes';
 
 export type { Services };
@@ -21,7 +22,8 @@ export function provideServices(next: ServicesFactory): void {
 export function services(): Promise<Services> {
   if (built === undefined) {
     const make = factory ?? defaultAzureServices;
-    built = make();
+    // Outbound ports and the publisher traced once, here, for every function of the app.
+    built = make().then(tracedServices);
     built.catch(() => {
       built = undefined;
     });
@@ -30,6 +32,17 @@ export function services(): Promise<Services> {
 }
 
 async function defaultAzureServices(): Promise<Services> {
-  const { buildAzureServices } = await import('./azureServices.js');
+  const [{ buildAzureServices }, { installAzureMonitor }] = await Promise.all([
+    import('./azureServices.js'),
+    import('../telemetry/azureMonitor.js'),
+  ]);
+  try {
+    await installAzureMonitor(process.env);
+  } catch (error) {
+    // Telemetry that cannot start must not stop the control plane: it runs, unobserved, and says so.
+    console.warn(
+      `Azure Monitor telemetry not started: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return buildAzureServices(process.env);
 }

@@ -5,6 +5,7 @@ import { effectiveDesired, withDesiredChange } from '../lifecycle/regionDesired'
 import type { CapacitySignalRecord } from '../lifecycle/regionStatus';
 import { decideScaling } from '../lifecycle/scaling';
 import { addMinutes, isBefore } from '../lifecycle/time';
+import { traceHere } from '../telemetry/traceContext';
 import { fleetFromLedgers, readLedgers } from './fleet';
 import { requestReconciliation } from './fleetReconciler';
 import type { Services } from './services';
@@ -44,7 +45,8 @@ export async function handleStampSignal(svc: Services, signal: StampSignal): Pro
       alertId: signal.alertId,
       observedAt: signal.observedAt,
     };
-    const queued = await store.enqueueEvent(stampId, event);
+    // The stamp's orchestration continues the signal's trace (shared/telemetry/).
+    const queued = await store.enqueueEvent(stampId, event, traceHere(svc.clock.now().toISOString()));
     return { kind: queued, stampId };
   }
   if (

@@ -48,5 +48,7 @@ export function toSdkCloudEvent(event: StampCloudEvent): SendCloudEventInput<unk
     time,
     data: event.data,
     datacontenttype: event.datacontenttype,
+    // An extension attribute at the event's top level, as the distributed-tracing extension puts it.
+    ...(event.traceparent === undefined ? {} : { extensionAttributes: { traceparent: event.traceparent } }),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { type Config, type Env, loadConfig } from '../config/loadConfig';
 import { MAX_ALERT_BODY_BYTES } from '../http/body';
 import type { Clock } from '../ports/clock';
+import { installLocalTelemetry } from '../telemetry/localTelemetry';
 import { forLog } from '../text/forLog';
 import { LocalServiceBus } from './bus';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './cosmos';
@@ -135,6 +136,7 @@ export class LocalControlPlane {
     // Every component logs text that may come from a request (alert ids, rules): one entry, one line.
     const sink = this.options.log ?? silentLog;
     const log: HostLog = (level, message) => sink(level, forLog(message, 8000));
+    await installLocalTelemetry({ ...process.env, ...this.options.env });
     let cosmos = this.options.cosmos;
     if (cosmos === undefined) {
       this.embedded = await startEmbeddedCosmos();

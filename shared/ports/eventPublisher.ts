@@ -25,6 +25,11 @@ export interface StampCloudEvent<TData = unknown> {
   readonly time: string;
   readonly datacontenttype: 'application/json';
   readonly data: TData;
+  /**
+   * The W3C trace context of the work that published it (the CloudEvents distributed-tracing
+   * extension attribute), so the subscriber's work joins the same trace.
+   */
+  readonly traceparent?: string;
 }
 
 export const STAMP_EVENT_SOURCE = '/synaxis/stamps';

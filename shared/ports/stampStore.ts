@@ -61,6 +61,12 @@ export interface StoredLedger {
  * dropped by continue-as-new, an orchestration not running); the orchestration consumes them
  * in the same transactional batch that writes the transitions they cause.
  */
+/** Where a piece of work was asked for: the W3C `traceparent` to continue and when it was asked. */
+export interface TraceRef {
+  readonly traceparent: string;
+  readonly at: string;
+}
+
 export interface StampInbox {
   readonly stampId: string;
   /** In arrival order. */
@@ -71,7 +77,14 @@ export interface StampInbox {
    * The last batch committed and the effects it asked for, so that an activity re-run after a
    * crash (at-least-once) returns the same effects instead of losing them.
    */
-  readonly lastBatch?: { readonly key: string; readonly effects: readonly Effect[] };
+  readonly lastBatch?: {
+    readonly key: string;
+    readonly effects: readonly Effect[];
+    /** The trace the batch's decisions joined, so a re-run continues the same one. */
+    readonly trace?: TraceRef;
+  };
+  /** The trace of the newest pending event that came with one (an alert's, an operator's request). */
+  readonly trace?: TraceRef;
 }
 
 export interface StoredInbox {
@@ -132,7 +145,7 @@ export interface StampStore {
    */
   commitBatch(batch: DecisionBatch): Promise<StoredStamp>;
   /** Adds an event to a stamp's inbox unless it is pending or was consumed recently. */
-  enqueueEvent(stampId: string, event: StampEvent): Promise<'queued' | 'duplicate'>;
+  enqueueEvent(stampId: string, event: StampEvent, trace?: TraceRef): Promise<'queued' | 'duplicate'>;
   readInbox(stampId: string): Promise<StoredInbox>;
   /** The stamp's audit records, oldest first. */
   history(id: string): Promise<AuditRecord[]>;

@@ -6,6 +6,8 @@ import { stampEventSchema } from '../../lifecycle/eventSchema';
 import { initialOriginWeight } from '../../lifecycle/ramp';
 import { STAMP_EVENT_TYPES, type StampCloudEvent, stampCloudEvent } from '../../ports/eventPublisher';
 import type { QuarantineCheckRun } from '../../ports/stampOperations';
+import { inSpan } from '../../telemetry/spans';
+import { contextOf, traceOfInput, traceRefSchema } from '../../telemetry/traceContext';
 import { applyEvents } from '../applyEvents';
 import { archiveStamp } from '../archive/archiveStamp';
 import { compareCanary } from '../canaryComparison';
@@ -25,7 +27,12 @@ function activity<S extends z.ZodType, R>(input: S, run: (svc: Services, input: 
 
 export const ACTIVITIES = {
   applyStampEvents: activity(
-    z.object({ stampId, key: z.string().min(1), event: stampEventSchema.optional() }),
+    z.object({
+      stampId,
+      key: z.string().min(1),
+      event: stampEventSchema.optional(),
+      trace: traceRefSchema.optional(),
+    }),
     (svc, input) => applyEvents(svc, input),
   ),
   startDeployment: activity(
@@ -184,5 +191,12 @@ export async function runActivity(
       'input',
     );
   }
-  return definition.run(svc, parsed.data as never);
+  // applyStampEvents opens its own span once it has read which trace its inbox continues.
+  if (activityName === 'applyStampEvents') return definition.run(svc, parsed.data as never);
+  const trace = traceOfInput(input);
+  return inSpan(
+    `activity ${activityName}`,
+    { parent: contextOf(trace?.traceparent), attributes: { 'stamps.activity': activityName } },
+    () => definition.run(svc, parsed.data as never),
+  );
 }

@@ -10,6 +10,8 @@ import {
   type StampTimers,
   timerPhase,
 } from '../../lifecycle/timers';
+import type { TraceRef } from '../../ports/stampStore';
+import { traceRefSchema } from '../../telemetry/traceContext';
 
 /**
  * What the stamp orchestration waits for besides wake-ups: its own durable timers and the polls
@@ -49,6 +51,8 @@ export const lifecycleInputSchema = z.object({
   drainTimers: z.record(z.string(), z.string()).default({}),
   /** How many executions came before this one (continue-as-new); absent in older inputs. */
   execution: z.number().int().min(0).default(0),
+  /** The trace the last decisions joined, carried into the next execution. */
+  trace: traceRefSchema.optional(),
 });
 export interface LifecycleInput {
   readonly stampId: string;
@@ -56,6 +60,7 @@ export interface LifecycleInput {
   readonly watches: readonly Watch[];
   readonly drainTimers: Readonly<Record<string, string>>;
   readonly execution?: number;
+  readonly trace?: TraceRef;
 }
 
 export function parseLifecycleInput(input: unknown): LifecycleInput {

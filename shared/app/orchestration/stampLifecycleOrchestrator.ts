@@ -4,6 +4,8 @@ import type { Effect } from '../../lifecycle/effects';
 import type { StampEvent } from '../../lifecycle/events';
 import type { Phase, Traffic } from '../../lifecycle/phase';
 import { timerFired } from '../../lifecycle/timers';
+import type { TraceRef } from '../../ports/stampStore';
+import { isFresh } from '../../telemetry/traceContext';
 import type { ActivityInput, ActivityName, ActivityResult } from './activities';
 import { decodeActivityError } from './activityErrors';
 import {
@@ -64,6 +66,12 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
   let traffic: Traffic | undefined;
   let steps = 0;
   let firstApply = true;
+  /**
+   * The trace the last decisions joined (from the applyStampEvents result, so from the history:
+   * replay-safe). Every activity input carries it while it is fresh, and the activity's span
+   * continues it; the orchestrator itself emits no span, since a replay would emit it again.
+   */
+  let trace: TraceRef | undefined = input.trace;
   /** Timers fired in this execution: never armed again from the document. */
   const firedTimers = new Set<string>();
   const now = (): Date => ctx.df.currentUtcDateTime;
@@ -79,7 +87,8 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
     for (let attempt = 1; ; attempt += 1) {
       steps += 1;
       try {
-        return (yield ctx.df.callActivity(name, activityInput)) as ActivityResult<N>;
+        const traced = isFresh(trace, now()) ? { ...activityInput, trace } : activityInput;
+        return (yield ctx.df.callActivity(name, traced)) as ActivityResult<N>;
       } catch (error) {
         const decoded = decodeActivityError(error);
         if (!decoded.retryable || attempt >= MAX_ATTEMPTS) throw error;
@@ -108,6 +117,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
       log(`${outcome.type} ${outcome.eventId}: ${outcome.outcome} ${outcome.detail}`);
     phase = result.phase;
     traffic = result.traffic;
+    if (result.trace !== undefined) trace = result.trace;
     effects.push(...result.effects);
     if (phase !== undefined) watches = watchesFor(watches, phase);
     // The document's deadlines are timers to keep: one whose start-timer effect was lost with a
@@ -419,6 +429,7 @@ export function* stampLifecycleOrchestrator(ctx: OrchestrationContext): Step {
         watches,
         drainTimers,
         execution: execution + 1,
+        ...(isFresh(trace, now()) ? { trace } : {}),
       } satisfies LifecycleInput);
       return undefined;
     }

@@ -28,6 +28,7 @@ import type {
   StoredInbox,
   StoredLedger,
   StoredStamp,
+  TraceRef,
 } from '../../ports/stampStore';
 import { DEFAULT_CONTAINER_NAMES, type StampsContainerNames } from './database';
 import {
@@ -234,7 +235,7 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     return { stamp, etag: etagOf(results[0], what) };
   }
 
-  async enqueueEvent(stampId: string, event: StampEvent): Promise<'queued' | 'duplicate'> {
+  async enqueueEvent(stampId: string, event: StampEvent, trace?: TraceRef): Promise<'queued' | 'duplicate'> {
     const parsed = stampEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new ValidationError(
@@ -247,7 +248,11 @@ class CosmosStampStoreImpl implements CosmosStampStore {
       if (inbox.recent.includes(event.id) || inbox.pending.some((pending) => pending.id === event.id)) {
         return 'duplicate';
       }
-      const next: StampInbox = { ...inbox, pending: [...inbox.pending, parsed.data] };
+      const next: StampInbox = {
+        ...inbox,
+        pending: [...inbox.pending, parsed.data],
+        ...(trace === undefined ? {} : { trace }),
+      };
       await writeItem(
         this.stamps,
         { id: INBOX_DOCUMENT_ID, partitionKey: stampId },

@@ -90,11 +90,16 @@ export function auditFromDocument(doc: unknown): AuditRecord {
 
 const isoInstant = z.iso.datetime({ offset: true });
 
+const traceSchema = z.object({ traceparent: z.string().min(1).max(128), at: isoInstant });
+
 const inboxSchema = z.object({
   stampId: z.string().min(1),
   pending: z.array(stampEventSchema),
   recent: z.array(z.string()),
-  lastBatch: z.object({ key: z.string().min(1), effects: z.array(effectSchema) }).optional(),
+  lastBatch: z
+    .object({ key: z.string().min(1), effects: z.array(effectSchema), trace: traceSchema.optional() })
+    .optional(),
+  trace: traceSchema.optional(),
 });
 
 export function toInboxDocument(inbox: StampInbox): Record<string, unknown> {

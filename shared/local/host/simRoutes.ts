@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { StampsError, ValidationError } from '../../errors';
+import { localTelemetry } from '../../telemetry/localTelemetry';
 import { CHAOS_KIND_NAMES, CHAOS_KINDS, isChaosKind, MAX_FAULT_MINUTES } from '../sim/chaos';
 import type { SimulationControl } from '../sim/simulationControl';
 import { describeError, type HostLog } from './hostLog';
@@ -79,6 +80,17 @@ export async function handleSimRequest(
     } catch (error) {
       return failureReply(error, instance, log);
     }
+  }
+  if (area === 'telemetry' && action === undefined && method === 'GET') {
+    // The local host's OpenTelemetry: recent spans (of one trace: /sim/telemetry/{traceId}) and every instrument.
+    const telemetry = localTelemetry();
+    if (telemetry === undefined)
+      return problemReply(404, 'telemetry is not installed in this process', { instance });
+    return jsonReply(200, {
+      exporters: ['memory', ...telemetry.exporters],
+      spans: telemetry.spans(id),
+      metrics: await telemetry.metrics(),
+    });
   }
   if (area === 'chaos' && id === undefined && method === 'GET') {
     try {

@@ -39,7 +39,7 @@ import { SimulatedRegions } from './regions';
 import { DEFAULT_SUBSCRIPTION_ID, originHostName } from './resourceNames';
 import type { SimulationControl, SimulationState } from './simulationControl';
 import { SimulationLoop } from './simulationLoop';
-import { StampMetricsHistory,type StampMinute, stampMinute } from './stampMetricsModel';
+import { StampMetricsHistory, type StampMinute, stampMinute } from './stampMetricsModel';
 import { SimulatedStampOperations } from './stampOperations';
 
 export interface SimulatedAzureOptions {
