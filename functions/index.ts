@@ -9,6 +9,7 @@ import './regionsApi';
 import './alerts';
 import './signalsApi';
 import './observabilityApi';
+import './eventsApi';
 import './stampSignals';
 import './lifecycleQueue';
 import './sweeps';

@@ -169,3 +169,12 @@ export const metricsQuery = z.object({
     .default(60),
   region: z.string().trim().min(1).max(64).optional(),
 });
+
+/**
+ * `GET /api/events`: how long to hold the request while nothing changes (seconds), and the last
+ * event seen when the client cannot send `Last-Event-ID`.
+ */
+export const eventsQuery = z.object({
+  wait: z.coerce.number().int().min(0).max(25).default(15),
+  lastEventId: z.string().max(64).optional(),
+});

@@ -10,6 +10,12 @@ export const DASHBOARD_JS = String.raw`
   'use strict';
   var params = new URLSearchParams(location.search);
   var pollMs = Math.max(250, Number(params.get('poll')) || 2000);
+  // Live updates by server-sent events (GET /api/events), unless ?poll= asks for polling or the
+  // browser has no EventSource; after three failed connections in a row the page polls instead.
+  var live = { wanted: !params.has('poll') && typeof EventSource === 'function', source: null, failures: 0, on: false };
+  // With live updates, a slow refresh still picks up what the fleet's fingerprint does not cover
+  // (the simulation's state, metrics, signals).
+  var SLOW_REFRESH_MS = 15000;
   var TIMELINE_MAX = 100;
   // Relative to this page, so the route prefix (api) is whatever the host uses.
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
@@ -448,13 +454,30 @@ export const DASHBOARD_JS = String.raw`
       if (drawn !== state.drawn) { state.drawn = drawn; renderFleet(); }
       if (timelineChanged) renderTimeline();
       if (state.open) await renderDetail(state.open);
-      $('status').textContent = 'updated ' + new Date().toLocaleTimeString() + (state.local ? ' \u00b7 local simulation' : '');
+      $('status').textContent = 'updated ' + new Date().toLocaleTimeString() + ' \u00b7 ' + updatesText() + (state.local ? ' \u00b7 local simulation' : '');
       $('clock').textContent = state.sim ? 'simulated time ' + when(state.sim.now) : '';
     } catch (e) {
       $('status').textContent = 'cannot reach the control plane: ' + e.message;
     }
   }
-  function loop() { refresh().finally(function () { setTimeout(loop, pollMs); }); }
+  function loop() { refresh().finally(function () { setTimeout(loop, live.on ? SLOW_REFRESH_MS : pollMs); }); }
+  function updatesText() { return live.on ? 'live updates' : 'polling every ' + (pollMs / 1000) + ' s'; }
+  function startLive() {
+    var source = new EventSource(api('events'));
+    live.source = source;
+    source.addEventListener('open', function () { live.failures = 0; live.on = true; });
+    source.addEventListener('fleet', function () { live.on = true; refresh(); });
+    source.addEventListener('error', function () {
+      // Each answer ends its response and the browser reconnects (after 'retry'): an error then
+      // is a reconnect. Three in a row without an open in between: the stream is not working.
+      live.failures += 1;
+      if (live.failures < 3) return;
+      source.close();
+      live.on = false;
+      live.wanted = false;
+      $('status').textContent = 'live updates unavailable; polling every ' + (pollMs / 1000) + ' s';
+    });
+  }
 
   async function openStamp(id, opener) {
     state.open = id;
@@ -660,7 +683,8 @@ export const DASHBOARD_JS = String.raw`
     var select = $('sim-region-name');
     select.replaceChildren.apply(select, state.regions.map(function (r) { return el('option', { value: r.name, text: r.name }); }));
     if (state.local) await startChaos().catch(function (e) { setMessage('chaos-message', describeError(e), false); });
-    setTimeout(loop, pollMs);
+    if (live.wanted) startLive();
+    setTimeout(loop, live.wanted ? SLOW_REFRESH_MS : pollMs);
   }
   window.stampsDashboard = { refresh: refresh };
   start();

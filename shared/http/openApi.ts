@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   createStampBody,
   desiredBody,
+  eventsQuery,
   incidentsQuery,
   metricsQuery,
   operatorCommandBody,
@@ -170,6 +171,14 @@ export const API_ROUTES: readonly DocumentedRoute[] = [
     summary: 'request latency, 5xx share, requests, node pool CPU, queue depth and RU per stamp and region',
     access: 'Stamps.Reader',
     query: metricsQuery,
+  },
+  {
+    method: 'GET',
+    route: 'events',
+    summary:
+      'live updates as server-sent events (text/event-stream): a `fleet` event when the fleet changed since Last-Event-ID',
+    access: 'Stamps.Reader',
+    query: eventsQuery,
   },
   { method: 'GET', route: 'me', summary: 'who is signed in and what they may do', access: 'signed-in' },
   { method: 'GET', route: 'dashboard', summary: 'the dashboard page (HTML)', access: 'signed-in' },

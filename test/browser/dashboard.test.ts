@@ -305,6 +305,38 @@ describe('dashboard in Chromium: monitoring plots, incidents, time in phase', ()
   });
 });
 
+describe('dashboard in Chromium: live updates', () => {
+  let live: E2E;
+  before(async () => {
+    live = await startE2E();
+  });
+  after(async () => {
+    await live?.stop();
+  });
+
+  it('without ?poll= it follows server-sent events: a change shows long before the slow refresh', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/events')) streams.push(request.headers()['accept'] ?? '');
+    });
+    await page.goto(`${live.plane.origin}/api/dashboard`);
+    await page.locator('button.card').nth(9).waitFor(WAIT);
+    await page.locator('#status', { hasText: 'live updates' }).waitFor(WAIT);
+    const answer = await live.api('POST', '/api/stamps/eus-002/isolate', {
+      reason: 'live update in the browser',
+    });
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    // The page refreshes every 15 s without an event; the WAIT is 10 s: only the event can show it.
+    await page.locator('button.card[data-stamp-id="eus-002"][data-traffic="isolated"]').waitFor(WAIT);
+    assert.ok(
+      streams.length >= 1 && streams.every((a) => a.includes('text/event-stream')),
+      JSON.stringify(streams),
+    );
+    await page.close();
+  });
+});
+
 describe('dashboard in Chromium: warm spares and the traffic ramp', () => {
   let spares: E2E;
   before(async () => {

@@ -42,6 +42,7 @@ const ROUTES: readonly RouteCase[] = [
   call('GET signals', '/api/signals', 'Stamps.Reader'),
   call('GET incidents', '/api/incidents', 'Stamps.Reader'),
   call('GET metrics', '/api/metrics', 'Stamps.Reader'),
+  call('GET events', '/api/events?wait=0', 'Stamps.Reader'),
   call('POST stamps', '/api/stamps', 'Stamps.Operator', { region: 'eastus' }),
   ...[
     'drain',

@@ -136,6 +136,13 @@ const PROBES: readonly Probe[] = [
     detail: /'limit'/,
   },
   {
+    route: 'GET events',
+    method: 'GET',
+    path: '/api/events?wait=600',
+    status: 400,
+    detail: /'wait'/,
+  },
+  {
     route: 'GET metrics',
     method: 'GET',
     path: '/api/metrics?region=mars',
