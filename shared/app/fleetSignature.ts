@@ -10,7 +10,10 @@ import type { Services } from './serviceTypes';
  * them changed. A few point reads, no query.
  */
 export async function fleetSignature(svc: Pick<Services, 'store' | 'config'>): Promise<string> {
-  const [fleet, ledgers] = await Promise.all([svc.store.getFleet(), readLedgers(svc.store, svc.config.policy)]);
+  const [fleet, ledgers] = await Promise.all([
+    svc.store.getFleet(),
+    readLedgers(svc.store, svc.config.policy),
+  ]);
   const etags = [fleet.etag ?? '', ...ledgers.map((l) => `${l.ledger.region}:${l.etag}`)];
   return createHash('sha256').update(etags.join('|')).digest('base64url').slice(0, 22);
 }
