@@ -34,7 +34,7 @@ export interface Config {
   readonly taskHub: string;
   readonly cosmos: { readonly endpoint?: string; readonly key?: string; readonly database: string };
   readonly azure?: AzureSettings;
-  readonly local: { readonly port: number; readonly timeScale: number };
+  readonly local: { readonly port: number; readonly timeScale: number; readonly dataDir?: string };
   /** The blob container that keeps retired stamps' archives (version-level WORM on Azure). */
   readonly archiveContainer: string;
   readonly auth: AuthSettings;
@@ -246,6 +246,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be letters, digits, - or _'),
   PORT: wholeNumber(0, 65535),
   STAMPS_TIME_SCALE: wholeNumber(1, 3600),
+  STAMPS_DATA_DIR: z.string().trim().optional(),
   STAMPS_ENVIRONMENT: z.string().trim().min(1),
   AZURE_SUBSCRIPTION_ID: z.string().optional(),
   STAMPS_FRONTDOOR_RESOURCE_GROUP: z.string().optional(),
@@ -376,7 +377,11 @@ export function loadConfig(env: Env): Config {
       database: s.STAMPS_COSMOS_DATABASE,
     },
     ...(azure === undefined ? {} : { azure }),
-    local: { port: s.PORT, timeScale: s.STAMPS_TIME_SCALE },
+    local: {
+      port: s.PORT,
+      timeScale: s.STAMPS_TIME_SCALE,
+      ...(s.STAMPS_DATA_DIR === undefined || s.STAMPS_DATA_DIR === '' ? {} : { dataDir: s.STAMPS_DATA_DIR }),
+    },
     archiveContainer: s.STAMPS_ARCHIVE_CONTAINER,
     auth: {
       // App Service sets it to `True` when authentication is on; anything else trusts no header.

@@ -211,4 +211,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'local: how many times faster than real time the simulated clock runs (60: a minute each second)',
   },
+  {
+    key: 'STAMPS_DATA_DIR',
+    description:
+      'local: a directory that keeps the state across restarts (as `npm start -- --data-dir DIR`); empty: state ends with the process',
+  },
 ];

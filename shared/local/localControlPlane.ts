@@ -27,10 +27,13 @@ import {
   LocalDurableRuntime,
 } from './durable';
 import { LocalEventGrid } from './eventgrid';
+import { describeError } from './host/hostLog';
 import { type HostLog, silentLog } from './host/hostLog';
 import { loadFunctionApp } from './host/installFunctionsCore';
 import { LocalHost } from './host/localHost';
 import { LocalIdentity, postAsActionGroup } from './host/localIdentity';
+import { readDatabase, writeDatabase } from './persistence/cosmosSnapshot';
+import { readSavedState, savedState, writeSavedState } from './persistence/stateDirectory';
 import { seedFleet } from './seedFleet';
 import { SimulatedAzure } from './sim';
 import { createLocalRecordArchive, type LazyLocalBlobStorage, lazyLocalBlobStorage } from './storage';
@@ -74,6 +77,15 @@ export interface LocalControlPlaneOptions {
    * A test that restarts the host passes the same one, so its tokens stay valid.
    */
   readonly identity?: LocalIdentity;
+  /**
+   * Keeps the local state on disk (`npm start -- --data-dir DIR`): the embedded Cosmos DB's
+   * containers, the simulated Azure, the queue's pending messages and the simulated time in
+   * DIR/state.json (every `saveEveryMs` and on stop), the archive's blobs in DIR/blob. A start
+   * finding DIR/state.json resumes from it instead of seeding.
+   */
+  readonly dataDir?: string;
+  /** How often the state is written while running (real milliseconds); default 30 000. */
+  readonly saveEveryMs?: number;
 }
 
 const FUNCTION_APP_ENTRY = join(__dirname, '../../functions/index.js');
@@ -95,6 +107,8 @@ export class LocalControlPlane {
   private busValue: LocalServiceBus | undefined;
   private eventGridValue: LocalEventGrid | undefined;
   private ownBlobStorage: LazyLocalBlobStorage | undefined;
+  private saver: (() => Promise<void>) | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
   readonly config: Config;
   /** Who the local host signs in: tokens for tools and tests (`identity.tokenFor(name)`). */
   readonly identity: LocalIdentity;
@@ -137,6 +151,8 @@ export class LocalControlPlane {
     const sink = this.options.log ?? silentLog;
     const log: HostLog = (level, message) => sink(level, forLog(message, 8000));
     await installLocalTelemetry({ ...process.env, ...this.options.env });
+    const dataDir = this.options.dataDir;
+    const saved = dataDir === undefined ? undefined : await readSavedState(dataDir);
     let cosmos = this.options.cosmos;
     if (cosmos === undefined) {
       this.embedded = await startEmbeddedCosmos();
@@ -148,6 +164,13 @@ export class LocalControlPlane {
       ...(cosmos.agent === undefined ? {} : { agent: cosmos.agent }),
     });
     const databaseName = this.options.databaseName ?? config.cosmos.database;
+    if (saved !== undefined) {
+      const written = await writeDatabase(this.client, databaseName, saved.cosmos);
+      log(
+        'info',
+        `restored ${written} documents and the simulation from ${dataDir ?? ''} (saved ${saved.savedAt}, simulated time ${saved.clock})`,
+      );
+    }
     const { containers } = await ensureStampsDatabase(this.client, { databaseName });
     const store = createCosmosStampStore({ client: this.client, databaseName });
     const instances = await ensureDurableInstancesContainer(this.client.database(databaseName));
@@ -165,11 +188,17 @@ export class LocalControlPlane {
           if (status >= 300) throw new Error(`alert receiver answered ${status}`);
         },
       });
+    if (saved !== undefined && this.options.azure === undefined) sim.restore(saved.simulation);
     const bus = new LocalServiceBus({ clock, log });
+    if (saved !== undefined) await bus.restore(saved.bus);
     const eventGrid = new LocalEventGrid({ clock, log });
     let blobStorage = this.options.blobStorage;
     if (blobStorage === undefined) {
-      blobStorage = lazyLocalBlobStorage({ clock, wormContainers: [config.archiveContainer] });
+      blobStorage = lazyLocalBlobStorage({
+        clock,
+        wormContainers: [config.archiveContainer],
+        ...(dataDir === undefined ? {} : { dataDir }),
+      });
       this.ownBlobStorage = blobStorage;
     }
     const storage = blobStorage;
@@ -253,6 +282,7 @@ export class LocalControlPlane {
       const origin = await host.start();
       listening.origin = origin;
       sim.start();
+      if (dataDir !== undefined) this.startSaving(dataDir, databaseName, bus, log);
       return origin;
     } catch (error) {
       await this.stop();
@@ -282,11 +312,46 @@ export class LocalControlPlane {
     throw new Error('the local control plane never became idle (alerts still pending)');
   }
 
+  /** Writes the state now (as on stop); while a write runs, a second call waits for it. */
+  save(): Promise<void> {
+    return this.saver?.() ?? Promise.resolve();
+  }
+
+  private startSaving(dir: string, databaseName: string, bus: LocalServiceBus, log: HostLog): void {
+    let running: Promise<void> | undefined;
+    const write = async (): Promise<void> => {
+      const state = savedState({
+        clock: this.options.clock.now().toISOString(),
+        databaseName,
+        cosmos: await readDatabase(required(this.client, 'Cosmos DB client'), databaseName),
+        simulation: this.sim.persisted(),
+        bus: bus.persisted(),
+      });
+      await writeSavedState(dir, state);
+    };
+    this.saver = () => {
+      running ??= write().finally(() => {
+        running = undefined;
+      });
+      return running;
+    };
+    this.saveTimer = setInterval(() => {
+      this.save().catch((error: unknown) =>
+        log('warn', `state not saved to ${dir}: ${describeError(error)}`),
+      );
+    }, this.options.saveEveryMs ?? 30_000);
+    this.saveTimer.unref();
+  }
+
   async stop(): Promise<void> {
     this.cosmosValue?.setFaults?.(undefined);
     await this.simValue?.stop();
     await this.hostValue?.stop();
     await this.runtimeValue?.stop();
+    if (this.saveTimer !== undefined) clearInterval(this.saveTimer);
+    // After the host and the runtime stopped: nothing changes while it is read, so it is whole.
+    await this.saver?.();
+    this.saver = undefined;
     this.client?.dispose();
     await this.embedded?.stop();
     await this.ownBlobStorage?.stop();

@@ -69,6 +69,20 @@ interface Entry {
   lastError: string | undefined;
 }
 
+/** A message kept across a restart of the local host. */
+export interface PersistedMessage {
+  readonly queueName: string;
+  readonly messageId: string;
+  readonly sessionId?: string;
+  readonly contentType?: string;
+  readonly correlationId?: string;
+  readonly subject?: string;
+  readonly applicationProperties: Readonly<Record<string, string | number | boolean | null>>;
+  /** The text that travels (sent again as is). */
+  readonly body: string;
+  readonly scheduledAt?: string;
+}
+
 interface Subscription {
   readonly handler: MessageHandler;
   readonly limit: number;
@@ -192,6 +206,38 @@ export class LocalServiceBus implements LifecycleBus {
       () => undefined, // cancelled or closed
     );
     return String(entry.sequenceNumber);
+  }
+
+  /**
+   * The messages not yet completed (waiting, locked, scheduled), as JSON (--data-dir): a restarted
+   * host sends them again, the scheduled ones for their time. Their sequence numbers are new, as
+   * after a Service Bus failover; cancelling by an old number is not an error.
+   */
+  persisted(): PersistedMessage[] {
+    const pending: PersistedMessage[] = [];
+    for (const queue of this.queues.values())
+      for (const entry of [...queue.active, ...[...queue.scheduled.values()].map((s) => s.entry)])
+        pending.push({
+          queueName: entry.queueName,
+          messageId: entry.messageId,
+          ...(entry.sessionId === undefined ? {} : { sessionId: entry.sessionId }),
+          ...(entry.contentType === undefined ? {} : { contentType: entry.contentType }),
+          ...(entry.correlationId === undefined ? {} : { correlationId: entry.correlationId }),
+          ...(entry.subject === undefined ? {} : { subject: entry.subject }),
+          applicationProperties: entry.applicationProperties,
+          body: entry.body,
+          ...(entry.state === 'scheduled' && entry.scheduledEnqueueTimeUtc !== undefined
+            ? { scheduledAt: entry.scheduledEnqueueTimeUtc }
+            : {}),
+        });
+    return pending;
+  }
+
+  async restore(messages: readonly PersistedMessage[]): Promise<void> {
+    for (const { queueName, scheduledAt, ...message } of messages) {
+      if (scheduledAt === undefined) await this.sendMessage(queueName, message);
+      else await this.scheduleMessage(queueName, message, new Date(scheduledAt));
+    }
   }
 
   /** Deletes a scheduled message; one already active, delivered or unknown is not an error. */

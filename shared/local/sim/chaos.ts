@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 
 /**
  * The chaos console's faults (`/sim/chaos/*` and the dashboard): what can go wrong in the Azure
@@ -115,6 +116,19 @@ interface TimedFault {
 /** The timed faults: active from injection until `until` (simulated time) or a clear. */
 export class TimedFaults {
   private readonly faults = new Map<string, TimedFault>();
+
+  /** This part of the simulation as JSON (--data-dir). */
+  persisted(): Persisted {
+    return saveCollections(this.collections());
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections(this.collections(), saved);
+  }
+
+  private collections() {
+    return { faults: this.faults };
+  }
 
   add(kind: TimedChaosKind, request: ChaosRequest, now: number): TimedFault {
     const minutes = request.minutes ?? DEFAULT_FAULT_MINUTES;

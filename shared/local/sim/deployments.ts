@@ -11,6 +11,7 @@ import type {
 import { simulatedDeploymentOutputs } from './deploymentOutputs';
 import { DEPLOYMENT_DURATION, RESOURCE_GROUP_DELETION_DURATION } from './durations';
 import { grantedPermissions } from './grantedPermissions';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 import { drawDuration, type Random } from './random';
 import type { SimulatedRegions } from './regions';
 import { resourceGroupName } from './resourceNames';
@@ -210,6 +211,36 @@ export class SimulatedDeployments implements Deployer {
     this.latestByStamp.set(stampId, record);
     const groupName = resourceGroupName(stampId);
     this.resourceGroups.set(groupName, { name: groupName, region });
+  }
+
+  /** This part of the simulation as JSON (--data-dir); the latest deployment of each stamp by name. */
+  persisted(): Persisted {
+    return {
+      ...saveCollections({
+        deployments: this.deployments,
+        resourceGroups: this.resourceGroups,
+        armedFailures: this.armedFailures,
+      }),
+      latestByStamp: [...this.latestByStamp.entries()].map(([stampId, record]) => [stampId, record.name]),
+    };
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections(
+      {
+        deployments: this.deployments,
+        resourceGroups: this.resourceGroups,
+        armedFailures: this.armedFailures,
+      },
+      saved,
+    );
+    this.latestByStamp.clear();
+    const latest = Array.isArray(saved['latestByStamp']) ? (saved['latestByStamp'] as unknown[]) : [];
+    for (const entry of latest) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') continue;
+      const record = this.deployments.get(entry[1]);
+      if (record !== undefined) this.latestByStamp.set(entry[0], record);
+    }
   }
 
   /** Every stamp ever deployed here. */

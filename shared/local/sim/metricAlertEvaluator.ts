@@ -6,6 +6,7 @@ import {
   type MetricAlertRule,
   type MetricCriterion,
 } from './alertPayload';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 
 /** One metric value of one target, as a rule sees it at an evaluation. */
 export interface MetricSample {
@@ -31,6 +32,17 @@ export class MetricAlertEvaluator {
   private readonly active = new Map<string, AlertInstance>();
 
   constructor(private readonly subscriptionId: string) {}
+
+  /** The alerts firing, as JSON (--data-dir): a restarted simulation resolves them as it would have. */
+  persisted(): Persisted {
+    return saveCollections({ active: this.active });
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections({ active: this.active }, saved);
+    for (const [key, instance] of this.active)
+      this.active.set(key, { ...instance, firedAt: new Date(instance.firedAt) });
+  }
 
   evaluate(at: Date, samples: Iterable<MetricSample>): MetricAlertPayload[] {
     const notifications: MetricAlertPayload[] = [];

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors';
 import type { RegionPolicy } from '../../lifecycle/policy';
 import { DEFAULT_LOAD_PERCENT } from './durations';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 
 /**
  * The simulated regions: their quotas (from the lifecycle policy), which are down, and their
@@ -18,6 +19,19 @@ export class SimulatedRegions {
       this.policies.set(region.name, region);
       this.load.set(region.name, initialLoad);
     }
+  }
+
+  /** This part of the simulation as JSON (--data-dir). */
+  persisted(): Persisted {
+    return saveCollections(this.collections());
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections(this.collections(), saved);
+  }
+
+  private collections() {
+    return { failed: this.failed, load: this.load };
   }
 
   /** The region's policy; ValidationError for a region the simulation does not have. */

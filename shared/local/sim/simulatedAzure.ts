@@ -34,6 +34,7 @@ import { SimulatedFrontDoor } from './frontDoor';
 import { MetricAlertEvaluator } from './metricAlertEvaluator';
 import { metricSamples } from './metricSamples';
 import { originTraffic } from './originTraffic';
+import { type Persisted, persistedPart, restoreCollections, saveCollections } from './persisted';
 import { type Random, seededRandom } from './random';
 import { SimulatedRegions } from './regions';
 import { DEFAULT_SUBSCRIPTION_ID, originHostName } from './resourceNames';
@@ -490,6 +491,34 @@ export class SimulatedAzure
       alertDelivery: { ...this.outbox.stats(), delayed: this.delayedAlerts.length },
       chaos: this.activeFaults(),
     };
+  }
+
+  // ---- persistence (--data-dir) ----
+
+  /** Everything the simulation knows, as JSON: written by the local host's state directory. */
+  persisted(): Persisted {
+    return {
+      regions: this.regions.persisted(),
+      deployments: this.deployments.persisted(),
+      frontDoor: this.frontDoor.persisted(),
+      operations: this.operations.persisted(),
+      alerts: this.alerts.persisted(),
+      faults: this.faults.persisted(),
+      metrics: this.metricsHistory.persisted(),
+      ...saveCollections({ failingStamps: this.failingStamps, badStamps: this.badStamps }),
+    };
+  }
+
+  /** Takes back what `persisted` wrote, before the simulation runs (held-back alerts are not kept). */
+  restore(saved: Persisted): void {
+    this.regions.restore(persistedPart(saved, 'regions'));
+    this.deployments.restore(persistedPart(saved, 'deployments'));
+    this.frontDoor.restore(persistedPart(saved, 'frontDoor'));
+    this.operations.restore(persistedPart(saved, 'operations'));
+    this.alerts.restore(persistedPart(saved, 'alerts'));
+    this.faults.restore(persistedPart(saved, 'faults'));
+    this.metricsHistory.restore(persistedPart(saved, 'metrics'));
+    restoreCollections({ failingStamps: this.failingStamps, badStamps: this.badStamps }, saved);
   }
 
   // ---- the simulation itself ----

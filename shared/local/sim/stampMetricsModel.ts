@@ -6,6 +6,7 @@ import {
   type StampMetricsQuery,
   type StampMetricsSeries,
 } from '../../ports/stampMetrics';
+import type { Persisted } from './persisted';
 
 export type StampMinute = Readonly<Record<StampMetricName, number | null>>;
 
@@ -67,6 +68,25 @@ export class StampMetricsHistory {
     for (const [stampId, history] of this.minutes) {
       for (const kept of history.keys()) if (kept < oldest) history.delete(kept);
       if (history.size === 0) this.minutes.delete(stampId);
+    }
+  }
+
+  /** The recorded minutes as JSON (--data-dir): stamp id → [minute, figures][]. */
+  persisted(): Persisted {
+    return Object.fromEntries(
+      [...this.minutes].map(([stampId, history]) => [stampId, [...history.entries()]]),
+    );
+  }
+
+  restore(saved: Persisted): void {
+    this.minutes.clear();
+    for (const [stampId, entries] of Object.entries(saved)) {
+      if (!Array.isArray(entries)) continue;
+      const history = new Map<number, StampMinute>();
+      for (const entry of entries as unknown[])
+        if (Array.isArray(entry) && typeof entry[0] === 'number')
+          history.set(entry[0], entry[1] as StampMinute);
+      this.minutes.set(stampId, history);
     }
   }
 

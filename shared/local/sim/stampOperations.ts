@@ -9,6 +9,7 @@ import {
   type StampOperations,
 } from '../../ports/stampOperations';
 import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 import { drawDuration, type Random } from './random';
 import { settle } from './settle';
 
@@ -92,6 +93,24 @@ export class SimulatedStampOperations implements StampOperations {
     private readonly random: Random,
     private readonly conditions: StampConditions,
   ) {}
+
+  /** This part of the simulation as JSON (--data-dir). */
+  persisted(): Persisted {
+    return saveCollections(this.collections());
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections(this.collections(), saved);
+  }
+
+  private collections() {
+    return {
+      checks: this.checks,
+      checksMarkedToFail: this.checksMarkedToFail,
+      workloadDeletions: this.workloadDeletions,
+      diagnostics: this.diagnostics,
+    };
+  }
 
   inFlightRequests(stampId: string): Promise<number> {
     const now = this.clock.now().getTime();

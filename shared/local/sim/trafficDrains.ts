@@ -1,4 +1,5 @@
 import { DRAIN_MAX_MS, DRAIN_MIN_MS, IN_FLIGHT_PER_LOAD_PERCENT } from './durations';
+import { type Persisted, restoreCollections, saveCollections } from './persisted';
 
 interface Drain {
   readonly from: number;
@@ -14,6 +15,19 @@ interface Drain {
  */
 export class TrafficDrains {
   private readonly drains = new Map<string, Drain>();
+
+  /** This part of the simulation as JSON (--data-dir). */
+  persisted(): Persisted {
+    return saveCollections(this.collections());
+  }
+
+  restore(saved: Persisted): void {
+    restoreCollections(this.collections(), saved);
+  }
+
+  private collections() {
+    return { drains: this.drains };
+  }
 
   /** Requests a stamp in rotation has in flight at the given load. */
   static steadyInFlight(loadPercent: number): number {

@@ -20,7 +20,8 @@ export const AZURITE_KEY =
 const LISTENING = /listens on (http:\/\/[^\s]+)/;
 const START_TIMEOUT_MS = 30_000;
 
-export async function startAzuriteBlob(): Promise<AzuriteBlob> {
+/** `location`: a directory Azurite keeps its blobs in (--data-dir); in memory without it. */
+export async function startAzuriteBlob(options: { readonly location?: string } = {}): Promise<AzuriteBlob> {
   // Not the parent's NODE_V8_COVERAGE (c8): Azurite's coverage is not ours to collect.
   const { NODE_V8_COVERAGE: _coverage, NODE_OPTIONS: _options, ...env } = process.env;
   const child = spawn(
@@ -33,9 +34,9 @@ export async function startAzuriteBlob(): Promise<AzuriteBlob> {
       '127.0.0.1',
       '--blobPort',
       '0',
-      '--inMemoryPersistence',
-      '--extentMemoryLimit',
-      '256',
+      ...(options.location === undefined
+        ? ['--inMemoryPersistence', '--extentMemoryLimit', '256']
+        : ['--location', options.location]),
       // The SDK sends a newer x-ms-version than this Azurite (pinned for Node 20) knows.
       '--skipApiVersionCheck',
       '--disableTelemetry',
@@ -54,8 +55,21 @@ export async function startAzuriteBlob(): Promise<AzuriteBlob> {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         process.off('exit', killOnExit);
         child.once('exit', () => resolve());
-        child.stdin?.end();
+        if (options.location === undefined) {
+          child.stdin?.end();
+          child.kill('SIGTERM');
+          return;
+        }
+        // On disk, Azurite writes its metadata database as it closes: SIGTERM starts the close, and
+        // only once it says it closed does stdin end (which exits it, azuriteChild.ts).
+        const closed = (chunk: Buffer): void => {
+          if (!chunk.toString('utf8').includes('successfully closed')) return;
+          child.stdout?.off('data', closed);
+          child.stdin?.end();
+        };
+        child.stdout?.on('data', closed);
         child.kill('SIGTERM');
+        setTimeout(() => child.stdin?.end(), START_TIMEOUT_MS).unref();
       });
       return stopped;
     },

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import type { Clock } from '../../ports/clock';
 import { AZURITE_ACCOUNT, AZURITE_KEY, type AzuriteBlob, startAzuriteBlob } from './azurite';
 import { startWormBlobStandIn } from './wormBlobStandIn';
@@ -19,13 +21,18 @@ export async function startLocalBlobStorage(options: {
   readonly clock: Pick<Clock, 'now'>;
   /** Containers with version-level immutability; read on each request, so it may grow. */
   readonly wormContainers: readonly string[];
+  /** Keeps the blobs and their protections in this directory across restarts (--data-dir). */
+  readonly dataDir?: string;
 }): Promise<LocalBlobStorage> {
-  const azurite: AzuriteBlob = await startAzuriteBlob();
+  const azurite: AzuriteBlob = await startAzuriteBlob(
+    options.dataDir === undefined ? {} : { location: join(options.dataDir, 'blob') },
+  );
   try {
     const worm = await startWormBlobStandIn({
       upstream: azurite.origin,
       clock: options.clock,
       accountKey: AZURITE_KEY,
+      ...(options.dataDir === undefined ? {} : { stateFile: join(options.dataDir, 'blob-protections.json') }),
       isWormContainer: (path) =>
         options.wormContainers.some((container) => path === `${AZURITE_ACCOUNT}/${container}`),
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -50,6 +51,8 @@ export interface WormBlobStandInOptions {
   readonly isWormContainer: (accountAndContainer: string) => boolean;
   /** The account's key: a write the stand-in refuses itself is authenticated first, as Azure does. */
   readonly accountKey: string;
+  /** Where the protections are kept across restarts (--data-dir); in memory only without it. */
+  readonly stateFile?: string;
 }
 
 const POLICY_UNTIL = 'x-ms-immutability-policy-until-date';
@@ -64,8 +67,10 @@ interface Answer {
 
 export async function startWormBlobStandIn(options: WormBlobStandInOptions): Promise<WormBlobStandIn> {
   const { clock } = options;
-  const blobs = new Map<string, Protection>();
+  const blobs = new Map<string, Protection>(loadProtections(options.stateFile));
   const upstream = new URL(options.upstream);
+  // Its own agent, destroyed on close: idle keep-alive sockets would hold Azurite's graceful close open.
+  const agent = new http.Agent({ keepAlive: true });
 
   const isProtected = (p: Protection | undefined): boolean =>
     p !== undefined && (p.legalHold || (p.untilMs !== undefined && p.untilMs > clock.now().getTime()));
@@ -126,6 +131,7 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
         {
           host: upstream.hostname,
           port: upstream.port,
+          agent,
           method: request.method,
           path: request.url,
           headers: { ...request.headers, host: upstream.host },
@@ -268,6 +274,9 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
     request.on('end', () => {
       handle(request, Buffer.concat(chunks)).then(
         (answer) => {
+          // Written before the answer: a blob the caller was told is protected stays protected after a restart.
+          if (options.stateFile !== undefined && request.method !== 'GET' && request.method !== 'HEAD')
+            saveProtections(options.stateFile, blobs);
           response.writeHead(answer.status, answer.headers);
           response.end(answer.body);
         },
@@ -291,8 +300,20 @@ export async function startWormBlobStandIn(options: WormBlobStandInOptions): Pro
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        agent.destroy();
       }),
   };
+}
+
+function loadProtections(file: string | undefined): [string, Protection][] {
+  if (file === undefined || !existsSync(file)) return [];
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  return Array.isArray(saved) ? (saved as [string, Protection][]) : [];
+}
+
+function saveProtections(file: string, blobs: ReadonlyMap<string, Protection>): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify([...blobs.entries()]));
+  renameSync(`${file}.tmp`, file);
 }
 
 function header(request: http.IncomingMessage, name: string): string | undefined {
