@@ -16,6 +16,7 @@ export const DASHBOARD_JS = String.raw`
   // With live updates, a slow refresh still picks up what the fleet's fingerprint does not cover
   // (the simulation's state, metrics, signals).
   var SLOW_REFRESH_MS = 15000;
+  var METRICS_EVERY_MS = Math.max(1000, Number(params.get('metricsEvery')) || 60000);
   var TIMELINE_MAX = 100;
   // Relative to this page, so the route prefix (api) is whatever the host uses.
   var apiBase = location.pathname.replace(/\/dashboard\/?$/, '/');
@@ -433,12 +434,15 @@ export const DASHBOARD_JS = String.raw`
       // The signal counts, incidents and metrics are queries over logs and Azure Monitor: every
       // fifth refresh is often enough. Each may fail alone; the rest of the page still updates.
       var slow = state.polls++ % 5 === 0;
+      // Metrics are Azure Monitor reads (throttled per subscription): once a minute at most.
+      var metricsDue = !state.metricsAt || Date.now() - state.metricsAt >= METRICS_EVERY_MS;
+      if (metricsDue) state.metricsAt = Date.now();
       var answers = await Promise.all([
         call('GET', api('stamps')), call('GET', api('regions')),
         Promise.resolve(state.sim),
         slow ? call('GET', api('signals')).catch(function () { return null; }) : Promise.resolve(state.signals),
         slow ? call('GET', api('incidents?minutes=1440&limit=20')).catch(function () { return state.incidents; }) : Promise.resolve(state.incidents),
-        slow ? call('GET', api('metrics?minutes=60')).catch(function () { return state.metrics; }) : Promise.resolve(state.metrics),
+        metricsDue ? call('GET', api('metrics?minutes=60')).catch(function () { return state.metrics; }) : Promise.resolve(state.metrics),
       ]);
       state.stamps = answers[0].stamps;
       state.regions = answers[1].regions;

@@ -27,7 +27,7 @@ const MINUTE = 60_000;
 const ORIGINS_PER_QUERY = 40;
 
 /**
- * One resource metric of a stamp's own resources (docs/azure.md §2 and §9): which deployment
+ * One resource metric of a stamp's own resources (docs/azure.md §2 and §16): which deployment
  * output names the resource, the metric, its namespace, the aggregation asked for, and how a
  * point becomes the dashboard's figure.
  */
