@@ -96,17 +96,17 @@ export const desiredBody = z.strictObject({
   reason: requiredReason,
 });
 
+/** How far back a listing reaches, in whole minutes (a query parameter, so coerced). */
+function minutesBack(max: number, fallback: number, min = 1) {
+  return z.coerce.number().int().min(min).max(max).default(fallback);
+}
+
 /**
  * `GET /api/signals`: how far back (minutes, at most a week: the signal log's retention) and which
  * outcome. Not strict: the function key may travel as `?code=`.
  */
 export const signalsQuery = z.object({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60)
-    .default(60),
+  minutes: minutesBack(7 * 24 * 60, 60),
   outcome: z.enum(['accepted', 'unmatched', 'rejected']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -147,12 +147,7 @@ export { isStampId } from '../lifecycle/stampNames';
 
 /** `GET /api/incidents`: how far back (at most the incident log's 30 days) and how many. */
 export const incidentsQuery = z.object({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(30 * 24 * 60)
-    .default(24 * 60),
+  minutes: minutesBack(30 * 24 * 60, 24 * 60),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -161,12 +156,7 @@ export const incidentsQuery = z.object({
  * one region.
  */
 export const metricsQuery = z.object({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(15)
-    .max(6 * 60)
-    .default(60),
+  minutes: minutesBack(6 * 60, 60, 15),
   region: z.string().trim().min(1).max(64).optional(),
 });
 

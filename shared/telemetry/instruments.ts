@@ -23,32 +23,32 @@ let instruments: Instruments | undefined;
 function get(): Instruments {
   if (instruments !== undefined) return instruments;
   const meter = metrics.getMeter(TRACER_NAME);
+  const counter = (name: string, description: string): Counter => meter.createCounter(name, { description });
+  const seconds = (name: string, description: string): Histogram =>
+    meter.createHistogram(name, { description, unit: 's' });
   instruments = {
-    signals: meter.createCounter('stamps.signals', {
-      description: 'alerts and stamp signals received, by where they came in and what was done with them',
-    }),
-    decisions: meter.createCounter('stamps.decisions', {
-      description:
-        'events the lifecycle core decided, by event type and outcome (transition, updated, refused, ignored)',
-    }),
-    guardRefusals: meter.createCounter('stamps.guard.refusals', {
-      description: 'transitions a guard refused, by guard',
-    }),
-    phaseDuration: meter.createHistogram('stamps.phase.duration', {
-      description: 'time a stamp spent in a phase, recorded when it leaves the phase',
-      unit: 's',
-    }),
-    alertToIsolation: meter.createHistogram('stamps.alert_to_isolation.duration', {
-      description: 'from the first failing health alert to the stamp leaving rotation',
-      unit: 's',
-    }),
-    failureToReplacement: meter.createHistogram('stamps.failure_to_replacement.duration', {
-      description: 'from an isolation to its replacement becoming active',
-      unit: 's',
-    }),
-    reconcilerActions: meter.createCounter('stamps.reconciler.actions', {
-      description: 'what the fleet reconciler did, by action',
-    }),
+    signals: counter(
+      'stamps.signals',
+      'alerts and stamp signals received, by where they came in and what was done with them',
+    ),
+    decisions: counter(
+      'stamps.decisions',
+      'events the lifecycle core decided, by event type and outcome (transition, updated, refused, ignored)',
+    ),
+    guardRefusals: counter('stamps.guard.refusals', 'transitions a guard refused, by guard'),
+    phaseDuration: seconds(
+      'stamps.phase.duration',
+      'time a stamp spent in a phase, recorded when it leaves the phase',
+    ),
+    alertToIsolation: seconds(
+      'stamps.alert_to_isolation.duration',
+      'from the first failing health alert to the stamp leaving rotation',
+    ),
+    failureToReplacement: seconds(
+      'stamps.failure_to_replacement.duration',
+      'from an isolation to its replacement becoming active',
+    ),
+    reconcilerActions: counter('stamps.reconciler.actions', 'what the fleet reconciler did, by action'),
   };
   return instruments;
 }

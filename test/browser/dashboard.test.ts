@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import { SESSION_COOKIE } from '../../shared/local/host/localIdentity';
 import { type E2E, startE2E } from '../e2e/support/harness';
+import { perSuite } from '../support/lifetime';
 import { launchChromium } from './chromium';
 
 /** Where screenshots go: test-results/ (git-ignored) at the repository's top. */
@@ -26,14 +27,30 @@ after(async () => {
   await e2e?.stop();
 });
 
-/** Opens the dashboard, signed in as the default local user or, by its session cookie, as `user`. */
-async function open(viewport: { width: number; height: number }, user?: string): Promise<Page> {
+interface OpenOptions {
+  /** Signed in, by its session cookie, as this local user; by default the first one. */
+  readonly user?: string;
+  /** The control plane; by default the suite's shared one. */
+  readonly on?: E2E;
+  /** The page's query; by default a fast poll, which keeps the tests short (the page's own is 2 s). */
+  readonly query?: string;
+}
+
+/**
+ * Opens the dashboard and waits for the fleet's ten cards; `errors` collects every script error
+ * or CSP violation the page reports from then on.
+ */
+async function openPage(
+  viewport: { width: number; height: number },
+  options: OpenOptions = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const plane = options.on ?? e2e;
   const page = await browser.newPage({ viewport });
-  if (user !== undefined) {
+  if (options.user !== undefined) {
     await page
       .context()
       .addCookies([
-        { name: SESSION_COOKIE, value: e2e.plane.identity.tokenFor(user), url: e2e.plane.origin },
+        { name: SESSION_COOKIE, value: plane.plane.identity.tokenFor(options.user), url: plane.plane.origin },
       ]);
   }
   const errors: string[] = [];
@@ -41,9 +58,14 @@ async function open(viewport: { width: number; height: number }, user?: string):
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
-  // A fast poll keeps the test short; the page's default is 2 s.
-  await page.goto(`${e2e.plane.origin}/api/dashboard?poll=300`);
+  await page.goto(`${plane.plane.origin}/api/dashboard${options.query ?? '?poll=300'}`);
   await page.locator('button.card').nth(9).waitFor(WAIT);
+  return { page, errors };
+}
+
+/** Opens the dashboard (openPage) and checks it loaded without a script error. */
+async function open(viewport: { width: number; height: number }, user?: string): Promise<Page> {
+  const { page, errors } = await openPage(viewport, user === undefined ? {} : { user });
   assert.deepEqual(errors, [], 'no script error or CSP violation');
   return page;
 }
@@ -243,27 +265,18 @@ describe('dashboard in Chromium', () => {
 });
 
 describe('dashboard in Chromium: monitoring plots, incidents, time in phase', () => {
-  let watched: E2E;
-  before(async () => {
-    watched = await startE2E();
-  });
-  after(async () => {
-    await watched?.stop();
-  });
+  const watched = perSuite(
+    () => startE2E(),
+    (r) => r.stop(),
+  );
 
   it("plots each region's seed metrics, lists the incidents raised, and shows where a stamp spent its time", async () => {
-    await watched.advance(40);
-    await watched.api('POST', '/sim/regions/westeurope/load', { utilization: 75 });
+    await watched().advance(40);
+    await watched().api('POST', '/sim/regions/westeurope/load', { utilization: 75 });
     for (const id of ['weu-001', 'weu-002', 'eus-001', 'eus-002', 'sea-001'])
-      await watched.api('POST', `/sim/stamps/${id}/fail`);
-    await watched.advance(4);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    await page.goto(`${watched.plane.origin}/api/dashboard?poll=300`);
+      await watched().api('POST', `/sim/stamps/${id}/fail`);
+    await watched().advance(4);
+    const { page, errors } = await openPage({ width: 1280, height: 800 }, { on: watched() });
     const weu = page.locator('#metrics section.metric-region[data-region="westeurope"]');
     await weu.waitFor(WAIT);
     assert.equal(await page.locator('#metrics section.metric-region').count(), 3);
@@ -306,13 +319,10 @@ describe('dashboard in Chromium: monitoring plots, incidents, time in phase', ()
 });
 
 describe('dashboard in Chromium: live updates', () => {
-  let live: E2E;
-  before(async () => {
-    live = await startE2E();
-  });
-  after(async () => {
-    await live?.stop();
-  });
+  const live = perSuite(
+    () => startE2E(),
+    (r) => r.stop(),
+  );
 
   it('without ?poll= it follows server-sent events: a change shows long before the slow refresh', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -320,10 +330,10 @@ describe('dashboard in Chromium: live updates', () => {
     page.on('request', (request) => {
       if (request.url().includes('/api/events')) streams.push(request.headers()['accept'] ?? '');
     });
-    await page.goto(`${live.plane.origin}/api/dashboard`);
+    await page.goto(`${live().plane.origin}/api/dashboard`);
     await page.locator('button.card').nth(9).waitFor(WAIT);
     await page.locator('#status', { hasText: 'live updates' }).waitFor(WAIT);
-    const answer = await live.api('POST', '/api/stamps/eus-002/isolate', {
+    const answer = await live().api('POST', '/api/stamps/eus-002/isolate', {
       reason: 'live update in the browser',
     });
     assert.equal(answer.status, 202, JSON.stringify(answer.body));

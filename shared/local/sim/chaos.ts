@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors';
-import { type Persisted, restoreCollections, saveCollections } from './persisted';
+import type { Collections } from './persisted';
 
 /**
  * The chaos console's faults (`/sim/chaos/*` and the dashboard): what can go wrong in the Azure
@@ -117,16 +117,8 @@ interface TimedFault {
 export class TimedFaults {
   private readonly faults = new Map<string, TimedFault>();
 
-  /** This part of the simulation as JSON (--data-dir). */
-  persisted(): Persisted {
-    return saveCollections(this.collections());
-  }
-
-  restore(saved: Persisted): void {
-    restoreCollections(this.collections(), saved);
-  }
-
-  private collections() {
+  /** What this part of the simulation keeps across a restart (--data-dir), by name. */
+  persistedCollections(): Collections {
     return { faults: this.faults };
   }
 

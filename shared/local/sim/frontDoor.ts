@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../ports/clock';
 import type { OriginHealthProbe, OriginSpec, OriginState, TrafficManager } from '../../ports/trafficManager';
 import { ORIGIN_WARM_UP, PROBES_TO_FLIP_HEALTH } from './durations';
-import { type Persisted, persistedPart, restoreCollections, saveCollections } from './persisted';
+import type { Collections } from './persisted';
 import { drawDuration, type Random } from './random';
 import { settle } from './settle';
 import type { SimulatedOrigin } from './simulationControl';
@@ -59,18 +59,13 @@ export class SimulatedFrontDoor implements TrafficManager, OriginHealthProbe {
     private readonly loadOf: (stampId: string) => number,
   ) {}
 
-  /** This part of the simulation as JSON (--data-dir). */
-  persisted(): Persisted {
-    return { ...saveCollections(this.collections()), drains: this.drains.persisted() };
-  }
-
-  restore(saved: Persisted): void {
-    restoreCollections(this.collections(), saved);
-    this.drains.restore(persistedPart(saved, 'drains'));
-  }
-
-  private collections() {
-    return { origins: this.origins, servedTraffic: this.servedTraffic };
+  /** What this part of the simulation keeps across a restart (--data-dir), by name. */
+  persistedCollections(): Collections {
+    return {
+      origins: this.origins,
+      servedTraffic: this.servedTraffic,
+      ...this.drains.persistedCollections(),
+    };
   }
 
   upsertOrigin(spec: OriginSpec): Promise<void> {

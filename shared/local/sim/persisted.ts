@@ -6,8 +6,10 @@
 export type Persisted = Readonly<Record<string, unknown>>;
 
 type Collection = Map<string, unknown> | Set<string> | unknown[];
+/** A part's collections by name: what `saveCollections` writes and `restoreCollections` refills. */
+export type Collections = Readonly<Record<string, Collection>>;
 
-export function saveCollections(collections: Readonly<Record<string, Collection>>): Persisted {
+export function saveCollections(collections: Collections): Persisted {
   const saved: Record<string, unknown> = {};
   for (const [name, collection] of Object.entries(collections))
     saved[name] = collection instanceof Map ? [...collection.entries()] : [...collection];

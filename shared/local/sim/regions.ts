@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors';
 import type { RegionPolicy } from '../../lifecycle/policy';
 import { DEFAULT_LOAD_PERCENT } from './durations';
-import { type Persisted, restoreCollections, saveCollections } from './persisted';
+import type { Collections } from './persisted';
 
 /**
  * The simulated regions: their quotas (from the lifecycle policy), which are down, and their
@@ -21,16 +21,8 @@ export class SimulatedRegions {
     }
   }
 
-  /** This part of the simulation as JSON (--data-dir). */
-  persisted(): Persisted {
-    return saveCollections(this.collections());
-  }
-
-  restore(saved: Persisted): void {
-    restoreCollections(this.collections(), saved);
-  }
-
-  private collections() {
+  /** What this part of the simulation keeps across a restart (--data-dir), by name. */
+  persistedCollections(): Collections {
     return { failed: this.failed, load: this.load };
   }
 

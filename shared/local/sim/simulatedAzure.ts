@@ -498,12 +498,12 @@ export class SimulatedAzure
   /** Everything the simulation knows, as JSON: written by the local host's state directory. */
   persisted(): Persisted {
     return {
-      regions: this.regions.persisted(),
+      regions: saveCollections(this.regions.persistedCollections()),
       deployments: this.deployments.persisted(),
-      frontDoor: this.frontDoor.persisted(),
-      operations: this.operations.persisted(),
+      frontDoor: saveCollections(this.frontDoor.persistedCollections()),
+      operations: saveCollections(this.operations.persistedCollections()),
       alerts: this.alerts.persisted(),
-      faults: this.faults.persisted(),
+      faults: saveCollections(this.faults.persistedCollections()),
       metrics: this.metricsHistory.persisted(),
       ...saveCollections({ failingStamps: this.failingStamps, badStamps: this.badStamps }),
     };
@@ -511,12 +511,12 @@ export class SimulatedAzure
 
   /** Takes back what `persisted` wrote, before the simulation runs (held-back alerts are not kept). */
   restore(saved: Persisted): void {
-    this.regions.restore(persistedPart(saved, 'regions'));
+    restoreCollections(this.regions.persistedCollections(), persistedPart(saved, 'regions'));
     this.deployments.restore(persistedPart(saved, 'deployments'));
-    this.frontDoor.restore(persistedPart(saved, 'frontDoor'));
-    this.operations.restore(persistedPart(saved, 'operations'));
+    restoreCollections(this.frontDoor.persistedCollections(), persistedPart(saved, 'frontDoor'));
+    restoreCollections(this.operations.persistedCollections(), persistedPart(saved, 'operations'));
     this.alerts.restore(persistedPart(saved, 'alerts'));
-    this.faults.restore(persistedPart(saved, 'faults'));
+    restoreCollections(this.faults.persistedCollections(), persistedPart(saved, 'faults'));
     this.metricsHistory.restore(persistedPart(saved, 'metrics'));
     restoreCollections({ failingStamps: this.failingStamps, badStamps: this.badStamps }, saved);
   }

@@ -9,7 +9,7 @@ import {
   type StampOperations,
 } from '../../ports/stampOperations';
 import { QUARANTINE_CHECKS_DURATION, WORKLOAD_DELETION_DURATION } from './durations';
-import { type Persisted, restoreCollections, saveCollections } from './persisted';
+import type { Collections } from './persisted';
 import { drawDuration, type Random } from './random';
 import { settle } from './settle';
 
@@ -94,16 +94,8 @@ export class SimulatedStampOperations implements StampOperations {
     private readonly conditions: StampConditions,
   ) {}
 
-  /** This part of the simulation as JSON (--data-dir). */
-  persisted(): Persisted {
-    return saveCollections(this.collections());
-  }
-
-  restore(saved: Persisted): void {
-    restoreCollections(this.collections(), saved);
-  }
-
-  private collections() {
+  /** What this part of the simulation keeps across a restart (--data-dir), by name. */
+  persistedCollections(): Collections {
     return {
       checks: this.checks,
       checksMarkedToFail: this.checksMarkedToFail,

@@ -1,5 +1,5 @@
 import { DRAIN_MAX_MS, DRAIN_MIN_MS, IN_FLIGHT_PER_LOAD_PERCENT } from './durations';
-import { type Persisted, restoreCollections, saveCollections } from './persisted';
+import type { Collections } from './persisted';
 
 interface Drain {
   readonly from: number;
@@ -16,16 +16,8 @@ interface Drain {
 export class TrafficDrains {
   private readonly drains = new Map<string, Drain>();
 
-  /** This part of the simulation as JSON (--data-dir). */
-  persisted(): Persisted {
-    return saveCollections(this.collections());
-  }
-
-  restore(saved: Persisted): void {
-    restoreCollections(this.collections(), saved);
-  }
-
-  private collections() {
+  /** What this part of the simulation keeps across a restart (--data-dir), by name. */
+  persistedCollections(): Collections {
     return { drains: this.drains };
   }
 
