@@ -46,6 +46,11 @@ export interface StampStandIn {
   readonly originErrors: Map<string, Map<string, number>>;
   /** OriginLatency (Average, ms) per origin host, per minute. */
   readonly originLatency: Map<string, Map<string, number>>;
+  /**
+   * Platform metrics of a stamp's own resources: `{resource id lower case}|{metric}` → minute → value
+   * (answered as `average` or `total`, the aggregation asked for).
+   */
+  readonly resourceMetrics: Map<string, Map<string, number>>;
   /** The latest log time per resource (lower case) that the Logs query finds. */
   readonly lastLogAt: Map<string, string>;
 }
@@ -74,6 +79,7 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
     originRequests: new Map(),
     originErrors: new Map(),
     originLatency: new Map(),
+    resourceMetrics: new Map(),
     lastLogAt: new Map(),
   };
   const notFound = (send: StandInSend, what: string) =>
@@ -193,6 +199,21 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
         });
         return true;
       }
+      const namespace = url.searchParams.get('metricnamespace') ?? '';
+      const resource = RESOURCE_METRICS[namespace.toLowerCase()];
+      if (resource !== undefined) {
+        const aggregation = url.searchParams.get('aggregation') ?? '';
+        const allowed = resource[name];
+        if (allowed === undefined || !allowed.includes(aggregation)) {
+          send(400, {
+            code: 'BadRequest',
+            message: `Failed to find metric configuration for provider: ${namespace}, metric: ${name}, aggregation: ${aggregation}`,
+          });
+          return true;
+        }
+        send(200, resourceMetrics(url, match[1] ?? '', stand));
+        return true;
+      }
       send(200, metrics(url, match[1] ?? '', stand));
       return true;
     }
@@ -209,6 +230,51 @@ export function addStampStandIn(arm: ArmStandIn): StampStandIn {
   };
   arm.extraRoutes.push(route);
   return stand;
+}
+
+/**
+ * The platform metrics of a stamp's resources the stand-in answers, with the aggregations their
+ * references list: AKS `node_cpu_usage_percentage` and Service Bus `ActiveMessages` take Average,
+ * Minimum or Maximum, not Total; Cosmos DB `TotalRequestUnits` Total (and Count)
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-containerservice-managedclusters-metrics,
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-servicebus-namespaces-metrics,
+ * https://learn.microsoft.com/azure/cosmos-db/monitor-reference). Another metric is a 400.
+ */
+const RESOURCE_METRICS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  'microsoft.containerservice/managedclusters': {
+    node_cpu_usage_percentage: ['Average', 'Minimum', 'Maximum'],
+  },
+  'microsoft.servicebus/namespaces': { ActiveMessages: ['Average', 'Minimum', 'Maximum'] },
+  'microsoft.documentdb/databaseaccounts': { TotalRequestUnits: ['Total', 'Count'] },
+};
+
+/** One series per resource metric, a point per interval of the timespan (empty where nothing was recorded). */
+function resourceMetrics(url: URL, resourceUri: string, stand: StampStandIn): unknown {
+  const name = url.searchParams.get('metricnames') ?? '';
+  const aggregation = (url.searchParams.get('aggregation') ?? '').toLowerCase();
+  const [from = '', to = ''] = (url.searchParams.get('timespan') ?? '').split('/');
+  const step = Number(/^PT(\d+)M$/.exec(url.searchParams.get('interval') ?? 'PT1M')?.[1] ?? '1') * 60_000;
+  const recorded =
+    stand.resourceMetrics.get(`${resourceUri.toLowerCase()}|${name}`) ?? new Map<string, number>();
+  const data: Record<string, unknown>[] = [];
+  for (let t = Date.parse(from); t < Date.parse(to); t += step) {
+    const at = new Date(t).toISOString();
+    const value = recorded.get(at);
+    data.push(value === undefined ? { timeStamp: at } : { timeStamp: at, [aggregation]: value });
+  }
+  return {
+    timespan: url.searchParams.get('timespan'),
+    interval: url.searchParams.get('interval'),
+    value: [
+      {
+        id: `${resourceUri}/providers/Microsoft.Insights/metrics/${name}`,
+        type: 'Microsoft.Insights/metrics',
+        name: { value: name, localizedValue: name },
+        timeseries: [{ metadatavalues: [], data }],
+        errorCode: 'Success',
+      },
+    ],
+  };
 }
 
 /**
