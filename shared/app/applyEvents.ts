@@ -3,7 +3,7 @@ import { decide } from '../lifecycle/decide';
 import type { Decision } from '../lifecycle/decision';
 import type { Effect } from '../lifecycle/effects';
 import type { StampEvent } from '../lifecycle/events';
-import type { FleetView } from '../lifecycle/fleet';
+import type { GuardView } from '../lifecycle/guardView';
 import type { Phase, Traffic } from '../lifecycle/phase';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
 import { type StampTimers, timersOf } from '../lifecycle/timers';
@@ -11,7 +11,7 @@ import { INBOX_RECENT_WINDOW, type StampInbox, type TraceRef } from '../ports/st
 import { type DecisionMeasure, measureDecision, recordDecisions } from '../telemetry/decisionMeasures';
 import { inSpan } from '../telemetry/spans';
 import { contextOf, currentTraceparent, isFresh } from '../telemetry/traceContext';
-import { entryMatches, fleetMembersWith, syncLedger, withStamp } from './fleet';
+import { claimGuards, readGuards, syncLedger, withStamp } from './fleet';
 import type { Services } from './services';
 
 export interface ApplyRequest {
@@ -145,8 +145,10 @@ async function decideAndCommit(
     };
   }
 
-  const guarded = events.some((e) => FLEET_EVENTS.has(e.type)) ? await store.getFleet() : undefined;
-  let fleet: FleetView = { members: Object.values(guarded?.members ?? {}) };
+  const guarded = events.some((e) => FLEET_EVENTS.has(e.type))
+    ? await readGuards(store, config.policy, stored.stamp)
+    : undefined;
+  let fleet: GuardView = guarded?.view ?? { members: [], counts: {} };
   let stamp: Stamp = stored.stamp;
   const audits: AuditRecord[] = [];
   const effects: Effect[] = [];
@@ -177,11 +179,10 @@ async function decideAndCommit(
     recent: recent.slice(-INBOX_RECENT_WINDOW),
     lastBatch: { key, effects, ...(trace === undefined ? {} : { trace }) },
   };
-  if (guarded !== undefined && !entryMatches(guarded.members[stampId], stamp)) {
-    // Claim the new rotation/probe state first, with If-Match on the fleet we decided with:
-    // a decision taken meanwhile by another stamp makes this one re-read and re-decide.
-    await store.replaceFleet(fleetMembersWith(guarded.members, stamp), guarded.etag);
-  }
+  // Claim the new rotation/probe state first, with If-Match on what the guards read: a decision
+  // taken meanwhile in the same region, or one that moved the fleet's counts, makes this one
+  // re-read and re-decide.
+  if (guarded !== undefined) await claimGuards(store, guarded, stamp);
   await store.commitBatch({
     stamp,
     etag: stored.etag,
@@ -189,7 +190,8 @@ async function decideAndCommit(
     inbox: consumed,
     ...(inboxEtag === undefined ? {} : { inboxEtag }),
   });
-  await syncLedger(store, config.policy, stamp);
+  // A claimed decision already wrote the ledger and the summary; the others bring them in line now.
+  if (guarded === undefined) await syncLedger(store, config.policy, stamp);
   // Counted once the decisions are committed: a decision re-taken after a lost race counts once.
   recordDecisions(measures);
   return {

@@ -4,14 +4,14 @@ import { readLedgers } from './fleet';
 import type { Services } from './serviceTypes';
 
 /**
- * A short fingerprint of the fleet as a dashboard shows it: the ETags of the fleet document
- * (every change of rotation or probe state writes it) and of each region's ledger (every phase
- * change, desired count and spare writes one). Equal fingerprints: nothing a dashboard draws from
+ * A short fingerprint of the fleet as a dashboard shows it: the ETags of the fleet summary and of
+ * each region's ledger (every change of a stamp's phase, rotation or probe state, every desired
+ * count and spare writes one). Equal fingerprints: nothing a dashboard draws from
  * them changed. A few point reads, no query.
  */
 export async function fleetSignature(svc: Pick<Services, 'store' | 'config'>): Promise<string> {
   const [fleet, ledgers] = await Promise.all([
-    svc.store.getFleet(),
+    svc.store.getFleetSummary(),
     readLedgers(svc.store, svc.config.policy),
   ]);
   const etags = [fleet.etag ?? '', ...ledgers.map((l) => `${l.ledger.region}:${l.etag}`)];

@@ -3,7 +3,7 @@ import type { GuardName } from '../lifecycle/decision';
 import type { StampEvent } from '../lifecycle/events';
 import type { Stamp } from '../lifecycle/stamp';
 import { traceHere } from '../telemetry/traceContext';
-import { readFleet, withStamp } from './fleet';
+import { readGuards } from './fleet';
 import type { Services } from './services';
 
 export type CommandOutcome =
@@ -24,14 +24,8 @@ export async function submitOperatorEvent(
   const { store, config, clock } = svc;
   const stored = await store.get(stampId);
   if (stored === undefined) return { kind: 'not-found' };
-  const fleet = await readFleet(store);
-  const decision = decide(
-    stored.stamp,
-    event,
-    config.policy,
-    clock.now().toISOString(),
-    withStamp(fleet, stored.stamp),
-  );
+  const { view } = await readGuards(store, config.policy, stored.stamp);
+  const decision = decide(stored.stamp, event, config.policy, clock.now().toISOString(), view);
   if (decision.outcome === 'refused') {
     return { kind: 'refused', stamp: stored.stamp, guard: decision.guard, reason: decision.reason };
   }

@@ -3,7 +3,7 @@ import type { Phase } from '../lifecycle/phase';
 import { withoutReservation } from '../lifecycle/regionDesired';
 import type { Stamp } from '../lifecycle/stamp';
 import { addMinutes, isBefore } from '../lifecycle/time';
-import { isLive, readLedgers, syncLedger } from './fleet';
+import { isLive, readLedgers, syncLedgerEntry, syncSummary } from './fleet';
 import type { Services } from './services';
 
 /**
@@ -101,7 +101,7 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
   const originIds = new Set(origins.map((o) => o.stampId));
   const missingOrigins = live.filter((s) => s.phase === 'active' && !originIds.has(s.id)).map((s) => s.id);
 
-  for (const stamp of stamps) await syncLedger(store, config.policy, stamp);
+  for (const stamp of stamps) await syncLedgerEntry(store, config.policy, stamp);
   const orphanLedgerMembers: string[] = [];
   for (const stored of await readLedgers(store, config.policy)) {
     const candidates = Object.keys(stored.ledger.members).filter((id) => !byId.has(id));
@@ -117,5 +117,8 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
       await store.replaceLedger(cleaned, current.etag);
     });
   }
+  // Once for the whole fleet, after every ledger is right: a summary left behind by a writer that
+  // stopped between its ledger and its summary write is repaired here.
+  await syncSummary(store, config.policy);
   return { stuck, repairedOrigins, missingOrigins, orphanLedgerMembers, live };
 }

@@ -34,13 +34,13 @@ import {
 import { onPromotionRequested } from './decide/spare';
 import type { Decision } from './decision';
 import type { StampEvent } from './events';
-import type { FleetView } from './fleet';
+import type { GuardView } from './guardView';
 import type { LifecyclePolicy } from './policy';
 import type { Stamp } from './stamp';
 
 /**
  * The whole lifecycle as one pure function: given a stamp, an event, the policy, the time and
- * the live fleet (for the guards), returns the next state, the effects to run and the audit
+ * what the guards see of the fleet (its region, every region's counts), returns the next state, the effects to run and the audit
  * record, or a refusal naming the guard, or "ignored". It performs no I/O and reads no clock.
  *
  * @example
@@ -53,7 +53,7 @@ export function decide(
   event: StampEvent,
   policy: LifecyclePolicy,
   now: string,
-  fleet: FleetView,
+  fleet: GuardView,
 ): Decision {
   if (stamp.processedEventIds.includes(event.id)) {
     return ignore('duplicate-event', `event ${event.id} was already handled for ${stamp.id}`);

@@ -3,6 +3,7 @@ import type { StampEvent } from '../lifecycle/events';
 import type { FleetMember } from '../lifecycle/fleet';
 import type { Phase } from '../lifecycle/phase';
 import type { RegionBlock } from '../lifecycle/regionBlock';
+import type { RegionCounts } from '../lifecycle/regionCounts';
 import type { DesiredChange } from '../lifecycle/regionDesired';
 import type { CapacitySignalRecord, RegionStatus } from '../lifecycle/regionStatus';
 import type { AuditRecord, Stamp } from '../lifecycle/stamp';
@@ -40,13 +41,14 @@ export interface RegionLedger {
 }
 
 /**
- * The live fleet as the guards see it, in one document: every decision that changes a stamp's
- * rotation or probe state writes it with If-Match before committing, so two decisions taken at
- * once can never both count on the other not having happened (blast radius, minimum in rotation).
+ * The fleet as the blast-radius guard sees it, in one small document: every region's counts
+ * (docs/architecture.md §18). A decision that changes them writes it with If-Match before
+ * committing, so two decisions taken at once in different regions can never both count on the
+ * other not having happened; its size grows with the regions, not with the stamps.
  */
-export interface StoredFleet {
-  readonly members: Readonly<Record<string, FleetMember>>;
-  /** Absent while there is no fleet document yet. */
+export interface StoredFleetSummary {
+  readonly regions: Readonly<Record<string, RegionCounts>>;
+  /** Absent while there is no summary document yet. */
   readonly etag?: string;
 }
 
@@ -159,9 +161,12 @@ export interface StampStore {
   ): Promise<boolean>;
   isEventProcessed(eventId: string): Promise<boolean>;
 
-  getFleet(): Promise<StoredFleet>;
-  /** Replaces the fleet document if its ETag is still `etag` (creates it when `etag` is absent); ConflictError otherwise. */
-  replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet>;
+  getFleetSummary(): Promise<StoredFleetSummary>;
+  /** Replaces the fleet summary if its ETag is still `etag` (creates it when `etag` is absent); ConflictError otherwise. */
+  replaceFleetSummary(
+    regions: Readonly<Record<string, RegionCounts>>,
+    etag?: string,
+  ): Promise<StoredFleetSummary>;
 
   getLedger(region: string): Promise<StoredLedger | undefined>;
   /** Creates the ledger of a configured region if it is missing; returns the stored one. */

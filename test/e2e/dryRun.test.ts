@@ -26,7 +26,7 @@ async function everything(e2e: E2E): Promise<string> {
     histories,
     inboxes,
     ledgers,
-    fleet: (await svc.store.getFleet()).members,
+    summary: (await svc.store.getFleetSummary()).regions,
     queue: e2e.plane.bus.messages('stamp-lifecycle').map((m) => m.messageId),
     published: e2e.published.length,
     instances: (await e2e.plane.runtime.listInstances()).map((i) => [i.instanceId, i.runtimeStatus]),

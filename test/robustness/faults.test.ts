@@ -18,7 +18,7 @@ const STORE_READS = [
   'list',
   'readInbox',
   'history',
-  'getFleet',
+  'getFleetSummary',
   'getLedger',
   'ensureLedger',
   'listPurgeDue',
@@ -29,12 +29,12 @@ const STORE_WRITES = [
   'commitBatch',
   'enqueueEvent',
   'recordProcessedEvent',
-  'replaceFleet',
+  'replaceFleetSummary',
   'replaceLedger',
   'schedulePurge',
   'unschedulePurge',
 ];
-const CONDITIONAL_WRITES = ['replace', 'commitBatch', 'replaceFleet', 'replaceLedger'];
+const CONDITIONAL_WRITES = ['replace', 'commitBatch', 'replaceFleetSummary', 'replaceLedger'];
 const DEPLOYER = [
   'startDeployment',
   'getDeployment',

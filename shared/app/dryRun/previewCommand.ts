@@ -1,6 +1,6 @@
 import { decide } from '../../lifecycle/decide';
 import type { StampEvent } from '../../lifecycle/events';
-import { readFleet, readLedgers, withStamp } from '../fleet';
+import { readGuards, readLedgers } from '../fleet';
 import type { Services } from '../services';
 import { afterwards, type Preview } from './preview';
 
@@ -18,8 +18,8 @@ export async function previewStampEvent(
   const stored = await store.get(stampId);
   if (stored === undefined) return undefined;
   const stamp = stored.stamp;
-  const fleet = withStamp(await readFleet(store), stamp);
-  const decision = decide(stamp, event, config.policy, clock.now().toISOString(), fleet);
+  const { view } = await readGuards(store, config.policy, stamp);
+  const decision = decide(stamp, event, config.policy, clock.now().toISOString(), view);
   const ledgers = await readLedgers(store, config.policy);
   const summary = `${event.type} for ${stampId} (${stamp.phase}, ${stamp.traffic})`;
   if (decision.outcome === 'refused' || decision.outcome === 'ignored') {

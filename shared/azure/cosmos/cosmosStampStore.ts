@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { jitteredBackoff, retryOnConflict } from '../../errors/retryOnConflict';
 import type { StampEvent } from '../../lifecycle/events';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
-import type { FleetMember } from '../../lifecycle/fleet';
+import type { RegionCounts } from '../../lifecycle/regionCounts';
 import type { AuditRecord, Stamp } from '../../lifecycle/stamp';
 import type {
   DecisionBatch,
@@ -24,7 +24,7 @@ import type {
   StampFilter,
   StampInbox,
   StampStore,
-  StoredFleet,
+  StoredFleetSummary,
   StoredInbox,
   StoredLedger,
   StoredStamp,
@@ -42,7 +42,7 @@ import {
   toStampDocument,
 } from './documents';
 import { cosmosStatusOf, mapCosmosError } from './errors';
-import { FleetDocument } from './fleetDocument';
+import { FleetSummaryDocument } from './fleetSummaryDocument';
 import { json, readItem, requireEtag, rethrowOwn, writeItem } from './items';
 import { PurgeSchedule } from './purgeSchedule';
 import { RegionLedgers } from './regionLedgers';
@@ -89,7 +89,7 @@ class CosmosStampStoreImpl implements CosmosStampStore {
   private readonly stamps: Container;
   private readonly events: Container;
   private readonly ledgers: RegionLedgers;
-  private readonly fleet: FleetDocument;
+  private readonly summary: FleetSummaryDocument;
   private readonly purges: PurgeSchedule;
   private readonly listPageSize: number;
   private readonly retry: <T>(what: string, step: () => Promise<T>) => Promise<T>;
@@ -104,7 +104,7 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     this.retry = (what, step) => retryOnConflict(what, step, retry);
     const ledger = database.container(names.ledger);
     this.ledgers = new RegionLedgers(ledger);
-    this.fleet = new FleetDocument(ledger);
+    this.summary = new FleetSummaryDocument(ledger);
     this.purges = new PurgeSchedule(ledger, this.retry);
   }
 
@@ -369,12 +369,15 @@ class CosmosStampStoreImpl implements CosmosStampStore {
     );
   }
 
-  getFleet(): Promise<StoredFleet> {
-    return this.fleet.get();
+  getFleetSummary(): Promise<StoredFleetSummary> {
+    return this.summary.get();
   }
 
-  replaceFleet(members: Readonly<Record<string, FleetMember>>, etag?: string): Promise<StoredFleet> {
-    return this.fleet.replace(members, etag);
+  replaceFleetSummary(
+    regions: Readonly<Record<string, RegionCounts>>,
+    etag?: string,
+  ): Promise<StoredFleetSummary> {
+    return this.summary.replace(regions, etag);
   }
 
   getLedger(region: string): Promise<StoredLedger | undefined> {

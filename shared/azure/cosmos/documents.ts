@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { InvalidDocumentError, ValidationError } from '../../errors';
 import { effectSchema } from '../../lifecycle/effectSchema';
 import { stampEventSchema } from '../../lifecycle/eventSchema';
-import { type FleetMember, fleetMemberSchema } from '../../lifecycle/fleet';
+import { fleetMemberSchema } from '../../lifecycle/fleet';
 import { regionBlockSchema } from '../../lifecycle/regionBlock';
+import type { RegionCounts } from '../../lifecycle/regionCounts';
 import { desiredChangeSchema } from '../../lifecycle/regionDesired';
 import { capacitySignalSchema, regionStatusSchema } from '../../lifecycle/regionStatus';
 import {
@@ -145,23 +146,36 @@ export function ledgerFromDocument(doc: unknown): RegionLedger {
   return ledger;
 }
 
-export const FLEET_DOCUMENT_ID = 'fleet';
+/**
+ * The fleet summary's id. A deployment from before the summary kept every member in a document
+ * called 'fleet'; that document is no longer read (the summary is built from the region ledgers
+ * when it is missing) and may be deleted.
+ */
+export const FLEET_SUMMARY_DOCUMENT_ID = 'fleet-summary';
 
-const fleetSchema = z.object({ members: z.record(z.string(), fleetMemberSchema) });
+const countSchema = z.number().int().nonnegative();
+const regionCountsSchema = z.object({
+  base: countSchema,
+  failing: countSchema,
+  healthyInRotation: countSchema,
+});
+const fleetSummarySchema = z.object({ regions: z.record(z.string(), regionCountsSchema) });
 
-export function toFleetDocument(members: Readonly<Record<string, FleetMember>>): Record<string, unknown> {
-  return { id: FLEET_DOCUMENT_ID, type: 'fleet', members };
+export function toFleetSummaryDocument(
+  regions: Readonly<Record<string, RegionCounts>>,
+): Record<string, unknown> {
+  return { id: FLEET_SUMMARY_DOCUMENT_ID, type: 'fleet-summary', regions };
 }
 
-export function fleetFromDocument(doc: unknown): Record<string, FleetMember> {
+export function fleetSummaryFromDocument(doc: unknown): Record<string, RegionCounts> {
   const { type, ...body } = withoutSystemProperties(doc);
-  if (type !== 'fleet')
+  if (type !== 'fleet-summary')
     throw new InvalidDocumentError(
-      FLEET_DOCUMENT_ID,
+      FLEET_SUMMARY_DOCUMENT_ID,
       'type',
-      `expected 'fleet', got ${JSON.stringify(type)}`,
+      `expected 'fleet-summary', got ${JSON.stringify(type)}`,
     );
-  return parseDocument(fleetSchema, FLEET_DOCUMENT_ID, body).members;
+  return parseDocument(fleetSummarySchema, FLEET_SUMMARY_DOCUMENT_ID, body).regions;
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,7 +1,8 @@
 import type { Decision, GuardName, IgnoreReason } from '../decision';
 import type { Effect } from '../effects';
 import type { StampEvent } from '../events';
-import { changesFleetShape, type FleetView, memberOf } from '../fleet';
+import { changesFleetShape, memberOf } from '../fleet';
+import type { GuardView } from '../guardView';
 import type { Phase, Traffic } from '../phase';
 import type { LifecyclePolicy } from '../policy';
 import { withRampDeadline } from '../ramp';
@@ -24,7 +25,7 @@ export interface DecideContext<E extends StampEvent = StampEvent> {
   readonly event: E;
   readonly policy: LifecyclePolicy;
   readonly now: string;
-  readonly fleet: FleetView;
+  readonly fleet: GuardView;
   readonly cause: Cause;
 }
 

@@ -2,7 +2,7 @@ import type { LocalControlPlane } from '../../../shared/local/localControlPlane'
 
 /**
  * Everything a refused request must leave as it was: every stamp document, its audit length and
- * inbox (pending and consumed ids), every region ledger and the fleet document. Read straight from
+ * inbox (pending and consumed ids), every region ledger and the fleet summary. Read straight from
  * the store (not the API), so a change the API does not show still counts.
  */
 export async function stateSnapshot(plane: LocalControlPlane): Promise<string> {
@@ -15,8 +15,8 @@ export async function stateSnapshot(plane: LocalControlPlane): Promise<string> {
   }
   const ledgers = [];
   for (const region of config.policy.regions) ledgers.push((await store.getLedger(region.name))?.ledger);
-  const fleet = (await store.getFleet()).members;
-  return JSON.stringify({ perStamp, ledgers, fleet });
+  const summary = await store.getFleetSummary();
+  return JSON.stringify({ perStamp, ledgers, summary: summary.regions, summaryEtag: summary.etag });
 }
 
 /** The inbox of a stamp id that has no stamp document (a signal for an unknown stamp must not create one). */

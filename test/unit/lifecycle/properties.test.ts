@@ -12,6 +12,7 @@ import {
   DEFAULT_POLICY,
   effectSchema,
   type FleetMember,
+  guardViewOf,
   isAtOrAfter,
   isLegalTransition,
   newStamp,
@@ -160,7 +161,7 @@ class Model {
     const before = this.stamps.get(stampId);
     if (before === undefined) throw new Error(`no stamp ${stampId}`);
     const fleetBefore = this.fleet();
-    const decision = decide(before, event, policy, this.now, fleetBefore);
+    const decision = decide(before, event, policy, this.now, guardViewOf(fleetBefore.members));
     this.history.push({ stampId, event });
     checkDecision(before, event, decision, this.now, fleetBefore.members);
     if (decision.outcome === 'ignored') return decision;

@@ -2,7 +2,8 @@ import {
   type Decision,
   DEFAULT_POLICY,
   type FleetMember,
-  type FleetView,
+  type GuardView,
+  guardViewOf,
   type LifecyclePolicy,
   type Phase,
   type Stamp,
@@ -80,8 +81,9 @@ export function seedFleet(): FleetMember[] {
   ];
 }
 
-export function fleet(members: FleetMember[]): FleetView {
-  return { members };
+/** The guards' view of a whole fleet (its members, and every region's counts taken from them). */
+export function fleet(members: FleetMember[]): GuardView {
+  return guardViewOf(members);
 }
 
 export function withMember(
