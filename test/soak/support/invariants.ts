@@ -3,6 +3,7 @@ import type { Services } from '../../../shared/app/services';
 import { serves } from '../../../shared/lifecycle/fleet';
 import { holdsCapacity } from '../../../shared/lifecycle/phase';
 import { FULL_ORIGIN_WEIGHT } from '../../../shared/lifecycle/ramp';
+import { countsOf, NO_STAMPS, sameCounts } from '../../../shared/lifecycle/regionCounts';
 import { effectiveDesired } from '../../../shared/lifecycle/regionDesired';
 import type { Stamp } from '../../../shared/lifecycle/stamp';
 import { addMinutes, isBefore } from '../../../shared/lifecycle/time';
@@ -148,6 +149,16 @@ export async function convergenceProblems(
   }
   if (extra > short)
     problems.push(`the fleet serves ${extra} above desired, more than the ${short} it covers`);
+  // The blast-radius guard reads the fleet summary: once the sweep has run it counts what is live.
+  const summary = (await svc.store.getFleetSummary()).regions;
+  for (const region of policy.regions) {
+    const counted = summary[region.name] ?? NO_STAMPS;
+    const actual = countsOf(members.filter((m) => m.region === region.name));
+    if (!sameCounts(counted, actual))
+      problems.push(
+        `the fleet summary counts ${region.name} as ${JSON.stringify(counted)}, its stamps are ${JSON.stringify(actual)}`,
+      );
+  }
   const refreshing = (s: Stamp): boolean =>
     s.spare !== undefined &&
     stamps.filter((o) => o.region === s.region && o.traffic === 'standby').length >= policy.spares.perRegion;

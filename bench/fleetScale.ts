@@ -1,0 +1,63 @@
+import type { EmbeddedCosmos } from '../shared/local/cosmos';
+import { median } from './stats';
+import { runStorm, type StormResult } from './storm';
+
+export interface FleetScaleResult {
+  readonly large: StormResult;
+  readonly small: StormResult;
+  readonly largeRuns: readonly StormResult[];
+  readonly smallRuns: readonly StormResult[];
+}
+
+/** Alerts per failing stamp: the current one and two older flaps, each fired and resolved. */
+const ALERTS_PER_STAMP = 3;
+/** Each notification of a failing stamp's history arrives this many times (Azure Monitor retries, duplicate rules). */
+const DUPLICATION = 3;
+
+function stormOn(active: number, regions: number, seed: number): Parameters<typeof runStorm>[1] {
+  const failing = active / 10;
+  const history = failing * (2 * (ALERTS_PER_STAMP - 1) + 1);
+  return {
+    active,
+    regions,
+    failing,
+    archived: 0,
+    alertsPerStamp: ALERTS_PER_STAMP,
+    signals: failing + history * DUPLICATION,
+    seed,
+    duplicates: false,
+    clock: 'real-time',
+  };
+}
+
+/** The run whose cost per decision is the median of the runs. */
+function medianRun(runs: readonly StormResult[]): StormResult {
+  const target = median(runs.map((r) => r.msPerDecision));
+  const run = runs.find((r) => r.msPerDecision === target) ?? runs[0];
+  if (run === undefined) throw new Error('no storm run');
+  return run;
+}
+
+/**
+ * B6 (issue 19): 1,000 active stamps in 20 regions, 100 failing at once with duplicated alerts,
+ * against the same storm on 10 stamps (1 failing, 2 regions): the cost per decision, whether each
+ * failing stamp was isolated exactly once, the signal-to-isolate latency, the lost races per
+ * decision and the guards. The small storm is short, so it runs more often.
+ */
+export async function measureFleetScale(
+  cosmos: EmbeddedCosmos,
+  reps: number,
+  log: (message: string) => void,
+): Promise<FleetScaleResult> {
+  const largeRuns: StormResult[] = [];
+  const smallRuns: StormResult[] = [];
+  for (let r = 0; r < reps; r += 1) {
+    for (let s = 0; s < 3; s += 1) smallRuns.push(await runStorm(cosmos, stormOn(10, 2, 61 + r * 3 + s)));
+    largeRuns.push(await runStorm(cosmos, stormOn(1000, 20, 71 + r)));
+    const large = largeRuns.at(-1);
+    log(
+      `  run ${r + 1}: ${large?.msPerDecision.toFixed(2) ?? '?'} ms/decision at 1,000 vs ${median(smallRuns.map((x) => x.msPerDecision)).toFixed(2)} at 10`,
+    );
+  }
+  return { large: medianRun(largeRuns), small: medianRun(smallRuns), largeRuns, smallRuns };
+}
