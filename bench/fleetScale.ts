@@ -2,7 +2,18 @@ import type { EmbeddedCosmos } from '../shared/local/cosmos';
 import { median } from './stats';
 import { runStorm, type StormResult } from './storm';
 
+/** The size of one side of the comparison. */
+export interface FleetShape {
+  readonly stamps: number;
+  readonly regions: number;
+  readonly failing: number;
+}
+
+export const LARGE: FleetShape = { stamps: 1000, regions: 20, failing: 100 };
+export const SMALL: FleetShape = { stamps: 10, regions: 2, failing: 1 };
+
 export interface FleetScaleResult {
+  readonly shapes: { readonly large: FleetShape; readonly small: FleetShape; readonly duplication: number };
   readonly large: StormResult;
   readonly small: StormResult;
   readonly largeRuns: readonly StormResult[];
@@ -14,8 +25,10 @@ const ALERTS_PER_STAMP = 3;
 /** Each notification of a failing stamp's history arrives this many times (Azure Monitor retries, duplicate rules). */
 const DUPLICATION = 3;
 
-function stormOn(active: number, regions: number, seed: number): Parameters<typeof runStorm>[1] {
-  const failing = active / 10;
+function stormOn(
+  { stamps: active, regions, failing }: FleetShape,
+  seed: number,
+): Parameters<typeof runStorm>[1] {
   const history = failing * (2 * (ALERTS_PER_STAMP - 1) + 1);
   return {
     active,
@@ -52,12 +65,18 @@ export async function measureFleetScale(
   const largeRuns: StormResult[] = [];
   const smallRuns: StormResult[] = [];
   for (let r = 0; r < reps; r += 1) {
-    for (let s = 0; s < 3; s += 1) smallRuns.push(await runStorm(cosmos, stormOn(10, 2, 61 + r * 3 + s)));
-    largeRuns.push(await runStorm(cosmos, stormOn(1000, 20, 71 + r)));
+    for (let s = 0; s < 3; s += 1) smallRuns.push(await runStorm(cosmos, stormOn(SMALL, 61 + r * 3 + s)));
+    largeRuns.push(await runStorm(cosmos, stormOn(LARGE, 71 + r)));
     const large = largeRuns.at(-1);
     log(
       `  run ${r + 1}: ${large?.msPerDecision.toFixed(2) ?? '?'} ms/decision at 1,000 vs ${median(smallRuns.map((x) => x.msPerDecision)).toFixed(2)} at 10`,
     );
   }
-  return { large: medianRun(largeRuns), small: medianRun(smallRuns), largeRuns, smallRuns };
+  return {
+    shapes: { large: LARGE, small: SMALL, duplication: DUPLICATION },
+    large: medianRun(largeRuns),
+    small: medianRun(smallRuns),
+    largeRuns,
+    smallRuns,
+  };
 }

@@ -1,5 +1,6 @@
 import { ConflictError } from '../shared/errors';
 import type { StampStore } from '../shared/ports/stampStore';
+import { estimateRu } from './requestUnits';
 
 /** What the control plane asked of its store during a run: calls, lost races and bytes, by method. */
 export interface StoreUsage {
@@ -9,6 +10,8 @@ export interface StoreUsage {
   /** JSON bytes written (arguments) and read (results), by method. */
   readonly bytesWritten: Record<string, number>;
   readonly bytesRead: Record<string, number>;
+  /** Estimated request units on Cosmos DB (`requestUnits.ts`), by method; 412s priced as writes. */
+  readonly requestUnits: Record<string, number>;
 }
 
 const WRITES: ReadonlySet<string> = new Set([
@@ -36,7 +39,7 @@ function add(counts: Record<string, number>, key: string, n: number): void {
  * decisions do through it (the embedded Cosmos DB server reports no request charge to count).
  */
 export function meteredStore(store: StampStore): { store: StampStore; usage: StoreUsage } {
-  const usage: StoreUsage = { calls: {}, conflicts: {}, bytesWritten: {}, bytesRead: {} };
+  const usage: StoreUsage = { calls: {}, conflicts: {}, bytesWritten: {}, bytesRead: {}, requestUnits: {} };
   const proxy = new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -47,9 +50,13 @@ export function meteredStore(store: StampStore): { store: StampStore; usage: Sto
         try {
           const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (!WRITES.has(property)) add(usage.bytesRead, property, size(result));
+          add(usage.requestUnits, property, estimateRu(property, args, result));
           return result;
         } catch (error) {
-          if (error instanceof ConflictError) add(usage.conflicts, property, 1);
+          if (error instanceof ConflictError) {
+            add(usage.conflicts, property, 1);
+            add(usage.requestUnits, property, estimateRu(property, args, undefined));
+          }
           throw error;
         }
       };
@@ -69,6 +76,7 @@ export function snapshotUsage(usage: StoreUsage): StoreUsage {
     conflicts: { ...usage.conflicts },
     bytesWritten: { ...usage.bytesWritten },
     bytesRead: { ...usage.bytesRead },
+    requestUnits: { ...usage.requestUnits },
   };
 }
 
@@ -87,5 +95,6 @@ export function usageSince(usage: StoreUsage, before: StoreUsage): StoreUsage {
     conflicts: minus(usage.conflicts, before.conflicts),
     bytesWritten: minus(usage.bytesWritten, before.bytesWritten),
     bytesRead: minus(usage.bytesRead, before.bytesRead),
+    requestUnits: minus(usage.requestUnits, before.requestUnits),
   };
 }

@@ -253,7 +253,7 @@ async function duplicatesAlone(
 
   // The receiver's own cost of a duplicate: its handler in process, without the HTTP hop to it.
   // Imported after the host loaded the app, so the function registered with the host's core.
-  const { receiveAlert } = await import('../functions/alerts.js');
+  const { receiveAlert } = await import('../functions/handlers/alerts.js');
   const receiverMs: number[] = [];
   // Its baseline, interleaved with it: the same point read of the signal log, on its own.
   const pointReadMs: number[] = [];

@@ -1,44 +1,19 @@
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { app } from '@azure/functions';
 
-import { incidentsView } from '../shared/app/incidentsView';
-import { metricsView } from '../shared/app/metricsView';
-import { incidentsQuery, metricsQuery, parseWith } from '../shared/app/requests';
-import { services } from '../shared/app/services';
-import { readRoute } from '../shared/http/mutatingRoute';
-import { json, problem } from '../shared/http/problem';
+import type * as ObservabilityApi from './handlers/observabilityApi';
+import { handlerModule, onFirstCall } from './lazy';
 
-/** `GET /api/incidents`: the incidents raised (blast radius, failed deployments, …), newest first. */
-export async function listIncidents(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = parseWith(incidentsQuery, Object.fromEntries(request.query.entries()), 'query');
-  if (!parsed.ok) return problem(400, parsed.detail);
-  return json(200, await incidentsView(await services(), parsed.value));
-}
-
-/**
- * `GET /api/metrics`: the seed's monitoring figures (request latency, 5xx share, requests, node
- * pool utilization, queue depth, database RU) per live stamp and per region, over a window.
- */
-export async function getMetrics(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = parseWith(metricsQuery, Object.fromEntries(request.query.entries()), 'query');
-  if (!parsed.ok) return problem(400, parsed.detail);
-  const { region, minutes } = parsed.value;
-  const svc = await services();
-  const regions = svc.config.policy.regions.map((r) => r.name);
-  if (region !== undefined && !regions.includes(region))
-    return problem(404, `there is no region '${region}'; configured regions are ${regions.join(', ')}`);
-  return json(200, await metricsView(svc, { minutes, ...(region === undefined ? {} : { region }) }));
-}
+const observability = handlerModule<typeof ObservabilityApi>('./handlers/observabilityApi');
 
 app.http('listIncidents', {
   route: 'incidents',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: readRoute('Stamps.Reader', listIncidents),
+  handler: onFirstCall(() => observability().handlers.listIncidents),
 });
-
 app.http('getMetrics', {
   route: 'metrics',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: readRoute('Stamps.Reader', getMetrics),
+  handler: onFirstCall(() => observability().handlers.getMetrics),
 });

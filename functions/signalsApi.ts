@@ -1,26 +1,13 @@
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { app } from '@azure/functions';
 
-import { parseWith, signalsQuery } from '../shared/app/requests';
-import { services } from '../shared/app/services';
-import { signalsView } from '../shared/app/signalsView';
-import { readRoute } from '../shared/http/mutatingRoute';
-import { json, problem } from '../shared/http/problem';
+import type * as SignalsApi from './handlers/signalsApi';
+import { handlerModule, onFirstCall } from './lazy';
 
-/**
- * What was done with the alerts and signals that arrived: counts by outcome, duplicates, whether
- * a burst of rejections is under way, and the recent ones not accepted with their reasons.
- */
-export async function listSignals(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = parseWith(signalsQuery, Object.fromEntries(request.query.entries()), 'query');
-  if (!parsed.ok) return problem(400, parsed.detail);
-  const svc = await services();
-  const { outcome, ...rest } = parsed.value;
-  return json(200, await signalsView(svc, { ...rest, ...(outcome === undefined ? {} : { outcome }) }));
-}
+const signals = handlerModule<typeof SignalsApi>('./handlers/signalsApi');
 
 app.http('listSignals', {
   route: 'signals',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: readRoute('Stamps.Reader', listSignals),
+  handler: onFirstCall(() => signals().handlers.listSignals),
 });

@@ -12,6 +12,7 @@ import { applyEvents } from '../applyEvents';
 import { archiveStamp } from '../archive/archiveStamp';
 import { compareCanary } from '../canaryComparison';
 import type { Services } from '../services';
+import type { ActivityName } from './names';
 
 /**
  * Every activity of the stamp orchestration: its name, the schema of its input and a body of a
@@ -143,7 +144,8 @@ export const ACTIVITIES = {
   publishLifecycleEvent: activity(z.object({ effect: effectSchema, eventId: name }), (svc, input) =>
     svc.events.publish([lifecycleCloudEvent(input.effect, input.eventId, svc.clock.now().toISOString())]),
   ),
-};
+  // Exactly the names that are registered without loading this module: none missing, none extra.
+} satisfies Record<ActivityName, unknown>;
 
 /** When the stamp left rotation: its drain's start, else its isolation, else its entering quarantine. */
 async function quarantineCheckRun(svc: Services, stampId: string): Promise<QuarantineCheckRun> {
@@ -152,7 +154,7 @@ async function quarantineCheckRun(svc: Services, stampId: string): Promise<Quara
   return { stampId, leftRotationAt: stamp.drain?.startedAt ?? stamp.isolation?.at ?? stamp.phaseSince };
 }
 
-export type ActivityName = keyof typeof ACTIVITIES;
+export type { ActivityName };
 type Activities = typeof ACTIVITIES;
 /** What the orchestrator passes to an activity, as its schema accepts it. */
 export type ActivityInput<N extends ActivityName> = z.input<Activities[N]['input']>;

@@ -25,8 +25,7 @@ import {
 /** How long after a watch's read failed for good it is read again. */
 const WATCH_RETRY_SECONDS = 15 * 60;
 
-/** The orchestration of one stamp; its instance id is the stamp id. */
-export const STAMP_LIFECYCLE = 'stampLifecycle';
+export { STAMP_LIFECYCLE } from './names';
 /** Raised by triggers after they put an event in the stamp's inbox. Carries nothing. */
 export const WAKE_EVENT = 'stamp-wake';
 
