@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors';
-import type { StampStore } from '../shared/ports/stampStore';
+import type { DecisionBatch, StampStore, StoredInbox } from '../shared/ports/stampStore';
 import { estimateRu } from './requestUnits';
 
 /** What the control plane asked of its store during a run: calls, lost races and bytes, by method. */
@@ -12,6 +12,13 @@ export interface StoreUsage {
   readonly bytesRead: Record<string, number>;
   /** Estimated request units on Cosmos DB (`requestUnits.ts`), by method; 412s priced as writes. */
   readonly requestUnits: Record<string, number>;
+  /**
+   * Events the orchestrations decided (`decided`): the ids a committed batch added to its stamp's
+   * inbox `recent` list, against the inbox as the decision read it. Every event that reached
+   * `decide` counts once, whether it moved the stamp or was found stale, however the events were
+   * batched into episodes.
+   */
+  readonly events: Record<string, number>;
 }
 
 const WRITES: ReadonlySet<string> = new Set([
@@ -39,7 +46,15 @@ function add(counts: Record<string, number>, key: string, n: number): void {
  * decisions do through it (the embedded Cosmos DB server reports no request charge to count).
  */
 export function meteredStore(store: StampStore): { store: StampStore; usage: StoreUsage } {
-  const usage: StoreUsage = { calls: {}, conflicts: {}, bytesWritten: {}, bytesRead: {}, requestUnits: {} };
+  const usage: StoreUsage = {
+    calls: {},
+    conflicts: {},
+    bytesWritten: {},
+    bytesRead: {},
+    requestUnits: {},
+    events: {},
+  };
+  const lastRead = new Map<string, ReadonlySet<string>>();
   const proxy = new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -51,6 +66,7 @@ export function meteredStore(store: StampStore): { store: StampStore; usage: Sto
           const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (!WRITES.has(property)) add(usage.bytesRead, property, size(result));
           add(usage.requestUnits, property, estimateRu(property, args, result));
+          countDecided(property, args, result);
           return result;
         } catch (error) {
           if (error instanceof ConflictError) {
@@ -62,6 +78,16 @@ export function meteredStore(store: StampStore): { store: StampStore; usage: Sto
       };
     },
   });
+  function countDecided(method: string, args: readonly unknown[], result: unknown): void {
+    if (method === 'readInbox' && typeof args[0] === 'string') {
+      lastRead.set(args[0], new Set((result as StoredInbox).inbox.recent));
+    } else if (method === 'commitBatch') {
+      const { inbox } = args[0] as DecisionBatch;
+      const before = lastRead.get(inbox.stampId) ?? new Set<string>();
+      add(usage.events, 'decided', inbox.recent.filter((id) => !before.has(id)).length);
+      lastRead.set(inbox.stampId, new Set(inbox.recent));
+    }
+  }
   return { store: proxy, usage };
 }
 
@@ -77,6 +103,7 @@ export function snapshotUsage(usage: StoreUsage): StoreUsage {
     bytesWritten: { ...usage.bytesWritten },
     bytesRead: { ...usage.bytesRead },
     requestUnits: { ...usage.requestUnits },
+    events: { ...usage.events },
   };
 }
 
@@ -96,5 +123,6 @@ export function usageSince(usage: StoreUsage, before: StoreUsage): StoreUsage {
     bytesWritten: minus(usage.bytesWritten, before.bytesWritten),
     bytesRead: minus(usage.bytesRead, before.bytesRead),
     requestUnits: minus(usage.requestUnits, before.requestUnits),
+    events: minus(usage.events, before.events),
   };
 }

@@ -58,8 +58,10 @@ export interface StormResult {
   readonly isolations: number;
   readonly replacements: number;
   readonly expectedReplacements: number;
-  /** Decision batches committed (one per orchestration episode that decided something). */
+  /** Events the stamps' orchestrations decided (each once, stale ones included; `storeMeter.ts`). */
   readonly decisions: number;
+  /** Decision batches committed: episodes, each deciding one or more events. */
+  readonly batches: number;
   readonly msPerDecision: number;
   /** Conditional writes that lost a race (HTTP 412 on Cosmos DB), per decision. */
   readonly conflictsPerDecision: number;
@@ -202,7 +204,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
     });
     const latencies = failing.map((id) => (isolatedAt.get(id) ?? Number.NaN) - (receivedAt.get(id) ?? 0));
     const during = usageSince(usage, before);
-    const decisions = during.calls['commitBatch'] ?? 0;
+    const decisions = during.events['decided'] ?? 0;
     const guardViolations = await guardsBroken(svc, failing);
     const alone = options.duplicates === false ? undefined : await duplicatesAlone(plane, svc, current, post);
     const stamps = await svc.store.list();
@@ -225,6 +227,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
       replacements: replacements.length,
       expectedReplacements: failing.length,
       decisions,
+      batches: during.calls['commitBatch'] ?? 0,
       msPerDecision: wallMs / decisions,
       conflictsPerDecision: total(during.conflicts) / decisions,
       store: during,
