@@ -1,5 +1,10 @@
 import { ConflictError } from '../shared/errors';
-import type { DecisionBatch, StampStore, StoredInbox } from '../shared/ports/stampStore';
+import {
+  type DecisionBatch,
+  STAMP_STORE_WRITES,
+  type StampStore,
+  type StoredInbox,
+} from '../shared/ports/stampStore';
 import { estimateRu } from './requestUnits';
 
 /** What the control plane asked of its store during a run: calls, lost races and bytes, by method. */
@@ -21,17 +26,7 @@ export interface StoreUsage {
   readonly events: Record<string, number>;
 }
 
-const WRITES: ReadonlySet<string> = new Set([
-  'create',
-  'replace',
-  'commitBatch',
-  'enqueueEvent',
-  'recordProcessedEvent',
-  'replaceFleetSummary',
-  'replaceLedger',
-  'schedulePurge',
-  'unschedulePurge',
-]);
+const WRITES: ReadonlySet<string> = new Set(STAMP_STORE_WRITES);
 
 function size(value: unknown): number {
   return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));

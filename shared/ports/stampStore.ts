@@ -181,3 +181,16 @@ export interface StampStore {
   /** Removes a stamp from the purge schedule once it is purged. */
   unschedulePurge(stampId: string, dueAt: string): Promise<void>;
 }
+
+/** The store's methods that write: what a fault storm fails and a meter counts bytes written for. */
+export const STAMP_STORE_WRITES = [
+  'create',
+  'replace',
+  'commitBatch',
+  'enqueueEvent',
+  'recordProcessedEvent',
+  'replaceFleetSummary',
+  'replaceLedger',
+  'schedulePurge',
+  'unschedulePurge',
+] as const satisfies readonly (keyof StampStore)[];

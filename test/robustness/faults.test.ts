@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 
 import type { Services } from '../../shared/app/services';
 import { ConflictError, TransientError } from '../../shared/errors';
+import { STAMP_STORE_WRITES } from '../../shared/ports/stampStore';
 import { assertConverged, runScenario, type Scenario, stormActive } from './support/convergence';
 import { type FaultPlan, type FaultStats, withFaults } from './support/faults';
 
@@ -23,17 +24,7 @@ const STORE_READS = [
   'ensureLedger',
   'listPurgeDue',
 ];
-const STORE_WRITES = [
-  'create',
-  'replace',
-  'commitBatch',
-  'enqueueEvent',
-  'recordProcessedEvent',
-  'replaceFleetSummary',
-  'replaceLedger',
-  'schedulePurge',
-  'unschedulePurge',
-];
+const STORE_WRITES = STAMP_STORE_WRITES;
 const CONDITIONAL_WRITES = ['replace', 'commitBatch', 'replaceFleetSummary', 'replaceLedger'];
 const DEPLOYER = [
   'startDeployment',
