@@ -12,8 +12,20 @@ export interface FleetShape {
 export const LARGE: FleetShape = { stamps: 1000, regions: 20, failing: 100 };
 export const SMALL: FleetShape = { stamps: 10, regions: 2, failing: 1 };
 
+/**
+ * The large storm again with a policy at its limits, so that both guards decide: at most 5% of
+ * the fleet isolated for failing probes (100 fail: 10%), and 47 of each region's 50 stamps kept
+ * in rotation (about 5 fail in each).
+ */
+export const AT_THE_LIMITS: Readonly<Record<string, string>> = {
+  STAMPS_MAX_UNHEALTHY_PERCENT: '5',
+  STAMPS_MIN_IN_ROTATION_PER_REGION: '47',
+};
+
 export interface FleetScaleResult {
   readonly shapes: { readonly large: FleetShape; readonly small: FleetShape; readonly duplication: number };
+  /** The large storm under `AT_THE_LIMITS`: what was isolated, what was held, the guards. */
+  readonly limitRuns: readonly StormResult[];
   readonly large: StormResult;
   readonly small: StormResult;
   readonly largeRuns: readonly StormResult[];
@@ -64,9 +76,11 @@ export async function measureFleetScale(
 ): Promise<FleetScaleResult> {
   const largeRuns: StormResult[] = [];
   const smallRuns: StormResult[] = [];
+  const limitRuns: StormResult[] = [];
   for (let r = 0; r < reps; r += 1) {
     for (let s = 0; s < 3; s += 1) smallRuns.push(await runStorm(cosmos, stormOn(SMALL, 61 + r * 3 + s)));
     largeRuns.push(await runStorm(cosmos, stormOn(LARGE, 71 + r)));
+    limitRuns.push(await runStorm(cosmos, { ...stormOn(LARGE, 81 + r), env: AT_THE_LIMITS }));
     const large = largeRuns.at(-1);
     log(
       `  run ${r + 1}: ${large?.msPerDecision.toFixed(2) ?? '?'} ms/decision at 1,000 vs ${median(smallRuns.map((x) => x.msPerDecision)).toFixed(2)} at 10`,
@@ -74,6 +88,7 @@ export async function measureFleetScale(
   }
   return {
     shapes: { large: LARGE, small: SMALL, duplication: DUPLICATION },
+    limitRuns,
     large: medianRun(largeRuns),
     small: medianRun(smallRuns),
     largeRuns,

@@ -39,6 +39,8 @@ export interface StormOptions {
   /** Total notifications sent, duplicates included. */
   readonly signals: number;
   readonly seed: number;
+  /** Settings over the storm's own (a policy at its limits, for example). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface StormResult {
@@ -54,7 +56,12 @@ export interface StormResult {
   readonly msPerDuplicateAtReceiver: number;
   /** One point read of the signal log, interleaved with the receiver's runs, ms (median). */
   readonly msPerSignalLogRead: number;
+  /** Every failing stamp isolated, each by one origin disable. */
   readonly isolatedOnce: boolean;
+  /** No stamp's origin disabled twice: one disable per isolated stamp, none for a held one. */
+  readonly isolatedAtMostOnce: boolean;
+  /** Failing stamps a guard held back instead of isolating. */
+  readonly held: number;
   readonly isolations: number;
   readonly replacements: number;
   readonly expectedReplacements: number;
@@ -127,6 +134,7 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
       STAMPS_REGIONS: regionsSetting,
       STAMPS_TOTAL_MAX: String(options.active * 3),
       STAMPS_ALERT_CORRELATION_SECONDS: '0',
+      ...options.env,
     },
     clock,
     port: 0,
@@ -223,6 +231,8 @@ export async function runStorm(cosmos: EmbeddedCosmos, options: StormOptions): P
       msPerDuplicateAtReceiver: alone?.msPerDuplicateAtReceiver ?? Number.NaN,
       msPerSignalLogRead: alone?.msPerSignalLogRead ?? Number.NaN,
       isolatedOnce: isolations === failing.length && isolated.length === failing.length,
+      isolatedAtMostOnce: isolations === isolated.length,
+      held: stamps.filter((s) => failing.includes(s.id) && s.health.heldBy !== undefined).length,
       isolations,
       replacements: replacements.length,
       expectedReplacements: failing.length,

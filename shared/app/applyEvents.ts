@@ -182,7 +182,8 @@ async function decideAndCommit(
   // Claim the new rotation/probe state first, with If-Match on what the guards read: a decision
   // taken meanwhile in the same region, or one that moved the fleet's counts, makes this one
   // re-read and re-decide.
-  if (guarded !== undefined) await claimGuards(store, guarded, stamp);
+  const now = clock.now().toISOString();
+  const giveBack = guarded !== undefined && (await claimGuards(store, guarded, stamp, now));
   await store.commitBatch({
     stamp,
     etag: stored.etag,
@@ -190,8 +191,9 @@ async function decideAndCommit(
     inbox: consumed,
     ...(inboxEtag === undefined ? {} : { inboxEtag }),
   });
-  // A claimed decision already wrote the ledger and the summary; the others bring them in line now.
-  if (guarded === undefined) await syncLedger(store, config.policy, stamp);
+  // A claimed decision already wrote the ledger and the summary, unless it gives capacity back,
+  // which is written only now that it is committed; the others bring them in line now too.
+  if (guarded === undefined || giveBack) await syncLedger(store, config.policy, stamp);
   // Counted once the decisions are committed: a decision re-taken after a lost race counts once.
   recordDecisions(measures);
   return {

@@ -4,6 +4,7 @@ import type { GuardView } from '../lifecycle/guardView';
 import type { LifecyclePolicy, RegionPolicy } from '../lifecycle/policy';
 import { countsOf, type RegionCounts, sameCounts } from '../lifecycle/regionCounts';
 import type { Stamp } from '../lifecycle/stamp';
+import { addMinutes, isBefore } from '../lifecycle/time';
 import type { StampStore, StoredFleetSummary, StoredLedger } from '../ports/stampStore';
 
 /** A stamp is in the live fleet (and its region's ledger) until it is archived. */
@@ -86,19 +87,76 @@ export async function readGuards(
  * ledger (when the stamp's entry changed: decisions in one region are serialised there), then the
  * fleet summary (when the region's counts changed: decisions that move the blast-radius counts
  * are serialised there, whatever their region). ConflictError when either changed meanwhile: the
- * caller re-reads and re-decides. Afterwards both say what the stamp now is.
+ * caller re-reads and re-decides.
+ *
+ * What is claimed before the commit never says more than the stamps will: a change that takes
+ * capacity away or adds a failure is claimed as it is; one that gives capacity back (a rejoin, a
+ * cancelled drain, a failing stamp leaving the count) is claimed as the old entry, failures kept,
+ * and written as it is only once committed (docs/architecture.md §18). Returns whether the commit
+ * must be followed by that write (`syncLedger`).
  */
-export async function claimGuards(store: StampStore, read: GuardRead, stamp: Stamp): Promise<void> {
+export async function claimGuards(
+  store: StampStore,
+  read: GuardRead,
+  stamp: Stamp,
+  now: string,
+): Promise<boolean> {
   const stored = read.ledger;
-  if (stored === undefined) return;
-  const members = fleetMembersWith(stored.ledger.members, stamp);
-  if (!entryMatches(stored.ledger.members[stamp.id], stamp)) {
+  if (stored === undefined) return false;
+  const before = stored.ledger.members[stamp.id];
+  const after = isLive(stamp) ? memberOf(stamp) : undefined;
+  const claim = claimedEntry(before, after);
+  const members = withEntry(
+    stored.ledger.members,
+    stamp.id,
+    claim === undefined ? undefined : { ...claim, claimedAt: now },
+  );
+  if (!sameMember(before, claim)) {
     await store.replaceLedger({ ...stored.ledger, members }, stored.etag);
   }
   const counts = countsOf(Object.values(members));
   if (!sameCounts(read.summary.regions[stamp.region], counts)) {
     await store.replaceFleetSummary({ ...read.summary.regions, [stamp.region]: counts }, read.summary.etag);
   }
+  return !sameMember(claim, after);
+}
+
+const inRotation = (member: FleetMember | undefined): boolean =>
+  member?.phase === 'active' && member.traffic === 'in-rotation';
+
+/**
+ * Whether moving a stamp's entry from `before` to `after` could let a guard allow more than it
+ * did: one more stamp in rotation (minimum in rotation), one more healthy in rotation, or one
+ * failing fewer (blast radius).
+ */
+export function addsCapacity(before: FleetMember | undefined, after: FleetMember | undefined): boolean {
+  const was = countsOf(before === undefined ? [] : [before]);
+  const will = countsOf(after === undefined ? [] : [after]);
+  return (
+    (inRotation(after) && !inRotation(before)) ||
+    will.healthyInRotation > was.healthyInRotation ||
+    will.failing < was.failing
+  );
+}
+
+/** What a decision claims before its commit: the new entry, unless it gives capacity back. */
+export function claimedEntry(
+  before: FleetMember | undefined,
+  after: FleetMember | undefined,
+): FleetMember | undefined {
+  if (!addsCapacity(before, after)) return after;
+  if (before === undefined) return undefined;
+  // A new failure is claimed even when the rest waits for the commit (several events, one batch).
+  return after?.probe === 'failing' ? { ...before, probe: 'failing' } : before;
+}
+
+function withEntry(
+  members: Readonly<Record<string, FleetMember>>,
+  id: string,
+  entry: FleetMember | undefined,
+): Record<string, FleetMember> {
+  const { [id]: _previous, ...others } = members;
+  return entry === undefined ? others : { ...others, [id]: entry };
 }
 
 /** The ledger's members with the stamp's entry brought in line (added, changed, removed). */
@@ -116,8 +174,15 @@ export function withStamp<V extends FleetView>(fleet: V, stamp: Stamp): V {
   return { ...fleet, members: isLive(stamp) ? [...others, memberOf(stamp)] : others };
 }
 
+/** The same entry, whenever it was claimed. */
 function sameMember(a: FleetMember | undefined, b: FleetMember | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(withoutClaim(a)) === JSON.stringify(withoutClaim(b));
+}
+
+function withoutClaim(member: FleetMember | undefined): FleetMember | undefined {
+  if (member?.claimedAt === undefined) return member;
+  const { claimedAt: _claimedAt, ...entry } = member;
+  return entry;
 }
 
 /** Whether a stored ledger entry already says what the stamp is. */
@@ -152,6 +217,42 @@ export async function syncLedgerEntry(
     );
   });
   return true;
+}
+
+/** How long the reconciliation sweep leaves alone a claim that says less than its stamp. */
+export const CLAIM_GRACE_MINUTES = 15;
+
+/**
+ * The reconciliation sweep's `syncLedgerEntry`, for a stamp it listed at its start (which may have
+ * moved on since): the stamp is read again before anything is written, and an entry that says
+ * less than the stamp (less capacity, more failing) is left alone while it is a claim younger
+ * than CLAIM_GRACE_MINUTES, since its decision's commit may still be on its way; undoing it would
+ * let the guards count capacity that is about to go (docs/architecture.md §18). An older one was
+ * abandoned, and is repaired.
+ */
+export async function repairLedgerEntry(
+  store: StampStore,
+  policy: LifecyclePolicy,
+  listed: Stamp,
+  now: string,
+): Promise<void> {
+  const region = regionOf(policy, listed.region);
+  if (region === undefined) return;
+  await retryOnConflict(`repair ledger of ${listed.region} for ${listed.id}`, async () => {
+    const stored = await store.ensureLedger(region.name, region.code);
+    const entry = stored.ledger.members[listed.id];
+    if (entryMatches(entry, listed)) return;
+    const stamp = (await store.get(listed.id))?.stamp;
+    if (stamp === undefined || entryMatches(entry, stamp)) return;
+    const claimed = entry?.claimedAt;
+    const target = isLive(stamp) ? memberOf(stamp) : undefined;
+    const young = claimed !== undefined && isBefore(now, addMinutes(claimed, CLAIM_GRACE_MINUTES));
+    if (young && addsCapacity(entry, target)) return;
+    await store.replaceLedger(
+      { ...stored.ledger, members: fleetMembersWith(stored.ledger.members, stamp) },
+      stored.etag,
+    );
+  });
 }
 
 /**

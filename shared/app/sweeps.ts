@@ -3,7 +3,7 @@ import type { Phase } from '../lifecycle/phase';
 import { withoutReservation } from '../lifecycle/regionDesired';
 import type { Stamp } from '../lifecycle/stamp';
 import { addMinutes, isBefore } from '../lifecycle/time';
-import { isLive, readLedgers, syncLedgerEntry, syncSummary } from './fleet';
+import { isLive, readLedgers, repairLedgerEntry, syncSummary } from './fleet';
 import type { Services } from './services';
 
 /**
@@ -56,6 +56,15 @@ function stuckDetail(stamp: Stamp, now: string): string | undefined {
     : undefined;
 }
 
+function serving(stamp: Stamp): boolean {
+  return stamp.phase === 'active' && stamp.traffic === 'in-rotation';
+}
+
+/** Whether Front Door's origin already says what the stamp's record wants. */
+function originAgrees(enabled: boolean, stamp: Stamp): boolean {
+  return enabled === serving(stamp) || (enabled && stamp.phase === 'registering');
+}
+
 /**
  * Reconciliation sweep: stamps stuck in a phase beyond its expected duration are reported;
  * Front Door is brought in line with the records both ways (an enabled origin on a stamp that is
@@ -79,8 +88,13 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
   const repairedOrigins: { stampId: string; detail: string }[] = [];
   const origins = await traffic.listOrigins();
   for (const origin of origins) {
-    const stamp = byId.get(origin.stampId);
-    const shouldServe = stamp !== undefined && stamp.phase === 'active' && stamp.traffic === 'in-rotation';
+    const listed = byId.get(origin.stampId);
+    if (listed !== undefined && originAgrees(origin.enabled, listed)) continue;
+    // The list is as old as the sweep: the stamp is read again before Front Door is changed, so a
+    // stamp isolated or rejoined meanwhile does not get its origin turned back.
+    const stamp = (await store.get(origin.stampId))?.stamp;
+    if (stamp !== undefined && originAgrees(origin.enabled, stamp)) continue;
+    const shouldServe = stamp !== undefined && serving(stamp);
     const registering = stamp?.phase === 'registering';
     if (origin.enabled && !shouldServe && !registering) {
       await traffic.setOriginEnabled(origin.stampId, false);
@@ -101,7 +115,7 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
   const originIds = new Set(origins.map((o) => o.stampId));
   const missingOrigins = live.filter((s) => s.phase === 'active' && !originIds.has(s.id)).map((s) => s.id);
 
-  for (const stamp of stamps) await syncLedgerEntry(store, config.policy, stamp);
+  for (const stamp of stamps) await repairLedgerEntry(store, config.policy, stamp, now);
   const orphanLedgerMembers: string[] = [];
   for (const stored of await readLedgers(store, config.policy)) {
     const candidates = Object.keys(stored.ledger.members).filter((id) => !byId.has(id));

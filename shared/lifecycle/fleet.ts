@@ -28,6 +28,12 @@ export const fleetMemberSchema = z.object({
   promotingSince: z.iso.datetime({ offset: true }).optional(),
   /** Set while the stamp ramps up: it is not a peer for another stamp's canary comparison. */
   ramping: z.literal(true).optional(),
+  /**
+   * When a decision wrote this entry as its claim, before committing the stamp
+   * (docs/architecture.md §18): the reconciliation sweep leaves a young claim alone instead of
+   * undoing a commit that is still on its way.
+   */
+  claimedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type FleetMember = z.infer<typeof fleetMemberSchema>;
 

@@ -81,6 +81,8 @@ describe('applyEvents', () => {
       probe: 'failing',
       isolatedBy: 'alert',
       ramping: true,
+      // Written as the isolation's claim, before its commit (docs/architecture.md §18).
+      claimedAt: svc.clock.now().toISOString(),
     });
   });
 
