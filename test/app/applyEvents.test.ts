@@ -4,30 +4,13 @@ import { describe, it } from 'node:test';
 import { applyEvents } from '../../shared/app/applyEvents';
 import { fleetFromLedgers, readLedgers } from '../../shared/app/fleet';
 import { submitOperatorEvent } from '../../shared/app/operatorCommands';
-import { requestStamp } from '../../shared/app/requestStamp';
 import { perSuite } from '../support/lifetime';
-import { type AppHarness, startAppHarness } from './support';
+import { activeStamp, startAppHarness } from './support';
 
 const harness = perSuite(
   () => startAppHarness(),
   (r) => r.stop(),
 );
-
-async function activeStamp(svc: Awaited<ReturnType<AppHarness['newServices']>>, region = 'westeurope') {
-  const outcome = await requestStamp(svc, {
-    placement: { region, allowOtherRegions: false },
-    cause: { kind: 'operator', eventId: `c-${region}-${Math.random()}`, reason: 't' },
-  });
-  assert.equal(outcome.kind, 'created');
-  const id = outcome.kind === 'created' ? outcome.stamp.id : '';
-  await applyEvents(svc, {
-    stampId: id,
-    key: `${id}-1`,
-    event: { type: 'DeploymentSucceeded', id: `${id}-d`, originHostName: `${id}.example` },
-  });
-  await applyEvents(svc, { stampId: id, key: `${id}-2`, event: { type: 'OriginHealthy', id: `${id}-h` } });
-  return id;
-}
 
 describe('applyEvents', () => {
   it('decides inbox events in order, commits transitions and consumes the inbox in one batch, and syncs the ledger', async () => {

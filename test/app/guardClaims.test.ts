@@ -3,13 +3,12 @@ import { describe, it } from 'node:test';
 
 import { applyEvents } from '../../shared/app/applyEvents';
 import { CLAIM_GRACE_MINUTES } from '../../shared/app/fleet';
-import { requestStamp } from '../../shared/app/requestStamp';
 import type { Services } from '../../shared/app/services';
 import { reconcile } from '../../shared/app/sweeps';
 import type { FleetMember } from '../../shared/lifecycle/fleet';
 import type { DecisionBatch, StampStore } from '../../shared/ports/stampStore';
 import { perSuite } from '../support/lifetime';
-import { type AppHarness, startAppHarness } from './support';
+import { activeStamp, type AppHarness, startAppHarness } from './support';
 
 type TestServices = Awaited<ReturnType<AppHarness['newServices']>>;
 
@@ -17,22 +16,6 @@ const harness = perSuite(
   () => startAppHarness(),
   (r) => r.stop(),
 );
-
-async function activeStamp(svc: TestServices, region: string): Promise<string> {
-  const outcome = await requestStamp(svc, {
-    placement: { region, allowOtherRegions: false },
-    cause: { kind: 'operator', eventId: `c-${region}-${Math.random()}`, reason: 't' },
-  });
-  assert.equal(outcome.kind, 'created');
-  const id = outcome.kind === 'created' ? outcome.stamp.id : '';
-  await applyEvents(svc, {
-    stampId: id,
-    key: `${id}-1`,
-    event: { type: 'DeploymentSucceeded', id: `${id}-d`, originHostName: `${id}.example` },
-  });
-  await applyEvents(svc, { stampId: id, key: `${id}-2`, event: { type: 'OriginHealthy', id: `${id}-h` } });
-  return id;
-}
 
 /** Four stamps in westeurope and three in eastus: one failing is a stamp failure, not a blast radius. */
 async function fleet(svc: TestServices): Promise<string[]> {

@@ -1,7 +1,10 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
 import { CosmosClient } from '@azure/cosmos';
 
+import { applyEvents } from '../../shared/app/applyEvents';
+import { requestStamp } from '../../shared/app/requestStamp';
 import type { Services } from '../../shared/app/services';
 import { SignalCounts } from '../../shared/app/signalCounts';
 import {
@@ -117,4 +120,24 @@ export async function startAppHarness(): Promise<AppHarness> {
       await cosmos.stop();
     },
   };
+}
+
+/** A stamp requested in `region`, deployed and probed healthy: active and in rotation. */
+export async function activeStamp(
+  svc: Awaited<ReturnType<AppHarness['newServices']>>,
+  region = 'westeurope',
+): Promise<string> {
+  const outcome = await requestStamp(svc, {
+    placement: { region, allowOtherRegions: false },
+    cause: { kind: 'operator', eventId: `c-${region}-${randomUUID()}`, reason: 't' },
+  });
+  assert.equal(outcome.kind, 'created');
+  const id = outcome.kind === 'created' ? outcome.stamp.id : '';
+  await applyEvents(svc, {
+    stampId: id,
+    key: `${id}-1`,
+    event: { type: 'DeploymentSucceeded', id: `${id}-d`, originHostName: `${id}.example` },
+  });
+  await applyEvents(svc, { stampId: id, key: `${id}-2`, event: { type: 'OriginHealthy', id: `${id}-h` } });
+  return id;
 }
