@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as Alerts from './handlers/alerts';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const alerts = handlerModule<typeof Alerts>('./handlers/alerts');
 
@@ -10,5 +10,5 @@ app.http('alerts', {
   methods: ['POST'],
   // Anonymous to the host: the action group's token or the receiver's key is checked in `alertRoute`.
   authLevel: 'anonymous',
-  handler: onFirstCall(() => alerts().handlers.alerts),
+  handler: lazyHandler(() => alerts().handlers.alerts),
 });

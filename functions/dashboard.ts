@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as Dashboard from './handlers/dashboard';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const dashboard = handlerModule<typeof Dashboard>('./handlers/dashboard');
 
@@ -9,5 +9,5 @@ app.http('dashboard', {
   route: 'dashboard',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => dashboard().handlers.dashboard),
+  handler: lazyHandler(() => dashboard().handlers.dashboard),
 });

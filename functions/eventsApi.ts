@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as EventsApi from './handlers/eventsApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const events = handlerModule<typeof EventsApi>('./handlers/eventsApi');
 
@@ -9,5 +9,5 @@ app.http('fleetEvents', {
   route: 'events',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => events().handlers.fleetEvents),
+  handler: lazyHandler(() => events().handlers.fleetEvents),
 });

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as IdentityApi from './handlers/identityApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const identity = handlerModule<typeof IdentityApi>('./handlers/identityApi');
 
@@ -9,5 +9,5 @@ app.http('whoAmI', {
   route: 'me',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => identity().handlers.whoAmI),
+  handler: lazyHandler(() => identity().handlers.whoAmI),
 });

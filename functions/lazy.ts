@@ -19,7 +19,7 @@ export function handlerModule<M>(path: string): () => M {
   };
 }
 
-/** A handler that calls `pick(load())` on each invocation: the module loads on the first. */
-export function onFirstCall<A extends unknown[], R>(pick: () => (...args: A) => R): (...args: A) => R {
+/** A handler that asks `pick` for the real one at each invocation: its module loads on the first. */
+export function lazyHandler<A extends unknown[], R>(pick: () => (...args: A) => R): (...args: A) => R {
   return (...args: A): R => pick()(...args);
 }

@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 
 import { LIFECYCLE_QUEUE } from '../shared/ports/lifecycleBus';
 import type * as LifecycleQueue from './handlers/lifecycleQueue';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const queue = handlerModule<typeof LifecycleQueue>('./handlers/lifecycleQueue');
 
@@ -12,5 +12,5 @@ app.serviceBusQueue('onLifecycleMessage', {
   queueName: LIFECYCLE_QUEUE,
   isSessionsEnabled: true,
   extraInputs: [df.input.durableClient()],
-  handler: onFirstCall(() => queue().handlers.onLifecycleMessage),
+  handler: lazyHandler(() => queue().handlers.onLifecycleMessage),
 });

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as ObservabilityApi from './handlers/observabilityApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const observability = handlerModule<typeof ObservabilityApi>('./handlers/observabilityApi');
 
@@ -9,11 +9,11 @@ app.http('listIncidents', {
   route: 'incidents',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => observability().handlers.listIncidents),
+  handler: lazyHandler(() => observability().handlers.listIncidents),
 });
 app.http('getMetrics', {
   route: 'metrics',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => observability().handlers.getMetrics),
+  handler: lazyHandler(() => observability().handlers.getMetrics),
 });

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as OpenApi from './handlers/openApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const openApi = handlerModule<typeof OpenApi>('./handlers/openApi');
 
@@ -9,5 +9,5 @@ app.http('openApi', {
   route: 'openapi.json',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => openApi().handlers.openApi),
+  handler: lazyHandler(() => openApi().handlers.openApi),
 });

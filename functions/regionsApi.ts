@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as RegionsApi from './handlers/regionsApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const regions = handlerModule<typeof RegionsApi>('./handlers/regionsApi');
 
@@ -9,17 +9,17 @@ app.http('listRegions', {
   route: 'regions',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => regions().handlers.listRegions),
+  handler: lazyHandler(() => regions().handlers.listRegions),
 });
 app.http('getRegion', {
   route: 'regions/{name}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => regions().handlers.getRegion),
+  handler: lazyHandler(() => regions().handlers.getRegion),
 });
 app.http('putRegion', {
   route: 'regions/{name}',
   methods: ['PUT'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => regions().handlers.putRegion),
+  handler: lazyHandler(() => regions().handlers.putRegion),
 });

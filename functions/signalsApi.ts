@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 
 import type * as SignalsApi from './handlers/signalsApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const signals = handlerModule<typeof SignalsApi>('./handlers/signalsApi');
 
@@ -9,5 +9,5 @@ app.http('listSignals', {
   route: 'signals',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => signals().handlers.listSignals),
+  handler: lazyHandler(() => signals().handlers.listSignals),
 });

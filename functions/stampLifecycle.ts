@@ -2,7 +2,7 @@ import * as df from 'durable-functions';
 
 import { ACTIVITY_NAMES, STAMP_LIFECYCLE } from '../shared/app/orchestration/names';
 import type * as StampLifecycle from './handlers/stampLifecycle';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const lifecycle = handlerModule<typeof StampLifecycle>('./handlers/stampLifecycle');
 
@@ -11,5 +11,5 @@ df.app.orchestration(STAMP_LIFECYCLE, function* stampLifecycle(context) {
   return yield* lifecycle().stampLifecycleOrchestrator(context);
 });
 for (const name of ACTIVITY_NAMES) {
-  df.app.activity(name, { handler: onFirstCall(() => lifecycle().activityHandler(name)) });
+  df.app.activity(name, { handler: lazyHandler(() => lifecycle().activityHandler(name)) });
 }

@@ -2,11 +2,11 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import type * as StampSignals from './handlers/stampSignals';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const stampSignals = handlerModule<typeof StampSignals>('./handlers/stampSignals');
 
 app.eventGrid('onStampSignal', {
   extraInputs: [df.input.durableClient()],
-  handler: onFirstCall(() => stampSignals().handlers.onStampSignal),
+  handler: lazyHandler(() => stampSignals().handlers.onStampSignal),
 });

@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 
 import type { OperatorCommand } from '../shared/lifecycle/operatorCommands';
 import type * as StampsApi from './handlers/stampsApi';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const stamps = handlerModule<typeof StampsApi>('./handlers/stampsApi');
 const client = [df.input.durableClient()];
@@ -13,31 +13,31 @@ app.http('createStamp', {
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: client,
-  handler: onFirstCall(() => stamps().handlers.createStamp),
+  handler: lazyHandler(() => stamps().handlers.createStamp),
 });
 app.http('listStamps', {
   route: 'stamps',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => stamps().handlers.listStamps),
+  handler: lazyHandler(() => stamps().handlers.listStamps),
 });
 app.http('getStamp', {
   route: 'stamps/{id}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => stamps().handlers.getStamp),
+  handler: lazyHandler(() => stamps().handlers.getStamp),
 });
 app.http('getStampHistory', {
   route: 'stamps/{id}/history',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => stamps().handlers.getStampHistory),
+  handler: lazyHandler(() => stamps().handlers.getStampHistory),
 });
 app.http('getStampArchive', {
   route: 'stamps/{id}/archive',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: onFirstCall(() => stamps().handlers.getStampArchive),
+  handler: lazyHandler(() => stamps().handlers.getStampArchive),
 });
 
 /**
@@ -56,7 +56,7 @@ const COMMAND_FUNCTIONS: Record<OperatorCommand, string> = {
   cleanup: 'cleanupStamp',
 };
 for (const [command, name] of Object.entries(COMMAND_FUNCTIONS) as [OperatorCommand, string][]) {
-  const handler = onFirstCall(() => stamps().commandHandler(command));
+  const handler = lazyHandler(() => stamps().commandHandler(command));
   app.http(name, {
     route: `stamps/{id}/${command}`,
     methods: ['POST'],

@@ -2,17 +2,17 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import type * as Sweeps from './handlers/sweeps';
-import { handlerModule, onFirstCall } from './lazy';
+import { handlerModule, lazyHandler } from './lazy';
 
 const sweeps = handlerModule<typeof Sweeps>('./handlers/sweeps');
 
 app.timer('retentionSweep', {
   schedule: '0 0 * * * *',
   extraInputs: [df.input.durableClient()],
-  handler: onFirstCall(() => sweeps().handlers.retentionSweep),
+  handler: lazyHandler(() => sweeps().handlers.retentionSweep),
 });
 app.timer('reconciliationSweep', {
   schedule: '0 */5 * * * *',
   extraInputs: [df.input.durableClient()],
-  handler: onFirstCall(() => sweeps().handlers.reconciliationSweep),
+  handler: lazyHandler(() => sweeps().handlers.reconciliationSweep),
 });

@@ -164,8 +164,7 @@ export function fleetMembersWith(
   members: Readonly<Record<string, FleetMember>>,
   stamp: Stamp,
 ): Record<string, FleetMember> {
-  const { [stamp.id]: _previous, ...others } = members;
-  return isLive(stamp) ? { ...others, [stamp.id]: memberOf(stamp) } : others;
+  return withEntry(members, stamp.id, isLive(stamp) ? memberOf(stamp) : undefined);
 }
 
 /** The view with one member replaced by (or added as) the given stamp's current state. */

@@ -3,7 +3,7 @@ import type { Phase } from '../lifecycle/phase';
 import { withoutReservation } from '../lifecycle/regionDesired';
 import type { Stamp } from '../lifecycle/stamp';
 import { addMinutes, isBefore } from '../lifecycle/time';
-import { isLive, readLedgers, repairLedgerEntry, syncSummary } from './fleet';
+import { entryMatches, isLive, readLedgers, repairLedgerEntry, syncSummary } from './fleet';
 import type { Services } from './services';
 
 /**
@@ -115,9 +115,15 @@ export async function reconcile(svc: Services): Promise<ReconciliationReport> {
   const originIds = new Set(origins.map((o) => o.stampId));
   const missingOrigins = live.filter((s) => s.phase === 'active' && !originIds.has(s.id)).map((s) => s.id);
 
-  for (const stamp of stamps) await repairLedgerEntry(store, config.policy, stamp, now);
+  // Each ledger is read once for the whole fleet; only an entry that disagrees with its stamp is
+  // repaired (which reads both again before it writes).
+  const ledgers = await readLedgers(store, config.policy);
+  const entryOf = (stamp: Stamp) =>
+    ledgers.find((stored) => stored.ledger.region === stamp.region)?.ledger.members[stamp.id];
+  for (const stamp of stamps)
+    if (!entryMatches(entryOf(stamp), stamp)) await repairLedgerEntry(store, config.policy, stamp, now);
   const orphanLedgerMembers: string[] = [];
-  for (const stored of await readLedgers(store, config.policy)) {
+  for (const stored of ledgers) {
     const candidates = Object.keys(stored.ledger.members).filter((id) => !byId.has(id));
     // A slot reserved after the list was read has its stamp written by now, or very soon:
     // a point read spares the ones already written.
